@@ -1,0 +1,208 @@
+/* tonemon.h -- streaming speech-side tone monitor for two-party calls.
+ *
+ * The caller pushes blocks of float samples for the agent and the caller channel (any block
+ * size); the analyzer measures each channel every hop (level, loudness, F0, voicing, speech,
+ * bleed), follows the turn-taking and pushes events (speech, overlap, interruption, backchannel,
+ * raised voice, silence, monologue, de-escalation moments) into a fixed-size ring that the caller
+ * drains with tm_analyzer_next_event().
+ *
+ * Real-time rules: tm_analyzer_process(), tm_analyzer_next_event() and the getters never
+ * allocate, lock, log or do I/O, and their work is bounded by the number of samples given. All
+ * memory is allocated in tm_analyzer_create(). One analyzer is used by one thread at a time.
+ *
+ * Time is a sample index (int64_t) since create or reset, at the configured sample rate.
+ */
+#ifndef TONEMON_H
+#define TONEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(TONEMON_BUILDING) && defined(__GNUC__)
+#define TM_API __attribute__((visibility("default")))
+#else
+#define TM_API
+#endif
+
+#define TM_VERSION_STRING "0.1.0"
+
+typedef enum {
+    TM_OK = 0,
+    TM_ERR_ARG = -1,   /* a NULL pointer, a size or a threshold out of range */
+    TM_ERR_NOMEM = -2, /* allocation failed in create */
+    TM_ERR_RATE = -3   /* sample rate outside 8000..48000 Hz */
+} tm_status;
+
+/* Speakers are channel indices. A mono analyzer has only channel 0 (a mixed recording). */
+enum { TM_AGENT = 0, TM_CALLER = 1, TM_NOBODY = -1 };
+
+typedef enum {
+    TM_EV_SPEECH = 0,    /* speaker talked from start to end */
+    TM_EV_OVERLAP,       /* both talked at once for >= overlap_min_s */
+    TM_EV_INTERRUPTION,  /* speaker took the floor from other */
+    TM_EV_BACKCHANNEL,   /* speaker's short utterance inside the other's turn */
+    TM_EV_RAISED_VOICE,  /* speaker's loudness and pitch above their own baseline */
+    TM_EV_SILENCE,       /* nobody talked for >= silence_min_s */
+    TM_EV_MONOLOGUE,     /* speaker held the floor >= monologue_min_s */
+    TM_EV_DEESCALATION,  /* a moment worth acting on; see reason */
+    TM_EV__COUNT
+} tm_event_type;
+
+typedef enum {
+    TM_REASON_NONE = 0,
+    TM_REASON_CALLER_RAISED,      /* caller raised voice: acknowledge, validate */
+    TM_REASON_AGENT_INTERRUPTS,   /* agent interrupted the caller: let them finish */
+    TM_REASON_AGENT_RAISED,       /* agent raised voice: slow down, lower the voice */
+    TM_REASON_AGENT_MONOLOGUE,    /* agent monologue: check understanding */
+    TM_REASON_SILENCE,            /* dead air: say what you are doing */
+    TM_REASON__COUNT
+} tm_reason;
+
+typedef struct {
+    tm_event_type type;
+    int      speaker;     /* TM_AGENT, TM_CALLER, TM_NOBODY (overlap, silence) */
+    int      other;       /* interruption: the one interrupted; else TM_NOBODY */
+    int64_t  start, end;  /* samples; [start, end) */
+    int64_t  detected;    /* sample at which a live run knew of it (>= start) */
+    float    level_db;    /* raised voice: median loudness over baseline, dB */
+    float    pitch_st;    /* raised voice: median pitch over baseline, semitones */
+    tm_reason reason;     /* deescalation only */
+    int      severity;    /* deescalation: 1 normal, 2 high (repeated or escalating) */
+    int      final;       /* 1: complete event. 0: early alert at `detected`, end = detected;
+                             the complete event follows later with the same start. */
+} tm_event;
+
+/* One hop of one channel, as reported to tm_config.on_frame. */
+typedef struct {
+    int64_t start;      /* first sample of the hop */
+    int     channel;    /* 0 or 1 */
+    float   level_db;   /* RMS level of the hop, dBFS, floored at -120 */
+    float   loudness_lufs; /* BS.1770 momentary loudness (400 ms), LUFS, floored at -120 */
+    float   f0_hz;      /* 0 when unvoiced */
+    float   voicing;    /* 0..1 periodicity confidence */
+    int     speech;     /* 1: this channel's own voice */
+    int     bleed;      /* 1: energy explained by the other channel leaking in */
+    float   floor_db;   /* adaptive noise floor, dBFS */
+} tm_frame;
+
+typedef void (*tm_frame_fn)(void *user, const tm_frame *frame);
+
+/* Every threshold of the detectors. tm_config_default() holds the defaults that
+ * models/default.json repeats; the names carry the units. */
+typedef struct {
+    int    sample_rate_hz;       /* 8000..48000 */
+    int    channels;             /* 2: agent + caller; 1: one mixed channel */
+    size_t event_capacity;       /* events kept between two drains; oldest dropped when full */
+    tm_frame_fn on_frame;        /* optional; called inside process for every finished hop */
+    void  *on_frame_user;
+
+    /* speech activity */
+    float speech_margin_db;      /* level above the noise floor that counts as active */
+    float speech_min_level_db;   /* nothing quieter (dBFS) is speech, whatever the floor */
+    float floor_window_s;        /* minimum-statistics window of the noise floor tracker */
+    float onset_ms;              /* active this long before speech is confirmed */
+    float hangover_ms;           /* speech holds over gaps this long */
+    float voicing_min;           /* periodicity that counts as voiced (0..1) */
+    /* pitch */
+    float f0_min_hz, f0_max_hz;
+    float pitch_peak_ratio;      /* first NSDF peak within this ratio of the best is F0 */
+    /* echo and crosstalk */
+    float bleed_margin_db;       /* own speech must exceed the predicted leak by this */
+    float bleed_max_delay_ms;    /* longest leak delay searched */
+    float bleed_pitch_match_st;  /* same pitch as the other side within this is leak */
+    float bleed_min_coupling_db; /* weakest leak loss assumed before one is measured */
+    /* turn-taking */
+    float overlap_min_s;
+    float backchannel_max_s;
+    float handover_max_s;        /* overlap at a turn's end that is an ordinary hand-over */
+    float backchannel_context_s; /* holder must speak within this before/after a backchannel */
+    float silence_min_s;
+    float monologue_min_s;
+    /* raised voice */
+    float raised_min_db;         /* loudness over own baseline */
+    float raised_exit_db;        /* episode ends below this over baseline */
+    float raised_min_st;         /* pitch over own baseline, semitones */
+    float raised_min_s;          /* sustained this long */
+    float baseline_window_s;     /* running median of own speech over this much speech */
+    float baseline_warmup_s;     /* prior weighs like this much speech */
+    float prior_loudness_lufs;   /* baseline prior before a speaker has talked */
+    /* de-escalation */
+    float repeat_window_s;       /* interruptions of the caller this close raise severity */
+    int   repeat_count;          /* this many of them within repeat_window_s: severity 2 */
+} tm_config;
+
+typedef struct tm_analyzer tm_analyzer;
+
+/* Per-speaker statistics over the call so far (for the summary). */
+typedef struct {
+    double talk_s;            /* seconds of speech */
+    double raised_s;          /* seconds inside raised-voice episodes */
+    int    interruptions_made;
+    int    backchannels;
+    int    monologues;
+    int    raised_count;
+    float  f0_median_hz, f0_p10_hz, f0_p90_hz;   /* over voiced speech hops; 0 if none */
+    float  level_median_db, level_p90_db;        /* hop level over speech hops, dBFS */
+    float  loudness_median_lufs;                 /* momentary loudness over speech hops */
+    float  baseline_lufs, baseline_f0_hz;        /* current baselines */
+    float  coupling_db;       /* measured leak loss from the other channel, 0 if unknown */
+    float  coupling_delay_ms;
+} tm_speaker_stats;
+
+typedef struct {
+    double duration_s;
+    double overlap_s;
+    double silence_s;         /* inside silence events */
+    int    overlaps, silences, deescalations;
+    tm_speaker_stats speaker[2];
+    size_t events_dropped;
+} tm_stats;
+
+TM_API tm_config   tm_config_default(int sample_rate_hz);
+/* Checks every field's range; returns TM_OK, TM_ERR_RATE or TM_ERR_ARG (and the field name in
+ * *bad_field when not NULL). */
+TM_API tm_status   tm_config_check(const tm_config *cfg, const char **bad_field);
+/* Allocates everything the analyzer will ever need. TM_ERR_ARG, TM_ERR_RATE, TM_ERR_NOMEM. */
+TM_API tm_status   tm_analyzer_create(const tm_config *cfg, tm_analyzer **out);
+TM_API void        tm_analyzer_destroy(tm_analyzer *a);       /* NULL is a no-op */
+TM_API void        tm_analyzer_reset(tm_analyzer *a);         /* t = 0 again, frees nothing */
+/* ch1 is ignored (may be NULL) for a mono analyzer. Non-finite samples are treated as 0.
+ * Any n_frames, even 0 or 1. TM_ERR_ARG for NULL pointers. */
+TM_API tm_status   tm_analyzer_process(tm_analyzer *a, const float *ch0, const float *ch1,
+                                       size_t n_frames);
+/* Interleaved twin: frame i is x[i*stride + c0] and x[i*stride + c1]. */
+TM_API tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int stride,
+                                                   int c0, int c1, size_t n_frames);
+/* End of stream: closes open speech, overlaps, episodes and flushes the delayed frames. */
+TM_API void        tm_analyzer_finish(tm_analyzer *a);
+TM_API int         tm_analyzer_next_event(tm_analyzer *a, tm_event *ev); /* 1 got one, 0 empty */
+TM_API size_t      tm_analyzer_dropped(const tm_analyzer *a);
+/* Samples between a sample entering process and its frame reaching on_frame. */
+TM_API int64_t     tm_analyzer_latency(const tm_analyzer *a);
+TM_API int         tm_analyzer_hop_size(const tm_analyzer *a);  /* samples per hop */
+TM_API void        tm_analyzer_stats(const tm_analyzer *a, tm_stats *out);
+/* Current state for a live display: smoothed level of each channel and who is talking. */
+TM_API void        tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2]);
+TM_API const char *tm_strerror(tm_status s);
+
+/* The profile's fields, for front ends that read and write profiles: every float or int field
+ * of tm_config that is a threshold, with its JSON key (the field name), range and meaning. */
+typedef struct {
+    const char *name;     /* JSON key, e.g. "raised_min_db" */
+    int         is_int;   /* 1: int field, else float */
+    size_t      offset;   /* offsetof(tm_config, field) */
+    double      min, max; /* accepted range, inclusive */
+    const char *help;     /* one line: what it is, with its unit */
+} tm_config_field;
+TM_API const tm_config_field *tm_config_fields(size_t *count);
+TM_API const char *tm_event_type_name(tm_event_type t);     /* "speech", "overlap", ... */
+TM_API const char *tm_reason_name(tm_reason r);             /* "caller_raised", ... */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,506 @@
+/* src/analyzer.c -- the only file that knows the stage order.
+ *
+ * Input blocks of any size are re-blocked into 10 ms hops. Per hop and channel: energy (level,
+ * loudness) and pitch history run at once; the decisions for hop n run when hop n + 2 is in,
+ * since the pitch window is centred there: noise floor, pitch (only where the level could be
+ * speech), leak from the other channel, speech segmentation, turn-taking, raised voice, and the
+ * de-escalation moments derived from those events. Per-hop frames go to on_frame once their
+ * speech flag is final (after the hangover), events go to a fixed ring the caller drains.
+ * Nothing here allocates after create. */
+#include "tonemon.h"
+#include "bleed.h"
+#include "energy.h"
+#include "floor.h"
+#include "median.h"
+#include "pitch.h"
+#include "raised.h"
+#include "turns.h"
+#include "vad.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LEVEL_RING 8
+
+typedef struct {
+    tm_energy energy;
+    tm_floor floor;
+    tm_pitch pitch;
+    tm_bleed bleed;
+    tm_vad vad;
+    tm_raised raised;
+    float *hopbuf, *dcbuf;
+    float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING];
+    float meter_db;
+    /* the feature hop being decided */
+    float level, loud, floor_db, f0, voicing;
+    int cand, bleed_flag, active;
+    /* call statistics over final speech frames */
+    tm_median st_level, st_loud, st_f0;
+    double talk_hops;
+    int backchannels, interruptions, monologues;
+} chan;
+
+typedef struct { tm_frame f[2]; } frame_pair;
+
+struct tm_analyzer {
+    tm_config cfg;
+    int nch, hop, la, frame_delay, hops_per_s;
+    float margin_db, min_level_db;
+    chan ch[2];
+    int fill;
+    int64_t hops_in, samples_in;
+    tm_turns turns;
+    tm_emitter emitter;
+    frame_pair *fr;
+    int fr_cap;
+    int64_t fr_next;              /* next feature hop whose frame goes out */
+    int64_t feat_next;            /* next feature hop to decide */
+    tm_event *ev;
+    size_t ev_cap, ev_head, ev_n, dropped;
+    int finished;
+    /* de-escalation */
+    int64_t intr_of_caller[64];   /* detection samples of the agent's interruptions of the caller */
+    int n_intr_of_caller;
+    int64_t caller_raised_at;     /* detection sample of the caller's last raised voice */
+    int sev[TM_REASON__COUNT];
+    /* statistics */
+    int64_t overlap_hops_final;
+    double overlap_s, silence_s;
+    int overlaps, silences, deescalations;
+};
+
+/* ---- events ---------------------------------------------------------------------------- */
+
+static void ring_push(tm_analyzer *a, const tm_event *ev)
+{
+    if (a->ev_n == a->ev_cap) {          /* full: drop the oldest, never grow */
+        a->ev_head = (a->ev_head + 1) % a->ev_cap;
+        a->ev_n--;
+        a->dropped++;
+    }
+    a->ev[(a->ev_head + a->ev_n) % a->ev_cap] = *ev;
+    a->ev_n++;
+}
+
+static int reason_of(const tm_event *ev)
+{
+    switch (ev->type) {
+    case TM_EV_RAISED_VOICE:
+        return ev->speaker == TM_CALLER ? TM_REASON_CALLER_RAISED : TM_REASON_AGENT_RAISED;
+    case TM_EV_INTERRUPTION:
+        return ev->speaker == TM_AGENT && ev->other == TM_CALLER ? TM_REASON_AGENT_INTERRUPTS
+                                                                  : TM_REASON_NONE;
+    case TM_EV_MONOLOGUE:
+        return ev->speaker == TM_AGENT ? TM_REASON_AGENT_MONOLOGUE : TM_REASON_NONE;
+    case TM_EV_SILENCE: return TM_REASON_SILENCE;
+    default: return TM_REASON_NONE;
+    }
+}
+
+static void deescalate(tm_analyzer *a, const tm_event *ev)
+{
+    int r = reason_of(ev);
+    if (r == TM_REASON_NONE || a->nch < 2) return;
+    int64_t window = (int64_t)(a->cfg.repeat_window_s * a->cfg.sample_rate_hz);
+    if (!ev->final) {
+        int sev = 1;
+        if (r == TM_REASON_AGENT_INTERRUPTS) {
+            if (a->n_intr_of_caller == 64) {
+                memmove(a->intr_of_caller, a->intr_of_caller + 1, 63 * sizeof(int64_t));
+                a->n_intr_of_caller--;
+            }
+            a->intr_of_caller[a->n_intr_of_caller++] = ev->detected;
+            int recent = 0;
+            for (int i = 0; i < a->n_intr_of_caller; i++)
+                if (ev->detected - a->intr_of_caller[i] <= window) recent++;
+            int upset = a->ch[TM_CALLER].raised.in_ep ||
+                        (a->caller_raised_at >= 0 && ev->detected - a->caller_raised_at <= window);
+            if (recent >= a->cfg.repeat_count || upset) sev = 2;
+        } else if (r == TM_REASON_CALLER_RAISED) {
+            a->caller_raised_at = ev->detected;
+            /* a caller who escalates after being interrupted */
+            for (int i = 0; i < a->n_intr_of_caller; i++)
+                if (ev->detected - a->intr_of_caller[i] <= window) sev = 2;
+        }
+        a->sev[r] = sev;
+    }
+    tm_event d = *ev;
+    d.type = TM_EV_DEESCALATION;
+    d.other = TM_NOBODY;
+    d.reason = (tm_reason)r;
+    d.severity = a->sev[r];
+    d.start = ev->detected;
+    d.end = ev->final ? (ev->end > ev->detected ? ev->end : ev->detected) : ev->detected;
+    d.level_db = d.pitch_st = 0.0f;
+    ring_push(a, &d);
+    if (d.final) a->deescalations++;
+}
+
+static void on_event(void *ctx, const tm_event *in)
+{
+    tm_analyzer *a = ctx;
+    tm_event ev = *in;
+    int64_t h = a->hop;
+    ev.start *= h;
+    ev.end *= h;
+    ev.detected = (ev.detected + a->la + 1) * h;
+    if (ev.detected > a->samples_in) ev.detected = a->samples_in;
+    if (ev.end > a->samples_in) ev.end = a->samples_in;
+    if (ev.detected < ev.start) ev.detected = ev.start;
+    if (ev.end < ev.start) ev.end = ev.start;
+    ring_push(a, &ev);
+    if (ev.final) {
+        double dur = (double)(ev.end - ev.start) / a->cfg.sample_rate_hz;
+        switch (ev.type) {
+        case TM_EV_OVERLAP: a->overlaps++; a->overlap_s += dur; break;
+        case TM_EV_SILENCE: a->silences++; a->silence_s += dur; break;
+        case TM_EV_BACKCHANNEL: a->ch[ev.speaker].backchannels++; break;
+        case TM_EV_INTERRUPTION: a->ch[ev.speaker].interruptions++; break;
+        case TM_EV_MONOLOGUE: a->ch[ev.speaker].monologues++; break;
+        default: break;
+        }
+    }
+    deescalate(a, &ev);
+}
+
+/* ---- frames ---------------------------------------------------------------------------- */
+
+static void mark_speech(tm_analyzer *a, int c, int64_t from, int64_t to)
+{
+    if (from < a->fr_next) from = a->fr_next;
+    for (int64_t k = from; k <= to; k++) a->fr[k % a->fr_cap].f[c].speech = 1;
+}
+
+static void emit_frame(tm_analyzer *a, int64_t k)
+{
+    frame_pair *p = &a->fr[k % a->fr_cap];
+    for (int c = 0; c < a->nch; c++) {
+        const tm_frame *f = &p->f[c];
+        if (a->cfg.on_frame) a->cfg.on_frame(a->cfg.on_frame_user, f);
+        if (f->speech) {
+            chan *ch = &a->ch[c];
+            ch->talk_hops++;
+            median_add(&ch->st_level, f->level_db);
+            median_add(&ch->st_loud, f->loudness_lufs);
+            if (f->f0_hz > 0.0f) median_add(&ch->st_f0, f->f0_hz);
+        }
+    }
+}
+
+/* ---- the hop pipeline ------------------------------------------------------------------ */
+
+static void decide_hop(tm_analyzer *a, int64_t n)
+{
+    int flags[2] = {0, 0}, active[2] = {0, 0};
+    turns_seg closed[2];
+
+    for (int c = 0; c < a->nch; c++) {
+        chan *ch = &a->ch[c];
+        ch->level = ch->lev_ring[n % LEVEL_RING];
+        ch->loud = ch->loud_ring[n % LEVEL_RING];
+        ch->floor_db = floor_update(&ch->floor, ch->level);
+        ch->cand = ch->level >= ch->floor_db + a->margin_db && ch->level >= a->min_level_db;
+        /* Pitch costs most: only where the level could be speech (own or leaked). */
+        if (ch->level >= ch->floor_db + a->margin_db - 3.0f && ch->level >= a->min_level_db - 3.0f) {
+            pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
+        } else {
+            pitch_skip(&ch->pitch);
+            ch->f0 = ch->voicing = 0.0f;
+        }
+    }
+    for (int c = 0; c < a->nch; c++) {
+        chan *ch = &a->ch[c];
+        ch->bleed_flag = 0;
+        if (a->nch == 2) {
+            const chan *o = &a->ch[1 - c];
+            bleed_push_other(&ch->bleed, o->level, o->f0);
+            bleed_learn(&ch->bleed, ch->level, ch->floor_db, o->floor_db);
+            ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
+        }
+        ch->active = active[c] = ch->cand && !ch->bleed_flag;
+        int64_t prev_last = ch->vad.last_active;
+        flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, &closed[c].start, &closed[c].end);
+        if (flags[c] & VAD_CLOSED) closed[c].confirm = ch->vad.confirm;
+
+        tm_frame *f = &a->fr[n % a->fr_cap].f[c];
+        f->start = n * a->hop;
+        f->channel = c;
+        f->level_db = ch->level;
+        f->loudness_lufs = ch->loud;
+        f->f0_hz = ch->f0;
+        f->voicing = ch->voicing;
+        f->speech = 0;
+        f->bleed = ch->bleed_flag;
+        f->floor_db = ch->floor_db;
+        if (flags[c] & VAD_CONFIRMED) mark_speech(a, c, ch->vad.seg_start, n);
+        else if (ch->vad.on && ch->vad.last_active == n) mark_speech(a, c, prev_last + 1, n);
+    }
+    turns_hop(&a->turns, n, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, active, flags, closed,
+              &a->emitter);
+    for (int c = 0; c < a->nch; c++) {
+        chan *ch = &a->ch[c];
+        raised_hop(&ch->raised, c, n, ch->active && ch->vad.on, ch->loud, ch->f0, &a->emitter);
+    }
+    while (a->fr_next <= n - a->frame_delay) emit_frame(a, a->fr_next++);
+    a->feat_next = n + 1;
+}
+
+static void run_hop(tm_analyzer *a)
+{
+    int64_t m = a->hops_in++;
+    for (int c = 0; c < a->nch; c++) {
+        chan *ch = &a->ch[c];
+        float lev, loud;
+        energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
+        ch->lev_ring[m % LEVEL_RING] = lev;
+        ch->loud_ring[m % LEVEL_RING] = loud;
+        ch->meter_db = lev;
+        pitch_push(&ch->pitch, ch->dcbuf);
+    }
+    if (m >= a->la) decide_hop(a, m - a->la);
+}
+
+static inline float sane(float x)
+{
+    /* NaN and Inf become silence; absurd magnitudes are clipped so that squares stay finite. */
+    if (!(x == x) || x > 1000.0f) return x > 1000.0f ? 1000.0f : 0.0f;
+    return x < -1000.0f ? -1000.0f : x;
+}
+
+static tm_status process_any(tm_analyzer *a, const float *x0, const float *x1, int stride,
+                             size_t n)
+{
+    size_t i = 0;
+    if (a->finished) return TM_OK;
+    while (i < n) {
+        size_t k = (size_t)(a->hop - a->fill);
+        if (k > n - i) k = n - i;
+        for (int c = 0; c < a->nch; c++) {
+            const float *src = c == 0 ? x0 : x1;
+            float *dst = a->ch[c].hopbuf + a->fill;
+            for (size_t j = 0; j < k; j++) dst[j] = sane(src[(i + j) * (size_t)stride]);
+        }
+        a->fill += (int)k;
+        a->samples_in += (int64_t)k;
+        i += k;
+        if (a->fill == a->hop) {
+            a->fill = 0;
+            run_hop(a);
+        }
+    }
+    return TM_OK;
+}
+
+tm_status tm_analyzer_process(tm_analyzer *a, const float *ch0, const float *ch1, size_t n_frames)
+{
+    if (!a || (n_frames && (!ch0 || (a->nch == 2 && !ch1)))) return TM_ERR_ARG;
+    return process_any(a, ch0, ch1, 1, n_frames);
+}
+
+tm_status tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int stride, int c0,
+                                          int c1, size_t n_frames)
+{
+    if (!a || (n_frames && !x) || stride < 1 || c0 < 0 || c0 >= stride ||
+        (a->nch == 2 && (c1 < 0 || c1 >= stride)))
+        return TM_ERR_ARG;
+    return process_any(a, x + c0, a->nch == 2 ? x + c1 : NULL, stride, n_frames);
+}
+
+void tm_analyzer_finish(tm_analyzer *a)
+{
+    if (!a || a->finished) return;
+    /* Decide the last hops with silence as their lookahead; the partial hop is dropped. */
+    static const float zeros[4800];
+    for (int64_t n = a->feat_next; n < a->hops_in; n++) {
+        for (int c = 0; c < a->nch; c++) pitch_push(&a->ch[c].pitch, zeros);
+        decide_hop(a, n);
+    }
+    int64_t n_end = a->hops_in;
+    int flags[2] = {0, 0}, active[2] = {0, 0};
+    turns_seg closed[2];
+    for (int c = 0; c < a->nch; c++)
+        if (vad_finish(&a->ch[c].vad, &closed[c].start, &closed[c].end)) {
+            flags[c] = VAD_CLOSED;
+            closed[c].confirm = a->ch[c].vad.confirm;
+        }
+    turns_hop(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, active, flags,
+              closed, &a->emitter);
+    turns_finish(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, &a->emitter);
+    for (int c = 0; c < a->nch; c++) raised_finish(&a->ch[c].raised, c, n_end, &a->emitter);
+    while (a->fr_next < a->hops_in) emit_frame(a, a->fr_next++);
+    a->finished = 1;
+}
+
+/* ---- lifetime -------------------------------------------------------------------------- */
+
+static int hops_of(float seconds, int hops_per_s) { return (int)lrintf(seconds * hops_per_s); }
+
+tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
+{
+    const char *bad;
+    if (!out) return TM_ERR_ARG;
+    *out = NULL;
+    tm_status st = tm_config_check(cfg, &bad);
+    if (st != TM_OK) return st;
+    tm_analyzer *a = calloc(1, sizeof *a);
+    if (!a) return TM_ERR_NOMEM;
+    a->cfg = *cfg;
+    a->nch = cfg->channels;
+    a->hops_per_s = 100;
+    a->hop = cfg->sample_rate_hz / a->hops_per_s;
+    a->margin_db = cfg->speech_margin_db;
+    a->min_level_db = cfg->speech_min_level_db;
+    int hps = a->hops_per_s;
+    int hang = hops_of(cfg->hangover_ms / 1000.0f, hps);
+    a->frame_delay = (hang + 1 > 21 ? hang + 1 : 21) + 1;
+    a->fr_cap = a->frame_delay + 4;
+    a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);
+    a->ev_cap = cfg->event_capacity;
+    a->ev = calloc(a->ev_cap, sizeof *a->ev);
+    int fail = !a->fr || !a->ev;
+    for (int c = 0; c < a->nch && !fail; c++) {
+        chan *ch = &a->ch[c];
+        ch->hopbuf = calloc((size_t)a->hop, sizeof(float));
+        ch->dcbuf = calloc((size_t)a->hop, sizeof(float));
+        fail |= !ch->hopbuf || !ch->dcbuf;
+        fail |= pitch_init(&ch->pitch, cfg->sample_rate_hz, a->hop, cfg->f0_min_hz, cfg->f0_max_hz,
+                           cfg->pitch_peak_ratio, cfg->voicing_min) != 0;
+        fail |= raised_init(&ch->raised, cfg, hps) != 0;
+        fail |= median_init(&ch->st_level, -120.0f, 10.0f, 0.25f, 0) != 0;
+        fail |= median_init(&ch->st_loud, -120.0f, 10.0f, 0.25f, 0) != 0;
+        fail |= median_init(&ch->st_f0, 0.0f, 1000.0f, 0.5f, 0) != 0;
+        energy_init(&ch->energy, cfg->sample_rate_hz, a->hop);
+        floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db);
+        bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
+                   cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db);
+        vad_init(&ch->vad, hops_of(cfg->onset_ms / 1000.0f, hps), hang);
+    }
+    if (fail) {
+        tm_analyzer_destroy(a);
+        return TM_ERR_NOMEM;
+    }
+    a->la = pitch_lookahead_hops(&a->ch[0].pitch);
+    turns_init(&a->turns, a->nch, hops_of(cfg->overlap_min_s, hps), hops_of(cfg->backchannel_max_s, hps),
+               hops_of(cfg->handover_max_s, hps), hops_of(cfg->backchannel_context_s, hps),
+               hops_of(cfg->silence_min_s, hps), hops_of(cfg->monologue_min_s, hps));
+    a->emitter.fn = on_event;
+    a->emitter.ctx = a;
+    tm_analyzer_reset(a);
+    *out = a;
+    return TM_OK;
+}
+
+void tm_analyzer_destroy(tm_analyzer *a)
+{
+    if (!a) return;
+    for (int c = 0; c < 2; c++) {
+        chan *ch = &a->ch[c];
+        free(ch->hopbuf);
+        free(ch->dcbuf);
+        if (ch->pitch.fwd || ch->pitch.dec_buf) pitch_free(&ch->pitch);
+        raised_free(&ch->raised);
+        median_free(&ch->st_level);
+        median_free(&ch->st_loud);
+        median_free(&ch->st_f0);
+    }
+    free(a->fr);
+    free(a->ev);
+    free(a);
+}
+
+void tm_analyzer_reset(tm_analyzer *a)
+{
+    if (!a) return;
+    for (int c = 0; c < a->nch; c++) {
+        chan *ch = &a->ch[c];
+        energy_reset(&ch->energy);
+        floor_reset(&ch->floor);
+        pitch_reset(&ch->pitch);
+        bleed_reset(&ch->bleed);
+        vad_reset(&ch->vad);
+        raised_reset(&ch->raised);
+        median_reset(&ch->st_level, 0.0f, 0);
+        median_reset(&ch->st_loud, 0.0f, 0);
+        median_reset(&ch->st_f0, 0.0f, 0);
+        memset(ch->lev_ring, 0, sizeof ch->lev_ring);
+        memset(ch->loud_ring, 0, sizeof ch->loud_ring);
+        ch->meter_db = -120.0f;
+        ch->talk_hops = 0.0;
+        ch->backchannels = ch->interruptions = ch->monologues = 0;
+    }
+    turns_reset(&a->turns);
+    memset(a->fr, 0, (size_t)a->fr_cap * sizeof *a->fr);
+    a->fill = 0;
+    a->hops_in = a->samples_in = 0;
+    a->fr_next = a->feat_next = 0;
+    a->ev_head = a->ev_n = a->dropped = 0;
+    a->finished = 0;
+    a->n_intr_of_caller = 0;
+    a->caller_raised_at = -1;
+    memset(a->sev, 0, sizeof a->sev);
+    a->overlap_s = a->silence_s = 0.0;
+    a->overlaps = a->silences = a->deescalations = 0;
+}
+
+/* ---- getters --------------------------------------------------------------------------- */
+
+int tm_analyzer_next_event(tm_analyzer *a, tm_event *ev)
+{
+    if (!a || !ev || a->ev_n == 0) return 0;
+    *ev = a->ev[a->ev_head];
+    a->ev_head = (a->ev_head + 1) % a->ev_cap;
+    a->ev_n--;
+    return 1;
+}
+
+size_t tm_analyzer_dropped(const tm_analyzer *a) { return a ? a->dropped : 0; }
+
+int64_t tm_analyzer_latency(const tm_analyzer *a)
+{
+    return a ? (int64_t)(a->frame_delay + a->la + 1) * a->hop : 0;
+}
+
+int tm_analyzer_hop_size(const tm_analyzer *a) { return a ? a->hop : 0; }
+
+void tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2])
+{
+    for (int c = 0; c < 2; c++) {
+        level_db[c] = a && c < a->nch ? a->ch[c].meter_db : -120.0f;
+        talking[c] = a && c < a->nch ? a->ch[c].vad.on : 0;
+    }
+}
+
+void tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!a) return;
+    double hop_s = (double)a->hop / a->cfg.sample_rate_hz;
+    out->duration_s = (double)a->samples_in / a->cfg.sample_rate_hz;
+    out->overlap_s = a->overlap_s;
+    out->silence_s = a->silence_s;
+    out->overlaps = a->overlaps;
+    out->silences = a->silences;
+    out->deescalations = a->deescalations;
+    out->events_dropped = a->dropped;
+    for (int c = 0; c < a->nch; c++) {
+        const chan *ch = &a->ch[c];
+        tm_speaker_stats *s = &out->speaker[c];
+        s->talk_s = ch->talk_hops * hop_s;
+        s->raised_s = ch->raised.raised_hops * hop_s;
+        s->raised_count = ch->raised.episodes;
+        s->interruptions_made = ch->interruptions;
+        s->backchannels = ch->backchannels;
+        s->monologues = ch->monologues;
+        s->f0_median_hz = median_quantile(&ch->st_f0, 0.5f, 0.0f);
+        s->f0_p10_hz = median_quantile(&ch->st_f0, 0.1f, 0.0f);
+        s->f0_p90_hz = median_quantile(&ch->st_f0, 0.9f, 0.0f);
+        s->level_median_db = median_quantile(&ch->st_level, 0.5f, -120.0f);
+        s->level_p90_db = median_quantile(&ch->st_level, 0.9f, -120.0f);
+        s->loudness_median_lufs = median_quantile(&ch->st_loud, 0.5f, -120.0f);
+        s->baseline_lufs = ch->raised.base_l;
+        s->baseline_f0_hz = ch->raised.base_p_ready ? 100.0f * exp2f(ch->raised.base_p / 12.0f) : 0.0f;
+        s->coupling_db = ch->bleed.measured ? ch->bleed.coupling_db : 0.0f;
+        s->coupling_delay_ms = ch->bleed.measured ? ch->bleed.delay_hops * 10.0f : 0.0f;
+    }
+}

@@ -1,0 +1,25 @@
+/* src/biquad.h -- private. Second-order IIR sections (direct form I, double state) and the
+ * bilinear-transform designs the stages need. */
+#ifndef TM_BIQUAD_H
+#define TM_BIQUAD_H
+
+typedef struct {
+    double b0, b1, b2, a1, a2;   /* a0 normalised to 1 */
+    double x1, x2, y1, y2;
+} tm_biquad;
+
+void biquad_lowpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz);
+void biquad_highpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz);
+void biquad_reset(tm_biquad *q);
+
+static inline double biquad_run(tm_biquad *q, double x)
+{
+    double y = q->b0 * x + q->b1 * q->x1 + q->b2 * q->x2 - q->a1 * q->y1 - q->a2 * q->y2;
+    /* A tiny offset would bias levels; flushing keeps denormals out of silence tails instead. */
+    if (y < 1e-30 && y > -1e-30) y = 0.0;
+    q->x2 = q->x1; q->x1 = x;
+    q->y2 = q->y1; q->y1 = y;
+    return y;
+}
+
+#endif

@@ -1,0 +1,127 @@
+/* src/bleed.c -- echo and crosstalk rejection for one channel.
+ *
+ * In a two-channel call recording each party leaks into the other's channel: headset acoustic
+ * echo, hybrid (line) echo, crosstalk in the capture path. The leak is the other voice, delayed
+ * (0-130 ms), attenuated (6-45 dB) and filtered. Its hop-level envelope follows the other
+ * channel's envelope at a fixed delay with a nearly constant level difference, which genuine
+ * speech on this channel does not.
+ *
+ * Learning: on hops where the other side is clearly talking (15 dB over its floor), this channel
+ * is above its own floor, and the other side is the louder one, the level difference to each
+ * delayed hop of the other channel is averaged per delay (exponentially, about 2 s of such hops).
+ * The delay whose difference varies least is the leak's delay; the difference there, less one
+ * standard deviation, is the coupling loss. This follows the "level difference plus envelope
+ * coherence" idea of two-microphone crosstalk detectors (e.g. Wrigley et al., IEEE TSAP 2005)
+ * in its cheapest form: a variance over 52 delays per hop.
+ *
+ * Deciding: a hop is leak when its level is within margin_db of the level predicted from the
+ * other channel (loudest of the three hops around the delay, to absorb a delay that falls between
+ * hops). Double-talk through a strong leak is recovered by pitch: a voiced hop whose F0 differs
+ * from the other voice's F0 at the leak delay is a different voice, so it is not leak. */
+#include "bleed.h"
+#include <math.h>
+#include <string.h>
+
+void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
+                float min_coupling_db)
+{
+    memset(b, 0, sizeof *b);
+    b->nlags = max_delay_hops + 1;
+    if (b->nlags > BLEED_MAX_LAGS - 1) b->nlags = BLEED_MAX_LAGS - 1;
+    if (b->nlags < 1) b->nlags = 1;
+    b->margin_db = margin_db;
+    b->pitch_match_st = pitch_match_st;
+    b->min_coupling_db = min_coupling_db;
+    bleed_reset(b);
+}
+
+void bleed_reset(tm_bleed *b)
+{
+    for (int i = 0; i < BLEED_MAX_LAGS; i++) {
+        b->o_level[i] = -120.0f;
+        b->o_f0[i] = 0.0f;
+        b->mean[i] = 0.0;
+        b->var[i] = 0.0;
+    }
+    b->pos = 0;
+    b->count = 0;
+    b->o_talk = 0;
+    b->measured = 0;
+    b->delay_hops = 0;
+    b->coupling_db = b->min_coupling_db;
+}
+
+static int slot(const tm_bleed *b, int lag) /* lag hops back from the newest */
+{
+    int i = b->pos - lag;
+    while (i < 0) i += BLEED_MAX_LAGS;
+    return i;
+}
+
+void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
+{
+    b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
+    b->o_level[b->pos] = o_level_db;
+    b->o_f0[b->pos] = o_f0_hz;
+}
+
+void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db)
+{
+    float o_max = -200.0f;
+    for (int k = 0; k < b->nlags; k++) {
+        float v = b->o_level[slot(b, k)];
+        if (v > o_max) o_max = v;
+    }
+    if (o_max < o_floor_db + 15.0f) return;
+    b->o_talk++;
+    if (level_db < floor_db + 3.0f || o_max - level_db < 3.0f) return;
+    b->count++;
+    double a = 1.0 / (double)b->count;
+    if (a < 1.0 / 200.0) a = 1.0 / 200.0;
+    int best = 0;
+    for (int k = 0; k < b->nlags; k++) {
+        double d = (double)b->o_level[slot(b, k)] - level_db;
+        double dm = d - b->mean[k];
+        b->mean[k] += a * dm;
+        b->var[k] = (1.0 - a) * (b->var[k] + a * dm * dm);
+        if (b->var[k] < b->var[best]) best = k;
+    }
+    if (b->count >= 30) {
+        /* A leak has a steady loss: a spread over 5 dB is a coincidence, not a coupling. */
+        b->measured = b->var[best] < 25.0;
+        if (b->measured) {
+            b->delay_hops = best;
+            b->coupling_db = (float)(b->mean[best] - sqrt(b->var[best]));
+        }
+    }
+}
+
+int bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
+{
+    float pred = -200.0f;
+    int lo = 0, hi = b->nlags - 1;
+    if (b->measured) {
+        lo = b->delay_hops > 0 ? b->delay_hops - 1 : 0;
+        hi = b->delay_hops + 1 < b->nlags ? b->delay_hops + 1 : b->nlags - 1;
+    }
+    for (int k = lo; k <= hi; k++) {
+        float v = b->o_level[slot(b, k)];
+        if (v > pred) pred = v;
+    }
+    /* Before 3 s of the other side talking, assume the strongest leak still plausible; after
+     * that, no steady leak measured means none to reject. */
+    float coupling = b->measured ? b->coupling_db
+                   : b->o_talk < 300 ? b->min_coupling_db : 200.0f;
+    float excess = level_db - (pred - coupling);
+    if (excess >= b->margin_db) return 0;
+    if (excess >= 0.0f && f0_hz > 0.0f) {
+        /* voiced and at least as loud as the leak: a different pitch is a different voice */
+        int same = 0;
+        for (int k = lo; k <= hi; k++) {
+            float of = b->o_f0[slot(b, k)];
+            if (of > 0.0f && fabsf(12.0f * log2f(f0_hz / of)) <= b->pitch_match_st) same = 1;
+        }
+        if (!same) return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,29 @@
+/* src/bleed.h -- private. Is this channel's energy the other party leaking in (headset echo,
+ * line echo, crosstalk)? Learns the leak's loss and delay from the audio. */
+#ifndef TM_BLEED_H
+#define TM_BLEED_H
+
+#define BLEED_MAX_LAGS 52   /* 0..510 ms at 10 ms hops */
+
+typedef struct {
+    int   nlags;                          /* delays searched, hops */
+    float margin_db, pitch_match_st, min_coupling_db;
+    float o_level[BLEED_MAX_LAGS];        /* the other channel's recent hop levels, ring */
+    float o_f0[BLEED_MAX_LAGS];
+    int   pos;                            /* slot of the newest entry */
+    double mean[BLEED_MAX_LAGS], var[BLEED_MAX_LAGS];
+    long  count, o_talk;                  /* learning hops; hops the other side talked */
+    int   measured, delay_hops;
+    float coupling_db;                    /* leak loss, dB (level of other minus level here) */
+} tm_bleed;
+
+void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
+                float min_coupling_db);
+void bleed_reset(tm_bleed *b);
+/* Per hop, in this order: the other channel's level and F0 of this hop, then learn, then decide. */
+void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz);
+void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db);
+/* 1 when this hop's level (and pitch) is explained by the other channel's leak. */
+int  bleed_decide(const tm_bleed *b, float level_db, float f0_hz);
+
+#endif

@@ -1,0 +1,137 @@
+/* src/config.c -- the defaults of every threshold, their accepted ranges and names.
+ * models/default.json repeats these values; tests/test_profile checks that it does. */
+#include "tonemon.h"
+#include <stddef.h>
+
+tm_config tm_config_default(int sample_rate_hz)
+{
+    tm_config c = {0};
+    c.sample_rate_hz = sample_rate_hz;
+    c.channels = 2;
+    c.event_capacity = 1024;
+
+    c.speech_margin_db = 8.0f;
+    c.speech_min_level_db = -60.0f;
+    c.floor_window_s = 3.0f;
+    c.onset_ms = 30.0f;
+    c.hangover_ms = 200.0f;
+    c.voicing_min = 0.6f;
+    c.f0_min_hz = 60.0f;
+    c.f0_max_hz = 500.0f;
+    c.pitch_peak_ratio = 0.9f;
+    c.bleed_margin_db = 6.0f;
+    c.bleed_max_delay_ms = 130.0f;
+    c.bleed_pitch_match_st = 1.0f;
+    c.bleed_min_coupling_db = 12.0f;
+    c.overlap_min_s = 0.1f;
+    c.backchannel_max_s = 1.0f;
+    c.handover_max_s = 0.3f;
+    c.backchannel_context_s = 1.0f;
+    c.silence_min_s = 5.0f;
+    c.monologue_min_s = 45.0f;
+    c.raised_min_db = 6.0f;
+    c.raised_exit_db = 4.0f;
+    c.raised_min_st = 1.0f;
+    c.raised_min_s = 1.0f;
+    c.baseline_window_s = 60.0f;
+    c.baseline_warmup_s = 5.0f;
+    c.prior_loudness_lufs = -26.0f;
+    c.repeat_window_s = 120.0f;
+    c.repeat_count = 2;
+    return c;
+}
+
+#define F(name, lo, hi, help) { #name, 0, offsetof(tm_config, name), lo, hi, help }
+#define I(name, lo, hi, help) { #name, 1, offsetof(tm_config, name), lo, hi, help }
+static const tm_config_field fields[] = {
+    F(speech_margin_db, 1, 40, "level above the adaptive noise floor that counts as active, dB"),
+    F(speech_min_level_db, -100, -10, "nothing quieter than this is speech, dBFS"),
+    F(floor_window_s, 0.5, 30, "window of the minimum-statistics noise floor, s"),
+    F(onset_ms, 10, 500, "activity needed before speech is confirmed, ms"),
+    F(hangover_ms, 0, 1000, "speech holds over gaps this long, ms"),
+    F(voicing_min, 0.1, 0.99, "periodicity (NSDF peak) that counts as voiced, 0..1"),
+    F(f0_min_hz, 40, 200, "lowest pitch searched, Hz"),
+    F(f0_max_hz, 200, 1000, "highest pitch searched, Hz"),
+    F(pitch_peak_ratio, 0.5, 1.0, "first NSDF peak within this ratio of the best is F0"),
+    F(bleed_margin_db, 0, 30, "own speech must exceed the predicted leak by this, dB"),
+    F(bleed_max_delay_ms, 0, 500, "longest leak delay searched, ms"),
+    F(bleed_pitch_match_st, 0.1, 6, "pitch within this of the other side's is leak, semitones"),
+    F(bleed_min_coupling_db, 0, 60, "leak loss assumed before one is measured, dB"),
+    F(overlap_min_s, 0.01, 2, "shortest overlap reported, s"),
+    F(backchannel_max_s, 0.2, 5, "longest backchannel; talking past it takes the floor, s"),
+    F(handover_max_s, 0, 2, "overlap at a turn's end that is an ordinary hand-over, s"),
+    F(backchannel_context_s, 0, 5, "the holder speaks this close to a backchannel, s"),
+    F(silence_min_s, 0.5, 600, "dead air this long is a silence, s"),
+    F(monologue_min_s, 5, 3600, "floor held this long without a turn from the other, s"),
+    F(raised_min_db, 1, 30, "loudness over own baseline for a raised voice, dB"),
+    F(raised_exit_db, 0, 30, "raised episode continues while above this over baseline, dB"),
+    F(raised_min_st, 0, 12, "pitch over own baseline for a raised voice, semitones"),
+    F(raised_min_s, 0.1, 30, "raised loudness sustained this long, s"),
+    F(baseline_window_s, 5, 600, "baselines are medians over this much of own speech, s"),
+    F(baseline_warmup_s, 0, 120, "the prior weighs like this much speech, s"),
+    F(prior_loudness_lufs, -70, 0, "loudness baseline before a speaker has talked, LUFS"),
+    F(repeat_window_s, 1, 3600, "interruptions of the caller this close raise severity, s"),
+    I(repeat_count, 1, 100, "this many within repeat_window_s give severity 2"),
+};
+#undef F
+#undef I
+
+const tm_config_field *tm_config_fields(size_t *count)
+{
+    if (count) *count = sizeof fields / sizeof fields[0];
+    return fields;
+}
+
+tm_status tm_config_check(const tm_config *cfg, const char **bad_field)
+{
+    const char *dummy;
+    if (!bad_field) bad_field = &dummy;
+    *bad_field = NULL;
+    if (!cfg) return TM_ERR_ARG;
+    if (cfg->sample_rate_hz < 8000 || cfg->sample_rate_hz > 48000) {
+        *bad_field = "sample_rate_hz";
+        return TM_ERR_RATE;
+    }
+    if (cfg->channels != 1 && cfg->channels != 2) { *bad_field = "channels"; return TM_ERR_ARG; }
+    if (cfg->event_capacity < 4 || cfg->event_capacity > (1u << 20)) {
+        *bad_field = "event_capacity";
+        return TM_ERR_ARG;
+    }
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *p = (const char *)cfg + fields[i].offset;
+        double v = fields[i].is_int ? (double)*(const int *)p : (double)*(const float *)p;
+        if (!(v >= fields[i].min && v <= fields[i].max)) { /* also rejects NaN */
+            *bad_field = fields[i].name;
+            return TM_ERR_ARG;
+        }
+    }
+    if (cfg->f0_min_hz * 2.0f > cfg->f0_max_hz) { *bad_field = "f0_max_hz"; return TM_ERR_ARG; }
+    if (cfg->raised_exit_db > cfg->raised_min_db) { *bad_field = "raised_exit_db"; return TM_ERR_ARG; }
+    return TM_OK;
+}
+
+const char *tm_strerror(tm_status s)
+{
+    switch (s) {
+    case TM_OK: return "ok";
+    case TM_ERR_ARG: return "invalid argument";
+    case TM_ERR_NOMEM: return "out of memory";
+    case TM_ERR_RATE: return "sample rate must be 8000..48000 Hz";
+    }
+    return "unknown status";
+}
+
+const char *tm_event_type_name(tm_event_type t)
+{
+    static const char *names[TM_EV__COUNT] = {
+        "speech", "overlap", "interruption", "backchannel", "raised_voice", "silence",
+        "monologue", "deescalation"};
+    return (unsigned)t < TM_EV__COUNT ? names[t] : "unknown";
+}
+
+const char *tm_reason_name(tm_reason r)
+{
+    static const char *names[TM_REASON__COUNT] = {
+        "none", "caller_raised", "agent_interrupts", "agent_raised", "agent_monologue", "silence"};
+    return (unsigned)r < TM_REASON__COUNT ? names[r] : "unknown";
+}

@@ -1,0 +1,79 @@
+/* src/energy.c -- level and loudness of one channel, one hop at a time.
+ *
+ * Level is the RMS of the hop after a 20 Hz DC blocker, in dBFS (a full-scale sine reads -3.01).
+ * Loudness is ITU-R BS.1770-4 momentary loudness: K-weighting (a +4 dB high shelf around
+ * 1.7 kHz, modelling the head, then a 38 Hz high-pass, the "RLB" curve), mean square over the
+ * last 400 ms, -0.691 + 10 log10. The two K filters are derived for any sample rate from their
+ * analogue prototypes, as the standard's 48 kHz coefficients are. Both floor at -120 dB so that
+ * digital silence never yields -inf. */
+#include "energy.h"
+#include <math.h>
+#include <string.h>
+
+static void kweight_design(tm_energy *e, double fs)
+{
+    /* Analogue prototype of the BS.1770 pre-filter (shelf) and RLB high-pass. */
+    double f0 = 1681.974450955533, gain_db = 3.999843853973347, q = 0.7071752369554196;
+    double k = tan(M_PI * f0 / fs);
+    double vh = pow(10.0, gain_db / 20.0), vb = pow(vh, 0.4996667741545416);
+    double a0 = 1.0 + k / q + k * k;
+    e->kshelf.b0 = (vh + vb * k / q + k * k) / a0;
+    e->kshelf.b1 = 2.0 * (k * k - vh) / a0;
+    e->kshelf.b2 = (vh - vb * k / q + k * k) / a0;
+    e->kshelf.a1 = 2.0 * (k * k - 1.0) / a0;
+    e->kshelf.a2 = (1.0 - k / q + k * k) / a0;
+
+    f0 = 38.13547087602444; q = 0.5003270373238773;
+    k = tan(M_PI * f0 / fs);
+    a0 = 1.0 + k / q + k * k;
+    e->khp.b0 = 1.0; e->khp.b1 = -2.0; e->khp.b2 = 1.0;
+    e->khp.a1 = 2.0 * (k * k - 1.0) / a0;
+    e->khp.a2 = (1.0 - k / q + k * k) / a0;
+}
+
+void energy_init(tm_energy *e, double fs_hz, int hop)
+{
+    memset(e, 0, sizeof *e);
+    e->hop = hop;
+    e->dc_r = exp(-2.0 * M_PI * 20.0 / fs_hz);
+    kweight_design(e, fs_hz);
+}
+
+void energy_reset(tm_energy *e)
+{
+    e->dc_x1 = e->dc_y1 = 0.0;
+    biquad_reset(&e->kshelf);
+    biquad_reset(&e->khp);
+    memset(e->kring, 0, sizeof e->kring);
+    e->kpos = e->kfill = 0;
+}
+
+static float to_db(double mean_square, double offset)
+{
+    double db = mean_square > 0.0 ? offset + 10.0 * log10(mean_square) : ENERGY_FLOOR_DB;
+    return db < ENERGY_FLOOR_DB ? ENERGY_FLOOR_DB : (float)db;
+}
+
+void energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs)
+{
+    double sq = 0.0, ksq = 0.0, x1 = e->dc_x1, y1 = e->dc_y1, r = e->dc_r;
+    for (int i = 0; i < e->hop; i++) {
+        double y = x[i] - x1 + r * y1;
+        if (y < 1e-30 && y > -1e-30) y = 0.0;
+        x1 = x[i]; y1 = y;
+        dc_out[i] = (float)y;
+        sq += y * y;
+        double k = biquad_run(&e->khp, biquad_run(&e->kshelf, x[i]));
+        ksq += k * k;
+    }
+    e->dc_x1 = x1; e->dc_y1 = y1;
+    *level_db = to_db(sq / e->hop, 0.0);
+
+    e->kring[e->kpos] = ksq;
+    e->kpos = (e->kpos + 1) % ENERGY_MOMENTARY_HOPS;
+    if (e->kfill < ENERGY_MOMENTARY_HOPS) e->kfill++;
+    /* Summing 40 doubles each hop is cheaper than worrying about a running sum's drift. */
+    double sum = 0.0;
+    for (int i = 0; i < ENERGY_MOMENTARY_HOPS; i++) sum += e->kring[i];
+    *loudness_lufs = to_db(sum / ((double)ENERGY_MOMENTARY_HOPS * e->hop), -0.691);
+}

@@ -1,0 +1,22 @@
+/* src/energy.h -- private. Hop level (dBFS, after a DC blocker) and BS.1770 momentary loudness. */
+#ifndef TM_ENERGY_H
+#define TM_ENERGY_H
+#include "biquad.h"
+
+#define ENERGY_MOMENTARY_HOPS 40   /* 400 ms of 10 ms hops */
+#define ENERGY_FLOOR_DB (-120.0f)
+
+typedef struct {
+    double dc_r, dc_x1, dc_y1;    /* one-pole DC blocker */
+    tm_biquad kshelf, khp;        /* K-weighting: high shelf, then RLB high-pass */
+    double kring[ENERGY_MOMENTARY_HOPS];
+    int kpos, kfill, hop;
+} tm_energy;
+
+void energy_init(tm_energy *e, double fs_hz, int hop);
+void energy_reset(tm_energy *e);
+/* One full hop of input x (finite). Writes the DC-blocked samples to dc_out and returns the
+ * hop's RMS level in dBFS and the 400 ms momentary loudness in LUFS (both floored). */
+void energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs);
+
+#endif

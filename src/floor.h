@@ -1,0 +1,20 @@
+/* src/floor.h -- private. Adaptive noise floor by minimum statistics over sub-windows. */
+#ifndef TM_FLOOR_H
+#define TM_FLOOR_H
+
+#define FLOOR_SUBWINDOWS 6
+
+typedef struct {
+    float sub_min[FLOOR_SUBWINDOWS]; /* minimum of each finished sub-window, dB */
+    float cur_min;                   /* minimum of the sub-window being filled */
+    int   sub_hops, cur_count, pos;
+    float init_db;
+    float floor_db;
+} tm_floor;
+
+void  floor_init(tm_floor *f, int window_hops, float init_db);
+void  floor_reset(tm_floor *f);
+/* Feeds one hop level (dBFS); returns the floor estimate for this hop. */
+float floor_update(tm_floor *f, float level_db);
+
+#endif

@@ -1,0 +1,243 @@
+/* src/pitch.c -- fundamental frequency and voicing of one channel.
+ *
+ * Input: DC-blocked hops. Output: F0 in Hz (0 when unvoiced) and a periodicity confidence in
+ * 0..1 for a 50 ms window centred 2 hops behind the newest one (20 ms of lookahead).
+ *
+ * Method: the normalised squared difference function (NSDF, P. McLeod and G. Wyvill, "A smarter
+ * way to find pitch", ICMC 2005), n(t) = 2 r(t) / m(t), which is 1 - d(t)/m(t) with d YIN's
+ * difference function (de Cheveigne and Kawahara, JASA 2002), so it shares YIN's normalisation
+ * but needs no cumulative mean. It is computed on a copy low-passed at 1 kHz and decimated to
+ * about 4 kHz: F0 up to 500 Hz keeps its low harmonics there, and on telephone audio, where the
+ * fundamental itself is cut at 300 Hz, the harmonics between 300 Hz and 1 kHz still peak the
+ * NSDF at the true period. r(t) comes from two real FFTs (kiss_fftr, distinct buffers, a fast
+ * size), m(t) from prefix sums. The F0 is the first key maximum within peak_ratio of the best
+ * (McLeod's rule, which avoids YIN's octave-down errors), then re-measured at the full rate over
+ * a few lags around it with parabolic interpolation, for precision better than 5 cents.
+ * Octave guard: a candidate about twice or half the previous hop's F0 gives way to a strong
+ * candidate near the previous F0, since a voice does not jump an octave in 10 ms. */
+#include "pitch.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pitch_lookahead_hops(const tm_pitch *p)
+{
+    /* window centre is 25 ms behind the newest sample; a hop's centre is hop/2 into it */
+    double behind = 0.025 * p->fs - p->hop / 2.0;
+    return (int)floor(behind / p->hop + 0.5);
+}
+
+int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
+               float voicing_min)
+{
+    memset(p, 0, sizeof *p);
+    p->fs = fs_hz;
+    p->hop = hop;
+    p->dec = (int)floor(fs_hz / 4000.0 + 0.5);
+    if (p->dec < 1) p->dec = 1;
+    double fsd = (double)fs_hz / p->dec;
+    p->fs_dec = (int)fsd;
+    p->win_dec = (int)floor(0.050 * fsd + 0.5);
+    p->lag_min = (int)floor(fsd / f0_max_hz);
+    if (p->lag_min < 2) p->lag_min = 2;
+    p->lag_max = (int)ceil(fsd / f0_min_hz) + 1;
+    if (p->lag_max > p->win_dec - 2) p->lag_max = p->win_dec - 2;
+    p->nfft = kiss_fftr_next_fast_size_real(p->win_dec + p->lag_max + 1);
+    p->win_full = (int)floor(0.020 * fs_hz + 0.5);
+    p->hist_len = (int)floor(0.050 * fs_hz + 0.5);
+    p->peak_ratio = peak_ratio;
+    p->voicing_min = voicing_min;
+    /* 4th-order Butterworth at 1 kHz: -28 dB at the 2 kHz folding frequency of a 4 kHz copy */
+    biquad_lowpass(&p->aa[0], 1000.0, 0.54119610, fs_hz);
+    biquad_lowpass(&p->aa[1], 1000.0, 1.30656296, fs_hz);
+
+    p->dec_buf = calloc((size_t)p->win_dec, sizeof(float));
+    p->hist = calloc((size_t)p->hist_len, sizeof(float));
+    p->fft_in = calloc((size_t)p->nfft, sizeof(float));
+    p->acf = calloc((size_t)p->nfft, sizeof(float));
+    p->sq_prefix = calloc((size_t)p->win_dec + 1, sizeof(float));
+    p->spec = calloc((size_t)p->nfft / 2 + 1, sizeof(kiss_fft_cpx));
+    p->fwd = kiss_fftr_alloc(p->nfft, 0, NULL, NULL);
+    p->inv = kiss_fftr_alloc(p->nfft, 1, NULL, NULL);
+    if (!p->dec_buf || !p->hist || !p->fft_in || !p->acf || !p->sq_prefix || !p->spec ||
+        !p->fwd || !p->inv) {
+        pitch_free(p);
+        return -1;
+    }
+    return 0;
+}
+
+void pitch_free(tm_pitch *p)
+{
+    free(p->dec_buf); free(p->hist); free(p->fft_in); free(p->acf); free(p->sq_prefix);
+    free(p->spec);
+    kiss_fftr_free(p->fwd);
+    kiss_fftr_free(p->inv);
+    memset(p, 0, sizeof *p);
+}
+
+void pitch_reset(tm_pitch *p)
+{
+    biquad_reset(&p->aa[0]);
+    biquad_reset(&p->aa[1]);
+    p->dec_phase = 0;
+    memset(p->dec_buf, 0, (size_t)p->win_dec * sizeof(float));
+    memset(p->hist, 0, (size_t)p->hist_len * sizeof(float));
+    p->prev_f0 = 0.0f;
+    p->prev_age = 0;
+}
+
+void pitch_push(tm_pitch *p, const float *x)
+{
+    int n = p->hop;
+    if (n >= p->hist_len) {
+        memcpy(p->hist, x + n - p->hist_len, (size_t)p->hist_len * sizeof(float));
+    } else {
+        memmove(p->hist, p->hist + n, (size_t)(p->hist_len - n) * sizeof(float));
+        memcpy(p->hist + p->hist_len - n, x, (size_t)n * sizeof(float));
+    }
+    /* Decimated samples of this hop go to a small stack buffer, then shift in at once. */
+    float out[64];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        double y = biquad_run(&p->aa[1], biquad_run(&p->aa[0], x[i]));
+        if (++p->dec_phase >= p->dec) {
+            p->dec_phase = 0;
+            if (k < 64) out[k++] = (float)y;
+        }
+    }
+    if (k >= p->win_dec) {
+        memcpy(p->dec_buf, out + k - p->win_dec, (size_t)p->win_dec * sizeof(float));
+    } else {
+        memmove(p->dec_buf, p->dec_buf + k, (size_t)(p->win_dec - k) * sizeof(float));
+        memcpy(p->dec_buf + p->win_dec - k, out, (size_t)k * sizeof(float));
+    }
+}
+
+void pitch_skip(tm_pitch *p)
+{
+    if (++p->prev_age > 3) p->prev_f0 = 0.0f;
+}
+
+/* Parabolic vertex offset in -0.5..0.5 around the middle of three samples. */
+static float parabola(float a, float b, float c)
+{
+    float den = a - 2.0f * b + c;
+    if (den >= 0.0f) return 0.0f;
+    float d = 0.5f * (a - c) / den;
+    return d < -0.5f ? -0.5f : d > 0.5f ? 0.5f : d;
+}
+
+/* NSDF at one integer lag over a full-rate window centred `centre` samples into hist. */
+static float nsdf_full(const tm_pitch *p, int centre, int lag)
+{
+    int start = centre - (p->win_full + lag) / 2;
+    if (start < 0) start = 0;
+    if (start + p->win_full + lag > p->hist_len) start = p->hist_len - p->win_full - lag;
+    if (start < 0) return 0.0f;
+    const float *a = p->hist + start, *b = a + lag;
+    float r = 0.0f, m = 0.0f;
+    for (int j = 0; j < p->win_full; j++) {
+        r += a[j] * b[j];
+        m += a[j] * a[j] + b[j] * b[j];
+    }
+    return m > 0.0f ? 2.0f * r / m : 0.0f;
+}
+
+static float refine(const tm_pitch *p, float lag_dec)
+{
+    float lag0 = lag_dec * p->dec;
+    int reach = p->dec / 2 + 2;
+    int lo = (int)floor(lag0) - reach, hi = (int)ceil(lag0) + reach;
+    int max_lag = p->hist_len - p->win_full - 1;
+    if (lo < 2) lo = 2;
+    if (hi > max_lag) hi = max_lag;
+    if (hi - lo < 2) return lag0;
+    int centre = p->hist_len - (int)floor(0.025 * p->fs + 0.5);
+    float v[40];
+    int n = hi - lo + 1;
+    if (n > 40) n = 40;
+    int best = 0;
+    for (int i = 0; i < n; i++) {
+        v[i] = nsdf_full(p, centre, lo + i);
+        if (v[i] > v[best]) best = i;
+    }
+    if (best == 0 || best == n - 1) return lag0;  /* no interior peak: keep the coarse one */
+    return lo + best + parabola(v[best - 1], v[best], v[best + 1]);
+}
+
+void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
+{
+    const int w = p->win_dec, lmax = p->lag_max;
+    const float *x = p->dec_buf;
+    *f0_hz = 0.0f;
+    *voicing = 0.0f;
+
+    /* r(t) = sum_j x_j x_{j+t}: zero-padding to nfft >= w + lag_max keeps it free of wrap. */
+    memcpy(p->fft_in, x, (size_t)w * sizeof(float));
+    memset(p->fft_in + w, 0, (size_t)(p->nfft - w) * sizeof(float));
+    kiss_fftr(p->fwd, p->fft_in, p->spec);
+    for (int i = 0; i <= p->nfft / 2; i++) {
+        p->spec[i].r = p->spec[i].r * p->spec[i].r + p->spec[i].i * p->spec[i].i;
+        p->spec[i].i = 0.0f;
+    }
+    kiss_fftri(p->inv, p->spec, p->acf);
+    float scale = 1.0f / (float)p->nfft;
+
+    p->sq_prefix[0] = 0.0f;
+    for (int j = 0; j < w; j++) p->sq_prefix[j + 1] = p->sq_prefix[j] + x[j] * x[j];
+    float total = p->sq_prefix[w];
+    if (!(total > 1e-12f)) { pitch_skip(p); return; }
+
+    /* nsdf into fft_in (free now) */
+    float *nsdf = p->fft_in;
+    for (int t = 0; t <= lmax; t++) {
+        float m = p->sq_prefix[w - t] + (total - p->sq_prefix[t]);
+        nsdf[t] = m > 0.0f ? 2.0f * p->acf[t] * scale / m : 0.0f;
+    }
+
+    /* Key maxima: the highest point of each positive lobe after the lag-0 lobe. */
+    int t = 1;
+    while (t <= lmax && nsdf[t] > 0.0f) t++;
+    float key_lag[PITCH_MAX_KEYS], key_val[PITCH_MAX_KEYS];
+    int nkeys = 0, best = -1;
+    while (t < lmax && nkeys < PITCH_MAX_KEYS) {
+        while (t < lmax && nsdf[t] <= 0.0f) t++;
+        int peak = t;
+        while (t < lmax && nsdf[t] > 0.0f) {
+            if (nsdf[t] > nsdf[peak]) peak = t;
+            t++;
+        }
+        if (peak >= p->lag_min && peak < lmax && peak > 0 && nsdf[peak] > 0.0f) {
+            key_lag[nkeys] = peak + parabola(nsdf[peak - 1], nsdf[peak], nsdf[peak + 1]);
+            key_val[nkeys] = nsdf[peak];
+            if (best < 0 || key_val[nkeys] > key_val[best]) best = nkeys;
+            nkeys++;
+        }
+    }
+    if (best < 0) { pitch_skip(p); return; }
+
+    int pick = best;
+    for (int i = 0; i < nkeys; i++)
+        if (key_val[i] >= p->peak_ratio * key_val[best]) { pick = i; break; }
+
+    float fsd = (float)p->fs / p->dec;
+    if (p->prev_f0 > 0.0f) {
+        float ratio = (fsd / key_lag[pick]) / p->prev_f0;
+        int octave = (ratio > 1.7f && ratio < 2.3f) || (ratio > 0.43f && ratio < 0.59f);
+        if (octave) {
+            for (int i = 0; i < nkeys; i++) {
+                float r = (fsd / key_lag[i]) / p->prev_f0;
+                if (r > 0.85f && r < 1.18f && key_val[i] >= 0.75f * key_val[best]) { pick = i; break; }
+            }
+        }
+    }
+
+    float v = key_val[pick];
+    *voicing = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+    if (*voicing < p->voicing_min) { pitch_skip(p); return; }
+    float lag = refine(p, key_lag[pick]);
+    *f0_hz = (float)p->fs / lag;
+    p->prev_f0 = *f0_hz;
+    p->prev_age = 0;
+}

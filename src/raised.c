@@ -1,0 +1,142 @@
+/* src/raised.c -- raised voice of one speaker.
+ *
+ * Inputs per hop: whether the speaker's own voice is heard, their momentary loudness (BS.1770,
+ * 400 ms) and F0. A raised voice is measured against the speaker's own baselines, never an
+ * absolute level: telephone AGC and headset gain make absolute levels meaningless, and a loud
+ * talker is not an angry one. Baselines are running medians over the last baseline_window_s of
+ * the speaker's own speech, seeded with a prior that weighs like baseline_warmup_s of speech and
+ * is replaced as real speech arrives; they are frozen inside a raised episode so that anger does
+ * not become the new normal.
+ *
+ * A candidate run starts when loudness exceeds the baseline by raised_exit_db. It becomes an
+ * episode once it has lasted raised_min_s with a median excess of at least raised_min_db and a
+ * median pitch at least raised_min_st over the pitch baseline: vocal effort raises F0 together
+ * with level (Lombard and anger studies, e.g. Scherer, "Vocal communication of emotion", Speech
+ * Communication 2003), while a merely louder turn (+3..5 dB, or the phone held closer) does not.
+ * The episode lasts while the excess stays over raised_exit_db (the hysteresis), bridging pauses
+ * up to a second, so one outburst is one event. */
+#include "raised.h"
+#include <math.h>
+
+int raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
+{
+    r->min_hops = (int)lrintf(cfg->raised_min_s * hops_per_s);
+    r->run_gap_hops = hops_per_s / 2;
+    r->ep_gap_hops = hops_per_s;
+    r->warmup_hops = (int)lrintf(cfg->baseline_warmup_s * hops_per_s);
+    r->refresh_hops = hops_per_s / 10;
+    r->min_db = cfg->raised_min_db;
+    r->exit_db = cfg->raised_exit_db;
+    r->min_st = cfg->raised_min_st;
+    r->prior_lufs = cfg->prior_loudness_lufs;
+    int window = (int)lrintf(cfg->baseline_window_s * hops_per_s);
+    if (median_init(&r->base_loud, -100.0f, 10.0f, 0.25f, window) ||
+        median_init(&r->base_st, -30.0f, 30.0f, 0.1f, window) ||
+        median_init(&r->run_excess, -20.0f, 60.0f, 0.25f, 0) ||
+        median_init(&r->run_st, -24.0f, 24.0f, 0.1f, 0) ||
+        median_init(&r->ep_excess, -20.0f, 60.0f, 0.25f, 0) ||
+        median_init(&r->ep_st, -24.0f, 24.0f, 0.1f, 0)) {
+        raised_free(r);
+        return -1;
+    }
+    raised_reset(r);
+    return 0;
+}
+
+void raised_free(tm_raised *r)
+{
+    median_free(&r->base_loud); median_free(&r->base_st);
+    median_free(&r->run_excess); median_free(&r->run_st);
+    median_free(&r->ep_excess); median_free(&r->ep_st);
+}
+
+void raised_reset(tm_raised *r)
+{
+    median_reset(&r->base_loud, r->prior_lufs, r->warmup_hops);
+    median_reset(&r->base_st, 0.0f, 0);
+    r->base_l = r->prior_lufs;
+    r->base_p = 0.0f;
+    r->base_p_ready = 0;
+    r->cache_age = 0;
+    r->in_run = r->in_ep = 0;
+    r->raised_hops = 0.0;
+    r->episodes = 0;
+}
+
+static void end_episode(tm_raised *r, int speaker, const tm_emitter *em)
+{
+    tm_event ev = emit_make(TM_EV_RAISED_VOICE, speaker, r->ep_start, r->ep_last + 1,
+                            r->ep_detected, 1);
+    ev.level_db = median_quantile(&r->ep_excess, 0.5f, 0.0f);
+    ev.pitch_st = median_quantile(&r->ep_st, 0.5f, 0.0f);
+    emit_event(em, &ev);
+    r->raised_hops += (double)(r->ep_last + 1 - r->ep_start);
+    r->in_ep = 0;
+    r->in_run = 0;
+}
+
+void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
+                const tm_emitter *em)
+{
+    if (r->in_ep && n - r->ep_last > r->ep_gap_hops) end_episode(r, speaker, em);
+    if (r->in_run && n - r->run_last > r->run_gap_hops) r->in_run = 0;
+    if (!active) return;
+
+    float st = f0_hz > 0.0f ? 12.0f * log2f(f0_hz / 100.0f) : NAN;
+    if (!r->in_ep) {
+        median_add(&r->base_loud, loudness_lufs);
+        if (!isnan(st)) median_add(&r->base_st, st);
+        if (++r->cache_age >= r->refresh_hops) {
+            r->cache_age = 0;
+            r->base_l = median_quantile(&r->base_loud, 0.5f, r->prior_lufs);
+            r->base_p_ready = r->base_st.ring_n >= 100;
+            r->base_p = median_quantile(&r->base_st, 0.5f, 0.0f);
+        }
+    }
+    float excess = loudness_lufs - r->base_l;
+    float st_excess = isnan(st) || !r->base_p_ready ? NAN : st - r->base_p;
+
+    if (r->in_ep) {
+        if (excess >= r->exit_db) {
+            r->ep_last = n;
+            median_add(&r->ep_excess, excess);
+            if (!isnan(st_excess)) median_add(&r->ep_st, st_excess);
+        }
+        return;
+    }
+    if (excess < r->exit_db) return;
+    if (!r->in_run) {
+        r->in_run = 1;
+        r->run_start = n;
+        median_reset(&r->run_excess, 0.0f, 0);
+        median_reset(&r->run_st, 0.0f, 0);
+    }
+    r->run_last = n;
+    median_add(&r->run_excess, excess);
+    if (!isnan(st_excess)) median_add(&r->run_st, st_excess);
+    if (n - r->run_start + 1 < r->min_hops) return;
+    if (median_quantile(&r->run_excess, 0.5f, 0.0f) < r->min_db) return;
+    int pitch_ok = !r->base_p_ready ||
+                   (r->run_st.count >= 10 && median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st);
+    if (!pitch_ok) return;
+
+    r->in_ep = 1;
+    r->episodes++;
+    r->ep_start = r->run_start;
+    r->ep_last = n;
+    r->ep_detected = n;
+    /* the episode's statistics start with the run that proved it */
+    median_copy(&r->ep_excess, &r->run_excess);
+    median_copy(&r->ep_st, &r->run_st);
+
+    tm_event ev = emit_make(TM_EV_RAISED_VOICE, speaker, r->ep_start, n + 1, n, 0);
+    ev.level_db = median_quantile(&r->run_excess, 0.5f, 0.0f);
+    ev.pitch_st = median_quantile(&r->run_st, 0.5f, 0.0f);
+    emit_event(em, &ev);
+}
+
+void raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em)
+{
+    (void)n_end;
+    if (r->in_ep) end_episode(r, speaker, em);
+}

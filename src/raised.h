@@ -1,0 +1,29 @@
+/* src/raised.h -- private. Raised voice of one speaker against their own running baselines. */
+#ifndef TM_RAISED_H
+#define TM_RAISED_H
+#include "emit.h"
+#include "median.h"
+
+typedef struct {
+    int   min_hops, run_gap_hops, ep_gap_hops, warmup_hops, refresh_hops;
+    float min_db, exit_db, min_st, prior_lufs;
+    tm_median base_loud, base_st;     /* running medians of own speech */
+    tm_median run_excess, run_st;     /* the candidate run */
+    tm_median ep_excess, ep_st;       /* the confirmed episode */
+    float base_l, base_p;             /* cached baselines (LUFS, semitones re 100 Hz) */
+    int   base_p_ready, cache_age;
+    int   in_run, in_ep;
+    int64_t run_start, run_last, ep_start, ep_last, ep_detected;
+    double raised_hops;               /* total hops inside episodes */
+    int   episodes;
+} tm_raised;
+
+int  raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s);   /* allocates; 0 or -1 */
+void raised_free(tm_raised *r);
+void raised_reset(tm_raised *r);
+/* One hop: active = own speech heard this hop; f0 0 when unvoiced. */
+void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
+                const tm_emitter *em);
+void raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em);
+
+#endif

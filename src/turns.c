@@ -1,0 +1,223 @@
+/* src/turns.c -- turn-taking between the agent and the caller.
+ *
+ * Inputs per hop: both channels' speech segments (start confirmed, closed) and activity.
+ * Output: speech, overlap, interruption, backchannel, silence and monologue events.
+ *
+ * The floor belongs to whoever last took a turn. A newcomer's segment that starts while the holder
+ * is in their turn (talking, or paused less than backchannel_context_s) waits for its class:
+ *  - still talking past backchannel_max_s: it takes the floor. It is an interruption when the
+ *    holder was talking as it started and kept talking more than handover_max_s after it
+ *    (a turn hand-over overlaps the end of the holder's turn by a fraction of a second);
+ *  - ended sooner and the holder talks on (through its end or within backchannel_context_s
+ *    after it): a backchannel ("uh-huh", "right"), and the floor stays;
+ *  - ended sooner and the holder does not go on: a short turn, which takes the floor.
+ * These rules follow the conversation-analysis notions of turn, overlap and backchannel used in
+ * floor-tracking work (e.g. Heldner and Edlund, "Pauses, gaps and overlaps in conversations",
+ * J. Phonetics 2010). Everything is decided causally: an interruption is known at the hop where
+ * the newcomer is heard past the backchannel limit, which bounds the alert latency.
+ * Overlaps are intersections of closed segments, computed by whichever segment closes second. */
+#include "turns.h"
+
+void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
+                int ctx_hops, int silence_hops, int monologue_hops)
+{
+    t->nch = nch;
+    t->overlap_hops = overlap_hops < 1 ? 1 : overlap_hops;
+    t->bc_hops = bc_hops;
+    t->handover_hops = handover_hops;
+    t->ctx_hops = ctx_hops;
+    t->silence_hops = silence_hops;
+    t->monologue_hops = monologue_hops;
+    turns_reset(t);
+}
+
+void turns_reset(tm_turns *t)
+{
+    t->holder = TM_NOBODY;
+    t->floor_start = 0;
+    t->mono_alerted = 0;
+    t->mono_detected = 0;
+    t->sil_start = 0;
+    t->sil_alerted = 0;
+    t->sil_detected = 0;
+    for (int c = 0; c < 2; c++) {
+        t->pend[c].active = 0;
+        t->intr_start[c] = -1;
+        t->intr_detected[c] = 0;
+        t->intr_of[c] = TM_NOBODY;
+        t->ring_pos[c] = t->ring_n[c] = 0;
+    }
+}
+
+static void end_floor(tm_turns *t, int64_t end, const tm_emitter *em)
+{
+    if (t->holder != TM_NOBODY && t->mono_alerted) {
+        tm_event ev = emit_make(TM_EV_MONOLOGUE, t->holder, t->floor_start, end, t->mono_detected, 1);
+        emit_event(em, &ev);
+    }
+    t->mono_alerted = 0;
+    t->holder = TM_NOBODY;
+}
+
+static void take_floor(tm_turns *t, int c, int64_t start, const tm_vad *vad, const tm_emitter *em)
+{
+    if (t->holder != TM_NOBODY && t->holder != c) {
+        int64_t end = vad[t->holder].last_active + 1;
+        end_floor(t, end < start ? end : start, em);
+    }
+    t->holder = c;
+    t->floor_start = start;
+    t->mono_alerted = 0;
+}
+
+static void overlaps_with(tm_turns *t, int c, const turns_seg *s, const tm_emitter *em)
+{
+    int o = 1 - c;
+    for (int i = 0; i < t->ring_n[o]; i++) {
+        const turns_seg *q = &t->ring[o][i];
+        int64_t a = s->start > q->start ? s->start : q->start;
+        int64_t b = s->end < q->end ? s->end : q->end;
+        if (b - a < t->overlap_hops) continue;
+        int64_t det = a + t->overlap_hops;
+        if (s->confirm > det) det = s->confirm;
+        if (q->confirm > det) det = q->confirm;
+        tm_event ev = emit_make(TM_EV_OVERLAP, TM_NOBODY, a, b, det, 1);
+        emit_event(em, &ev);
+    }
+    t->ring[c][t->ring_pos[c]] = *s;
+    t->ring_pos[c] = (t->ring_pos[c] + 1) % TURNS_RING;
+    if (t->ring_n[c] < TURNS_RING) t->ring_n[c]++;
+}
+
+static void on_closed(tm_turns *t, int c, const turns_seg *s, const tm_emitter *em)
+{
+    tm_event ev = emit_make(TM_EV_SPEECH, c, s->start, s->end, s->confirm, 1);
+    emit_event(em, &ev);
+    if (t->nch < 2) return;
+    overlaps_with(t, c, s, em);
+    if (t->intr_start[c] == s->start) {
+        ev = emit_make(TM_EV_INTERRUPTION, c, s->start, s->end, t->intr_detected[c], 1);
+        ev.other = t->intr_of[c];
+        emit_event(em, &ev);
+        t->intr_start[c] = -1;
+    }
+    turns_pending *p = &t->pend[c];
+    if (p->active && !p->closed && p->start == s->start) {
+        p->closed = 1;
+        p->end = s->end;
+        p->deadline = s->end + t->ctx_hops;
+    }
+}
+
+static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const tm_emitter *em)
+{
+    int64_t s = vad[c].seg_start;
+    if (t->sil_alerted) {
+        tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, s, t->sil_detected, 1);
+        emit_event(em, &ev);
+        t->sil_alerted = 0;
+    }
+    (void)n;
+    if (t->nch < 2) return;
+    int o = 1 - c;
+    if (t->holder == TM_NOBODY) {
+        take_floor(t, c, s, vad, em);
+    } else if (t->holder == o) {
+        if (!vad[o].on && vad[o].last_active < s - t->ctx_hops) {
+            take_floor(t, c, s, vad, em);    /* the holder's turn was over: a new turn */
+        } else {
+            turns_pending *p = &t->pend[c];
+            p->active = 1;
+            p->start = s;
+            p->overlapped = vad[o].on;
+            p->closed = 0;
+        }
+    }
+}
+
+static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, const int *active,
+                            const tm_emitter *em)
+{
+    turns_pending *p = &t->pend[c];
+    int o = 1 - c;
+    if (!p->active) return;
+    if (t->holder != o) { p->active = 0; return; }
+    if (!p->closed) {
+        if (active[c] && n - p->start >= t->bc_hops) {
+            if (p->overlapped && vad[o].last_active >= p->start + t->handover_hops) {
+                tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
+                ev.other = o;
+                emit_event(em, &ev);
+                t->intr_start[c] = p->start;
+                t->intr_detected[c] = n;
+                t->intr_of[c] = o;
+            }
+            take_floor(t, c, p->start, vad, em);
+            p->active = 0;
+        }
+        return;
+    }
+    if (vad[o].last_active >= p->end - 1) {
+        tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
+        emit_event(em, &ev);
+        p->active = 0;
+    } else if (n >= p->deadline) {
+        take_floor(t, c, p->start, vad, em);   /* a short turn: "Yes." and the other stops */
+        p->active = 0;
+    }
+}
+
+void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *active, const int *flags,
+               const turns_seg *closed, const tm_emitter *em)
+{
+    for (int c = 0; c < t->nch; c++)
+        if (flags[c] & VAD_CLOSED) on_closed(t, c, &closed[c], em);
+    for (int c = 0; c < t->nch; c++)
+        if (flags[c] & VAD_CONFIRMED) on_confirmed(t, n, c, vad, em);
+    if (t->nch == 2)
+        for (int c = 0; c < 2; c++) resolve_pending(t, n, c, vad, active, em);
+
+    int any_on = 0;
+    int64_t last_any = -1;
+    for (int c = 0; c < t->nch; c++) {
+        any_on |= vad[c].on;
+        if (vad[c].last_active > last_any) last_any = vad[c].last_active;
+    }
+    if (!any_on && !t->sil_alerted && n - last_any >= t->silence_hops) {
+        t->sil_alerted = 1;
+        t->sil_start = last_any + 1;
+        t->sil_detected = n;
+        tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, n + 1, n, 0);
+        emit_event(em, &ev);
+        if (t->holder != TM_NOBODY) end_floor(t, t->sil_start, em);
+    }
+
+    if (t->nch == 2 && t->holder != TM_NOBODY && !t->mono_alerted && active[t->holder] &&
+        n - t->floor_start >= t->monologue_hops) {
+        t->mono_alerted = 1;
+        t->mono_detected = n;
+        tm_event ev = emit_make(TM_EV_MONOLOGUE, t->holder, t->floor_start, n + 1, n, 0);
+        emit_event(em, &ev);
+    }
+}
+
+void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em)
+{
+    if (t->nch == 2) {
+        for (int c = 0; c < 2; c++) {
+            turns_pending *p = &t->pend[c];
+            int o = 1 - c;
+            if (p->active && p->closed && t->holder == o && vad[o].last_active >= p->end - 1) {
+                tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n_end, 1);
+                emit_event(em, &ev);
+            }
+            p->active = 0;
+        }
+        if (t->holder != TM_NOBODY) end_floor(t, vad[t->holder].last_active + 1, em);
+    }
+    if (t->sil_alerted) {
+        tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, n_end, t->sil_detected, 1);
+        emit_event(em, &ev);
+        t->sil_alerted = 0;
+    }
+}

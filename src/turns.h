@@ -1,0 +1,47 @@
+/* src/turns.h -- private. Turn-taking between agent and caller: floor, overlap, interruption,
+ * backchannel, hand-over, silence, monologue. Causal: decisions use only hops seen so far. */
+#ifndef TM_TURNS_H
+#define TM_TURNS_H
+#include "emit.h"
+#include "vad.h"
+
+#define TURNS_RING 32   /* closed segments remembered per channel for overlaps */
+
+typedef struct { int64_t start, end, confirm; } turns_seg;
+
+typedef struct {
+    int active;          /* a newcomer segment waiting for its class */
+    int64_t start;
+    int overlapped;      /* the holder was talking when it started */
+    int closed;          /* short segment closed; waiting for the holder to go on */
+    int64_t end, deadline;
+} turns_pending;
+
+typedef struct {
+    int nch;
+    int overlap_hops, bc_hops, handover_hops, ctx_hops, silence_hops, monologue_hops;
+    int holder;                       /* TM_AGENT, TM_CALLER or TM_NOBODY */
+    int64_t floor_start;
+    int mono_alerted;
+    int64_t mono_detected;
+    int64_t sil_start;
+    int sil_alerted;
+    int64_t sil_detected;
+    turns_pending pend[2];
+    int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
+    int intr_of[2];
+    turns_seg ring[2][TURNS_RING];
+    int ring_pos[2], ring_n[2];
+} tm_turns;
+
+void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
+                int ctx_hops, int silence_hops, int monologue_hops);
+void turns_reset(tm_turns *t);
+/* One hop, after both channels' VADs ran. flags[c] is vad_hop's return, seg[c] the closed
+ * segment when flags[c] has VAD_CLOSED. */
+void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *active, const int *flags,
+               const turns_seg *closed, const tm_emitter *em);
+/* End of stream at hop n_end (segments already closed through turns_hop with closed flags). */
+void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em);
+
+#endif

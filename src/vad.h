@@ -1,0 +1,27 @@
+/* src/vad.h -- private. Speech segments of one channel from per-hop activity: onset
+ * confirmation (with voicing) and hangover. */
+#ifndef TM_VAD_H
+#define TM_VAD_H
+#include <stdint.h>
+
+enum { VAD_CONFIRMED = 1, VAD_CLOSED = 2 };
+
+typedef struct {
+    int onset_hops, hangover_hops;
+    int on;                  /* inside a confirmed segment (hangover included) */
+    int64_t seg_start;       /* first hop of the open segment */
+    int64_t last_active;     /* last active hop of the open (or last) segment; -1 none yet */
+    int64_t confirm;         /* hop at which the open segment was confirmed */
+    int64_t run_start;       /* candidate run before confirmation */
+    int run_len, run_voiced;
+} tm_vad;
+
+void vad_init(tm_vad *v, int onset_hops, int hangover_hops);
+void vad_reset(tm_vad *v);
+/* One hop. Returns VAD_CONFIRMED when a segment starting at v->seg_start is confirmed, or
+ * VAD_CLOSED with the closed segment in [*start, *end). */
+int  vad_hop(tm_vad *v, int64_t n, int active, int voiced, int64_t *start, int64_t *end);
+/* End of stream: closes an open segment. Returns 1 and the segment, else 0. */
+int  vad_finish(tm_vad *v, int64_t *start, int64_t *end);
+
+#endif

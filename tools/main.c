@@ -1,0 +1,74 @@
+/* tools/main.c -- the tonemon program: subcommand dispatch and shared argument helpers. */
+#include "cli.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int arg_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = s ? strtod(s, &end) : NAN;
+    if (!s || end == s || *end || errno || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "tonemon %s: %s needs a number in %g..%g (got '%s')\n", cmd, opt, lo, hi, s ? s : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int arg_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out)
+{
+    double v;
+    if (arg_double(cmd, opt, s, lo, hi, &v)) return -1;
+    if (v != floor(v)) {
+        fprintf(stderr, "tonemon %s: %s needs a whole number (got '%s')\n", cmd, opt, s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int load_profile(tm_profile *p, const char *path)
+{
+    char err[512];
+    profile_default(p);
+    if (!path) return 0;
+    if (profile_load(p, path, err, sizeof err)) {
+        fprintf(stderr, "tonemon: %s: bad profile: %s\n", path, err);
+        return -1;
+    }
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fputs("tonemon " TM_VERSION_STRING " -- speech-side tone monitor for contact-center calls\n"
+          "\n"
+          "usage: tonemon <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  analyze   analyse recorded calls: events, frames, summary, HTML report\n"
+          "  synth     write a synthetic call with its exact truth (for tests and calibration)\n"
+          "  bench     measure the speed and memory of the analysis\n"
+          "  profile   print the built-in default profile, or check a profile file\n"
+          "  help      this text\n"
+          "\n"
+          "tonemon <command> --help shows the options of a command.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { usage(stderr); return 2; }
+    const char *c = argv[1];
+    if (!strcmp(c, "--version") || !strcmp(c, "version")) { puts("tonemon " TM_VERSION_STRING); return 0; }
+    if (!strcmp(c, "help") || !strcmp(c, "--help") || !strcmp(c, "-h")) { usage(stdout); return 0; }
+    if (!strcmp(c, "analyze")) return cmd_analyze(argc - 1, argv + 1);
+    if (!strcmp(c, "synth")) return cmd_synth(argc - 1, argv + 1);
+    if (!strcmp(c, "bench")) return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(c, "profile")) return cmd_profile(argc - 1, argv + 1);
+    fprintf(stderr, "tonemon: unknown command '%s' (try 'tonemon help')\n", c);
+    return 2;
+}

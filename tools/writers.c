@@ -1,0 +1,246 @@
+/* tools/writers.c -- JSON Lines events, summary JSON, timeline text, atomic files. JSON is
+ * built with cJSON (strings from profiles are escaped properly); times are seconds rounded to the
+ * millisecond; no NaN or Inf ever reaches a file (the library floors levels, and every number is
+ * checked once more here). */
+#include "writers.h"
+#include "cJSON.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static double fin(double x) { return isfinite(x) ? x : 0.0; }
+static double r2(double x) { return round(fin(x) * 100.0) / 100.0; }
+static double r1(double x) { return round(fin(x) * 10.0) / 10.0; }
+
+static void add_speaker(cJSON *o, const char *key, int s, int nch)
+{
+    cJSON_AddStringToObject(o, key, speaker_name(s, nch));
+}
+
+static cJSON *event_obj(const tm_event *ev, const call_result *r, const tm_profile *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    int rate = r->rate_hz, nch = r->nch;
+    cJSON_AddStringToObject(o, "type", tm_event_type_name(ev->type));
+    switch (ev->type) {
+    case TM_EV_INTERRUPTION:
+        add_speaker(o, "by", ev->speaker, nch);
+        add_speaker(o, "of", ev->other, nch);
+        break;
+    case TM_EV_SPEECH: case TM_EV_BACKCHANNEL: case TM_EV_RAISED_VOICE: case TM_EV_MONOLOGUE:
+        add_speaker(o, "speaker", ev->speaker, nch);
+        break;
+    default: break;
+    }
+    cJSON_AddNumberToObject(o, "start", sec(ev->start, rate));
+    cJSON_AddNumberToObject(o, "end", sec(ev->end, rate));
+    if (ev->type == TM_EV_RAISED_VOICE) {
+        cJSON_AddNumberToObject(o, "level_db", r1(ev->level_db));
+        cJSON_AddNumberToObject(o, "pitch_st", r1(ev->pitch_st));
+    }
+    if (ev->type == TM_EV_DEESCALATION) {
+        if (ev->speaker != TM_NOBODY) add_speaker(o, "speaker", ev->speaker, nch);
+        const tm_texts *t = &p->text[ev->reason < TM_REASON__COUNT ? ev->reason : 0];
+        cJSON_AddStringToObject(o, "reason", t->reason);
+        cJSON_AddStringToObject(o, "suggestion", ev->severity >= 2 ? t->suggestion_high : t->suggestion);
+        cJSON_AddStringToObject(o, "code", tm_reason_name(ev->reason));
+        cJSON_AddNumberToObject(o, "severity", ev->severity);
+    }
+    cJSON_AddNumberToObject(o, "detected", sec(ev->detected, rate));
+    return o;
+}
+
+char *event_json(const tm_event *ev, const call_result *r, const tm_profile *p)
+{
+    cJSON *o = event_obj(ev, r, p);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+int write_events(FILE *f, const call_result *r, const tm_profile *p)
+{
+    for (size_t i = 0; i < r->ev.n; i++) {
+        char *s = event_json(&r->ev.v[i], r, p);
+        if (!s) return -1;
+        int bad = fprintf(f, "%s\n", s) < 0;
+        free(s);
+        if (bad) return -1;
+    }
+    return 0;
+}
+
+static cJSON *speaker_obj(const call_result *r, int c)
+{
+    const tm_speaker_stats *s = &r->stats.speaker[c];
+    double talk_total = r->stats.speaker[0].talk_s + (r->nch == 2 ? r->stats.speaker[1].talk_s : 0.0);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "talk_s", r2(s->talk_s));
+    cJSON_AddNumberToObject(o, "talk_share", talk_total > 0 ? r2(s->talk_s / talk_total) : 0.0);
+    cJSON_AddNumberToObject(o, "talk_ratio_of_call", r->duration_s > 0 ? r2(s->talk_s / r->duration_s) : 0.0);
+    if (r->nch == 2) {
+        cJSON_AddNumberToObject(o, "interruptions_made", s->interruptions_made);
+        cJSON_AddNumberToObject(o, "backchannels", s->backchannels);
+        cJSON_AddNumberToObject(o, "monologues", s->monologues);
+    }
+    cJSON_AddNumberToObject(o, "raised_voice_s", r2(s->raised_s));
+    cJSON_AddNumberToObject(o, "raised_voice_count", s->raised_count);
+    cJSON *pitch = cJSON_AddObjectToObject(o, "pitch_hz");
+    cJSON_AddNumberToObject(pitch, "median", r1(s->f0_median_hz));
+    cJSON_AddNumberToObject(pitch, "p10", r1(s->f0_p10_hz));
+    cJSON_AddNumberToObject(pitch, "p90", r1(s->f0_p90_hz));
+    cJSON_AddNumberToObject(pitch, "baseline", r1(s->baseline_f0_hz));
+    cJSON *lvl = cJSON_AddObjectToObject(o, "level_dbfs");
+    cJSON_AddNumberToObject(lvl, "median", r1(s->level_median_db));
+    cJSON_AddNumberToObject(lvl, "p90", r1(s->level_p90_db));
+    cJSON_AddNumberToObject(o, "loudness_lufs_median", r1(s->loudness_median_lufs));
+    cJSON_AddNumberToObject(o, "loudness_baseline_lufs", r1(s->baseline_lufs));
+    if (r->nch == 2) {
+        cJSON *leak = cJSON_AddObjectToObject(o, "leak_from_other");
+        cJSON_AddBoolToObject(leak, "measured", s->coupling_db > 0.0f);
+        cJSON_AddNumberToObject(leak, "loss_db", r1(s->coupling_db));
+        cJSON_AddNumberToObject(leak, "delay_ms", r1(s->coupling_delay_ms));
+    }
+    return o;
+}
+
+char *summary_json(const call_result *r, const tm_profile *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "file", r->name);
+    cJSON_AddStringToObject(o, "profile", p->name);
+    cJSON_AddNumberToObject(o, "duration_s", r2(r->duration_s));
+    cJSON_AddNumberToObject(o, "sample_rate", r->rate_hz);
+    cJSON_AddStringToObject(o, "channels", r->nch == 2 ? "agent+caller" : "mix");
+    cJSON *sp = cJSON_AddObjectToObject(o, "speakers");
+    for (int c = 0; c < r->nch; c++) cJSON_AddItemToObject(sp, speaker_name(c, r->nch), speaker_obj(r, c));
+    int counts[TM_EV__COUNT] = {0}, intr[2] = {0, 0};
+    for (size_t i = 0; i < r->ev.n; i++) {
+        counts[r->ev.v[i].type]++;
+        if (r->ev.v[i].type == TM_EV_INTERRUPTION) intr[r->ev.v[i].speaker]++;
+    }
+    if (r->nch == 2) {
+        cJSON_AddNumberToObject(o, "overlap_s", r2(r->stats.overlap_s));
+        cJSON_AddNumberToObject(o, "overlap_share", r->duration_s > 0 ? round(r->stats.overlap_s / r->duration_s * 1e4) / 1e4 : 0.0);
+        cJSON_AddNumberToObject(o, "overlaps", counts[TM_EV_OVERLAP]);
+        cJSON *in = cJSON_AddObjectToObject(o, "interruptions");
+        cJSON_AddNumberToObject(in, "agent_of_caller", intr[TM_AGENT]);
+        cJSON_AddNumberToObject(in, "caller_of_agent", intr[TM_CALLER]);
+        cJSON_AddNumberToObject(o, "backchannels", counts[TM_EV_BACKCHANNEL]);
+        cJSON_AddNumberToObject(o, "monologues", counts[TM_EV_MONOLOGUE]);
+    }
+    cJSON_AddNumberToObject(o, "silences", counts[TM_EV_SILENCE]);
+    cJSON_AddNumberToObject(o, "silence_s", r2(r->stats.silence_s));
+    cJSON *rv = cJSON_AddObjectToObject(o, "raised_voice_s");
+    for (int c = 0; c < r->nch; c++)
+        cJSON_AddNumberToObject(rv, speaker_name(c, r->nch), r2(r->stats.speaker[c].raised_s));
+    cJSON *m = cJSON_AddArrayToObject(o, "moments");
+    for (size_t i = 0; i < r->ev.n; i++)
+        if (r->ev.v[i].type == TM_EV_DEESCALATION) cJSON_AddItemToArray(m, event_obj(&r->ev.v[i], r, p));
+    cJSON *q = cJSON_AddObjectToObject(o, "input");
+    cJSON_AddNumberToObject(q, "peak", round(fin(r->peak) * 1e4) / 1e4);
+    cJSON_AddNumberToObject(q, "clipped_samples", (double)r->clipped);
+    cJSON_AddNumberToObject(q, "nonfinite_samples", (double)r->nonfinite);
+    cJSON_AddNumberToObject(q, "events_dropped", (double)r->stats.events_dropped);
+    char *s = cJSON_Print(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+int write_summary(FILE *f, const call_result *r, const tm_profile *p)
+{
+    char *s = summary_json(r, p);
+    if (!s) return -1;
+    int bad = fprintf(f, "%s\n", s) < 0;
+    free(s);
+    return bad ? -1 : 0;
+}
+
+static void mmss(char *buf, size_t cap, double t)
+{
+    int m = (int)(t / 60.0);
+    snprintf(buf, cap, "%02d:%04.1f", m, t - 60.0 * m);
+}
+
+void print_timeline(FILE *f, const call_result *r, const tm_profile *p)
+{
+    fprintf(f, "%s: %.1f s, %s\n", r->name, r->duration_s, r->nch == 2 ? "agent + caller" : "one mixed channel");
+    for (size_t i = 0; i < r->ev.n; i++) {
+        const tm_event *e = &r->ev.v[i];
+        if (e->type == TM_EV_SPEECH || e->type == TM_EV_OVERLAP) continue;
+        char a[16], b[16];
+        mmss(a, sizeof a, sec(e->start, r->rate_hz));
+        mmss(b, sizeof b, sec(e->end, r->rate_hz));
+        switch (e->type) {
+        case TM_EV_INTERRUPTION:
+            fprintf(f, "  %s-%s  interruption   %s interrupts %s\n", a, b, speaker_name(e->speaker, r->nch), speaker_name(e->other, r->nch));
+            break;
+        case TM_EV_BACKCHANNEL:
+            fprintf(f, "  %s-%s  backchannel    %s\n", a, b, speaker_name(e->speaker, r->nch));
+            break;
+        case TM_EV_RAISED_VOICE:
+            fprintf(f, "  %s-%s  raised voice   %s (+%.1f dB, %+.1f st)\n", a, b, speaker_name(e->speaker, r->nch), e->level_db, e->pitch_st);
+            break;
+        case TM_EV_SILENCE: fprintf(f, "  %s-%s  silence\n", a, b); break;
+        case TM_EV_MONOLOGUE: fprintf(f, "  %s-%s  monologue      %s\n", a, b, speaker_name(e->speaker, r->nch)); break;
+        case TM_EV_DEESCALATION: {
+            const tm_texts *t = &p->text[e->reason];
+            fprintf(f, "  %s        >> %s%s: %s\n", a, t->reason, e->severity >= 2 ? " (!)" : "",
+                    e->severity >= 2 ? t->suggestion_high : t->suggestion);
+            break;
+        }
+        default: break;
+        }
+    }
+    const tm_stats *s = &r->stats;
+    if (r->nch == 2)
+        fprintf(f, "  talk: agent %.1f s, caller %.1f s; overlap %.1f s; interruptions agent->caller %d, caller->agent %d; moments %d\n",
+                s->speaker[0].talk_s, s->speaker[1].talk_s, s->overlap_s, s->speaker[0].interruptions_made,
+                s->speaker[1].interruptions_made, s->deescalations);
+    else
+        fprintf(f, "  talk: %.1f s; raised %.1f s; silences %d\n", s->speaker[0].talk_s, s->speaker[0].raised_s, s->silences);
+}
+
+int out_open(out_file *o, const char *path, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    if (!strcmp(path, "-")) { o->f = stdout; o->is_stdout = 1; return 0; }
+    snprintf(o->path, sizeof o->path, "%s", path);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) { snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno)); return -1; }
+    return 0;
+}
+
+int out_commit(out_file *o, char *err, size_t errlen)
+{
+    if (o->is_stdout) return fflush(stdout) == 0 ? 0 : -1;
+    int bad = ferror(o->f);
+    bad |= fflush(o->f) != 0;
+    bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
+    int e = errno;
+    bad |= fclose(o->f) != 0;
+    if (!e) e = errno;
+    o->f = NULL;
+    if (bad) {
+        snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(e ? e : EIO));
+        remove(o->tmp);
+        return -1;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
+        remove(o->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+void out_abort(out_file *o)
+{
+    if (o->is_stdout || !o->f) return;
+    fclose(o->f);
+    remove(o->tmp);
+    o->f = NULL;
+}
