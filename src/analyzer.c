@@ -209,13 +209,14 @@ static void decide_hop(tm_analyzer *a, int64_t n)
             ch->f0 = ch->voicing = 0.0f;
         }
     }
+    int prev_active[2] = {a->ch[0].active, a->ch[1].active};
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         ch->bleed_flag = 0;
         if (a->nch == 2) {
             const chan *o = &a->ch[1 - c];
             bleed_push_other(&ch->bleed, o->level, o->f0);
-            bleed_learn(&ch->bleed, ch->level, ch->floor_db, o->floor_db);
+            bleed_learn(&ch->bleed, ch->level, ch->floor_db, o->floor_db, prev_active[1 - c]);
             ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
         }
         ch->active = active[c] = ch->cand && !ch->bleed_flag;

@@ -65,7 +65,7 @@ void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
     b->o_f0[b->pos] = o_f0_hz;
 }
 
-void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db)
+void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db, int o_talking)
 {
     float o_max = -200.0f;
     for (int k = 0; k < b->nlags; k++) {
@@ -73,8 +73,9 @@ void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db)
         if (v > o_max) o_max = v;
     }
     if (o_max < o_floor_db + 15.0f) return;
-    b->o_talk++;
-    if (level_db < floor_db + 3.0f || o_max - level_db < 3.0f) return;
+    if (o_talking) b->o_talk++;
+    /* the leak must stand clear of this channel's noise, or the difference measures the noise */
+    if (level_db < floor_db + 6.0f || o_max - level_db < 3.0f) return;
     b->count++;
     double a = 1.0 / (double)b->count;
     if (a < 1.0 / 200.0) a = 1.0 / 200.0;
@@ -82,17 +83,20 @@ void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db)
     for (int k = 0; k < b->nlags; k++) {
         double d = (double)b->o_level[slot(b, k)] - level_db;
         double dm = d - b->mean[k];
+        /* Double-talk and onsets give outliers; clipping them at 6 dB (a Huber-style update)
+         * bounds what a burst of them can do to the mean and keeps the variance under 36 dB^2,
+         * while a real change of the leak still moves the mean within seconds. */
+        if (b->count > 30) dm = dm > 6.0 ? 6.0 : dm < -6.0 ? -6.0 : dm;
         b->mean[k] += a * dm;
         b->var[k] = (1.0 - a) * (b->var[k] + a * dm * dm);
         if (b->var[k] < b->var[best]) best = k;
     }
-    if (b->count >= 30) {
-        /* A leak has a steady loss: a spread over 5 dB is a coincidence, not a coupling. */
-        b->measured = b->var[best] < 25.0;
-        if (b->measured) {
-            b->delay_hops = best;
-            b->coupling_db = (float)(b->mean[best] - sqrt(b->var[best]));
-        }
+    if (b->count < 30) return;
+    /* A leak has a steady loss (a spread of a few dB); once seen, it is kept. */
+    if (b->var[best] < 16.0) b->measured = 1;
+    if (b->measured) {
+        b->delay_hops = best;
+        b->coupling_db = (float)(b->mean[best] - 1.5 * sqrt(b->var[best]));
     }
 }
 

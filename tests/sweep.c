@@ -1,0 +1,23 @@
+/* tests/sweep.c -- development tool: scores every synthesized condition over several seeds and
+ * prints the tables (the figures in the issue notes come from here). Not a test. */
+#include "harness.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+    int seeds = argc > 1 ? atoi(argv[1]) : 3;
+    double dur = argc > 2 ? atof(argv[2]) : 120.0;
+    const char *only = argc > 3 ? argv[3] : NULL;
+    for (int k = 0; k < harness_n_conditions; k++) {
+        const condition *c = &harness_conditions[k];
+        if (only && strcmp(only, c->name)) continue;
+        score_tally t;
+        memset(&t, 0, sizeof t);
+        for (int s = 1; s <= seeds; s++) harness_run(c, (uint64_t)s, c->monologue ? dur + 60 : dur, NULL, 4096, &t);
+        printf("== %s (%d seeds x %.0f s)\n", c->name, seeds, dur);
+        score_print(stdout, &t);
+    }
+    return 0;
+}
