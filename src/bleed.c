@@ -42,10 +42,13 @@ void bleed_reset(tm_bleed *b)
         b->o_f0[i] = 0.0f;
         b->mean[i] = 0.0;
         b->var[i] = 0.0;
+        b->cnt[i] = 0;
     }
     b->pos = 0;
     b->count = 0;
     b->o_talk = 0;
+    b->clear_count = 0;
+    b->clear_db = 0.0f;
     b->measured = 0;
     b->delay_hops = 0;
     b->coupling_db = b->min_coupling_db;
@@ -72,26 +75,40 @@ void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db, 
         float v = b->o_level[slot(b, k)];
         if (v > o_max) o_max = v;
     }
-    if (o_max < o_floor_db + 15.0f) return;
-    if (o_talking) b->o_talk++;
+    if (o_talking && o_max >= o_floor_db + 15.0f && level_db < floor_db + 3.0f) {
+        /* The other side talks and nothing shows here: any leak is weaker than this gap. The
+         * 80th percentile of these gaps (a stochastic quantile, 0.25 dB steps) is the loss that
+         * a leak would need to have stayed unseen. */
+        float gap = o_max - floor_db - 3.0f;
+        if (b->clear_count++ == 0) b->clear_db = gap;
+        else b->clear_db += gap > b->clear_db ? 0.2f : -0.05f;
+    }
     /* the leak must stand clear of this channel's noise, or the difference measures the noise */
-    if (level_db < floor_db + 6.0f || o_max - level_db < 3.0f) return;
-    b->count++;
-    double a = 1.0 / (double)b->count;
-    if (a < 1.0 / 200.0) a = 1.0 / 200.0;
-    int best = 0;
+    if (level_db < floor_db + 6.0f) return;
+    int used = 0, best = -1;
     for (int k = 0; k < b->nlags; k++) {
-        double d = (double)b->o_level[slot(b, k)] - level_db;
-        double dm = d - b->mean[k];
-        /* Double-talk and onsets give outliers; clipping them at 6 dB (a Huber-style update)
+        float ref = b->o_level[slot(b, k)];
+        /* Each delay learns from hops where its own reference hop is clearly speech and louder
+         * than this channel: at the true delay the difference is then the steady leak loss,
+         * at the wrong ones it jumps with every syllable. */
+        if (ref < o_floor_db + 15.0f || ref - level_db < 3.0f) continue;
+        used = 1;
+        b->cnt[k]++;
+        double a = 1.0 / (double)b->cnt[k];
+        if (a < 1.0 / 200.0) a = 1.0 / 200.0;
+        double dm = (double)ref - level_db - b->mean[k];
+        /* Double-talk and noise give outliers; clipping them at 6 dB (a Huber-style update)
          * bounds what a burst of them can do to the mean and keeps the variance under 36 dB^2,
          * while a real change of the leak still moves the mean within seconds. */
-        if (b->count > 30) dm = dm > 6.0 ? 6.0 : dm < -6.0 ? -6.0 : dm;
+        if (b->cnt[k] > 20) dm = dm > 6.0 ? 6.0 : dm < -6.0 ? -6.0 : dm;
         b->mean[k] += a * dm;
         b->var[k] = (1.0 - a) * (b->var[k] + a * dm * dm);
-        if (b->var[k] < b->var[best]) best = k;
     }
-    if (b->count < 30) return;
+    if (!used) return;
+    b->count++;
+    for (int k = 0; k < b->nlags; k++)
+        if (b->cnt[k] >= 20 && (best < 0 || b->var[k] < b->var[best])) best = k;
+    if (best < 0) return;
     /* A leak has a steady loss (a spread of a few dB); once seen, it is kept. */
     if (b->var[best] < 16.0) b->measured = 1;
     if (b->measured) {
@@ -112,10 +129,11 @@ int bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
         float v = b->o_level[slot(b, k)];
         if (v > pred) pred = v;
     }
-    /* Before 3 s of the other side talking, assume the strongest leak still plausible; after
-     * that, no steady leak measured means none to reject. */
-    float coupling = b->measured ? b->coupling_db
-                   : b->o_talk < 300 ? b->min_coupling_db : 200.0f;
+    /* Until a leak is measured, assume the strongest one still plausible: a voice that much
+     * quieter than the other side is taken for its echo, unless its pitch says otherwise. */
+    float coupling = b->min_coupling_db;
+    if (b->measured) coupling = b->coupling_db;
+    else if (b->clear_count >= 100 && b->clear_db - 3.0f > coupling) coupling = b->clear_db - 3.0f;
     float excess = level_db - (pred - coupling);
     if (excess >= b->margin_db) return 0;
     if (excess >= 0.0f && f0_hz > 0.0f) {

@@ -12,7 +12,9 @@ typedef struct {
     float o_f0[BLEED_MAX_LAGS];
     int   pos;                            /* slot of the newest entry */
     double mean[BLEED_MAX_LAGS], var[BLEED_MAX_LAGS];
-    long  count, o_talk;                  /* learning hops; hops the other side talked */
+    long  cnt[BLEED_MAX_LAGS];          /* learning hops per delay */
+    long  count, o_talk, clear_count;
+    float clear_db;                       /* loss an unseen leak must have, dB */
     int   measured, delay_hops;
     float coupling_db;                    /* leak loss, dB (level of other minus level here) */
 } tm_bleed;

@@ -10,12 +10,15 @@ int main(int argc, char **argv)
     int seeds = argc > 1 ? atoi(argv[1]) : 3;
     double dur = argc > 2 ? atof(argv[2]) : 120.0;
     const char *only = argc > 3 ? argv[3] : NULL;
+    int first = argc > 4 ? atoi(argv[4]) : 1;   /* one seed: sweep N DUR COND SEED */
+    if (argc > 4) seeds = first;
+    score_verbose = getenv("VERBOSE") != NULL;
     for (int k = 0; k < harness_n_conditions; k++) {
         const condition *c = &harness_conditions[k];
         if (only && strcmp(only, c->name)) continue;
         score_tally t;
         memset(&t, 0, sizeof t);
-        for (int s = 1; s <= seeds; s++) harness_run(c, (uint64_t)s, c->monologue ? dur + 60 : dur, NULL, 4096, &t);
+        for (int s = first; s <= seeds; s++) harness_run(c, (uint64_t)s, c->monologue ? dur + 60 : dur, NULL, 4096, &t);
         printf("== %s (%d seeds x %.0f s)\n", c->name, seeds, dur);
         score_print(stdout, &t);
     }

@@ -246,6 +246,8 @@ int truth_load(truth_set *t, const char *path, char *err, size_t errlen)
 
 /* ---- scoring --------------------------------------------------------------------------- */
 
+int score_verbose;
+
 typedef struct { double d; int i, j; } pair_t;
 static int by_d(const void *a, const void *b)
 {
@@ -297,6 +299,13 @@ void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n
             tt->latency_sum += lat;
             add_sample(tt->onset, &tt->n_onset, fabs(onset));
             add_sample(tt->latency, &tt->n_latency, lat);
+        }
+        if (score_verbose) {
+            for (size_t j = 0; j < tl->n; j++)
+                if (!used_t[j]) fprintf(stderr, "  missed %-12s %7.2f-%7.2f speaker %d\n", tm_event_type_name((tm_event_type)type), tl->v[j].start, tl->v[j].end, tl->v[j].speaker);
+            for (size_t i = 0; i < n; i++)
+                if (ev[i].type == (tm_event_type)type && !used_d[i])
+                    fprintf(stderr, "  false  %-12s %7.2f-%7.2f speaker %d\n", tm_event_type_name((tm_event_type)type), (double)ev[i].start / rate_hz, (double)ev[i].end / rate_hz, ev[i].speaker);
         }
         tt->tp += tp;
         tt->fp += (int)nd - tp;

@@ -40,6 +40,9 @@ int  truth_from_synth(truth_set *t, const synth_opts *o, const synth_truth *s);
  * On error writes "line N: problem" (or the JSON key) into err and returns -1. */
 int  truth_load(truth_set *t, const char *path, char *err, size_t errlen);
 
+/* Non-zero: score_call lists every missed and false event on stderr. */
+extern int score_verbose;
+
 /* Adds one call's final events (sorted or not) into the tally. tol_s: onset tolerance. */
 void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n, int rate_hz,
                 double tol_s);

@@ -260,11 +260,15 @@ static double phrase(call_t *c, int s, double t0, double dur, double gain_db, do
     for (size_t i = 0; i < len; i++) sq += (double)c->ctx.buf[i] * c->ctx.buf[i];
     double rms = sqrt(sq / (len ? len : 1));
     double g = rms > 0.0 ? pow(10.0, (c->voice[s].level_db + gain_db) / 20.0) / rms : 0.0;
-    size_t first = len, last = 0;
-    for (size_t i = 0; i < len && a + i < c->n; i++) {
-        float y = (float)(c->ctx.buf[i] * g);
-        c->track[s][a + i] += y;
-        if (fabsf(y) > 1e-4f) { if (first == len) first = i; last = i; }
+    for (size_t i = 0; i < len && a + i < c->n; i++) c->track[s][a + i] += (float)(c->ctx.buf[i] * g);
+    /* The truth interval is where the phrase is audible: the first and last 5 ms block whose
+     * RMS is within 30 dB of the phrase's RMS (a labeller's boundary, not the -80 dB tail). */
+    size_t blk = (size_t)(0.005 * c->o.rate_hz), first = len, last = 0;
+    double thr = rms * rms * 1e-3;
+    for (size_t i = 0; i + blk <= len; i += blk) {
+        double e = 0.0;
+        for (size_t k = 0; k < blk; k++) e += (double)c->ctx.buf[i + k] * c->ctx.buf[i + k];
+        if (e / blk >= thr) { if (first == len) first = i; last = i + blk - 1; }
     }
     if (first == len) return t0;
     double s0 = t0 + (double)first / c->o.rate_hz, e0 = t0 + (double)(last + 1) / c->o.rate_hz;
@@ -525,7 +529,9 @@ int synth_generate(const synth_opts *o, float **left, float **right, size_t *n_o
             continue;
         }
         double gap = sil ? range(&c.r, 5.5, 12.0)
-                   : uni(&c.r) < 0.2 ? -range(&c.r, 0.05, 0.25)       /* hand-over overlap */
+                   /* hand-overs: a touch (not an overlap) or a clear overlap, never the
+                    * ambiguous 0.1 s edge that +-20 ms of boundary would flip */
+                   : uni(&c.r) < 0.2 ? (uni(&c.r) < 0.5 ? -range(&c.r, 0.0, 0.05) : -range(&c.r, 0.15, 0.25))
                    : range(&c.r, 0.2, 1.5);
         t_now = end + gap;
         s = 1 - s;
