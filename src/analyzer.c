@@ -204,6 +204,12 @@ static void decide_hop(tm_analyzer *a, int64_t n)
         /* Pitch costs most: only where the level could be speech (own or leaked). */
         if (ch->level >= ch->floor_db + a->margin_db - 3.0f && ch->level >= a->min_level_db - 3.0f) {
             pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
+            /* The 50 ms window reaches 25 ms either side: a hop far quieter than its neighbours
+             * (a stop closure, the silence after a word) only borrows their periodicity. */
+            float peak = ch->level;
+            for (int64_t k = n - 2; k <= n + 2; k++)
+                if (k >= 0 && ch->lev_ring[k % LEVEL_RING] > peak) peak = ch->lev_ring[k % LEVEL_RING];
+            if (ch->level < peak - 15.0f) ch->f0 = 0.0f;
         } else {
             pitch_skip(&ch->pitch);
             ch->f0 = ch->voicing = 0.0f;
@@ -220,6 +226,7 @@ static void decide_hop(tm_analyzer *a, int64_t n)
             ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
         }
         ch->active = active[c] = ch->cand && !ch->bleed_flag;
+        if (ch->active) pitch_register(&ch->pitch, ch->f0, ch->voicing);
         int64_t prev_last = ch->vad.last_active;
         flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, &closed[c].start, &closed[c].end);
         if (flags[c] & VAD_CLOSED) closed[c].confirm = ch->vad.confirm;

@@ -15,10 +15,10 @@ tm_config tm_config_default(int sample_rate_hz)
     c.floor_window_s = 3.0f;
     c.onset_ms = 30.0f;
     c.hangover_ms = 200.0f;
-    c.voicing_min = 0.6f;
+    c.voicing_min = 0.55f;
     c.f0_min_hz = 60.0f;
     c.f0_max_hz = 500.0f;
-    c.pitch_peak_ratio = 0.9f;
+    c.pitch_peak_ratio = 0.93f;
     c.bleed_margin_db = 6.0f;
     c.bleed_max_delay_ms = 130.0f;
     c.bleed_pitch_match_st = 1.0f;

@@ -19,11 +19,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdlib.h>
 
 int pitch_lookahead_hops(const tm_pitch *p)
 {
     /* window centre is 25 ms behind the newest sample; a hop's centre is hop/2 into it */
-    double behind = 0.025 * p->fs - p->hop / 2.0;
+    double behind = p->win_s / 2.0 * p->fs - p->hop / 2.0;
     return (int)floor(behind / p->hop + 0.5);
 }
 
@@ -33,11 +34,12 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
     memset(p, 0, sizeof *p);
     p->fs = fs_hz;
     p->hop = hop;
-    p->dec = (int)floor(fs_hz / 4000.0 + 0.5);
+    p->dec = (int)floor(fs_hz / 8000.0 + 0.5);
     if (p->dec < 1) p->dec = 1;
     double fsd = (double)fs_hz / p->dec;
     p->fs_dec = (int)fsd;
-    p->win_dec = (int)floor(0.050 * fsd + 0.5);
+    p->win_s = 0.050;
+    p->win_dec = (int)floor(p->win_s * fsd + 0.5);
     p->lag_min = (int)floor(fsd / f0_max_hz);
     if (p->lag_min < 2) p->lag_min = 2;
     p->lag_max = (int)ceil(fsd / f0_min_hz) + 1;
@@ -47,9 +49,10 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
     p->hist_len = (int)floor(0.050 * fs_hz + 0.5);
     p->peak_ratio = peak_ratio;
     p->voicing_min = voicing_min;
-    /* 4th-order Butterworth at 1 kHz: -28 dB at the 2 kHz folding frequency of a 4 kHz copy */
-    biquad_lowpass(&p->aa[0], 1000.0, 0.54119610, fs_hz);
-    biquad_lowpass(&p->aa[1], 1000.0, 1.30656296, fs_hz);
+    /* 4th-order Butterworth at 2.5 kHz before an 8 kHz copy: the harmonics up to the third
+     * formant keep the period clear when the fundamental is missing (telephone band). */
+        biquad_lowpass(&p->aa[0], 2500.0, 0.54119610, fs_hz);
+    biquad_lowpass(&p->aa[1], 2500.0, 1.30656296, fs_hz);
 
     p->dec_buf = calloc((size_t)p->win_dec, sizeof(float));
     p->hist = calloc((size_t)p->hist_len, sizeof(float));
@@ -85,6 +88,8 @@ void pitch_reset(tm_pitch *p)
     memset(p->hist, 0, (size_t)p->hist_len * sizeof(float));
     p->prev_f0 = 0.0f;
     p->prev_age = 0;
+    p->ref_oct = 0.0f;
+    p->ref_n = 0;
 }
 
 void pitch_push(tm_pitch *p, const float *x)
@@ -97,13 +102,13 @@ void pitch_push(tm_pitch *p, const float *x)
         memcpy(p->hist + p->hist_len - n, x, (size_t)n * sizeof(float));
     }
     /* Decimated samples of this hop go to a small stack buffer, then shift in at once. */
-    float out[64];
+    float out[256];
     int k = 0;
     for (int i = 0; i < n; i++) {
         double y = biquad_run(&p->aa[1], biquad_run(&p->aa[0], x[i]));
         if (++p->dec_phase >= p->dec) {
             p->dec_phase = 0;
-            if (k < 64) out[k++] = (float)y;
+            if (k < 256) out[k++] = (float)y;
         }
     }
     if (k >= p->win_dec) {
@@ -112,6 +117,16 @@ void pitch_push(tm_pitch *p, const float *x)
         memmove(p->dec_buf, p->dec_buf + k, (size_t)(p->win_dec - k) * sizeof(float));
         memcpy(p->dec_buf + p->win_dec - k, out, (size_t)k * sizeof(float));
     }
+}
+
+void pitch_register(tm_pitch *p, float f0_hz, float voicing)
+{
+    if (f0_hz <= 0.0f || voicing < 0.85f) return;
+    /* running register: mean log2 F0 of clearly periodic own-voice hops (~1 s of them) */
+    float oct = log2f(f0_hz);
+    float a = p->ref_n < 100 ? 1.0f / (float)(p->ref_n + 1) : 0.01f;
+    p->ref_oct = p->ref_n == 0 ? oct : p->ref_oct + a * (oct - p->ref_oct);
+    p->ref_n++;
 }
 
 void pitch_skip(tm_pitch *p)
@@ -153,7 +168,7 @@ static float refine(const tm_pitch *p, float lag_dec)
     if (lo < 2) lo = 2;
     if (hi > max_lag) hi = max_lag;
     if (hi - lo < 2) return lag0;
-    int centre = p->hist_len - (int)floor(0.025 * p->fs + 0.5);
+    int centre = p->hist_len - (int)floor(p->win_s / 2.0 * p->fs + 0.5);
     float v[40];
     int n = hi - lo + 1;
     if (n > 40) n = 40;
@@ -218,17 +233,32 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     if (best < 0) { pitch_skip(p); return; }
 
     int pick = best;
-    for (int i = 0; i < nkeys; i++)
-        if (key_val[i] >= p->peak_ratio * key_val[best]) { pick = i; break; }
-
     float fsd = (float)p->fs / p->dec;
+    if (p->ref_n >= 50) {
+        /* The speaker's own register settles octave doubts: among strong peaks take the one
+         * nearest their usual pitch, trading one octave of distance for 0.33 of NSDF. */
+        float best_cost = 1e9f;
+        for (int i = 0; i < nkeys; i++) {
+            if (key_val[i] < 0.8f * key_val[best]) continue;
+            float oct = fabsf(log2f(fsd / key_lag[i]) - p->ref_oct);
+            float cost = oct + 3.0f * (key_val[best] - key_val[i]);
+            if (cost < best_cost) { best_cost = cost; pick = i; }
+        }
+    } else {
+        for (int i = 0; i < nkeys; i++)
+            if (key_val[i] >= p->peak_ratio * key_val[best]) { pick = i; break; }
+    }
+
     if (p->prev_f0 > 0.0f) {
+        /* A jump to about 2, 3 or 4 times (or a half, a third) of the last hop's F0 is a
+         * harmonic or subharmonic taken for the fundamental: a voice glides, it does not leap. */
         float ratio = (fsd / key_lag[pick]) / p->prev_f0;
-        int octave = (ratio > 1.7f && ratio < 2.3f) || (ratio > 0.43f && ratio < 0.59f);
-        if (octave) {
+        float rr = ratio >= 1.0f ? ratio : 1.0f / ratio;
+        float nearest = floorf(rr + 0.5f);
+        if (nearest >= 2.0f && fabsf(rr - nearest) < 0.15f * nearest) {
             for (int i = 0; i < nkeys; i++) {
                 float r = (fsd / key_lag[i]) / p->prev_f0;
-                if (r > 0.85f && r < 1.18f && key_val[i] >= 0.75f * key_val[best]) { pick = i; break; }
+                if (r > 0.85f && r < 1.18f && key_val[i] >= 0.85f * key_val[pick]) { pick = i; break; }
             }
         }
     }
@@ -238,6 +268,11 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     if (*voicing < p->voicing_min) { pitch_skip(p); return; }
     float lag = refine(p, key_lag[pick]);
     *f0_hz = (float)p->fs / lag;
-    p->prev_f0 = *f0_hz;
-    p->prev_age = 0;
+    /* only a clearly periodic hop may steer the next ones, so one bad onset cannot lock in */
+    if (v >= 0.85f) {
+        p->prev_f0 = *f0_hz;
+        p->prev_age = 0;
+    } else {
+        pitch_skip(p);
+    }
 }

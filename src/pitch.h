@@ -14,6 +14,7 @@ typedef struct {
     int nfft;
     int win_full, hist_len;          /* refinement window and history length, full-rate samples */
     float peak_ratio, voicing_min;
+    double win_s;                    /* analysis window, s */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
     int dec_phase;
@@ -21,6 +22,8 @@ typedef struct {
     float *hist;                     /* last hist_len full-rate samples, oldest first */
     float prev_f0;                   /* F0 of the last voiced hop, 0 if none recently */
     int   prev_age;                  /* hops since prev_f0 */
+    float ref_oct;                   /* the speaker's register, mean log2 F0 */
+    long  ref_n;
     /* scratch, sized at init */
     kiss_fftr_cfg fwd, inv;
     float *fft_in, *acf, *sq_prefix;
@@ -38,6 +41,9 @@ void pitch_push(tm_pitch *p, const float *x);
  * not analysed should call pitch_skip so that continuity does not reach over the gap. */
 void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing);
 void pitch_skip(tm_pitch *p);
+/* Tells the stage that the last estimate was this channel's own voice (not leak from the other
+ * channel), so that it may shape the speaker's register used to settle octave doubts. */
+void pitch_register(tm_pitch *p, float f0_hz, float voicing);
 /* Hops between the newest pushed hop and the hop the estimate is centred on. */
 int  pitch_lookahead_hops(const tm_pitch *p);
 

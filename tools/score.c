@@ -348,6 +348,7 @@ void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n
 void score_pitch(score_tally *s, const float *est, const float *truth, const unsigned char *scope, size_t hops)
 {
     for (size_t h = 0; h < hops; h++) {
+        if (truth[h] < 0.0f) continue;   /* ambiguous (fading voicing): not scored */
         int ev = est[h] > 0.0f, tv = truth[h] > 0.0f;
         if (!scope || scope[h]) {
             s->pitch_hops++;

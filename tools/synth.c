@@ -180,8 +180,10 @@ static size_t render_phrase(render_ctx *ctx, const voice_t *v, rng_t *r, double 
         if (tc >= dur_s) break;
         size_t i = (size_t)(tc * fs);
         if (tc < 0.0 || hop < 0 || (size_t)hop >= ctx->hops || i >= n) continue;
-        /* voiced truth where the vowel is within 10 dB of the syllable's peak */
-        if (env[i] >= 0.3f) ctx->f0_hop[hop] = (float)CONTOUR(tc);
+        /* Voiced where the glottis vibrates within 20 dB of the syllable's peak; the fading
+         * edges below that are marked -1 (ambiguous, not scored), as labellers leave them. */
+        if (env[i] >= 0.1f) ctx->f0_hop[hop] = (float)CONTOUR(tc);
+        else if (env[i] > 0.0f && ctx->f0_hop[hop] == 0.0f) ctx->f0_hop[hop] = -1.0f;
     }
     #undef CONTOUR
 
@@ -537,6 +539,17 @@ int synth_generate(const synth_opts *o, float **left, float **right, size_t *n_o
         s = 1 - s;
     }
     derive_truth(&c);
+    /* A hop next to a voicing change is half voiced at 10 ms resolution: ambiguous, like the
+     * fading edges (-1, not scored). */
+    for (int s2 = 0; s2 < 2; s2++) {
+        float *f = t->f0[s2];
+        for (size_t h = 1; h + 1 < t->hops; h++) {
+            if (f[h] < 0.0f) continue;
+            int v = f[h] > 0.0f, a = f[h - 1] > 0.0f, b = f[h + 1] > 0.0f;
+            if ((f[h - 1] >= 0.0f && a != v) || (f[h + 1] >= 0.0f && b != v)) f[h] = -2.0f;
+        }
+        for (size_t h = 0; h < t->hops; h++) if (f[h] == -2.0f) f[h] = -1.0f;
+    }
     mix(&c, *left, *right);
     free(c.track[0]);
     free(c.track[1]);
