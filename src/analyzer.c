@@ -222,7 +222,7 @@ static void decide_hop(tm_analyzer *a, int64_t n)
         if (a->nch == 2) {
             const chan *o = &a->ch[1 - c];
             bleed_push_other(&ch->bleed, o->level, o->f0);
-            bleed_learn(&ch->bleed, ch->level, ch->floor_db, o->floor_db, prev_active[1 - c]);
+            bleed_learn(&ch->bleed, ch->level, ch->f0, ch->floor_db, o->floor_db, prev_active[1 - c]);
             ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
         }
         ch->active = active[c] = ch->cand && !ch->bleed_flag;

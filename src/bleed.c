@@ -7,8 +7,9 @@
  * speech on this channel does not.
  *
  * Learning: on hops where the other side is clearly talking (15 dB over its floor), this channel
- * is above its own floor, and the other side is the louder one, the level difference to each
- * delayed hop of the other channel is averaged per delay (exponentially, about 2 s of such hops).
+ * is above its own floor with the other voice's pitch, and the other side is the louder one, the
+ * level difference to each delayed hop of the other channel is averaged per delay (about 2 s of
+ * such hops); requiring the same pitch keeps double-talk at a steady level difference out.
  * The delay whose difference varies least is the leak's delay; the difference there, less one
  * standard deviation, is the coupling loss. This follows the "level difference plus envelope
  * coherence" idea of two-microphone crosstalk detectors (e.g. Wrigley et al., IEEE TSAP 2005)
@@ -54,6 +55,16 @@ void bleed_reset(tm_bleed *b)
     b->coupling_db = b->min_coupling_db;
 }
 
+/* Same voice? Pitch within match_st, counting octaves as equal: each channel settles octave
+ * doubts by its own speaker's register, so a leak may read an octave off the other's pitch. */
+static int same_pitch(float a_hz, float b_hz, float match_st)
+{
+    if (a_hz <= 0.0f || b_hz <= 0.0f) return 0;
+    float d = fabsf(12.0f * log2f(a_hz / b_hz));
+    d = fmodf(d, 12.0f);
+    return d <= match_st || 12.0f - d <= match_st;
+}
+
 static int slot(const tm_bleed *b, int lag) /* lag hops back from the newest */
 {
     int i = b->pos - lag;
@@ -68,7 +79,8 @@ void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
     b->o_f0[b->pos] = o_f0_hz;
 }
 
-void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db, int o_talking)
+void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
+                 int o_talking)
 {
     float o_max = -200.0f;
     for (int k = 0; k < b->nlags; k++) {
@@ -92,6 +104,10 @@ void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db, 
          * than this channel: at the true delay the difference is then the steady leak loss,
          * at the wrong ones it jumps with every syllable. */
         if (ref < o_floor_db + 15.0f || ref - level_db < 3.0f) continue;
+        /* ... and where this channel carries the other voice's pitch: a leak is that voice,
+         * while double-talk at a steady level difference is another voice. */
+        float of = b->o_f0[slot(b, k)];
+        if (!same_pitch(f0_hz, of, b->pitch_match_st)) continue;
         used = 1;
         b->cnt[k]++;
         double a = 1.0 / (double)b->cnt[k];
@@ -140,8 +156,7 @@ int bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
         /* voiced and at least as loud as the leak: a different pitch is a different voice */
         int same = 0;
         for (int k = lo; k <= hi; k++) {
-            float of = b->o_f0[slot(b, k)];
-            if (of > 0.0f && fabsf(12.0f * log2f(f0_hz / of)) <= b->pitch_match_st) same = 1;
+            if (same_pitch(f0_hz, b->o_f0[slot(b, k)], b->pitch_match_st)) same = 1;
         }
         if (!same) return 0;
     }

@@ -26,7 +26,8 @@ void bleed_reset(tm_bleed *b);
 void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz);
 /* o_talking: the other side's own voice was heard on its channel (its last decision), so that
  * this channel's leak into the other is not taken for the other side talking. */
-void bleed_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db, int o_talking);
+void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
+                 int o_talking);
 /* 1 when this hop's level (and pitch) is explained by the other channel's leak. */
 int  bleed_decide(const tm_bleed *b, float level_db, float f0_hz);
 

@@ -131,6 +131,8 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const
             p->start = s;
             p->overlapped = vad[o].on;
             p->closed = 0;
+            p->ho_checked = 0;
+            p->holder_went_on = 0;
         }
     }
 }
@@ -142,9 +144,16 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     int o = 1 - c;
     if (!p->active) return;
     if (t->holder != o) { p->active = 0; return; }
+    if (!p->ho_checked && n >= p->start + t->handover_hops) {
+        /* Did the holder's turn, the segment open when the newcomer came in, go on past the
+         * hand-over window? A later "uh-huh" of theirs does not count. */
+        p->ho_checked = 1;
+        p->holder_went_on = vad[o].seg_start <= p->start &&
+                            vad[o].last_active >= p->start + t->handover_hops - 2;
+    }
     if (!p->closed) {
-        if (active[c] && n - p->start >= t->bc_hops) {
-            if (p->overlapped && vad[o].last_active >= p->start + t->handover_hops) {
+        if (active[c] && n - p->start >= t->bc_hops && p->ho_checked) {
+            if (p->overlapped && p->holder_went_on) {
                 tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
                 ev.other = o;
                 emit_event(em, &ev);
@@ -154,6 +163,19 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
             }
             take_floor(t, c, p->start, vad, em);
             p->active = 0;
+            /* The old holder may have started a new segment after the newcomer came in (an
+             * "uh-huh" into the new turn): it is a newcomer to the new floor now. */
+            if (vad[o].seg_start > p->start && vad[o].last_active >= vad[o].seg_start) {
+                turns_pending *q = &t->pend[o];
+                q->active = 1;
+                q->start = vad[o].seg_start;
+                q->overlapped = 1;
+                q->ho_checked = 0;
+                q->holder_went_on = 0;
+                q->closed = !vad[o].on;
+                q->end = vad[o].last_active + 1;
+                q->deadline = q->end + t->ctx_hops;
+            }
         }
         return;
     }

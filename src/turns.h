@@ -14,6 +14,8 @@ typedef struct {
     int64_t start;
     int overlapped;      /* the holder was talking when it started */
     int closed;          /* short segment closed; waiting for the holder to go on */
+    int ho_checked;      /* the hand-over window has passed */
+    int holder_went_on;  /* the holder's turn went on past it (same segment) */
     int64_t end, deadline;
 } turns_pending;
 

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 const condition harness_conditions[] = {
     {"clean", 16000, 0, NAN, NAN, 0, 0},
@@ -15,10 +16,13 @@ const condition harness_conditions[] = {
 };
 const int harness_n_conditions = (int)(sizeof harness_conditions / sizeof harness_conditions[0]);
 
-typedef struct { float *f0; size_t hops; int hop; } cap_t;
+typedef struct { float *f0; size_t hops; int hop; FILE *dump; } cap_t;
 static void cap_frame(void *user, const tm_frame *f)
 {
     cap_t *c = user;
+    if (c->dump)
+        fprintf(c->dump, "%.2f,%s,%.2f,%.1f,%.3f,%d,%d\n", (double)f->start / (c->hop * 100), f->channel ? "caller" : "agent",
+                f->level_db, f->f0_hz, f->voicing, f->speech, f->bleed);
     size_t h = (size_t)(f->start / c->hop);
     if (h < c->hops) c->f0[h * 2 + (size_t)f->channel] = f->f0_hz;
 }
@@ -29,7 +33,12 @@ int harness_events(const float *l, const float *r, size_t n, int rate, const tm_
     tm_config cfg = cfg_in ? *cfg_in : tm_config_default(rate);
     cfg.sample_rate_hz = rate;
     cfg.channels = 2;
-    cap_t cap = {NULL, n / (size_t)(rate / 100) + 1, rate / 100};
+    cap_t cap = {NULL, n / (size_t)(rate / 100) + 1, rate / 100, NULL};
+    /* development aid: HARNESS_FRAMES=path writes the frame CSV of the run */
+    if (getenv("HARNESS_FRAMES")) {
+        cap.dump = fopen(getenv("HARNESS_FRAMES"), "w");
+        if (cap.dump) fputs("time,channel,level_db,f0_hz,voicing,speech,bleed\n", cap.dump);
+    }
     cap.f0 = calloc(cap.hops * 2, sizeof(float));
     cfg.on_frame = cap_frame;
     cfg.on_frame_user = &cap;
@@ -51,6 +60,7 @@ int harness_events(const float *l, const float *r, size_t n, int rate, const tm_
         ev[ne++] = e;
     }
     tm_analyzer_destroy(a);
+    if (cap.dump) fclose(cap.dump);
     *out = ev;
     *n_out = ne;
     if (f0_out) { *f0_out = cap.f0; *hops_out = cap.hops; } else free(cap.f0);
