@@ -144,13 +144,11 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     int o = 1 - c;
     if (!p->active) return;
     if (t->holder != o) { p->active = 0; return; }
-    if (!p->ho_checked && n >= p->start + t->handover_hops) {
-        /* Did the holder's turn, the segment open when the newcomer came in, go on past the
-         * hand-over window? A later "uh-huh" of theirs does not count. */
-        p->ho_checked = 1;
-        p->holder_went_on = vad[o].seg_start <= p->start &&
-                            vad[o].last_active >= p->start + t->handover_hops - 2;
-    }
+    /* Did the holder's turn, the segment open when the newcomer came in, go on past the
+     * hand-over window? A later "uh-huh" of theirs, a new segment, does not count. */
+    if (vad[o].on && vad[o].seg_start <= p->start && active[o] && n >= p->start + t->handover_hops)
+        p->holder_went_on = 1;
+    if (!p->ho_checked && n >= p->start + t->handover_hops) p->ho_checked = 1;
     if (!p->closed) {
         if (active[c] && n - p->start >= t->bc_hops && p->ho_checked) {
             if (p->overlapped && p->holder_went_on) {
