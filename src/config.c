@@ -31,7 +31,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.monologue_min_s = 45.0f;
     c.raised_min_db = 6.0f;
     c.raised_exit_db = 4.0f;
-    c.raised_min_st = 1.0f;
+    c.raised_min_st = 1.5f;
     c.raised_min_s = 1.0f;
     c.baseline_window_s = 60.0f;
     c.baseline_warmup_s = 5.0f;

@@ -21,8 +21,8 @@
 int raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
 {
     r->min_hops = (int)lrintf(cfg->raised_min_s * hops_per_s);
-    r->run_gap_hops = hops_per_s / 2;
-    r->ep_gap_hops = hops_per_s;
+    r->run_gap_hops = 3 * hops_per_s / 2;  /* a run bridges the pauses between phrases */
+    r->ep_gap_hops = 2 * hops_per_s;   /* pauses of a raised turn stay inside the episode */
     r->warmup_hops = (int)lrintf(cfg->baseline_warmup_s * hops_per_s);
     r->refresh_hops = hops_per_s / 10;
     r->min_db = cfg->raised_min_db;
@@ -83,12 +83,12 @@ void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness
     if (!active) return;
 
     float st = f0_hz > 0.0f ? 12.0f * log2f(f0_hz / 100.0f) : NAN;
-    if (!r->in_ep) {
+    if (!r->in_ep && !r->in_run) {
         median_add(&r->base_loud, loudness_lufs);
         if (!isnan(st)) median_add(&r->base_st, st);
         if (++r->cache_age >= r->refresh_hops) {
             r->cache_age = 0;
-            r->base_l = median_quantile(&r->base_loud, 0.5f, r->prior_lufs);
+            r->base_l = median_quantile(&r->base_loud, 0.6f, r->prior_lufs);
             r->base_p_ready = r->base_st.ring_n >= 100;
             r->base_p = median_quantile(&r->base_st, 0.5f, 0.0f);
         }
@@ -97,25 +97,27 @@ void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness
     float st_excess = isnan(st) || !r->base_p_ready ? NAN : st - r->base_p;
 
     if (r->in_ep) {
-        if (excess >= r->exit_db) {
-            r->ep_last = n;
-            median_add(&r->ep_excess, excess);
-            if (!isnan(st_excess)) median_add(&r->ep_st, st_excess);
-        }
+        median_add(&r->ep_excess, excess);
+        if (!isnan(st_excess)) median_add(&r->ep_st, st_excess);
+        if (excess >= r->exit_db) r->ep_last = n;
         return;
     }
-    if (excess < r->exit_db) return;
     if (!r->in_run) {
+        if (excess < r->exit_db) return;
         r->in_run = 1;
         r->run_start = n;
         median_reset(&r->run_excess, 0.0f, 0);
         median_reset(&r->run_st, 0.0f, 0);
     }
-    r->run_last = n;
+    /* Every hop of the run counts, not only the loud ones: a median of the hops picked for
+     * being over the entry level would rate a +4 dB turn at +6. */
     median_add(&r->run_excess, excess);
     if (!isnan(st_excess)) median_add(&r->run_st, st_excess);
+    if (excess >= r->exit_db) r->run_last = n;
     if (n - r->run_start + 1 < r->min_hops) return;
-    if (median_quantile(&r->run_excess, 0.5f, 0.0f) < r->min_db) return;
+    /* 60% of the run's hops over raised_min_db: a median would let a +4 dB turn with a loud
+     * stretch through */
+    if (median_quantile(&r->run_excess, 0.4f, 0.0f) < r->min_db) return;
     int pitch_ok = !r->base_p_ready ||
                    (r->run_st.count >= 10 && median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st);
     if (!pitch_ok) return;

@@ -21,8 +21,8 @@ static void cap_frame(void *user, const tm_frame *f)
 {
     cap_t *c = user;
     if (c->dump)
-        fprintf(c->dump, "%.2f,%s,%.2f,%.1f,%.3f,%d,%d\n", (double)f->start / (c->hop * 100), f->channel ? "caller" : "agent",
-                f->level_db, f->f0_hz, f->voicing, f->speech, f->bleed);
+        fprintf(c->dump, "%.2f,%s,%.2f,%.1f,%.3f,%d,%d,%.2f\n", (double)f->start / (c->hop * 100), f->channel ? "caller" : "agent",
+                f->level_db, f->f0_hz, f->voicing, f->speech, f->bleed, f->loudness_lufs);
     size_t h = (size_t)(f->start / c->hop);
     if (h < c->hops) c->f0[h * 2 + (size_t)f->channel] = f->f0_hz;
 }
@@ -37,7 +37,7 @@ int harness_events(const float *l, const float *r, size_t n, int rate, const tm_
     /* development aid: HARNESS_FRAMES=path writes the frame CSV of the run */
     if (getenv("HARNESS_FRAMES")) {
         cap.dump = fopen(getenv("HARNESS_FRAMES"), "w");
-        if (cap.dump) fputs("time,channel,level_db,f0_hz,voicing,speech,bleed\n", cap.dump);
+        if (cap.dump) fputs("time,channel,level_db,f0_hz,voicing,speech,bleed,loudness\n", cap.dump);
     }
     cap.f0 = calloc(cap.hops * 2, sizeof(float));
     cfg.on_frame = cap_frame;

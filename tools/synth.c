@@ -244,6 +244,33 @@ static voice_t make_voice(rng_t *r)
     return v;
 }
 
+/* One RBJ biquad section run over x in place (b and a normalised by a0). */
+static void biquad_pass(float *x, size_t n, double fc, double fs, int highpass)
+{
+    double w = 2.0 * M_PI * fc / fs, al = sin(w) / (2.0 * 0.7071), cw = cos(w), a0 = 1 + al;
+    double b0 = highpass ? (1 + cw) / 2 : (1 - cw) / 2, b1 = highpass ? -(1 + cw) : 1 - cw, b2 = b0;
+    double a1 = -2 * cw, a2 = 1 - al, x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i], y = (b0 * v + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
+        x2 = x1; x1 = v; y2 = y1; y1 = y;
+        x[i] = (float)y;
+    }
+}
+
+/* RMS of x in the 300-3400 Hz speech band. */
+static double band_rms(const float *x, size_t n, int fs)
+{
+    float *tmp = malloc((n ? n : 1) * sizeof(float));
+    if (!tmp) return 0.0;
+    memcpy(tmp, x, n * sizeof(float));
+    biquad_pass(tmp, n, 300.0, fs, 1);
+    biquad_pass(tmp, n, fmin(3400.0, 0.45 * fs), fs, 0);
+    double sq = 0.0;
+    for (size_t i = 0; i < n; i++) sq += (double)tmp[i] * tmp[i];
+    free(tmp);
+    return sqrt(sq / (n ? n : 1));
+}
+
 /* Renders a phrase for speaker s from time t0 of dur, scaled so its RMS is the voice's level plus
  * gain_db, into the speaker's track; records the speech interval. Returns the phrase end. */
 static double phrase(call_t *c, int s, double t0, double dur, double gain_db, double st,
@@ -258,9 +285,10 @@ static double phrase(call_t *c, int s, double t0, double dur, double gain_db, do
     c->ctx.f0_hop = c->t->f0[s];
     size_t len = render_phrase(&c->ctx, &c->voice[s], &c->r, dur, st, effort, rate_mult, t0,
                                backchannel);
-    double sq = 0.0;
-    for (size_t i = 0; i < len; i++) sq += (double)c->ctx.buf[i] * c->ctx.buf[i];
-    double rms = sqrt(sq / (len ? len : 1));
+    /* A talker's effort sets how loud a phrase sounds, not its full-band power: level is set on
+     * the 300-3400 Hz band, so vowels with a low first formant do not come out of a telephone
+     * band several dB quieter than the rest. */
+    double rms = band_rms(c->ctx.buf, len, c->o.rate_hz);
     double g = rms > 0.0 ? pow(10.0, (c->voice[s].level_db + gain_db) / 20.0) / rms : 0.0;
     for (size_t i = 0; i < len && a + i < c->n; i++) c->track[s][a + i] += (float)(c->ctx.buf[i] * g);
     /* The truth interval is where the phrase is audible: the first and last 5 ms block whose
@@ -319,7 +347,7 @@ static double turn(call_t *c, int s, double t, int kind, int want_bc, double min
         if (p == bc_phrase && dur < 2.2) dur = 2.2;
         double ps = t;
         end = phrase(c, s, t, dur, gain, st, effort, rate, 0);
-        if (end <= ps) return end;
+        if (end <= ps) { end = p ? c->last_end[s] : end; break; }
         if (p == bc_phrase) {
             double bd = range(&c->r, 0.2, 0.8);
             double bs = range(&c->r, ps + 0.4, end - bd - 0.4);
@@ -329,8 +357,8 @@ static double turn(call_t *c, int s, double t, int kind, int want_bc, double min
         t = end + (p < nphr - 1 ? range(&c->r, 0.3, 0.7) : 0.0);
     }
     synth_iv iv = iv_make(start, end, s, -1, gain);
-    if (kind == K_RAISED) push(&c->t->raised, iv);
-    if (kind == K_MODERATE) push(&c->t->not_raised, iv);
+    if (end - start > 0.5 && kind == K_RAISED) push(&c->t->raised, iv);
+    if (end - start > 0.5 && kind == K_MODERATE) push(&c->t->not_raised, iv);
     return end;
 }
 
@@ -395,24 +423,10 @@ static void mix(call_t *c, float *left, float *right)
             }
         }
         if (o->telephone) {
-            /* 2nd-order high-pass at 300 Hz and low-pass at 3400 Hz, twice each (RBJ forms) */
-            double fs = o->rate_hz;
+            /* 2nd-order high-pass at 300 Hz and low-pass at 3400 Hz, twice each */
             for (int pass = 0; pass < 2; pass++) {
-                double w = 2.0 * M_PI * 300.0 / fs, al = sin(w) / (2.0 * 0.7071), cw = cos(w);
-                double b0 = (1 + cw) / 2, b1 = -(1 + cw), b2 = (1 + cw) / 2, a0 = 1 + al, a1 = -2 * cw, a2 = 1 - al;
-                double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
-                for (size_t i = 0; i < c->n; i++) {
-                    double x = ch[k][i], y = (b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
-                    x2 = x1; x1 = x; y2 = y1; y1 = y; ch[k][i] = (float)y;
-                }
-                double fc = fmin(3400.0, 0.45 * fs);
-                w = 2.0 * M_PI * fc / fs; al = sin(w) / (2.0 * 0.7071); cw = cos(w);
-                b0 = (1 - cw) / 2; b1 = 1 - cw; b2 = (1 - cw) / 2; a0 = 1 + al; a1 = -2 * cw; a2 = 1 - al;
-                x1 = x2 = y1 = y2 = 0;
-                for (size_t i = 0; i < c->n; i++) {
-                    double x = ch[k][i], y = (b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
-                    x2 = x1; x1 = x; y2 = y1; y1 = y; ch[k][i] = (float)y;
-                }
+                biquad_pass(ch[k], c->n, 300.0, o->rate_hz, 1);
+                biquad_pass(ch[k], c->n, fmin(3400.0, 0.45 * o->rate_hz), o->rate_hz, 0);
             }
             for (size_t i = 0; i < c->n; i++) {   /* G.711 mu-law, 8 bits, round trip */
                 double x = fmax(-1.0, fmin(1.0, ch[k][i]));
