@@ -22,4 +22,21 @@ static inline double biquad_run(tm_biquad *q, double x)
     return y;
 }
 
+/* Runs x[0..n) through q into y (may alias x): the hot-path form, no per-sample branch; the
+ * state is flushed to zero at the end of the block once it has decayed into the denormal range. */
+static inline void biquad_block(tm_biquad *q, const float *x, float *y, int n)
+{
+    double b0 = q->b0, b1 = q->b1, b2 = q->b2, a1 = q->a1, a2 = q->a2;
+    double x1 = q->x1, x2 = q->x2, y1 = q->y1, y2 = q->y2;
+    for (int i = 0; i < n; i++) {
+        double in = x[i];
+        double out = b0 * in + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        x2 = x1; x1 = in;
+        y2 = y1; y1 = out;
+        y[i] = (float)out;
+    }
+    if (y1 < 1e-30 && y1 > -1e-30 && y2 < 1e-30 && y2 > -1e-30) y1 = y2 = 0.0;
+    q->x1 = x1; q->x2 = x2; q->y1 = y1; q->y2 = y2;
+}
+
 #endif

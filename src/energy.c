@@ -59,16 +59,22 @@ void energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, fl
     double sq = 0.0, ksq = 0.0, x1 = e->dc_x1, y1 = e->dc_y1, r = e->dc_r;
     for (int i = 0; i < e->hop; i++) {
         double y = x[i] - x1 + r * y1;
-        if (y < 1e-30 && y > -1e-30) y = 0.0;
         x1 = x[i]; y1 = y;
         dc_out[i] = (float)y;
         sq += y * y;
-        double k = biquad_run(&e->khp, biquad_run(&e->kshelf, x[i]));
-        ksq += k * k;
     }
+    if (y1 < 1e-30 && y1 > -1e-30) y1 = 0.0;
     e->dc_x1 = x1; e->dc_y1 = y1;
     *level_db = to_db(sq / e->hop, 0.0);
 
+    /* K-weighting of the raw input (as BS.1770 and libebur128 do; the RLB high-pass removes DC) */
+    float kbuf[ENERGY_MAX_HOP];
+    for (int done = 0; done < e->hop; done += ENERGY_MAX_HOP) {
+        int k = e->hop - done < ENERGY_MAX_HOP ? e->hop - done : ENERGY_MAX_HOP;
+        biquad_block(&e->kshelf, x + done, kbuf, k);
+        biquad_block(&e->khp, kbuf, kbuf, k);
+        for (int i = 0; i < k; i++) ksq += (double)kbuf[i] * kbuf[i];
+    }
     e->kring[e->kpos] = ksq;
     e->kpos = (e->kpos + 1) % ENERGY_MOMENTARY_HOPS;
     if (e->kfill < ENERGY_MOMENTARY_HOPS) e->kfill++;

@@ -5,6 +5,7 @@
 
 #define ENERGY_MOMENTARY_HOPS 40   /* 400 ms of 10 ms hops */
 #define ENERGY_FLOOR_DB (-120.0f)
+#define ENERGY_MAX_HOP 480          /* scratch block; longer hops are done in pieces */
 
 typedef struct {
     double dc_r, dc_x1, dc_y1;    /* one-pole DC blocker */
