@@ -238,8 +238,11 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             t++;
         }
         if (peak >= p->lag_min && peak < lmax && peak > 0 && nsdf[peak] > 0.0f) {
-            key_lag[nkeys] = peak + parabola(nsdf[peak - 1], nsdf[peak], nsdf[peak + 1]);
-            key_val[nkeys] = nsdf[peak];
+            /* interpolated height: at a period between two lags the integer-lag value of a voice
+             * rich in harmonics sags, and would lose against its own double period */
+            float a = nsdf[peak - 1], b = nsdf[peak], c = nsdf[peak + 1], d = parabola(a, b, c);
+            key_lag[nkeys] = peak + d;
+            key_val[nkeys] = b - 0.25f * (a - c) * d;
             if (best < 0 || key_val[nkeys] > key_val[best]) best = nkeys;
             nkeys++;
         }

@@ -14,14 +14,25 @@ typedef struct {
 
 extern const condition harness_conditions[];
 extern const int harness_n_conditions;
+const condition *harness_condition(const char *name);
 
-/* Synthesizes seed under condition c (duration_s long), analyses it with cfg (NULL: defaults)
- * fed in blocks of `block` samples, and adds events and pitch to the tally. Returns 0. */
-int harness_run(const condition *c, uint64_t seed, double duration_s, const tm_config *cfg,
-                size_t block, score_tally *tally);
+/* Everything one analysis produced. */
+typedef struct {
+    tm_event *ev;        /* all events, final and alerts, in ring order */
+    size_t n_ev;
+    tm_frame *fr;        /* fr[hop * 2 + channel] */
+    size_t hops;
+    tm_stats stats;
+} run_out;
 
-/* Events of one run, for invariance tests: malloc'd array of all events (final and alerts). */
-int harness_events(const float *l, const float *r, size_t n, int rate, const tm_config *cfg,
-                   size_t block, tm_event **out, size_t *n_out, float **f0_out, size_t *hops_out);
+/* The synthesizer options of a condition. */
+synth_opts harness_opts(const condition *c, uint64_t seed, double duration_s);
+/* Analyses two channels with cfg (NULL: defaults for the rate), fed in blocks of `block`. */
+int  harness_analyze(const float *l, const float *r, size_t n, int rate, const tm_config *cfg,
+                     size_t block, run_out *out);
+void run_out_free(run_out *o);
+/* Synthesizes seed under condition c, analyses it and adds events and pitch to the tally. */
+int  harness_run(const condition *c, uint64_t seed, double duration_s, const tm_config *cfg,
+                 size_t block, score_tally *tally);
 
 #endif
