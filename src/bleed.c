@@ -49,6 +49,8 @@ void bleed_reset(tm_bleed *b)
     b->count = 0;
     b->o_talk = 0;
     b->clear_count = 0;
+    b->contra = 0.0f;
+    b->chances = 0;
     b->clear_db = 0.0f;
     b->measured = 0;
     b->delay_hops = 0;
@@ -87,6 +89,20 @@ void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float
         float v = b->o_level[slot(b, k)];
         if (v > o_max) o_max = v;
     }
+    if (b->measured && o_talking && o_max >= o_floor_db + 15.0f &&
+        o_max - b->coupling_db >= floor_db + 9.0f) {
+        /* The measured leak should show here now. If it keeps not showing, it was a
+         * coincidence (double-talk at a steady level difference), not a leak: forget it. */
+        float miss = level_db < floor_db + 3.0f ? 1.0f : 0.0f;
+        b->contra += 0.02f * (miss - b->contra);
+        if (++b->chances >= 50 && b->contra > 0.5f) {
+            for (int k = 0; k < BLEED_MAX_LAGS; k++) { b->mean[k] = b->var[k] = 0.0; b->cnt[k] = 0; }
+            b->measured = 0;
+            b->coupling_db = b->min_coupling_db;
+            b->contra = 0.0f;
+            b->chances = 0;
+        }
+    }
     if (o_talking && o_max >= o_floor_db + 15.0f && level_db < floor_db + 3.0f) {
         /* The other side talks and nothing shows here: any leak is weaker than this gap. The
          * 80th percentile of these gaps (a stochastic quantile, 0.25 dB steps) is the loss that
@@ -123,10 +139,10 @@ void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float
     if (!used) return;
     b->count++;
     for (int k = 0; k < b->nlags; k++)
-        if (b->cnt[k] >= 20 && (best < 0 || b->var[k] < b->var[best])) best = k;
+        if (b->cnt[k] >= 50 && (best < 0 || b->var[k] < b->var[best])) best = k;
     if (best < 0) return;
-    /* A leak has a steady loss (a spread of a few dB); once seen, it is kept. */
-    if (b->var[best] < 16.0) b->measured = 1;
+    /* A leak has a steady loss, a spread of a few dB, and loses at least 3 dB on its way. */
+    if (b->var[best] < 9.0 && b->mean[best] - sqrt(b->var[best]) >= 3.0) b->measured = 1;
     if (b->measured) {
         b->delay_hops = best;
         b->coupling_db = (float)(b->mean[best] - 1.5 * sqrt(b->var[best]));

@@ -15,6 +15,8 @@ typedef struct {
     long  cnt[BLEED_MAX_LAGS];          /* learning hops per delay */
     long  count, o_talk, clear_count;
     float clear_db;                       /* loss an unseen leak must have, dB */
+    float contra;                         /* how often the measured leak failed to show */
+    long  chances;
     int   measured, delay_hops;
     float coupling_db;                    /* leak loss, dB (level of other minus level here) */
 } tm_bleed;

@@ -14,6 +14,7 @@ const condition harness_conditions[] = {
     {"tel_bleed", 8000, 1, 20.0, -15.0, 80.0, 0},
     {"wide48k", 48000, 0, 30.0, -30.0, 10.0, 0},
     {"monologue", 16000, 0, 25.0, -25.0, 30.0, 1},
+    {"bleed6", 16000, 0, 30.0, -6.0, 120.0, 0},
 };
 const int harness_n_conditions = (int)(sizeof harness_conditions / sizeof harness_conditions[0]);
 
