@@ -212,7 +212,7 @@ void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *active, con
         if (t->holder != TM_NOBODY) end_floor(t, t->sil_start, em);
     }
 
-    if (t->nch == 2 && t->holder != TM_NOBODY && !t->mono_alerted && active[t->holder] &&
+    if (t->nch == 2 && t->holder != TM_NOBODY && !t->mono_alerted &&
         n - t->floor_start >= t->monologue_hops) {
         t->mono_alerted = 1;
         t->mono_detected = n;

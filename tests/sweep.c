@@ -18,7 +18,25 @@ int main(int argc, char **argv)
         if (only && strcmp(only, c->name)) continue;
         score_tally t;
         memset(&t, 0, sizeof t);
-        for (int s = first; s <= seeds; s++) harness_run(c, (uint64_t)s, c->monologue ? dur + 60 : dur, NULL, 4096, &t);
+        /* SET=field=value,... overrides thresholds (by their profile names) for experiments */
+        tm_config cfg = tm_config_default(c->rate_hz);
+        if (getenv("SET")) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "%s", getenv("SET"));
+            size_t nf;
+            const tm_config_field *fl = tm_config_fields(&nf);
+            for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+                char *eq = strchr(tok, '=');
+                if (!eq) continue;
+                *eq = 0;
+                for (size_t i = 0; i < nf; i++)
+                    if (!strcmp(fl[i].name, tok)) {
+                        if (fl[i].is_int) *(int *)((char *)&cfg + fl[i].offset) = atoi(eq + 1);
+                        else *(float *)((char *)&cfg + fl[i].offset) = (float)atof(eq + 1);
+                    }
+            }
+        }
+        for (int s = first; s <= seeds; s++) harness_run(c, (uint64_t)s, c->monologue ? dur + 60 : dur, &cfg, 4096, &t);
         printf("== %s (%d seeds x %.0f s)\n", c->name, seeds, dur);
         score_print(stdout, &t);
     }
