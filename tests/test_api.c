@@ -1,0 +1,243 @@
+/* tests/test_api.c -- the public API's contract: every invalid setting is refused, the event
+ * ring drops the oldest when full, reset is a fresh start, absurd samples stay harmless, and
+ * process() allocates nothing (counted by interposing malloc). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "harness.h"
+#include "signal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define COUNT_ALLOCS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define COUNT_ALLOCS 0
+#endif
+#endif
+#ifndef COUNT_ALLOCS
+#define COUNT_ALLOCS 1
+#endif
+
+#if COUNT_ALLOCS
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static int counting;
+static long allocations;
+void *malloc(size_t n) { if (counting) allocations++; return __libc_malloc(n); }
+void *calloc(size_t a, size_t b) { if (counting) allocations++; return __libc_calloc(a, b); }
+void *realloc(void *p, size_t n) { if (counting) allocations++; return __libc_realloc(p, n); }
+#endif
+
+static void test_config_checks(void **state)
+{
+    (void)state;
+    tm_analyzer *a = (tm_analyzer *)&a;
+    tm_config c;
+    const char *bad;
+    int rates[] = {0, -16000, 7999, 48001, 192000};
+    for (int i = 0; i < 5; i++) {
+        c = tm_config_default(rates[i]);
+        assert_int_equal(tm_config_check(&c, &bad), TM_ERR_RATE);
+        assert_int_equal(tm_analyzer_create(&c, &a), TM_ERR_RATE);
+        assert_null(a);
+    }
+    c = tm_config_default(16000); c.channels = 3;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_ERR_ARG);
+    c = tm_config_default(16000); c.event_capacity = 0;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_ERR_ARG);
+    c = tm_config_default(16000); c.raised_min_db = NAN;
+    assert_int_equal(tm_config_check(&c, &bad), TM_ERR_ARG);
+    assert_string_equal(bad, "raised_min_db");
+    c = tm_config_default(16000); c.hangover_ms = -1.0f;
+    assert_int_equal(tm_config_check(&c, &bad), TM_ERR_ARG);
+    assert_string_equal(bad, "hangover_ms");
+    c = tm_config_default(16000); c.f0_min_hz = 150.0f; c.f0_max_hz = 250.0f;
+    assert_int_equal(tm_config_check(&c, &bad), TM_ERR_ARG);
+    c = tm_config_default(16000); c.raised_exit_db = 8.0f;
+    assert_int_equal(tm_config_check(&c, &bad), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_create(NULL, &a), TM_ERR_ARG);
+    c = tm_config_default(16000);
+    assert_int_equal(tm_analyzer_create(&c, NULL), TM_ERR_ARG);
+    /* every accepted rate works, and the hop is 10 ms */
+    int ok_rates[] = {8000, 11025, 16000, 22050, 32000, 44100, 48000};
+    for (int i = 0; i < 7; i++) {
+        c = tm_config_default(ok_rates[i]);
+        assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+        assert_int_equal(tm_analyzer_hop_size(a), ok_rates[i] / 100);
+        assert_true(tm_analyzer_latency(a) > 0);
+        tm_analyzer_destroy(a);
+    }
+    tm_analyzer_destroy(NULL);
+    assert_string_equal(tm_event_type_name(TM_EV_RAISED_VOICE), "raised_voice");
+    assert_string_equal(tm_strerror(TM_ERR_RATE), "sample rate must be 8000..48000 Hz");
+}
+
+static void test_null_arguments(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    float x[10] = {0};
+    tm_event ev;
+    assert_int_equal(tm_analyzer_process(NULL, x, x, 10), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_process(a, NULL, x, 10), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_process(a, x, NULL, 10), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_process(a, NULL, NULL, 0), TM_OK);
+    assert_int_equal(tm_analyzer_process_interleaved(a, x, 2, 0, 2, 5), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_next_event(a, &ev), 0);
+    assert_int_equal(tm_analyzer_next_event(NULL, &ev), 0);
+    tm_analyzer_destroy(a);
+}
+
+static void events_of(tm_analyzer *a, const float *l, const float *r, size_t n, tm_event *out, size_t cap, size_t *got)
+{
+    *got = 0;
+    tm_event e;
+    for (size_t i = 0; i < n; i += 4096) {
+        tm_analyzer_process(a, l + i, r + i, n - i < 4096 ? n - i : 4096);
+        while (tm_analyzer_next_event(a, &e)) if (*got < cap) out[(*got)++] = e;
+    }
+    tm_analyzer_finish(a);
+    while (tm_analyzer_next_event(a, &e)) if (*got < cap) out[(*got)++] = e;
+}
+
+static void test_ring_and_reset(void **state)
+{
+    (void)state;
+    synth_opts o = harness_opts(harness_condition("clean"), 2, 60.0);
+    float *l, *r;
+    size_t n;
+    synth_truth st;
+    assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
+    tm_config c = tm_config_default(o.rate_hz);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    static tm_event first[2048], second[2048];
+    size_t n1, n2;
+    events_of(a, l, r, n, first, 2048, &n1);
+    assert_true(n1 > 20);
+    assert_int_equal(tm_analyzer_dropped(a), 0);
+    tm_analyzer_reset(a);                       /* reset: the same call gives the same events */
+    events_of(a, l, r, n, second, 2048, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(first, second, n1 * sizeof *first);
+    tm_analyzer_destroy(a);
+
+    c.event_capacity = 4;                       /* a ring of 4 never drained: the newest 4 stay */
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    tm_analyzer_process(a, l, r, n);
+    tm_analyzer_finish(a);
+    assert_int_equal(tm_analyzer_dropped(a), n1 - 4);
+    tm_event e;
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(tm_analyzer_next_event(a, &e), 1);
+        assert_memory_equal(&e, &first[n1 - 4 + i], sizeof e);
+    }
+    assert_int_equal(tm_analyzer_next_event(a, &e), 0);
+    tm_analyzer_destroy(a);
+    synth_free(l, r, &st);
+}
+
+typedef struct { long bad; } sane_t;
+static void check_frame(void *u, const tm_frame *f)
+{
+    sane_t *s = u;
+    if (!isfinite(f->level_db) || !isfinite(f->loudness_lufs) || !isfinite(f->f0_hz) || !isfinite(f->voicing) ||
+        f->level_db < -120.0f || f->f0_hz < 0.0f)
+        s->bad++;
+}
+
+/* NaN, Inf, 1e30, denormals and sudden silence: outputs stay finite, levels floored. */
+static void test_absurd_samples(void **state)
+{
+    (void)state;
+    size_t n = 16000 * 8;
+    float *x = calloc(n, sizeof *x), *y = calloc(n, sizeof *y);
+    sig_noise(x, n, 0.1f, 3);
+    sig_harmonics(y, n, 16000, 140.0f, 1, 10, 0.3f);
+    for (size_t i = 0; i < n; i += 997) x[i] = NAN;
+    for (size_t i = 500; i < n; i += 1511) y[i] = INFINITY;
+    for (size_t i = 16000; i < 20000; i++) x[i] = (i % 2) ? 1e30f : -1e30f;
+    for (size_t i = 40000; i < 60000; i++) y[i] = 1e-40f;
+    for (size_t i = 80000; i < n; i++) x[i] = 0.0f;
+    sane_t s = {0};
+    tm_config c = tm_config_default(16000);
+    c.on_frame = check_frame;
+    c.on_frame_user = &s;
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    assert_int_equal(tm_analyzer_process(a, x, y, n), TM_OK);
+    tm_analyzer_finish(a);
+    tm_event e;
+    while (tm_analyzer_next_event(a, &e)) {
+        assert_true(isfinite(e.level_db) && isfinite(e.pitch_st));
+        assert_true(e.start <= e.end && e.start <= e.detected);
+    }
+    tm_stats st;
+    tm_analyzer_stats(a, &st);
+    assert_true(isfinite(st.speaker[0].level_median_db) && isfinite(st.speaker[1].f0_median_hz));
+    assert_int_equal(s.bad, 0);
+    tm_analyzer_destroy(a);
+    free(x);
+    free(y);
+}
+
+/* process(), next_event() and the getters allocate nothing, whatever the block size. */
+static void test_no_allocation_in_process(void **state)
+{
+    (void)state;
+#if COUNT_ALLOCS
+    synth_opts o = harness_opts(harness_condition("bleed20"), 1, 40.0);
+    float *l, *r;
+    size_t n;
+    synth_truth st;
+    assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
+    tm_config c = tm_config_default(o.rate_hz);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    tm_event e;
+    tm_stats s;
+    float lv[2];
+    int talk[2];
+    counting = 1;
+    allocations = 0;
+    free(malloc(16));                 /* the counter itself works */
+    assert_int_equal(allocations, 1);
+    allocations = 0;
+    size_t blocks[] = {1, 37, 160, 4096};
+    size_t i = 0;
+    for (int k = 0; i < n; k = (k + 1) % 4) {
+        size_t b = n - i < blocks[k] ? n - i : blocks[k];
+        tm_analyzer_process(a, l + i, r + i, b);
+        while (tm_analyzer_next_event(a, &e)) {}
+        tm_analyzer_meter(a, lv, talk);
+        i += b;
+    }
+    tm_analyzer_finish(a);
+    tm_analyzer_stats(a, &s);
+    counting = 0;
+    assert_int_equal(allocations, 0);
+    tm_analyzer_destroy(a);
+    synth_free(l, r, &st);
+#else
+    skip();
+#endif
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_checks),
+        cmocka_unit_test(test_null_arguments),
+        cmocka_unit_test(test_ring_and_reset),
+        cmocka_unit_test(test_absurd_samples),
+        cmocka_unit_test(test_no_allocation_in_process),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
