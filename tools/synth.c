@@ -506,13 +506,24 @@ int synth_generate(const synth_opts *o, float **left, float **right, size_t *n_o
             s = 1 - s;
             continue;
         }
-        int pick = -1;
-        if (u < 0.55) {
-            int k = (int)(uni(&c.r) * S_N);
-            if (todo[k]) pick = k;                /* a special not yet in the call */
-        } else if (u < 0.75) {
-            pick = (int)(uni(&c.r) * S_N);       /* repeats of any kind */
+        /* Specials not yet in the call are spread over the turns left, so that every call of
+         * a couple of minutes has each kind; extra ones come at random. */
+        int compatible[S_N], ncomp = 0, n_todo = 0;
+        for (int k = 0; k < S_N; k++) {
+            int ok = k == S_SIL ||
+                     ((k == S_BC_C || k == S_INT_C) && s == AGENT) ||
+                     ((k == S_BC_A || k == S_INT_A) && s == CALLER) ||
+                     ((k == S_RAISED_C || k == S_MOD_C) && s == CALLER && call_settled) ||
+                     ((k == S_RAISED_A || k == S_MOD_A) && s == AGENT && call_settled);
+            n_todo += todo[k];
+            if (ok && todo[k]) compatible[ncomp++] = k;
         }
+        double turns_left = (remaining - 4.0) / 5.0;
+        int pick = -1;
+        if (ncomp && u < (n_todo + 0.5) / (turns_left > 1.0 ? turns_left : 1.0))
+            pick = compatible[(int)(uni(&c.r) * ncomp)];
+        else if (u > 0.85)
+            pick = (int)(uni(&c.r) * S_N);
         switch (pick) {
         case S_BC_C: if (s == AGENT) want_bc = 1; else pick = -1; break;
         case S_BC_A: if (s == CALLER) want_bc = 1; else pick = -1; break;
