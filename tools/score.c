@@ -46,7 +46,8 @@ int truth_from_synth(truth_set *t, const synth_opts *o, const synth_truth *s)
         t->has[m[k].type] = 1;
         for (size_t i = 0; i < m[k].l->n; i++) {
             const synth_iv *v = &m[k].l->v[i];
-            rc |= tl_push(&t->ev[m[k].type], v->start, v->end, v->speaker, v->other);
+            rc |= tl_push(&t->ev[m[k].type], v->start, v->end, v->speaker,
+                          m[k].type == TM_EV_INTERRUPTION ? v->other : TM_NOBODY);
         }
     }
     for (size_t i = 0; i < s->not_raised.n; i++)
