@@ -237,7 +237,7 @@ static voice_t make_voice(rng_t *r)
     v.f0_base = female ? range(r, 165.0, 255.0) : range(r, 85.0, 155.0);
     v.tract = female ? range(r, 1.12, 1.22) : range(r, 0.92, 1.05);
     v.rate_sps = range(r, 3.5, 5.5);
-    v.level_db = range(r, -29.0, -23.0);
+    v.level_db = range(r, -34.0, -27.0);   /* a +15 dB raised turn still clears full scale */
     v.jitter = range(r, 0.002, 0.006);
     v.shimmer = range(r, 0.02, 0.06);
     v.breath = range(r, 0.002, 0.01);

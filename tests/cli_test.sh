@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# tests/cli_test.sh -- the tonemon program end to end: the file contracts of docs/design.md,
+# every input format, batches, and bad input (one clear line, a non-zero exit, the rest of the
+# batch still done). Usage: cli_test.sh path/to/tonemon
+set -u
+TM=$(realpath "${1:?usage: cli_test.sh path/to/tonemon}")
+W=$(mktemp -d /tmp/tonemon-cli.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+pass=0 fail=0
+ok()   { pass=$((pass + 1)); }
+bad()  { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+# expect_exit CODE what -- command...
+expect_exit() {
+  local code=$1 what=$2; shift 2
+  "$@" >"$W/out" 2>"$W/err"; local rc=$?
+  if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, want $code ($(head -c 300 "$W/err"))"; fi
+}
+# jsonl_ok FILE: every line is a JSON object without NaN/Infinity, with type, start, end, detected
+jsonl_ok() {
+  python3 - "$1" <<'PY'
+import json, sys
+def bad(c): raise ValueError("non-finite number " + c)
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line, parse_constant=bad)
+    assert isinstance(e, dict) and {"type", "start", "end", "detected"} <= e.keys(), line
+    assert e["start"] <= e["end"] and e["detected"] >= e["start"], line
+    if e["type"] == "interruption": assert e["by"] in ("agent", "caller") and e["of"] != e["by"], line
+    if e["type"] in ("speech", "backchannel", "raised_voice", "monologue"): assert e["speaker"] in ("agent", "caller", "mix"), line
+    if e["type"] == "deescalation": assert e["reason"] and e["suggestion"], line
+    n += 1
+assert n > 0
+PY
+}
+json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]), parse_constant=lambda c: 1/0)' "$1"; }
+
+cd "$W" || exit 1
+
+# --- the program itself -------------------------------------------------------------------
+expect_exit 0 "--version" "$TM" --version
+check "--version prints the version" grep -q '^tonemon [0-9]' out
+expect_exit 0 "help" "$TM" help
+for c in analyze synth bench profile; do expect_exit 0 "$c --help" "$TM" "$c" --help; done
+expect_exit 2 "unknown command" "$TM" frobnicate
+expect_exit 2 "analyze without files" "$TM" analyze
+expect_exit 2 "unknown option" "$TM" analyze --colour call.wav
+
+# --- synth: deterministic, with truth -------------------------------------------------------
+"$TM" synth --seed 1 --duration 120 call.wav --truth call.json --pitch-truth pitch.csv
+"$TM" synth --seed 1 --duration 120 call2.wav --truth call2.json
+check "synth is byte-identical for one seed" cmp -s call.wav call2.wav
+check "synth truth is identical for one seed" cmp -s call.json call2.json
+check "truth JSON parses" json_ok call.json
+check "pitch truth header" grep -qx 'time,channel,f0_hz' <(head -1 pitch.csv)
+
+# --- analyze: the contracts ------------------------------------------------------------------
+expect_exit 0 "analyze call.wav" "$TM" analyze --events ev.jsonl --frames fr.csv --summary sum.json --report rep.html call.wav
+check "events are valid JSON Lines" jsonl_ok ev.jsonl
+check "frames header" grep -qx 'time,channel,level_db,f0_hz,voicing,speech,bleed' <(head -1 fr.csv)
+check "frames: one row per 10 ms per channel" test "$(($(wc -l <fr.csv) - 1))" -eq 24000
+check "summary parses" json_ok sum.json
+check "summary has the talk times" python3 -c '
+import json; s = json.load(open("sum.json"))
+assert s["speakers"]["agent"]["talk_s"] > 10 and s["speakers"]["caller"]["talk_s"] > 10
+assert "agent_of_caller" in s["interruptions"] and "overlap_s" in s and isinstance(s["moments"], list)'
+check "events hold an interruption, a raised voice and a moment" python3 -c '
+import json; t = [json.loads(l)["type"] for l in open("ev.jsonl")]
+assert "interruption" in t and "raised_voice" in t and "deescalation" in t and "silence" in t'
+check "report is one self-contained page" python3 -c '
+h = open("rep.html").read()
+assert "<svg" in h and "<audio" in h and "call.wav" in h and "http://" not in h.replace("http://www.w3.org/2000/svg", "")'
+expect_exit 0 "events to stdout" "$TM" analyze --events - call.wav
+check "stdout events are JSON Lines" jsonl_ok out
+expect_exit 0 "timeline" "$TM" analyze call.wav
+check "timeline names what it found" grep -q 'interrupts' out
+check "no temporary files left" test -z "$(ls ./*.tmp.* 2>/dev/null)"
+
+# --- formats, rates, channel maps ------------------------------------------------------------
+sox call.wav -b 24 c24.wav && sox call.wav c.flac && sox call.wav c.ogg && sox call.wav c.aiff
+sox call.wav -e floating-point -b 32 cf.wav && sox call.wav -r 8000 c8k.wav && sox call.wav -r 44100 c44.wav
+for f in c24.wav c.flac c.ogg c.aiff cf.wav c8k.wav c44.wav; do
+  expect_exit 0 "analyze $f" "$TM" analyze --events "$f.jsonl" "$f"
+  check "$f events" jsonl_ok "$f.jsonl"
+  check "$f finds the interruption" grep -q '"interruption"' "$f.jsonl"
+done
+sox call.wav agent.wav remix 1 && sox call.wav caller.wav remix 2
+expect_exit 0 "two mono files" "$TM" analyze --events pair.jsonl --agent agent.wav --caller caller.wav
+check "two mono files give the stereo events" cmp -s pair.jsonl ev.jsonl
+sox call.wav swapped.wav remix 2 1
+expect_exit 0 "channel map" "$TM" analyze --events swap.jsonl --agent-channel 1 --caller-channel 0 swapped.wav
+check "a channel map undoes a swap" cmp -s swap.jsonl ev.jsonl
+sox call.wav mono.wav remix 1,2
+expect_exit 0 "mono mix" "$TM" analyze --events mono.jsonl mono.wav
+check "mono warns once" test "$(grep -c 'mono recording' err)" -eq 1
+check "mono speech is 'mix'" grep -q '"speaker":"mix"' mono.jsonl
+check "mono has no interruption" bash -c '! grep -q interruption mono.jsonl'
+
+# --- bad input: one line naming the file, exit 1, the rest still analysed ----------------------
+: > empty.wav
+head -c 30000 call.wav > truncated.wav
+echo "this is not audio" > text.wav
+sox -M call.wav agent.wav three.wav
+python3 - <<'PY'
+import struct, math
+n, rate = 16000 * 4, 16000
+with open("nan.wav", "wb") as f:
+    f.write(b"RIFF" + struct.pack("<I", 36 + n * 8) + b"WAVE" + b"fmt " + struct.pack("<IHHIIHH", 16, 3, 2, rate, rate * 8, 8, 32))
+    f.write(b"data" + struct.pack("<I", n * 8))
+    for i in range(n):
+        v = 0.3 * math.sin(2 * math.pi * 150 * i / rate)
+        f.write(struct.pack("<ff", float("nan") if i % 100 == 0 else v, float("inf") if i % 333 == 0 else v))
+PY
+sox -D -n -r 16000 -c 2 -b 16 zeros.wav trim 0 3
+sox call.wav -b 16 loud.wav gain 30 2>/dev/null
+expect_exit 1 "missing file" "$TM" analyze --quiet --out-dir out1 nope.wav
+check "missing file named" grep -q '^tonemon: nope.wav: .*missing' err
+expect_exit 1 "empty file" "$TM" analyze --out-dir out1 empty.wav
+check "empty file: one line" test "$(wc -l <err)" -eq 1
+check "empty file named" grep -q 'empty.wav:.*empty' err
+expect_exit 1 "text file named .wav" "$TM" analyze --out-dir out1 text.wav
+check "not audio named" grep -q 'text.wav: not a readable audio file' err
+expect_exit 1 "three channels without a map" "$TM" analyze --out-dir out1 three.wav
+check "3 channels explained" grep -q 'three.wav: 3 channels and no channel map' err
+expect_exit 1 "channel out of range" "$TM" analyze --agent-channel 0 --caller-channel 5 --events x.jsonl call.wav
+check "channel out of range explained" grep -q 'channel 5 out of range' err
+expect_exit 0 "NaN samples" "$TM" analyze --events nan.jsonl nan.wav
+check "NaN samples warned" grep -q 'nan.wav: warning: .* NaN/Inf samples' err
+check "NaN file: no NaN in events" python3 -c '
+import json; [json.loads(l, parse_constant=lambda c: 1/0) for l in open("nan.jsonl")]'
+expect_exit 0 "all-zero audio" "$TM" analyze --summary zeros.json zeros.wav
+check "digital silence warned" grep -q 'zeros.wav: warning: digital silence' err
+check "digital silence summary parses" json_ok zeros.json
+expect_exit 0 "clipped audio" "$TM" analyze --summary loud.json loud.wav
+check "clipping warned" grep -q 'loud.wav: warning: .*clipped' err
+expect_exit 1 "unwritable output" "$TM" analyze --events /nonexistent/dir/ev.jsonl call.wav
+check "unwritable output named" grep -q '/nonexistent/dir/ev.jsonl' err
+expect_exit 2 "malformed profile" "$TM" analyze --profile text.wav call.wav
+check "malformed profile named" grep -q 'text.wav: bad profile' err
+expect_exit 2 "several files to one path" "$TM" analyze --events one.jsonl call.wav c8k.wav
+
+# a batch with good and bad files: exit 1, every good call written, the index lists all
+expect_exit 1 "mixed batch" "$TM" analyze -j 2 --quiet --out-dir batch call.wav empty.wav c8k.wav text.wav c.flac
+check "batch: two lines of errors" test "$(grep -c '^tonemon: ' err)" -eq 2
+for b in call c8k c; do
+  check "batch: $b events" jsonl_ok "batch/$b.events.jsonl"
+  check "batch: $b summary" json_ok "batch/$b.summary.json"
+  check "batch: $b report" test -s "batch/$b.html"
+done
+check "batch: index.html" grep -q 'c8k.html' batch/index.html
+check "batch: index.csv lists all five" test "$(($(wc -l <batch/index.csv) - 1))" -eq 5
+check "batch: failed files marked" grep -q '"empty.wav",failed' batch/index.csv
+check "batch: nothing half-written" test -z "$(ls batch/*.tmp.* 2>/dev/null)"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
