@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# scripts/deps.sh -- installs what tonemon needs on Debian 12 (as root, or with sudo if present).
+# Build: cmake, pkg-config, KissFFT, libsndfile, libsoxr, cJSON, PortAudio. Tests: cmocka,
+# libebur128 (the loudness reference), sox and python3 (file checks), espeak-ng (real speech).
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libkissfft-dev libsndfile1-dev libsoxr-dev libcjson-dev
+      portaudio19-dev)
+[ "${1:-}" = "--test" ] && pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
