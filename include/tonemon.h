@@ -119,6 +119,7 @@ typedef struct {
     float overlap_min_s;
     float backchannel_max_s;
     float handover_max_s;        /* overlap at a turn's end that is an ordinary hand-over */
+    float turn_pause_max_s;      /* a pause this short inside a turn does not end it */
     float backchannel_context_s; /* holder must speak within this before/after a backchannel */
     float silence_min_s;
     float monologue_min_s;

@@ -390,7 +390,8 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     }
     a->la = pitch_lookahead_hops(&a->ch[0].pitch);
     turns_init(&a->turns, a->nch, hops_of(cfg->overlap_min_s, hps), hops_of(cfg->backchannel_max_s, hps),
-               hops_of(cfg->handover_max_s, hps), hops_of(cfg->backchannel_context_s, hps),
+               hops_of(cfg->handover_max_s, hps), hops_of(cfg->turn_pause_max_s, hps),
+               hops_of(cfg->backchannel_context_s, hps),
                hops_of(cfg->silence_min_s, hps), hops_of(cfg->monologue_min_s, hps));
     a->emitter.fn = on_event;
     a->emitter.ctx = a;

@@ -26,6 +26,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.overlap_min_s = 0.1f;
     c.backchannel_max_s = 1.0f;
     c.handover_max_s = 0.3f;
+    c.turn_pause_max_s = 0.5f;
     c.backchannel_context_s = 1.0f;
     c.silence_min_s = 5.0f;
     c.monologue_min_s = 45.0f;
@@ -60,6 +61,7 @@ static const tm_config_field fields[] = {
     F(overlap_min_s, 0.01, 2, "shortest overlap reported, s"),
     F(backchannel_max_s, 0.2, 5, "longest backchannel; talking past it takes the floor, s"),
     F(handover_max_s, 0, 2, "overlap at a turn's end that is an ordinary hand-over, s"),
+    F(turn_pause_max_s, 0.05, 3, "a pause this short inside a turn does not end it, s"),
     F(backchannel_context_s, 0, 5, "the holder speaks this close to a backchannel, s"),
     F(silence_min_s, 0.5, 600, "dead air this long is a silence, s"),
     F(monologue_min_s, 5, 3600, "floor held this long without a turn from the other, s"),

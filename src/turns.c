@@ -19,8 +19,9 @@
 #include "turns.h"
 
 void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
-                int ctx_hops, int silence_hops, int monologue_hops)
+                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops)
 {
+    t->pause_hops = pause_hops;
     t->nch = nch;
     t->overlap_hops = overlap_hops < 1 ? 1 : overlap_hops;
     t->bc_hops = bc_hops;
@@ -95,8 +96,8 @@ static void on_closed(tm_turns *t, int c, const turns_seg *s, const tm_emitter *
     emit_event(em, &ev);
     if (t->nch < 2) return;
     overlaps_with(t, c, s, em);
-    if (t->intr_start[c] == s->start) {
-        ev = emit_make(TM_EV_INTERRUPTION, c, s->start, s->end, t->intr_detected[c], 1);
+    if (t->intr_start[c] >= 0 && s->start >= t->intr_start[c]) {
+        ev = emit_make(TM_EV_INTERRUPTION, c, t->intr_start[c], s->end, t->intr_detected[c], 1);
         ev.other = t->intr_of[c];
         emit_event(em, &ev);
         t->intr_start[c] = -1;
@@ -120,6 +121,11 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const
     (void)n;
     if (t->nch < 2) return;
     int o = 1 - c;
+    turns_pending *pc = &t->pend[c];
+    if (pc->active && pc->closed && s - pc->end <= t->pause_hops) {
+        pc->closed = 0;    /* the newcomer only paused: still the same attempt at the floor */
+        return;
+    }
     if (t->holder == TM_NOBODY) {
         take_floor(t, c, s, vad, em);
     } else if (t->holder == o) {
@@ -133,6 +139,8 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const
             p->closed = 0;
             p->ho_checked = 0;
             p->holder_went_on = 0;
+            p->holder_broke = 0;
+            p->holder_last = vad[o].last_active;
         }
     }
 }
@@ -144,10 +152,16 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     int o = 1 - c;
     if (!p->active) return;
     if (t->holder != o) { p->active = 0; return; }
-    /* Did the holder's turn, the segment open when the newcomer came in, go on past the
-     * hand-over window? A later "uh-huh" of theirs, a new segment, does not count. */
-    if (vad[o].on && vad[o].seg_start <= p->start && active[o] && n >= p->start + t->handover_hops)
-        p->holder_went_on = 1;
+    /* Did the holder's turn go on past the hand-over window, with no pause longer than a turn
+     * pause since they were last heard? A later "uh-huh" of theirs, after a real pause, does
+     * not count; a stop closure or a breath does not end their turn. */
+    if (active[o] && !p->holder_broke) {
+        if (n - p->holder_last > t->pause_hops + 1) p->holder_broke = 1;
+        else {
+            if (n >= p->start + t->handover_hops) p->holder_went_on = 1;
+            p->holder_last = n;
+        }
+    }
     if (!p->ho_checked && n >= p->start + t->handover_hops) p->ho_checked = 1;
     if (!p->closed) {
         if (active[c] && n - p->start >= t->bc_hops && p->ho_checked) {
@@ -170,6 +184,8 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
                 q->overlapped = 1;
                 q->ho_checked = 0;
                 q->holder_went_on = 0;
+                q->holder_broke = 0;
+                q->holder_last = vad[c].last_active;
                 q->closed = !vad[o].on;
                 q->end = vad[o].last_active + 1;
                 q->deadline = q->end + t->ctx_hops;
@@ -177,6 +193,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
         }
         return;
     }
+    if (n < p->end + t->pause_hops) return;   /* the newcomer may only be pausing */
     if (vad[o].last_active >= p->end - 1) {
         tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
         emit_event(em, &ev);

@@ -15,13 +15,15 @@ typedef struct {
     int overlapped;      /* the holder was talking when it started */
     int closed;          /* short segment closed; waiting for the holder to go on */
     int ho_checked;      /* the hand-over window has passed */
-    int holder_went_on;  /* the holder's turn went on past it (same segment) */
+    int holder_went_on;  /* the holder's turn went on past it */
+    int holder_broke;    /* the holder paused longer than a turn pause: later talk is new */
+    int64_t holder_last; /* the holder's last active hop so far */
     int64_t end, deadline;
 } turns_pending;
 
 typedef struct {
     int nch;
-    int overlap_hops, bc_hops, handover_hops, ctx_hops, silence_hops, monologue_hops;
+    int overlap_hops, bc_hops, handover_hops, pause_hops, ctx_hops, silence_hops, monologue_hops;
     int holder;                       /* TM_AGENT, TM_CALLER or TM_NOBODY */
     int64_t floor_start;
     int mono_alerted;
@@ -37,7 +39,7 @@ typedef struct {
 } tm_turns;
 
 void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
-                int ctx_hops, int silence_hops, int monologue_hops);
+                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops);
 void turns_reset(tm_turns *t);
 /* One hop, after both channels' VADs ran. flags[c] is vad_hop's return, seg[c] the closed
  * segment when flags[c] has VAD_CLOSED. */
