@@ -151,3 +151,17 @@ int harness_run(const condition *c, uint64_t seed, double duration_s, const tm_c
     synth_free(l, r, &st);
     return 0;
 }
+
+int event_equal(const tm_event *a, const tm_event *b)
+{
+    return a->type == b->type && a->speaker == b->speaker && a->other == b->other && a->start == b->start &&
+           a->end == b->end && a->detected == b->detected && a->level_db == b->level_db &&
+           a->pitch_st == b->pitch_st && a->reason == b->reason && a->severity == b->severity && a->final == b->final;
+}
+
+int frame_equal(const tm_frame *a, const tm_frame *b)
+{
+    return a->start == b->start && a->channel == b->channel && a->level_db == b->level_db &&
+           a->loudness_lufs == b->loudness_lufs && a->f0_hz == b->f0_hz && a->voicing == b->voicing &&
+           a->speech == b->speech && a->bleed == b->bleed && a->floor_db == b->floor_db;
+}

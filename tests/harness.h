@@ -25,6 +25,10 @@ typedef struct {
     tm_stats stats;
 } run_out;
 
+/* Field-by-field equality (structs have padding that memcmp would compare). */
+int  event_equal(const tm_event *a, const tm_event *b);
+int  frame_equal(const tm_frame *a, const tm_frame *b);
+
 /* The synthesizer options of a condition. */
 synth_opts harness_opts(const condition *c, uint64_t seed, double duration_s);
 /* Analyses two channels with cfg (NULL: defaults for the rate), fed in blocks of `block`. */

@@ -126,7 +126,7 @@ static void test_ring_and_reset(void **state)
     tm_analyzer_reset(a);                       /* reset: the same call gives the same events */
     events_of(a, l, r, n, second, 2048, &n2);
     assert_int_equal(n1, n2);
-    assert_memory_equal(first, second, n1 * sizeof *first);
+    for (size_t i = 0; i < n1; i++) assert_true(event_equal(&first[i], &second[i]));
     tm_analyzer_destroy(a);
 
     c.event_capacity = 4;                       /* a ring of 4 never drained: the newest 4 stay */
@@ -137,7 +137,7 @@ static void test_ring_and_reset(void **state)
     tm_event e;
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(tm_analyzer_next_event(a, &e), 1);
-        assert_memory_equal(&e, &first[n1 - 4 + i], sizeof e);
+        assert_true(event_equal(&e, &first[n1 - 4 + i]));
     }
     assert_int_equal(tm_analyzer_next_event(a, &e), 0);
     tm_analyzer_destroy(a);

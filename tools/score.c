@@ -217,6 +217,21 @@ static int truth_labels(truth_set *t, char *text, char *err, size_t errlen)
     return 0;
 }
 
+int truth_parse(truth_set *t, const char *text, size_t len, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    char *buf = malloc(len + 1);
+    if (!buf) { snprintf(err, errlen, "out of memory"); return -1; }
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)buf[i])) i++;
+    int rc = i < len && buf[i] == '{' ? truth_json(t, buf, len, err, errlen) : truth_labels(t, buf, err, errlen);
+    free(buf);
+    if (rc) truth_free(t);
+    return rc;
+}
+
 int truth_load(truth_set *t, const char *path, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
@@ -224,9 +239,9 @@ int truth_load(truth_set *t, const char *path, char *err, size_t errlen)
     if (!f) { snprintf(err, errlen, "cannot open: %s", strerror(errno)); return -1; }
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
-    for (size_t got; buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0; ) {
+    for (size_t got; buf && (got = fread(buf + len, 1, cap - len, f)) > 0; ) {
         len += got;
-        if (len + 1 == cap) {
+        if (len == cap) {
             if (cap >= (1u << 26)) { free(buf); buf = NULL; break; }
             char *nb = realloc(buf, cap * 2);
             if (!nb) { free(buf); buf = NULL; break; }
@@ -236,12 +251,8 @@ int truth_load(truth_set *t, const char *path, char *err, size_t errlen)
     }
     fclose(f);
     if (!buf) { snprintf(err, errlen, "too large or out of memory"); return -1; }
-    buf[len] = 0;
-    size_t i = 0;
-    while (i < len && isspace((unsigned char)buf[i])) i++;
-    int rc = i < len && buf[i] == '{' ? truth_json(t, buf, len, err, errlen) : truth_labels(t, buf, err, errlen);
+    int rc = truth_parse(t, buf, len, err, errlen);
     free(buf);
-    if (rc) truth_free(t);
     return rc;
 }
 

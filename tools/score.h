@@ -39,6 +39,7 @@ int  truth_from_synth(truth_set *t, const synth_opts *o, const synth_truth *s);
 /* Loads NAME.truth.json or Audacity labels (NAME.labels.txt, tab-separated "start end label").
  * On error writes "line N: problem" (or the JSON key) into err and returns -1. */
 int  truth_load(truth_set *t, const char *path, char *err, size_t errlen);
+int  truth_parse(truth_set *t, const char *text, size_t len, char *err, size_t errlen);
 
 /* Non-zero: score_call lists every missed and false event on stderr. */
 extern int score_verbose;
