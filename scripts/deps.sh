@@ -5,7 +5,10 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libkissfft-dev libsndfile1-dev libsoxr-dev libcjson-dev
       portaudio19-dev)
-[ "${1:-}" = "--test" ] && pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind)
+if [ "${1:-}" = "--test" ]; then
+  pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind chromium)
+  command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)   # the report test drives chromium with playwright-core
+fi
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -166,7 +166,7 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
           ".moment{cursor:pointer}.moment:hover circle{stroke:#000;stroke-width:2}\n"
           "[data-t]{cursor:pointer}tr[data-t]:hover{background:#fff6d8}\n"
           "#player{width:100%;margin:10px 0;position:sticky;top:0;background:#fff}\n"
-          ".sev2{color:#b00020;font-weight:bold}\n"
+          ".sev2{color:#b00020;font-weight:bold}#moments td,#moments th{text-align:left}\n"
           "</style></head><body>\n<h1>Call report: ", f);
     esc(f, r->name);
     fprintf(f, "</h1><div class=\"sub\">%.1f s (%d:%02d), %s, %d Hz analysis rate, profile \"", r->duration_s,
