@@ -152,5 +152,38 @@ check "batch: index.csv lists all five" test "$(($(wc -l <batch/index.csv) - 1))
 check "batch: failed files marked" grep -q '"empty.wav",failed' batch/index.csv
 check "batch: nothing half-written" test -z "$(ls batch/*.tmp.* 2>/dev/null)"
 
+# --- progress on a terminal only ------------------------------------------------------------
+script -qec "$TM analyze --out-dir prog call.wav c8k.wav" /dev/null > tty.txt 2>&1
+check "progress line on a terminal" grep -q 'files, .* h of audio, .*x real time' tty.txt
+script -qec "$TM analyze --quiet --out-dir prog call.wav c8k.wav" /dev/null > tty2.txt 2>&1
+check "no progress with --quiet" bash -c '! grep -q "real time" tty2.txt'
+"$TM" analyze --out-dir prog call.wav c8k.wav 2> notty.txt
+check "no progress when stderr is not a terminal" test ! -s notty.txt
+
+# --- faults that lose nothing -----------------------------------------------------------------
+expect_exit 1 "full standard output" bash -c "'$TM' analyze --events - call.wav > /dev/full"
+check "full stdout named" grep -q 'cannot write to standard output: No space left on device' err
+mkdir -p full
+if unshare -m true 2>/dev/null; then
+  unshare -m bash -c "mount -t tmpfs -o size=48k none full && '$TM' analyze --out-dir full/out call.wav c8k.wav c.flac; echo \$? > full-rc; ls full/out > full-ls" 2> full-err
+  check "full disk: exit 1" test "$(cat full-rc)" = 1
+  check "full disk: the reason named" grep -q 'No space left on device' full-err
+  check "full disk: nothing half-written" bash -c '! grep -q "tmp" full-ls'
+else
+  echo "note: no mount namespace here; the tmpfs full-disk check is skipped" >&2
+fi
+# SIGTERM in the middle of a batch: finished calls complete, nothing half-written, exit 1
+for i in $(seq 40); do ln -sf call.wav "many$i.wav"; done
+"$TM" analyze -j 1 --quiet --out-dir term many*.wav 2> term-err & pid=$!
+sleep 1; kill -TERM $pid; wait $pid; rc=$?
+check "SIGTERM: exit 1" test "$rc" -eq 1
+check "SIGTERM: said so" grep -q 'interrupted after' term-err
+check "SIGTERM: stopped early" test "$(ls term/*.events.jsonl | wc -l)" -lt 40
+check "SIGTERM: nothing half-written" test -z "$(ls term/*.tmp.* 2>/dev/null)"
+for f in term/many*.events.jsonl; do
+  b=${f%.events.jsonl}
+  check "SIGTERM: $b complete" bash -c "test -s $b.summary.json && test -s $b.html && python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' $f"
+done
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -164,7 +164,12 @@ static int process_one(batch_t *b, job_t *j)
                 report_opts ro = {o->embed_audio, o->out_dir ? NULL : o->report};
                 bad = report_write(f.f, &j->res, &contour, b->prof, j->path, &ro);
             }
-            if (bad) { out_abort(&f); snprintf(errw, sizeof errw, "cannot write %s", path); }
+            if (bad) {
+                int e = errno;
+                out_abort(&f);
+                snprintf(errw, sizeof errw, "cannot write %s: %s", to_stdout ? "to standard output" : path,
+                         strerror(e ? e : EIO));
+            }
             else bad = out_commit(&f, errw, sizeof errw);
         }
         if (to_stdout) pthread_mutex_unlock(&b->out_lock);

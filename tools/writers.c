@@ -216,7 +216,12 @@ int out_open(out_file *o, const char *path, char *err, size_t errlen)
 
 int out_commit(out_file *o, char *err, size_t errlen)
 {
-    if (o->is_stdout) return fflush(stdout) == 0 ? 0 : -1;
+    if (o->is_stdout) {
+        if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+        snprintf(err, errlen, "cannot write to standard output: %s", strerror(errno ? errno : EIO));
+        clearerr(stdout);
+        return -1;
+    }
     int bad = ferror(o->f);
     bad |= fflush(o->f) != 0;
     bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
