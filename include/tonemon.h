@@ -178,6 +178,12 @@ TM_API tm_status   tm_analyzer_process(tm_analyzer *a, const float *ch0, const f
 /* Interleaved twin: frame i is x[i*stride + c0] and x[i*stride + c1]. */
 TM_API tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int stride,
                                                    int c0, int c1, size_t n_frames);
+/* Replay: instead of samples, the measured features of n_hops hops (frames[h * channels + c],
+ * as on_frame reported them: level_db, loudness_lufs, f0_hz, voicing; the rest is ignored).
+ * Runs only the decision stages (noise floor, leak, speech, turns, raised voice), hundreds of
+ * times faster than process(): for re-scoring a call under other thresholds. Do not mix with
+ * process() on one analyzer between resets. TM_ERR_ARG for NULL or after process(). */
+TM_API tm_status   tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, size_t n_hops);
 /* End of stream: closes open speech, overlaps, episodes and flushes the delayed frames. */
 TM_API void        tm_analyzer_finish(tm_analyzer *a);
 TM_API int         tm_analyzer_next_event(tm_analyzer *a, tm_event *ev); /* 1 got one, 0 empty */

@@ -58,7 +58,7 @@ struct tm_analyzer {
     int64_t feat_next;            /* next feature hop to decide */
     tm_event *ev;
     size_t ev_cap, ev_head, ev_n, dropped;
-    int finished;
+    int finished, replay;
     /* de-escalation */
     int64_t intr_of_caller[64];   /* detection samples of the agent's interruptions of the caller */
     int n_intr_of_caller;
@@ -190,19 +190,24 @@ static void emit_frame(tm_analyzer *a, int64_t k)
 
 /* ---- the hop pipeline ------------------------------------------------------------------ */
 
-static void decide_hop(tm_analyzer *a, int64_t n)
+/* Decides feature hop n. given: this hop's measured features per channel (replay), or NULL to
+ * take them from the energy and pitch stages. */
+static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
 {
     int flags[2] = {0, 0}, active[2] = {0, 0};
     turns_seg closed[2];
 
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
-        ch->level = ch->lev_ring[n % LEVEL_RING];
-        ch->loud = ch->loud_ring[n % LEVEL_RING];
+        ch->level = given ? given[c].level_db : ch->lev_ring[n % LEVEL_RING];
+        ch->loud = given ? given[c].loudness_lufs : ch->loud_ring[n % LEVEL_RING];
         ch->floor_db = floor_update(&ch->floor, ch->level);
         ch->cand = ch->level >= ch->floor_db + a->margin_db && ch->level >= a->min_level_db;
-        /* Pitch costs most: only where the level could be speech (own or leaked). */
-        if (ch->level >= ch->floor_db + a->margin_db - 3.0f && ch->level >= a->min_level_db - 3.0f) {
+        if (given) {
+            ch->f0 = given[c].f0_hz;
+            ch->voicing = given[c].voicing;
+        } else if (ch->level >= ch->floor_db + a->margin_db - 3.0f && ch->level >= a->min_level_db - 3.0f) {
+            /* Pitch costs most: only where the level could be speech (own or leaked). */
             pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
             /* The 50 ms window reaches 25 ms either side: a hop far quieter than its neighbours
              * (a stop closure, the silence after a word) only borrows their periodicity. */
@@ -266,7 +271,7 @@ static void run_hop(tm_analyzer *a)
         ch->meter_db = lev;
         pitch_push(&ch->pitch, ch->dcbuf);
     }
-    if (m >= a->la) decide_hop(a, m - a->la);
+    if (m >= a->la) decide_hop(a, m - a->la, NULL);
 }
 
 static inline float sane(float x)
@@ -315,6 +320,20 @@ tm_status tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int st
     return process_any(a, x + c0, a->nch == 2 ? x + c1 : NULL, stride, n_frames);
 }
 
+tm_status tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, size_t n_hops)
+{
+    if (!a || (n_hops && !frames) || a->fill != 0) return TM_ERR_ARG;
+    if (a->finished) return TM_OK;
+    a->replay = 1;
+    for (size_t i = 0; i < n_hops; i++) {
+        a->hops_in++;
+        /* as if the pitch lookahead had been read: detection times match a run on the audio */
+        a->samples_in = (a->hops_in + a->la) * a->hop;
+        decide_hop(a, a->feat_next, frames + i * (size_t)a->nch);
+    }
+    return TM_OK;
+}
+
 void tm_analyzer_finish(tm_analyzer *a)
 {
     if (!a || a->finished) return;
@@ -322,8 +341,9 @@ void tm_analyzer_finish(tm_analyzer *a)
     static const float zeros[4800];
     for (int64_t n = a->feat_next; n < a->hops_in; n++) {
         for (int c = 0; c < a->nch; c++) pitch_push(&a->ch[c].pitch, zeros);
-        decide_hop(a, n);
+        decide_hop(a, n, NULL);
     }
+    if (a->replay) a->samples_in = a->hops_in * a->hop;
     int64_t n_end = a->hops_in;
     int flags[2] = {0, 0}, active[2] = {0, 0};
     turns_seg closed[2];
@@ -445,6 +465,7 @@ void tm_analyzer_reset(tm_analyzer *a)
     a->fr_next = a->feat_next = 0;
     a->ev_head = a->ev_n = a->dropped = 0;
     a->finished = 0;
+    a->replay = 0;
     a->n_intr_of_caller = 0;
     a->caller_raised_at = -1;
     memset(a->sev, 0, sizeof a->sev);

@@ -36,6 +36,39 @@ static void same_runs(const char *cond, double dur)
     synth_free(l, r, &st);
 }
 
+/* Replaying the measured features gives the same events as the audio did (calibration relies
+ * on it to re-score thresholds without measuring again). */
+static void test_replay_features(void **state)
+{
+    (void)state;
+    synth_opts o = harness_opts(harness_condition("bleed20"), 6, 90.0);
+    float *l, *r;
+    size_t n;
+    synth_truth st;
+    assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
+    run_out ref;
+    assert_int_equal(harness_analyze(l, r, n, o.rate_hz, NULL, 4096, &ref), 0);
+    size_t hops = n / (size_t)(o.rate_hz / 100);
+    tm_config c = tm_config_default(o.rate_hz);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    assert_int_equal(tm_analyzer_process_frames(a, ref.fr, hops), TM_OK);
+    tm_analyzer_finish(a);
+    tm_event e;
+    size_t k = 0, same = 0;
+    while (tm_analyzer_next_event(a, &e)) {
+        if (k < ref.n_ev && event_equal(&e, &ref.ev[k])) same++;
+        else if (k < ref.n_ev) print_message("differs: type %d %lld-%lld det %lld / ref type %d %lld-%lld det %lld\n", e.type, (long long)e.start, (long long)e.end, (long long)e.detected, ref.ev[k].type, (long long)ref.ev[k].start, (long long)ref.ev[k].end, (long long)ref.ev[k].detected);
+        k++;
+    }
+    print_message("replay: %zu of %zu events identical\n", same, ref.n_ev);
+    assert_int_equal(k, ref.n_ev);
+    assert_int_equal(same, ref.n_ev);
+    tm_analyzer_destroy(a);
+    run_out_free(&ref);
+    synth_free(l, r, &st);
+}
+
 static void test_blocks_16k(void **state) { (void)state; same_runs("bleed20", 60.0); }
 static void test_blocks_8k(void **state) { (void)state; same_runs("tel_bleed", 60.0); }
 
@@ -44,6 +77,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_blocks_16k),
         cmocka_unit_test(test_blocks_8k),
+        cmocka_unit_test(test_replay_features),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
