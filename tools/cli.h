@@ -7,6 +7,8 @@ int cmd_analyze(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* Parses a number argument of an option; prints a usage error and returns -1 if it is not one. */
 int arg_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);

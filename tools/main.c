@@ -52,6 +52,8 @@ static void usage(FILE *f)
           "commands:\n"
           "  analyze   analyse recorded calls: events, frames, summary, HTML report\n"
           "  synth     write a synthetic call with its exact truth (for tests and calibration)\n"
+          "  eval      score calls against their labels (precision, recall, F1, latency)\n"
+          "  calibrate search the thresholds for labelled calls and write a profile\n"
           "  bench     measure the speed and memory of the analysis\n"
           "  profile   print the built-in default profile, or check a profile file\n"
           "  help      this text\n"
@@ -69,6 +71,8 @@ int main(int argc, char **argv)
     if (!strcmp(c, "synth")) return cmd_synth(argc - 1, argv + 1);
     if (!strcmp(c, "bench")) return cmd_bench(argc - 1, argv + 1);
     if (!strcmp(c, "profile")) return cmd_profile(argc - 1, argv + 1);
+    if (!strcmp(c, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(c, "calibrate")) return cmd_calibrate(argc - 1, argv + 1);
     fprintf(stderr, "tonemon: unknown command '%s' (try 'tonemon help')\n", c);
     return 2;
 }
