@@ -330,7 +330,7 @@ static cJSON *tally_json(const score_tally *t)
 
 typedef struct {
     const char *profile, *truth, *truth_dir, *objective, *out, *plot;
-    double tol;
+    double tol, min_gain;
     int json, folds, agent_ch, caller_ch;
 } eopts;
 
@@ -338,6 +338,7 @@ static int parse(int argc, char **argv, const char *cmd, eopts *o, char ***files
 {
     memset(o, 0, sizeof *o);
     o->tol = 1.0;
+    o->min_gain = 0.005;
     o->folds = 5;
     o->agent_ch = o->caller_ch = -1;
     *files = calloc((size_t)argc + 1, sizeof **files);
@@ -353,6 +354,7 @@ static int parse(int argc, char **argv, const char *cmd, eopts *o, char ***files
         else if (!strcmp(a, "--plot")) dst = &o->plot;
         else if (!strcmp(a, "--json")) { o->json = 1; continue; }
         else if (!strcmp(a, "--tolerance")) { if (arg_double(cmd, a, next, 0.05, 10, &o->tol)) return 2; i++; continue; }
+        else if (!strcmp(a, "--min-gain")) { if (arg_double(cmd, a, next, 0, 1, &o->min_gain)) return 2; i++; continue; }
         else if (!strcmp(a, "--folds")) { if (arg_int(cmd, a, next, 2, 50, &o->folds)) return 2; i++; continue; }
         else if (!strcmp(a, "--agent-channel")) { if (arg_int(cmd, a, next, 0, 255, &o->agent_ch)) return 2; i++; continue; }
         else if (!strcmp(a, "--caller-channel")) { if (arg_int(cmd, a, next, 0, 255, &o->caller_ch)) return 2; i++; continue; }
@@ -472,7 +474,8 @@ int cmd_calibrate(int argc, char **argv)
              "(default: built-in) to maximise OBJ: 'macro' (mean F1 over event types, default) or\n"
              "'TYPE:precision>=P' (F1 of one type, e.g. raised_voice:precision>=0.9). Reports K-fold\n"
              "cross-validated scores by call, how the objective moves around each chosen threshold, and\n"
-             "writes the profile with where it came from.");
+             "writes the profile with where it came from. The calibrated thresholds are written only if they\n"
+             "beat the start profile on held-out calls by --min-gain (default 0.005); else the start is kept.");
         return 0;
     }
     eopts o;
@@ -519,12 +522,17 @@ int cmd_calibrate(int argc, char **argv)
     tm_config best = start;
     double fit_score = fit(calls, use, n, &best, &obj, &evals);
     double search_s = (double)(clock() - t0) / CLOCKS_PER_SEC - measure_s;
+    /* Thresholds that only fit these calls better are not worth shipping: keep the start unless
+     * the held-out score gains at least --min-gain. */
+    int kept_start = cv_sum / folds < cv_start / folds + o.min_gain;
 
     printf("tonemon calibrate: %d calls, %.1f min of audio; objective %s\n", n, audio_s / 60.0,
            o.objective ? o.objective : "macro");
     printf("  measuring the calls %.1f s, %ld settings replayed in %.1f s\n", measure_s, evals, search_s);
     printf("  start profile: %.3f on all calls, %.3f held out; calibrated: %.3f on all calls, %.3f held out (%d-fold by call)\n",
            start_score, cv_start / folds, fit_score, cv_sum / folds, folds);
+    if (kept_start)
+        printf("  held-out gain under %.3f: the start thresholds are kept (the table shows what the fit chose)\n", o.min_gain);
     printf("\n  %-20s %8s %8s   objective at each value tried (others as chosen)\n", "threshold", "start", "chosen");
     for (int k = 0; k < N_KNOBS; k++) {
         tm_config c = best;
@@ -556,13 +564,13 @@ int cmd_calibrate(int argc, char **argv)
         }
     }
     score_tally *t = calloc(1, sizeof *t);
-    evaluate(calls, use, n, &best, &obj, t);
-    printf("\n  calibrated profile on all calls:\n");
+    evaluate(calls, use, n, kept_start ? &start : &best, &obj, t);
+    printf("\n  the %s profile on all calls:\n", kept_start ? "start (kept)" : "calibrated");
     score_print(stdout, t);
 
     if (o.out) {
         tm_profile outp = p;
-        outp.cfg = best;
+        outp.cfg = kept_start ? start : best;
         const char *base = strrchr(o.out, '/');
         snprintf(outp.name, sizeof outp.name, "%s", base ? base + 1 : o.out);
         char *dot = strrchr(outp.name, '.');
@@ -576,13 +584,17 @@ int cmd_calibrate(int argc, char **argv)
         cJSON_AddStringToObject(prov, "objective", o.objective ? o.objective : "macro");
         cJSON_AddStringToObject(prov, "start_profile", o.profile ? o.profile : "built-in default");
         cJSON *cl = cJSON_AddArrayToObject(prov, "calls");
-        for (int i = 0; i < n; i++) cJSON_AddItemToArray(cl, cJSON_CreateString(calls[i].path));
+        for (int i = 0; i < n; i++) {
+            const char *b = strrchr(calls[i].path, '/');
+            cJSON_AddItemToArray(cl, cJSON_CreateString(b ? b + 1 : calls[i].path));
+        }
         cJSON_AddNumberToObject(prov, "audio_minutes", round(audio_s / 6.0) / 10.0);
         cJSON_AddNumberToObject(prov, "folds", folds);
         cJSON_AddNumberToObject(prov, "score_start_all", round(start_score * 1e4) / 1e4);
         cJSON_AddNumberToObject(prov, "score_all", round(fit_score * 1e4) / 1e4);
         cJSON_AddNumberToObject(prov, "score_cross_validated", round(cv_sum / folds * 1e4) / 1e4);
         cJSON_AddNumberToObject(prov, "score_start_cross_validated", round(cv_start / folds * 1e4) / 1e4);
+        cJSON_AddBoolToObject(prov, "kept_start_thresholds", kept_start);
         cJSON_AddItemToObject(prov, "scores", tally_json(t));
         char *pj = cJSON_PrintUnformatted(prov);
         char *js = profile_to_json(&outp, pj);
