@@ -8,6 +8,9 @@ int cmd_synth(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_live(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 
 /* Parses a number argument of an option; prints a usage error and returns -1 if it is not one. */

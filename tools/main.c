@@ -51,6 +51,9 @@ static void usage(FILE *f)
           "\n"
           "commands:\n"
           "  analyze   analyse recorded calls: events, frames, summary, HTML report\n"
+          "  live      listen to a call through the sound card and raise alerts as they happen\n"
+          "  replay    play a recorded call with its alerts appearing as they would have live\n"
+          "  devices   list the audio devices\n"
           "  synth     write a synthetic call with its exact truth (for tests and calibration)\n"
           "  eval      score calls against their labels (precision, recall, F1, latency)\n"
           "  calibrate search the thresholds for labelled calls and write a profile\n"
@@ -72,6 +75,16 @@ int main(int argc, char **argv)
     if (!strcmp(c, "bench")) return cmd_bench(argc - 1, argv + 1);
     if (!strcmp(c, "profile")) return cmd_profile(argc - 1, argv + 1);
     if (!strcmp(c, "eval")) return cmd_eval(argc - 1, argv + 1);
+#ifdef TONEMON_WITH_PORTAUDIO
+    if (!strcmp(c, "devices")) return cmd_devices(argc - 1, argv + 1);
+    if (!strcmp(c, "live")) return cmd_live(argc - 1, argv + 1);
+    if (!strcmp(c, "replay")) return cmd_replay(argc - 1, argv + 1);
+#else
+    if (!strcmp(c, "devices") || !strcmp(c, "live") || !strcmp(c, "replay")) {
+        fprintf(stderr, "tonemon: built without PortAudio (-DTONEMON_WITH_PORTAUDIO=OFF): no '%s'\n", c);
+        return 2;
+    }
+#endif
     if (!strcmp(c, "calibrate")) return cmd_calibrate(argc - 1, argv + 1);
     fprintf(stderr, "tonemon: unknown command '%s' (try 'tonemon help')\n", c);
     return 2;

@@ -1,0 +1,78 @@
+#define _GNU_SOURCE
+/* tests/live/jack_feeder.c WAV CLIENT T0_FILE -- exposes a stereo WAV as a JACK client with two
+ * output ports, so that PortAudio lists it as a capture device on a machine without a sound card
+ * (shared/LIVE-TESTING.md, way A). It stays silent until something connects to its ports, then
+ * plays the file once at the server's pace and writes the wall-clock time of the first frame to
+ * T0_FILE. Runs until killed. */
+#include <jack/jack.h>
+#include <sndfile.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static jack_port_t *port[2];
+static float *data;
+static size_t frames, pos;
+static atomic_int started, wrote_t0;
+static struct timespec t0;
+
+static int process(jack_nframes_t n, void *arg)
+{
+    (void)arg;
+    float *out[2] = {jack_port_get_buffer(port[0], n), jack_port_get_buffer(port[1], n)};
+    if (!atomic_load(&started) && (jack_port_connected(port[0]) > 0 || jack_port_connected(port[1]) > 0)) {
+        clock_gettime(CLOCK_REALTIME, &t0);
+        atomic_store(&started, 1);
+    }
+    for (jack_nframes_t i = 0; i < n; i++) {
+        int on = atomic_load(&started) && pos < frames;
+        out[0][i] = on ? data[2 * pos] : 0.0f;
+        out[1][i] = on ? data[2 * pos + 1] : 0.0f;
+        if (on) pos++;
+    }
+    return 0;
+}
+
+/* Report our own latency as zero, or PortAudio computes garbage from an unset range. */
+static void latency(jack_latency_callback_mode_t mode, void *arg)
+{
+    (void)arg;
+    jack_latency_range_t r = {0, 0};
+    if (mode == JackPlaybackLatency)
+        for (int k = 0; k < 2; k++) jack_port_set_latency_range(port[k], mode, &r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) { fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE\n"); return 2; }
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(argv[1], SFM_READ, &info);
+    if (!sf || info.channels != 2) { fprintf(stderr, "jack_feeder: %s: need a stereo file\n", argv[1]); return 1; }
+    frames = (size_t)info.frames;
+    data = malloc(frames * 2 * sizeof(float));
+    sf_readf_float(sf, data, (sf_count_t)frames);
+    sf_close(sf);
+    jack_status_t st;
+    jack_client_t *c = jack_client_open(argv[2], JackNoStartServer, &st);
+    if (!c) { fprintf(stderr, "jack_feeder: no JACK server (status 0x%x)\n", st); return 1; }
+    if ((int)jack_get_sample_rate(c) != info.samplerate) {
+        fprintf(stderr, "jack_feeder: server runs at %u Hz, file is %d Hz\n", jack_get_sample_rate(c), info.samplerate);
+        return 1;
+    }
+    port[0] = jack_port_register(c, "out_1", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    port[1] = jack_port_register(c, "out_2", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    jack_set_process_callback(c, process, NULL);
+    jack_set_latency_callback(c, latency, NULL);
+    if (jack_activate(c)) { fprintf(stderr, "jack_feeder: cannot activate\n"); return 1; }
+    for (;;) {
+        usleep(10000);
+        if (atomic_load(&started) && !atomic_load(&wrote_t0)) {
+            FILE *f = fopen(argv[3], "w");
+            if (f) { fprintf(f, "%.6f\n", (double)t0.tv_sec + t0.tv_nsec / 1e9); fclose(f); }
+            atomic_store(&wrote_t0, 1);
+        }
+    }
+}
