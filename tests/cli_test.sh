@@ -152,6 +152,19 @@ check "batch: index.csv lists all five" test "$(($(wc -l <batch/index.csv) - 1))
 check "batch: failed files marked" grep -q '"empty.wav",failed' batch/index.csv
 check "batch: nothing half-written" test -z "$(ls batch/*.tmp.* 2>/dev/null)"
 
+# --- replay: the live pipeline on a file, paced by the clock ---------------------------------
+start=$(date +%s.%N)
+expect_exit 0 "replay --no-audio" "$TM" replay --no-audio --speed 40 --quiet --events replay.jsonl --summary replay.json call.wav
+elapsed=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || python3 -c "print($(date +%s.%N) - $start)")
+check "replay is paced (120 s at 40x takes about 3 s)" python3 -c "import sys; assert 2.5 < float('$elapsed') < 6, '$elapsed'"
+check "replay finds what analyze finds" python3 -c '
+import json
+key = lambda e: (e["type"], e.get("speaker", e.get("by", "")), e["start"], e["end"])
+a = sorted(key(json.loads(l)) for l in open("ev.jsonl")); r = sorted(key(json.loads(l)) for l in open("replay.jsonl"))
+assert a == r, (len(a), len(r))'
+expect_exit 1 "replay without a device" "$TM" replay --quiet call.wav
+check "replay without a device says so" grep -q 'no output device' err
+
 # --- progress on a terminal only ------------------------------------------------------------
 script -qec "$TM analyze --out-dir prog call.wav c8k.wav" /dev/null > tty.txt 2>&1
 check "progress line on a terminal" grep -q 'files, .* h of audio, .*x real time' tty.txt

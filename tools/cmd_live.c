@@ -382,14 +382,20 @@ int cmd_live(int argc, char **argv)
     size_t total = 0, dropped_drift = 0;
     float *buf = malloc(8192 * 2 * sizeof(float)), *tmp = malloc(8192 * sizeof(float));
     L.wall0 = wall_now();
+    double last_data = L.wall0;
+    int dead = 0;
     while (!g_stop) {
         Pa_Sleep(10);
-        for (int k = 0; k < 1 + two; k++)
-            if (Pa_IsStreamActive(stream[k]) != 1) {
-                fprintf(stderr, "tonemon: %s stopped (device gone?); the call so far is kept\n", Pa_GetDeviceInfo(idx[k])->name);
+        for (int k = 0; k < 1 + two && !dead; k++)
+            if (Pa_IsStreamActive(stream[k]) != 1 || wall_now() - last_data > 2.0) {
+                /* a stream that stops, or stays silent of frames for 2 s, has lost its device */
+                fprintf(stderr, "tonemon: %s stopped delivering audio (device gone?); the call so far is kept\n",
+                        Pa_GetDeviceInfo(idx[k])->name);
                 g_stop = 1;
+                dead = 1;
                 rc = 1;
             }
+        if (ring_available(&ring[0])) last_data = wall_now();
         for (;;) {
             size_t n;
             if (!two) {
@@ -416,15 +422,21 @@ int cmd_live(int argc, char **argv)
         }
         status(&L, (double)total / rate);
     }
-    for (int k = 0; k < 1 + two; k++) { Pa_StopStream(stream[k]); Pa_CloseStream(stream[k]); }
+    /* outputs first: tearing down a stream whose device died can block inside the host API */
     unsigned long overflows = atomic_load(&ring[0].overflows) + (two ? atomic_load(&ring[1].overflows) : 0);
     if (live_close(&L, summary)) rc = 1;
+    if (!dead)
+        for (int k = 0; k < 1 + two; k++) { Pa_AbortStream(stream[k]); Pa_CloseStream(stream[k]); }
     fprintf(stderr, "tonemon: call ended after %.1f s; %lu overflow%s", (double)total / rate, overflows, overflows == 1 ? "" : "s");
     if (two) fprintf(stderr, ", %zu frames dropped to keep the two devices aligned", dropped_drift);
     fputc('\n', stderr);
     for (int k = 0; k < 1 + two; k++) ring_free(&ring[k]);
     free(buf);
     free(tmp);
+    if (dead) {
+        fflush(NULL);
+        _exit(rc);   /* the host API may hang on a dead device's teardown; everything is written */
+    }
     Pa_Terminate();
     return rc;
 }

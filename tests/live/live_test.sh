@@ -34,7 +34,17 @@ _, status, ru = os.wait4(p.pid, 0)
 open("live.rc", "w").write(str(os.waitstatus_to_exitcode(status)))
 open("live.cpu", "w").write(str(ru.ru_utime + ru.ru_stime))
 PY
-kill $fpid $jpid 2>/dev/null || true
+# a rate the device refuses: one clear line, exit 1
+"$TM" live --device tonemon-feeder --rate 44100 --duration 1 --quiet 2> rate.err && echo 0 > rate.rc || echo $? > rate.rc
+# no such device
+"$TM" live --device no-such-device --duration 1 --quiet 2> nodev.err && echo 0 > nodev.rc || echo $? > nodev.rc
+# the device disappears mid-call (the JACK server dies): error, exit 1, the call so far kept
+"$TM" live --device tonemon-feeder --duration 30 --quiet --events gone.jsonl --summary gone.json 2> gone.err &
+lpid=$!
+sleep 3
+kill -9 $jpid 2>/dev/null || true
+wait $lpid && echo 0 > gone.rc || echo $? > gone.rc
+kill $fpid 2>/dev/null || true
 wait 2>/dev/null || true
 INNER
 python3 - "$DUR" <<'PY'
@@ -73,6 +83,13 @@ cpu = float(open("live.cpu").read())
 print(f"CPU of tonemon live: {cpu:.2f} s for {dur:.0f} s of call = {100*cpu/dur:.2f}% of one core")
 check("CPU under 5% of a core", cpu / dur < 0.05)
 check("summary written", json.load(open("live.json"))["duration_s"] > dur - 1)
+check("refused rate: exit 1", open("rate.rc").read().strip() == "1")
+check("refused rate: one clear line", "cannot capture at 44100 Hz" in open("rate.err").read(), open("rate.err").read())
+check("no device: exit 1", open("nodev.rc").read().strip() == "1")
+check("no device: named", "no input device 'no-such-device'" in open("nodev.err").read(), open("nodev.err").read())
+check("device gone: exit 1", open("gone.rc").read().strip() == "1", open("gone.err").read())
+check("device gone: said so", "stopped" in open("gone.err").read(), open("gone.err").read())
+check("device gone: summary of the call so far", json.load(open("gone.json"))["duration_s"] > 1.0)
 print(f"live: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
