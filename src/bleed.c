@@ -57,14 +57,17 @@ void bleed_reset(tm_bleed *b)
     b->coupling_db = b->min_coupling_db;
 }
 
-/* Same voice? Pitch within match_st, counting octaves as equal: each channel settles octave
- * doubts by its own speaker's register, so a leak may read an octave off the other's pitch. */
+/* Same voice? Pitch within match_st, counting whole-number ratios (2, 3, 4 and their inverses)
+ * as equal: each channel settles pitch doubts by its own speaker's register, so a leak may be
+ * read at a harmonic or subharmonic of the other voice's pitch. */
 static int same_pitch(float a_hz, float b_hz, float match_st)
 {
     if (a_hz <= 0.0f || b_hz <= 0.0f) return 0;
+    static const float ratio_st[] = {0.0f, 12.0f, 19.0196f, 24.0f};   /* 1, 2, 3, 4 */
     float d = fabsf(12.0f * log2f(a_hz / b_hz));
-    d = fmodf(d, 12.0f);
-    return d <= match_st || 12.0f - d <= match_st;
+    for (int i = 0; i < 4; i++)
+        if (fabsf(d - ratio_st[i]) <= match_st) return 1;
+    return 0;
 }
 
 static int slot(const tm_bleed *b, int lag) /* lag hops back from the newest */
