@@ -40,7 +40,7 @@ void bleed_reset(tm_bleed *b)
 {
     for (int i = 0; i < BLEED_MAX_LAGS; i++) {
         b->o_level[i] = -120.0f;
-        b->o_f0[i] = 0.0f;
+        b->o_f0[i] = -1000.0f;
         b->mean[i] = 0.0;
         b->var[i] = 0.0;
         b->cnt[i] = 0;
@@ -60,15 +60,19 @@ void bleed_reset(tm_bleed *b)
 /* Same voice? Pitch within match_st, counting whole-number ratios (2, 3, 4 and their inverses)
  * as equal: each channel settles pitch doubts by its own speaker's register, so a leak may be
  * read at a harmonic or subharmonic of the other voice's pitch. */
-static int same_pitch(float a_hz, float b_hz, float match_st)
+static int same_pitch(float a_st, float b_st, float match_st)
 {
-    if (a_hz <= 0.0f || b_hz <= 0.0f) return 0;
+    if (a_st <= -900.0f || b_st <= -900.0f) return 0;                 /* unvoiced */
     static const float ratio_st[] = {0.0f, 12.0f, 19.0196f, 24.0f};   /* 1, 2, 3, 4 */
-    float d = fabsf(12.0f * log2f(a_hz / b_hz));
+    float d = fabsf(a_st - b_st);
     for (int i = 0; i < 4; i++)
         if (fabsf(d - ratio_st[i]) <= match_st) return 1;
     return 0;
 }
+
+/* Pitch in semitones (log scale, any reference), or -1000 when unvoiced: computed once per hop
+ * so that comparing against 14 delays costs subtractions, not logarithms. */
+static float to_st(float f0_hz) { return f0_hz > 0.0f ? 12.0f * log2f(f0_hz) : -1000.0f; }
 
 static int slot(const tm_bleed *b, int lag) /* lag hops back from the newest */
 {
@@ -81,7 +85,7 @@ void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
 {
     b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
     b->o_level[b->pos] = o_level_db;
-    b->o_f0[b->pos] = o_f0_hz;
+    b->o_f0[b->pos] = to_st(o_f0_hz);
 }
 
 void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
@@ -116,6 +120,7 @@ void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float
     }
     /* the leak must stand clear of this channel's noise, or the difference measures the noise */
     if (level_db < floor_db + 6.0f) return;
+    float st = to_st(f0_hz);
     int used = 0, best = -1;
     for (int k = 0; k < b->nlags; k++) {
         float ref = b->o_level[slot(b, k)];
@@ -125,8 +130,7 @@ void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float
         if (ref < o_floor_db + 15.0f || ref - level_db < 3.0f) continue;
         /* ... and where this channel carries the other voice's pitch: a leak is that voice,
          * while double-talk at a steady level difference is another voice. */
-        float of = b->o_f0[slot(b, k)];
-        if (!same_pitch(f0_hz, of, b->pitch_match_st)) continue;
+        if (!same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) continue;
         used = 1;
         b->cnt[k]++;
         double a = 1.0 / (double)b->cnt[k];
@@ -174,8 +178,9 @@ int bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
     if (excess >= 0.0f && f0_hz > 0.0f) {
         /* voiced and at least as loud as the leak: a different pitch is a different voice */
         int same = 0;
+        float st = to_st(f0_hz);
         for (int k = lo; k <= hi; k++) {
-            if (same_pitch(f0_hz, b->o_f0[slot(b, k)], b->pitch_match_st)) same = 1;
+            if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) same = 1;
         }
         if (!same) return 0;
     }

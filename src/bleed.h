@@ -9,7 +9,7 @@ typedef struct {
     int   nlags;                          /* delays searched, hops */
     float margin_db, pitch_match_st, min_coupling_db;
     float o_level[BLEED_MAX_LAGS];        /* the other channel's recent hop levels, ring */
-    float o_f0[BLEED_MAX_LAGS];
+    float o_f0[BLEED_MAX_LAGS];           /* its pitch, semitones (-1000 unvoiced) */
     int   pos;                            /* slot of the newest entry */
     double mean[BLEED_MAX_LAGS], var[BLEED_MAX_LAGS];
     long  cnt[BLEED_MAX_LAGS];          /* learning hops per delay */

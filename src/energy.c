@@ -42,8 +42,7 @@ void energy_init(tm_energy *e, double fs_hz, int hop)
 void energy_reset(tm_energy *e)
 {
     e->dc_x1 = e->dc_y1 = 0.0;
-    biquad_reset(&e->kshelf);
-    biquad_reset(&e->khp);
+    e->k1[0] = e->k1[1] = e->k2[0] = e->k2[1] = 0.0;
     memset(e->kring, 0, sizeof e->kring);
     e->kpos = e->kfill = 0;
 }
@@ -56,25 +55,35 @@ static float to_db(double mean_square, double offset)
 
 void energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs)
 {
+    /* One pass: DC blocker for the level, and the two K-weighting sections (transposed direct
+     * form II, two state variables each) for the loudness, all in double. */
     double sq = 0.0, ksq = 0.0, x1 = e->dc_x1, y1 = e->dc_y1, r = e->dc_r;
+    const tm_biquad *s1 = &e->kshelf, *s2 = &e->khp;
+    double a0 = s1->b0, a1 = s1->b1, a2 = s1->b2, p1 = s1->a1, p2 = s1->a2;
+    double c0 = s2->b0, c1 = s2->b1, c2 = s2->b2, q1 = s2->a1, q2 = s2->a2;
+    double u1 = e->k1[0], u2 = e->k1[1], v1 = e->k2[0], v2 = e->k2[1];
     for (int i = 0; i < e->hop; i++) {
-        double y = x[i] - x1 + r * y1;
-        x1 = x[i]; y1 = y;
+        double in = x[i];
+        double y = in - x1 + r * y1;
+        x1 = in; y1 = y;
         dc_out[i] = (float)y;
         sq += y * y;
+        double k = a0 * in + u1;
+        u1 = a1 * in - p1 * k + u2;
+        u2 = a2 * in - p2 * k;
+        double m = c0 * k + v1;
+        v1 = c1 * k - q1 * m + v2;
+        v2 = c2 * k - q2 * m;
+        ksq += m * m;
     }
-    if (y1 < 1e-30 && y1 > -1e-30) y1 = 0.0;
+    /* keep denormals out of the recursions through long silences */
+    if (fabs(y1) < 1e-30) y1 = 0.0;
+    if (fabs(u1) < 1e-30 && fabs(u2) < 1e-30) u1 = u2 = 0.0;
+    if (fabs(v1) < 1e-30 && fabs(v2) < 1e-30) v1 = v2 = 0.0;
     e->dc_x1 = x1; e->dc_y1 = y1;
+    e->k1[0] = u1; e->k1[1] = u2; e->k2[0] = v1; e->k2[1] = v2;
     *level_db = to_db(sq / e->hop, 0.0);
 
-    /* K-weighting of the raw input (as BS.1770 and libebur128 do; the RLB high-pass removes DC) */
-    float kbuf[ENERGY_MAX_HOP];
-    for (int done = 0; done < e->hop; done += ENERGY_MAX_HOP) {
-        int k = e->hop - done < ENERGY_MAX_HOP ? e->hop - done : ENERGY_MAX_HOP;
-        biquad_block(&e->kshelf, x + done, kbuf, k);
-        biquad_block(&e->khp, kbuf, kbuf, k);
-        for (int i = 0; i < k; i++) ksq += (double)kbuf[i] * kbuf[i];
-    }
     e->kring[e->kpos] = ksq;
     e->kpos = (e->kpos + 1) % ENERGY_MOMENTARY_HOPS;
     if (e->kfill < ENERGY_MOMENTARY_HOPS) e->kfill++;

@@ -5,11 +5,11 @@
 
 #define ENERGY_MOMENTARY_HOPS 40   /* 400 ms of 10 ms hops */
 #define ENERGY_FLOOR_DB (-120.0f)
-#define ENERGY_MAX_HOP 480          /* scratch block; longer hops are done in pieces */
 
 typedef struct {
     double dc_r, dc_x1, dc_y1;    /* one-pole DC blocker */
-    tm_biquad kshelf, khp;        /* K-weighting: high shelf, then RLB high-pass */
+    tm_biquad kshelf, khp;        /* K-weighting: high shelf, then RLB high-pass (coefficients) */
+    double k1[2], k2[2];          /* their states (transposed direct form II) */
     double kring[ENERGY_MOMENTARY_HOPS];
     int kpos, kfill, hop;
 } tm_energy;

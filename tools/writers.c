@@ -224,7 +224,6 @@ int out_commit(out_file *o, char *err, size_t errlen)
     }
     int bad = ferror(o->f);
     bad |= fflush(o->f) != 0;
-    bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
     int e = errno;
     bad |= fclose(o->f) != 0;
     if (!e) e = errno;
