@@ -209,7 +209,7 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         } else if (ch->level >= ch->floor_db + a->margin_db - 3.0f && ch->level >= a->min_level_db - 3.0f) {
             /* Pitch costs most: only where the level could be speech (own or leaked). */
             pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
-            /* The 50 ms window reaches 25 ms either side: a hop far quieter than its neighbours
+            /* The 40 ms window reaches 20 ms either side: a hop far quieter than its neighbours
              * (a stop closure, the silence after a word) only borrows their periodicity. */
             float peak = ch->level;
             for (int64_t k = n - 2; k <= n + 2; k++)

@@ -1,7 +1,7 @@
 /* src/pitch.c -- fundamental frequency and voicing of one channel.
  *
  * Input: DC-blocked hops. Output: F0 in Hz (0 when unvoiced) and a periodicity confidence in
- * 0..1 for a 50 ms window centred 2 hops behind the newest one (20 ms of lookahead).
+ * 0..1 for a 40 ms window centred 2 hops behind the newest one (20 ms of lookahead).
  *
  * Method: the normalised squared difference function (NSDF, P. McLeod and G. Wyvill, "A smarter
  * way to find pitch", ICMC 2005), n(t) = 2 r(t) / m(t), which is 1 - d(t)/m(t) with d YIN's
@@ -25,7 +25,7 @@
 int pitch_lookahead_hops(const tm_pitch *p)
 {
     /* window centre is 25 ms behind the newest sample; a hop's centre is hop/2 into it */
-    double behind = p->win_s / 2.0 * p->fs - p->hop / 2.0;
+    double behind = (p->win_s / 2.0 + p->gap_s) * p->fs - p->hop / 2.0;
     return (int)floor(behind / p->hop + 0.5);
 }
 
@@ -39,8 +39,12 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
     if (p->dec < 1) p->dec = 1;
     double fsd = (double)fs_hz / p->dec;
     p->fs_dec = (int)fsd;
-    p->win_s = 0.050;
+    /* A 40 ms window ending 5 ms before the newest sample: centred 25 ms back, on a hop's centre,
+     * and short enough for a 320-point FFT (radix 2 and 5) at the 5.3 kHz copy of 16 kHz input. */
+    p->win_s = 0.040;
+    p->gap_s = 0.005;
     p->win_dec = (int)floor(p->win_s * fsd + 0.5);
+    p->gap_dec = (int)floor(p->gap_s * fsd + 0.5);
     p->lag_min = (int)floor(fsd / f0_max_hz);
     if (p->lag_min < 2) p->lag_min = 2;
     p->lag_max = (int)ceil(fsd / f0_min_hz) + 1;
@@ -65,7 +69,8 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
         biquad_lowpass(&p->aa[1], fc, 1.30656296, fs_hz);
     }
 
-    p->dec_buf = calloc((size_t)p->win_dec, sizeof(float));
+    p->buf_dec = p->win_dec + p->gap_dec;
+    p->dec_buf = calloc((size_t)p->buf_dec, sizeof(float));
     p->hist = calloc((size_t)p->hist_len, sizeof(float));
     p->fft_in = calloc((size_t)p->nfft, sizeof(float));
     p->acf = calloc((size_t)p->nfft, sizeof(float));
@@ -95,7 +100,7 @@ void pitch_reset(tm_pitch *p)
     biquad_reset(&p->aa[0]);
     biquad_reset(&p->aa[1]);
     p->dec_phase = 0;
-    memset(p->dec_buf, 0, (size_t)p->win_dec * sizeof(float));
+    memset(p->dec_buf, 0, (size_t)p->buf_dec * sizeof(float));
     memset(p->hist, 0, (size_t)p->hist_len * sizeof(float));
     p->prev_f0 = 0.0f;
     p->prev_age = 0;
@@ -125,11 +130,11 @@ void pitch_push(tm_pitch *p, const float *x)
                 if (k < 256) out[k++] = lp[i];
             }
     }
-    if (k >= p->win_dec) {
-        memcpy(p->dec_buf, out + k - p->win_dec, (size_t)p->win_dec * sizeof(float));
+    if (k >= p->buf_dec) {
+        memcpy(p->dec_buf, out + k - p->buf_dec, (size_t)p->buf_dec * sizeof(float));
     } else {
-        memmove(p->dec_buf, p->dec_buf + k, (size_t)(p->win_dec - k) * sizeof(float));
-        memcpy(p->dec_buf + p->win_dec - k, out, (size_t)k * sizeof(float));
+        memmove(p->dec_buf, p->dec_buf + k, (size_t)(p->buf_dec - k) * sizeof(float));
+        memcpy(p->dec_buf + p->buf_dec - k, out, (size_t)k * sizeof(float));
     }
 }
 
@@ -182,7 +187,7 @@ static float refine(const tm_pitch *p, float lag_dec)
     if (lo < 2) lo = 2;
     if (hi > max_lag) hi = max_lag;
     if (hi - lo < 2) return lag0;
-    int centre = p->hist_len - (int)floor(p->win_s / 2.0 * p->fs + 0.5);
+    int centre = p->hist_len - (int)floor((p->win_s / 2.0 + p->gap_s) * p->fs + 0.5);
     float v[40];
     int n = hi - lo + 1;
     if (n > 40) n = 40;

@@ -14,7 +14,8 @@ typedef struct {
     int nfft;
     int win_full, hist_len;          /* refinement window and history length, full-rate samples */
     float peak_ratio, voicing_min;
-    double win_s;                    /* analysis window, s */
+    double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
+    int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
     int dec_phase;
