@@ -110,6 +110,19 @@ static void on_closed(tm_turns *t, int c, const turns_seg *s, const tm_emitter *
     }
 }
 
+/* A newcomer's segment starting at `start` waits for its class. */
+static void pend_open(turns_pending *p, int64_t start, int overlapped, int64_t holder_last)
+{
+    p->active = 1;
+    p->start = start;
+    p->overlapped = overlapped;
+    p->closed = 0;
+    p->ho_checked = 0;
+    p->holder_went_on = 0;
+    p->holder_broke = 0;
+    p->holder_last = holder_last;
+}
+
 static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const tm_emitter *em)
 {
     int64_t s = vad[c].seg_start;
@@ -132,15 +145,7 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const
         if (!vad[o].on && vad[o].last_active < s - t->ctx_hops) {
             take_floor(t, c, s, vad, em);    /* the holder's turn was over: a new turn */
         } else {
-            turns_pending *p = &t->pend[c];
-            p->active = 1;
-            p->start = s;
-            p->overlapped = vad[o].on;
-            p->closed = 0;
-            p->ho_checked = 0;
-            p->holder_went_on = 0;
-            p->holder_broke = 0;
-            p->holder_last = vad[o].last_active;
+            pend_open(&t->pend[c], s, vad[o].on, vad[o].last_active);
         }
     }
 }
@@ -179,13 +184,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
              * "uh-huh" into the new turn): it is a newcomer to the new floor now. */
             if (vad[o].seg_start > p->start && vad[o].last_active >= vad[o].seg_start) {
                 turns_pending *q = &t->pend[o];
-                q->active = 1;
-                q->start = vad[o].seg_start;
-                q->overlapped = 1;
-                q->ho_checked = 0;
-                q->holder_went_on = 0;
-                q->holder_broke = 0;
-                q->holder_last = vad[c].last_active;
+                pend_open(q, vad[o].seg_start, 1, vad[c].last_active);
                 q->closed = !vad[o].on;
                 q->end = vad[o].last_active + 1;
                 q->deadline = q->end + t->ctx_hops;
