@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
-/* tests/live/jack_feeder.c WAV CLIENT T0_FILE -- exposes a stereo WAV as a JACK client with two
+/* tests/live/jack_feeder.c WAV CLIENT T0_FILE [swap] -- exposes a stereo WAV as a JACK client with two
  * output ports, so that PortAudio lists it as a capture device on a machine without a sound card
  * (shared/LIVE-TESTING.md, way A). It stays silent until something connects to its ports, then
  * plays the file once at the server's pace and writes the wall-clock time of the first frame to
- * T0_FILE. Runs until killed. */
+ * T0_FILE. With "swap" the file's right channel comes out first (a second device that carries
+ * the caller on its first input). Runs until killed. */
 #include <jack/jack.h>
 #include <sndfile.h>
 #include <stdatomic.h>
@@ -18,6 +19,7 @@ static float *data;
 static size_t frames, pos;
 static atomic_int started, wrote_t0;
 static struct timespec t0;
+static int swap;
 
 static int process(jack_nframes_t n, void *arg)
 {
@@ -29,8 +31,8 @@ static int process(jack_nframes_t n, void *arg)
     }
     for (jack_nframes_t i = 0; i < n; i++) {
         int on = atomic_load(&started) && pos < frames;
-        out[0][i] = on ? data[2 * pos] : 0.0f;
-        out[1][i] = on ? data[2 * pos + 1] : 0.0f;
+        out[0][i] = on ? data[2 * pos + (size_t)swap] : 0.0f;
+        out[1][i] = on ? data[2 * pos + 1 - (size_t)swap] : 0.0f;
         if (on) pos++;
     }
     return 0;
@@ -47,7 +49,8 @@ static void latency(jack_latency_callback_mode_t mode, void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE\n"); return 2; }
+    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE [swap]\n"); return 2; }
+    swap = argc == 5 && !strcmp(argv[4], "swap");
     SF_INFO info = {0};
     SNDFILE *sf = sf_open(argv[1], SFM_READ, &info);
     if (!sf || info.channels != 2) { fprintf(stderr, "jack_feeder: %s: need a stereo file\n", argv[1]); return 1; }

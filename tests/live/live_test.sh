@@ -14,6 +14,8 @@ cd "$W"
 DUR=60
 "$TM" synth --seed 31 --duration $DUR call.wav --truth call.json >/dev/null
 "$TM" analyze --events file.jsonl call.wav
+sox call.wav part.wav trim 0 30
+"$TM" analyze --events part.jsonl part.wav
 unshare -m bash -s "$TM" "$FEED" "$DUR" <<'INNER'
 set -eu
 TM=$1 FEED=$2 DUR=$3
@@ -45,6 +47,16 @@ sleep 3
 kill -9 $jpid 2>/dev/null || true
 wait $lpid && echo 0 > gone.rc || echo $? > gone.rc
 kill $fpid 2>/dev/null || true
+wait 2>/dev/null || true
+# two devices: the agent's side from one client, the caller's from another (30 s)
+jackd --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd2.log 2>&1 & jpid=$!
+for i in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
+"$FEED" part.wav agent-feed t0a.txt >feeda.log 2>&1 & fa=$!
+"$FEED" part.wav caller-feed t0b.txt swap >feedb.log 2>&1 & fb=$!
+for i in $(seq 100); do [ "$(jack_lsp 2>/dev/null | grep -c -- '-feed:')" -ge 4 ] && break; sleep 0.1; done
+"$TM" live --agent-device agent-feed --caller-device caller-feed --duration 30 --quiet \
+    --events two.jsonl 2> two.err && echo 0 > two.rc || echo $? > two.rc
+kill $fa $fb $jpid 2>/dev/null || true
 wait 2>/dev/null || true
 INNER
 python3 - "$DUR" <<'PY'
@@ -90,6 +102,12 @@ check("no device: named", "no input device 'no-such-device'" in open("nodev.err"
 check("device gone: exit 1", open("gone.rc").read().strip() == "1", open("gone.err").read())
 check("device gone: said so", "stopped" in open("gone.err").read(), open("gone.err").read())
 check("device gone: summary of the call so far", json.load(open("gone.json"))["duration_s"] > 1.0)
+check("two devices: exit 0", open("two.rc").read().strip() == "0", open("two.err").read())
+ref2 = [e for e in (json.loads(l) for l in open("part.jsonl")) if e["type"] in kinds]
+two = [json.loads(l) for l in open("two.jsonl")]
+found = sum(any(key(l) == key(e) and abs(l["start"] - e["start"]) <= 0.1 for l in two) for e in ref2)
+print(f"two devices: {found} of {len(ref2)} events of the file found; {open('two.err').read().strip().splitlines()[-1]}")
+check("two devices find what analyze finds", found >= len(ref2) - 1 and len(ref2) > 5)
 print(f"live: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
