@@ -51,6 +51,16 @@ static int is_audio_name(const char *n)
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+static int grow(char ***list, int *cap, int k)
+{
+    if (k < *cap) return 0;
+    char **bigger = realloc(*list, (size_t)(*cap * 2) * sizeof **list);
+    if (!bigger) return -1;
+    *list = bigger;
+    *cap *= 2;
+    return 0;
+}
+
 /* Expands directories into their audio files (sorted); returns a malloc'd list. */
 static char **expand(char **args, int n, int *count)
 {
@@ -63,7 +73,7 @@ static char **expand(char **args, int n, int *count)
             int first = k;
             for (struct dirent *e; d && (e = readdir(d));) {
                 if (!is_audio_name(e->d_name)) continue;
-                if (k == cap) out = realloc(out, (size_t)(cap *= 2) * sizeof *out);
+                if (grow(&out, &cap, k)) break;
                 size_t len = strlen(args[i]) + strlen(e->d_name) + 2;
                 out[k] = malloc(len);
                 snprintf(out[k++], len, "%s/%s", args[i], e->d_name);
@@ -71,7 +81,7 @@ static char **expand(char **args, int n, int *count)
             if (d) closedir(d);
             qsort(out + first, (size_t)(k - first), sizeof *out, by_name);
         } else {
-            if (k == cap) out = realloc(out, (size_t)(cap *= 2) * sizeof *out);
+            if (grow(&out, &cap, k)) break;
             out[k++] = strdup(args[i]);
         }
     }
