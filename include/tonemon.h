@@ -134,6 +134,14 @@ typedef struct {
     /* de-escalation */
     float repeat_window_s;       /* interruptions of the caller this close raise severity */
     int   repeat_count;          /* this many of them within repeat_window_s: severity 2 */
+    /* speech activity in noise (appended: fields are only ever added at the end) */
+    float floor_digital_db;      /* hops under this are digital silence, not noise, dBFS */
+    float floor_bias_max_db;     /* the noise mean may sit this far over the floor minimum */
+    float speech_over_mean_db;   /* active hops are also this far over the noise mean level */
+    float speech_rel_db;         /* speech starts and carries on voiced hops within this of
+                                    the speaker's own voiced level (babble is weaker) */
+    float weak_bridge_ms;        /* hops weaker than that only bridge this long after one */
+    float overlap_merge_s;       /* overlaps this close together are one */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -194,7 +194,7 @@ static void emit_frame(tm_analyzer *a, int64_t k)
  * take them from the energy and pitch stages. */
 static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
 {
-    int flags[2] = {0, 0}, active[2] = {0, 0};
+    int flags[2] = {0, 0};
     turns_seg closed[2];
 
     for (int c = 0; c < a->nch; c++) {
@@ -202,7 +202,8 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         ch->level = given ? given[c].level_db : ch->lev_ring[n % LEVEL_RING];
         ch->loud = given ? given[c].loudness_lufs : ch->loud_ring[n % LEVEL_RING];
         ch->floor_db = floor_update(&ch->floor, ch->level);
-        ch->cand = ch->level >= ch->floor_db + a->margin_db && ch->level >= a->min_level_db;
+        ch->cand = ch->level >= ch->floor_db + a->margin_db && ch->level >= a->min_level_db &&
+                   ch->level >= ch->floor.mean_db + a->cfg.speech_over_mean_db;
         if (given) {
             ch->f0 = given[c].f0_hz;
             ch->voicing = given[c].voicing;
@@ -230,10 +231,11 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
             bleed_learn(&ch->bleed, ch->level, ch->f0, ch->floor_db, o->floor_db, prev_active[1 - c]);
             ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
         }
-        ch->active = active[c] = ch->cand && !ch->bleed_flag;
+        ch->active = ch->cand && !ch->bleed_flag;
         if (ch->active) pitch_register(&ch->pitch, ch->f0, ch->voicing);
         int64_t prev_last = ch->vad.last_active;
-        flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, &closed[c].start, &closed[c].end);
+        flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, ch->level, &closed[c].start,
+                           &closed[c].end);
         if (flags[c] & VAD_CLOSED) closed[c].confirm = ch->vad.confirm;
 
         tm_frame *f = &a->fr[n % a->fr_cap].f[c];
@@ -249,7 +251,9 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         if (flags[c] & VAD_CONFIRMED) mark_speech(a, c, ch->vad.seg_start, n);
         else if (ch->vad.on && ch->vad.last_active == n) mark_speech(a, c, prev_last + 1, n);
     }
-    turns_hop(&a->turns, n, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, active, flags, closed,
+    int speech[2] = {0, 0};
+    for (int c = 0; c < a->nch; c++) speech[c] = a->ch[c].vad.on && a->ch[c].vad.last_active == n;
+    turns_hop(&a->turns, n, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, speech, flags, closed,
               &a->emitter);
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
@@ -399,10 +403,12 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         fail |= median_init(&ch->st_loud, -120.0f, 10.0f, 0.25f, 0) != 0;
         fail |= median_init(&ch->st_f0, 0.0f, 1000.0f, 0.5f, 0) != 0;
         energy_init(&ch->energy, cfg->sample_rate_hz, a->hop);
-        floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db);
+        floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db,
+                   cfg->floor_digital_db, cfg->floor_bias_max_db, cfg->speech_over_mean_db);
         bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
                    cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db);
-        vad_init(&ch->vad, hops_of(cfg->onset_ms / 1000.0f, hps), hang);
+        vad_init(&ch->vad, hops_of(cfg->onset_ms / 1000.0f, hps), hang,
+                 hops_of(cfg->weak_bridge_ms / 1000.0f, hps), cfg->speech_rel_db);
     }
     if (fail) {
         tm_analyzer_destroy(a);
@@ -412,7 +418,8 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     turns_init(&a->turns, a->nch, hops_of(cfg->overlap_min_s, hps), hops_of(cfg->backchannel_max_s, hps),
                hops_of(cfg->handover_max_s, hps), hops_of(cfg->turn_pause_max_s, hps),
                hops_of(cfg->backchannel_context_s, hps),
-               hops_of(cfg->silence_min_s, hps), hops_of(cfg->monologue_min_s, hps));
+               hops_of(cfg->silence_min_s, hps), hops_of(cfg->monologue_min_s, hps),
+               hops_of(cfg->overlap_merge_s, hps));
     a->emitter.fn = on_event;
     a->emitter.ctx = a;
     tm_analyzer_reset(a);

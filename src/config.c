@@ -39,6 +39,12 @@ tm_config tm_config_default(int sample_rate_hz)
     c.prior_loudness_lufs = -26.0f;
     c.repeat_window_s = 120.0f;
     c.repeat_count = 2;
+    c.floor_digital_db = -100.0f;
+    c.floor_bias_max_db = 10.0f;
+    c.speech_over_mean_db = 6.0f;
+    c.speech_rel_db = 15.0f;
+    c.weak_bridge_ms = 200.0f;
+    c.overlap_merge_s = 0.3f;
     return c;
 }
 
@@ -74,6 +80,12 @@ static const tm_config_field fields[] = {
     F(prior_loudness_lufs, -70, 0, "loudness baseline before a speaker has talked, LUFS"),
     F(repeat_window_s, 1, 3600, "interruptions of the caller this close raise severity, s"),
     I(repeat_count, 1, 100, "this many within repeat_window_s give severity 2"),
+    F(floor_digital_db, -130, -60, "hops under this are digital silence, not noise, dBFS"),
+    F(floor_bias_max_db, 0, 30, "noise mean may sit this far over the floor minimum, dB"),
+    F(speech_over_mean_db, 0, 40, "active hops are also this far over the noise mean level, dB"),
+    F(speech_rel_db, 3, 60, "speech is voiced within this of the speaker's own level, dB"),
+    F(overlap_merge_s, 0, 5, "overlaps this close together are one, s"),
+    F(weak_bridge_ms, 0, 2000, "weaker hops only bridge this long after a voiced one, ms"),
 };
 #undef F
 #undef I

@@ -2,18 +2,35 @@
  * "Noise power spectral density estimation based on optimal smoothing and minimum statistics",
  * IEEE TSAP 2001, reduced to broadband hop levels).
  *
- * The floor is the lowest hop level seen over the last window (default 3 s), kept as the minima
- * of six sub-windows so that it rises again within half a second of the window once the noise
- * gets louder, and drops at once when it gets quieter. Speech has pauses between phrases and
- * stop closures, so its minimum over 3 s is the noise under it, not the voice. A hop level at the
- * minimum of white noise sits about 1.5 dB under its mean: the speech margin absorbs that. */
+ * The minimum is the lowest hop level seen over the last window (default 3 s), kept as the
+ * minima of six sub-windows so that it rises again within half a second of the window once the
+ * noise gets louder, and drops at once when it gets quieter. Speech has pauses between phrases
+ * and stop closures, so its minimum over 3 s is the noise under it, not the voice.
+ *
+ * A minimum under-reads the noise: by about 2 dB for steady hiss, but by 6-10 dB for noise whose
+ * level fluctuates (babble, traffic, keyboard), so "minimum + margin" sits at the median of such
+ * noise and half of its hops would look active. Martin corrects the minimum by a bias that grows
+ * with the variance of the estimate; here the correction is measured directly: the running mean
+ * level (one-second time constant) of the hops that are not over the floor by the speech margin,
+ * bounded to [minimum, minimum + bias_max_db] so that a talker who never pauses cannot lift it.
+ *
+ * Digital silence (zeroed packets of a lossy line, a muted leg) is not noise: those hops are
+ * skipped, or one lost packet would drag the floor to -120 dBFS for a whole window and every
+ * hiss would read as speech. */
 #include "floor.h"
 
-void floor_init(tm_floor *f, int window_hops, float init_db)
+/* One-second time constant of the noise mean at 100 hops/s. */
+#define FLOOR_MEAN_ALPHA 0.01f
+
+void floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
+                float margin_db)
 {
     f->sub_hops = window_hops / FLOOR_SUBWINDOWS;
     if (f->sub_hops < 1) f->sub_hops = 1;
     f->init_db = init_db;
+    f->digital_db = digital_db;
+    f->bias_max_db = bias_max_db;
+    f->margin_db = margin_db;
     floor_reset(f);
 }
 
@@ -25,11 +42,12 @@ void floor_reset(tm_floor *f)
     f->cur_min = 1e9f;
     f->cur_count = 0;
     f->pos = 0;
-    f->floor_db = f->init_db;
+    f->min_db = f->mean_db = f->floor_db = f->init_db;
 }
 
 float floor_update(tm_floor *f, float level_db)
 {
+    if (level_db < f->digital_db) return f->floor_db;   /* the minimum; mean_db beside it */
     if (level_db < f->cur_min) f->cur_min = level_db;
     if (++f->cur_count >= f->sub_hops) {
         f->sub_min[f->pos] = f->cur_min;
@@ -40,6 +58,10 @@ float floor_update(tm_floor *f, float level_db)
     float m = f->cur_min;
     for (int i = 0; i < FLOOR_SUBWINDOWS; i++)
         if (f->sub_min[i] < m) m = f->sub_min[i];
+    f->min_db = m;
+    if (level_db < f->mean_db + f->margin_db) f->mean_db += FLOOR_MEAN_ALPHA * (level_db - f->mean_db);
+    if (f->mean_db < m) f->mean_db = m;
+    if (f->mean_db > m + f->bias_max_db) f->mean_db = m + f->bias_max_db;
     f->floor_db = m;
     return m;
 }

@@ -1,4 +1,5 @@
-/* src/floor.h -- private. Adaptive noise floor by minimum statistics over sub-windows. */
+/* src/floor.h -- private. Adaptive noise floor: minimum statistics over sub-windows, corrected
+ * for the bias of a minimum, blind to digital silence. */
 #ifndef TM_FLOOR_H
 #define TM_FLOOR_H
 
@@ -9,10 +10,16 @@ typedef struct {
     float cur_min;                   /* minimum of the sub-window being filled */
     int   sub_hops, cur_count, pos;
     float init_db;
+    float digital_db;                /* hops under this are digital silence (lost packets) */
+    float bias_max_db;               /* the mean may sit at most this far over the minimum */
+    float margin_db;                 /* hops this far over the noise mean are not noise */
+    float min_db;                    /* minimum statistics */
+    float mean_db;                   /* running mean level of the noise hops */
     float floor_db;
 } tm_floor;
 
-void  floor_init(tm_floor *f, int window_hops, float init_db);
+void  floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
+                 float margin_db);
 void  floor_reset(tm_floor *f);
 /* Feeds one hop level (dBFS); returns the floor estimate for this hop. */
 float floor_update(tm_floor *f, float level_db);

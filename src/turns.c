@@ -19,8 +19,10 @@
 #include "turns.h"
 
 void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
-                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops)
+                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops,
+                int merge_hops)
 {
+    t->merge_hops = merge_hops;
     t->pause_hops = pause_hops;
     t->nch = nch;
     t->overlap_hops = overlap_hops < 1 ? 1 : overlap_hops;
@@ -41,6 +43,7 @@ void turns_reset(tm_turns *t)
     t->sil_start = 0;
     t->sil_alerted = 0;
     t->sil_detected = 0;
+    t->ov_pending = 0;
     for (int c = 0; c < 2; c++) {
         t->pend[c].active = 0;
         t->intr_start[c] = -1;
@@ -71,6 +74,48 @@ static void take_floor(tm_turns *t, int c, int64_t start, const tm_vad *vad, con
     t->mono_alerted = 0;
 }
 
+static void overlap_flush(tm_turns *t, const tm_emitter *em)
+{
+    if (!t->ov_pending) return;
+    tm_event ev = emit_make(TM_EV_OVERLAP, TM_NOBODY, t->ov_start, t->ov_end, t->ov_detected, 1);
+    emit_event(em, &ev);
+    t->ov_pending = 0;
+}
+
+/* Double-talk in which one side pauses for breath is one overlap, not one per phrase: an overlap
+ * that starts within merge_hops of the held one's end joins it. */
+static void overlap_add(tm_turns *t, int64_t a, int64_t b, int64_t det, const tm_emitter *em)
+{
+    if (t->ov_pending && a - t->ov_end <= t->merge_hops && a >= t->ov_start) {
+        if (b > t->ov_end) t->ov_end = b;
+        return;
+    }
+    overlap_flush(t, em);
+    t->ov_pending = 1;
+    t->ov_start = a;
+    t->ov_end = b;
+    t->ov_detected = det;
+}
+
+/* Could an overlap still be found that starts within merge_hops of the held one? Only while a
+ * channel is in a segment whose intersection with the other side's speech (open, or the last
+ * closed segment) has not been computed yet. */
+static int overlap_may_join(const tm_turns *t, const tm_vad *vad)
+{
+    for (int c = 0; c < 2; c++) {
+        if (!vad[c].on) continue;
+        int o = 1 - c;
+        int64_t s = vad[c].seg_start, os = -1;
+        if (vad[o].on) os = vad[o].seg_start;
+        else if (t->ring_n[o] > 0) {
+            const turns_seg *q = &t->ring[o][(t->ring_pos[o] + TURNS_RING - 1) % TURNS_RING];
+            if (q->end > s) os = q->start;
+        }
+        if (os >= 0 && (s > os ? s : os) - t->ov_end <= t->merge_hops) return 1;
+    }
+    return 0;
+}
+
 static void overlaps_with(tm_turns *t, int c, const turns_seg *s, const tm_emitter *em)
 {
     int o = 1 - c;
@@ -82,8 +127,7 @@ static void overlaps_with(tm_turns *t, int c, const turns_seg *s, const tm_emitt
         int64_t det = a + t->overlap_hops;
         if (s->confirm > det) det = s->confirm;
         if (q->confirm > det) det = q->confirm;
-        tm_event ev = emit_make(TM_EV_OVERLAP, TM_NOBODY, a, b, det, 1);
-        emit_event(em, &ev);
+        overlap_add(t, a, b, det, em);
     }
     t->ring[c][t->ring_pos[c]] = *s;
     t->ring_pos[c] = (t->ring_pos[c] + 1) % TURNS_RING;
@@ -103,7 +147,9 @@ static void on_closed(tm_turns *t, int c, const turns_seg *s, const tm_emitter *
         t->intr_start[c] = -1;
     }
     turns_pending *p = &t->pend[c];
-    if (p->active && !p->closed && p->start == s->start) {
+    /* The newcomer's attempt may have merged a short pause, so its segment can start after the
+     * pending start: any segment of theirs reaching past that start closes it. */
+    if (p->active && !p->closed && s->end > p->start) {
         p->closed = 1;
         p->end = s->end;
         p->deadline = s->end + t->ctx_hops;
@@ -150,7 +196,7 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const
     }
 }
 
-static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, const int *active,
+static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, const int *speech,
                             const tm_emitter *em)
 {
     turns_pending *p = &t->pend[c];
@@ -160,7 +206,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     /* Did the holder's turn go on past the hand-over window, with no pause longer than a turn
      * pause since they were last heard? A later "uh-huh" of theirs, after a real pause, does
      * not count; a stop closure or a breath does not end their turn. */
-    if (active[o] && !p->holder_broke) {
+    if (speech[o] && !p->holder_broke) {
         if (n - p->holder_last > t->pause_hops + 1) p->holder_broke = 1;
         else {
             if (n >= p->start + t->handover_hops) p->holder_went_on = 1;
@@ -169,7 +215,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     }
     if (!p->ho_checked && n >= p->start + t->handover_hops) p->ho_checked = 1;
     if (!p->closed) {
-        if (active[c] && n - p->start >= t->bc_hops && p->ho_checked) {
+        if (speech[c] && n - p->start >= t->bc_hops && p->ho_checked) {
             if (p->overlapped && p->holder_went_on) {
                 tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
                 ev.other = o;
@@ -203,7 +249,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     }
 }
 
-void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *active, const int *flags,
+void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
                const turns_seg *closed, const tm_emitter *em)
 {
     for (int c = 0; c < t->nch; c++)
@@ -211,7 +257,9 @@ void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *active, con
     for (int c = 0; c < t->nch; c++)
         if (flags[c] & VAD_CONFIRMED) on_confirmed(t, n, c, vad, em);
     if (t->nch == 2)
-        for (int c = 0; c < 2; c++) resolve_pending(t, n, c, vad, active, em);
+        for (int c = 0; c < 2; c++) resolve_pending(t, n, c, vad, speech, em);
+    if (t->ov_pending && n - t->ov_end > t->merge_hops && !overlap_may_join(t, vad))
+        overlap_flush(t, em);
 
     int any_on = 0;
     int64_t last_any = -1;
@@ -239,6 +287,7 @@ void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *active, con
 
 void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em)
 {
+    overlap_flush(t, em);
     if (t->nch == 2) {
         for (int c = 0; c < 2; c++) {
             turns_pending *p = &t->pend[c];

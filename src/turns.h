@@ -34,16 +34,21 @@ typedef struct {
     turns_pending pend[2];
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];
+    int merge_hops;                   /* overlaps this close are one */
+    int ov_pending;                   /* an overlap held back in case the next one joins it */
+    int64_t ov_start, ov_end, ov_detected;
     turns_seg ring[2][TURNS_RING];
     int ring_pos[2], ring_n[2];
 } tm_turns;
 
 void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
-                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops);
+                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops,
+                int merge_hops);
 void turns_reset(tm_turns *t);
-/* One hop, after both channels' VADs ran. flags[c] is vad_hop's return, seg[c] the closed
- * segment when flags[c] has VAD_CLOSED. */
-void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *active, const int *flags,
+/* One hop, after both channels' VADs ran. speech[c]: this hop is speech of channel c (inside a
+ * confirmed segment and active). flags[c] is vad_hop's return, closed[c] the closed segment when
+ * flags[c] has VAD_CLOSED. */
+void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
                const turns_seg *closed, const tm_emitter *em);
 /* End of stream at hop n_end (segments already closed through turns_hop with closed flags). */
 void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em);

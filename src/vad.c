@@ -1,18 +1,34 @@
 /* src/vad.c -- speech segmentation of one channel.
  *
- * Input per hop: "active" (level over the adaptive floor and not leak from the other channel) and
- * "voiced". A segment starts once a run of active hops lasts onset_ms and contains at least one
- * voiced hop: clicks are shorter than the onset, and breath, hiss and steady hum never pass the
- * voicing test (hum at a fixed level sinks into the floor). The segment's start is the run's first
- * hop, so a consonant before the vowel is kept. A segment ends hangover_ms after its last active
- * hop, which bridges stop closures and the dips between syllables; its end is that last active
- * hop, not the end of the hangover. */
+ * Input per hop: "active" (level over the adaptive floor and not leak from the other channel),
+ * "voiced" and the hop level. An *anchor* is an active voiced hop within rel_db of the speaker's
+ * own voiced speech level (a running median, learnt inside this channel's speech). Only anchors
+ * start or carry a segment: a segment starts once a run of active hops lasts onset_ms and holds
+ * an anchor, and active hops that are not anchors extend it only within bridge_ms of the last
+ * anchor. The near talker is 12-20 dB over what else the headset picks up: babble of
+ * neighbouring agents is voiced but weak, keyboard clicks and traffic are active but unvoiced,
+ * so neither starts speech nor chains segments, while a consonant next to a vowel is kept.
+ * Weak hops bridge instead of being dropped one by one, which would split real phrases into
+ * many segments (each split a new turn for the turn stage). A segment ends hangover_ms after its
+ * last active hop, which bridges stop closures and the dips between syllables; its end is that
+ * last active hop, not the end of the hangover. Until the speaker's level is known (one second
+ * of voiced speech) every active voiced hop is an anchor. */
 #include "vad.h"
 
-void vad_init(tm_vad *v, int onset_hops, int hangover_hops)
+/* The speaker's level must come from real speech before it gates anything: 100 voiced hops. */
+#define VAD_LEVEL_WARMUP_HOPS 100
+/* Median tracker step: 0.1 dB per hop follows a 10 dB change of the talker's level within about
+ * two seconds of voiced speech, yet a burst of noise moves it little. */
+#define VAD_LEVEL_STEP_DB 0.1f
+/* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
+#define VAD_LEADIN_HOPS 20
+
+void vad_init(tm_vad *v, int onset_hops, int hangover_hops, int bridge_hops, float rel_db)
 {
     v->onset_hops = onset_hops < 1 ? 1 : onset_hops;
     v->hangover_hops = hangover_hops < 0 ? 0 : hangover_hops;
+    v->bridge_hops = bridge_hops < 0 ? 0 : bridge_hops;
+    v->rel_db = rel_db;
     vad_reset(v);
 }
 
@@ -20,55 +36,78 @@ void vad_reset(tm_vad *v)
 {
     v->on = 0;
     v->seg_start = v->confirm = 0;
-    v->last_active = -1;
+    v->last_active = v->last_anchor = -1;
     v->run_start = 0;
-    v->run_len = v->run_voiced = 0;
+    v->run_len = v->run_anchor = 0;
+    v->spk_db = -120.0f;
+    v->spk_n = 0;
 }
 
-int vad_hop(tm_vad *v, int64_t n, int active, int voiced, int64_t *start, int64_t *end)
+int vad_anchor(const tm_vad *v, int active, int voiced, float level_db)
 {
+    if (!active || !voiced) return 0;
+    return v->spk_n < VAD_LEVEL_WARMUP_HOPS || level_db >= v->spk_db - v->rel_db;
+}
+
+static void learn_level(tm_vad *v, float level_db)
+{
+    if (v->spk_n++ == 0) v->spk_db = level_db;
+    else v->spk_db += level_db > v->spk_db ? VAD_LEVEL_STEP_DB : -VAD_LEVEL_STEP_DB;
+}
+
+static int close_seg(tm_vad *v, int64_t *start, int64_t *end)
+{
+    v->on = 0;
+    v->run_len = v->run_anchor = 0;
+    *start = v->seg_start;
+    *end = v->last_active + 1;
+    return VAD_CLOSED;
+}
+
+int vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *start,
+            int64_t *end)
+{
+    int anchor = vad_anchor(v, active, voiced, level_db);
     if (v->on) {
-        if (active) {
+        if (active && voiced) learn_level(v, level_db);
+        if (anchor) {
+            v->last_active = v->last_anchor = n;
+            return 0;
+        }
+        if (active && n - v->last_anchor <= v->bridge_hops) {
             v->last_active = n;
             return 0;
         }
-        if (n - v->last_active > v->hangover_hops) {
-            v->on = 0;
-            v->run_len = v->run_voiced = 0;
-            *start = v->seg_start;
-            *end = v->last_active + 1;
-            return VAD_CLOSED;
-        }
+        if (n - v->last_active > v->hangover_hops) return close_seg(v, start, end);
         return 0;
     }
     if (!active) {
-        v->run_len = v->run_voiced = 0;
+        v->run_len = v->run_anchor = 0;
         return 0;
     }
     if (v->run_len == 0) v->run_start = n;
     v->run_len++;
-    if (voiced) v->run_voiced = 1;
-    /* An unvoiced run (fricative or noise) may lead into a vowel; keep at most 200 ms of it. */
-    if (!v->run_voiced && v->run_len > 20) {
-        v->run_start = n - 19;
-        v->run_len = 20;
+    if (anchor) v->run_anchor = 1;
+    if (!v->run_anchor && v->run_len > VAD_LEADIN_HOPS) {
+        v->run_start = n - (VAD_LEADIN_HOPS - 1);
+        v->run_len = VAD_LEADIN_HOPS;
     }
-    if (v->run_len >= v->onset_hops && v->run_voiced) {
+    if (v->run_len >= v->onset_hops && v->run_anchor) {
         v->on = 1;
         v->seg_start = v->run_start;
-        v->last_active = n;
+        v->last_active = v->last_anchor = n;
         v->confirm = n;
+        if (voiced) learn_level(v, level_db);
         return VAD_CONFIRMED;
     }
     return 0;
 }
 
-int vad_finish(tm_vad *v, int64_t *start, int64_t *end)
+int vad_cut(tm_vad *v, int64_t *start, int64_t *end)
 {
     if (!v->on) return 0;
-    v->on = 0;
-    v->run_len = v->run_voiced = 0;
-    *start = v->seg_start;
-    *end = v->last_active + 1;
+    close_seg(v, start, end);
     return 1;
 }
+
+int vad_finish(tm_vad *v, int64_t *start, int64_t *end) { return vad_cut(v, start, end); }
