@@ -49,6 +49,7 @@ typedef enum {
     TM_EV_SILENCE,       /* nobody talked for >= silence_min_s */
     TM_EV_MONOLOGUE,     /* speaker held the floor >= monologue_min_s */
     TM_EV_DEESCALATION,  /* a moment worth acting on; see reason */
+    TM_EV_HOLD,          /* music (hold) on channel `speaker`: neither speech nor silence */
     TM_EV__COUNT
 } tm_event_type;
 
@@ -142,6 +143,12 @@ typedef struct {
                                     the speaker's own voiced level (babble is weaker) */
     float weak_bridge_ms;        /* hops weaker than that only bridge this long after one */
     float overlap_merge_s;       /* overlaps this close together are one */
+    /* hold music and tones */
+    float hold_window_s;         /* music is judged over this window */
+    float hold_active_min;       /* share of the window active (music does not pause) */
+    float hold_voiced_min;       /* share of the active hops voiced */
+    float hold_steady_min;       /* share of the voiced hops in unbroken stretches >= 0.3 s */
+    float hold_tone_frac_min;    /* share of 30 ms energy in one signalling tone: a tone hop */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;
@@ -154,6 +161,7 @@ typedef struct {
     int    backchannels;
     int    monologues;
     int    raised_count;
+    double hold_s;            /* seconds of hold music on this channel */
     float  f0_median_hz, f0_p10_hz, f0_p90_hz;   /* over voiced speech hops; 0 if none */
     float  level_median_db, level_p90_db;        /* hop level over speech hops, dBFS */
     float  loudness_median_lufs;                 /* momentary loudness over speech hops */

@@ -11,6 +11,7 @@
 #include "bleed.h"
 #include "energy.h"
 #include "floor.h"
+#include "hold.h"
 #include "median.h"
 #include "pitch.h"
 #include "raised.h"
@@ -28,9 +29,13 @@ typedef struct {
     tm_pitch pitch;
     tm_bleed bleed;
     tm_vad vad;
+    tm_hold hold;
     tm_raised raised;
     float *hopbuf, *dcbuf;
-    float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING];
+    float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING], tone_ring[LEVEL_RING];
+    int hold_on;                  /* music holds this channel */
+    int64_t hold_start, hold_detected, hold_last;
+    double hold_hops;
     float meter_db;
     /* the feature hop being decided */
     float level, loud, floor_db, f0, voicing;
@@ -190,6 +195,44 @@ static void emit_frame(tm_analyzer *a, int64_t k)
 
 /* ---- the hop pipeline ------------------------------------------------------------------ */
 
+static void hold_close(tm_analyzer *a, int c)
+{
+    chan *ch = &a->ch[c];
+    tm_event ev = emit_make(TM_EV_HOLD, c, ch->hold_start, ch->hold_last + 1, ch->hold_detected, 1);
+    emit_event(&a->emitter, &ev);
+    ch->hold_hops += (double)(ch->hold_last + 1 - ch->hold_start);
+    ch->hold_on = 0;
+}
+
+/* Music and tones are not speech: a tone hop is never active, and while music holds the channel
+ * nothing on it is. When music is recognised, the speech segment it had opened is withdrawn. */
+static void hold_decide(tm_analyzer *a, int c, int64_t n)
+{
+    chan *ch = &a->ch[c];
+    /* the tone window is the 30 ms ending one hop after n: centred on n */
+    float tone = !a->replay && n + 1 < a->hops_in ? ch->tone_ring[(n + 1) % LEVEL_RING] : 0.0f;
+    int64_t started;
+    int on = hold_hop(&ch->hold, n, ch->active, ch->f0, tone, &started);
+    if (tone >= a->cfg.hold_tone_frac_min) ch->active = 0;
+    if (started >= 0) {
+        ch->hold_on = 1;
+        ch->hold_start = started < 0 ? 0 : started;
+        ch->hold_detected = n;
+        int64_t s, e;
+        if (vad_cut(&ch->vad, &s, &e)) {
+            turns_withdraw(&a->turns, c, s, &a->emitter);
+            int64_t from = s > a->fr_next ? s : a->fr_next;
+            for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
+        }
+    }
+    if (ch->hold_on) {
+        if (ch->active || tone >= a->cfg.hold_tone_frac_min) ch->hold_last = n;
+        ch->active = 0;
+        if (!on) hold_close(a, c);
+    }
+    turns_holding(&a->turns, c, ch->hold_on);
+}
+
 /* Decides feature hop n. given: this hop's measured features per channel (replay), or NULL to
  * take them from the energy and pitch stages. */
 static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
@@ -232,6 +275,7 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
             ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
         }
         ch->active = ch->cand && !ch->bleed_flag;
+        hold_decide(a, c, n);
         if (ch->active) pitch_register(&ch->pitch, ch->f0, ch->voicing);
         int64_t prev_last = ch->vad.last_active;
         flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, ch->level, &closed[c].start,
@@ -272,6 +316,13 @@ static void run_hop(tm_analyzer *a)
         energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
         ch->lev_ring[m % LEVEL_RING] = lev;
         ch->loud_ring[m % LEVEL_RING] = loud;
+        /* Tones are looked for only where a hop could be speech, as pitch is. */
+        if (lev >= ch->floor_db + a->margin_db - 6.0f && lev >= a->min_level_db - 6.0f)
+            ch->tone_ring[m % LEVEL_RING] = hold_tone(&ch->hold, ch->dcbuf);
+        else {
+            hold_skip(&ch->hold);
+            ch->tone_ring[m % LEVEL_RING] = 0.0f;
+        }
         ch->meter_db = lev;
         pitch_push(&ch->pitch, ch->dcbuf);
     }
@@ -360,6 +411,8 @@ void tm_analyzer_finish(tm_analyzer *a)
               closed, &a->emitter);
     turns_finish(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, &a->emitter);
     for (int c = 0; c < a->nch; c++) raised_finish(&a->ch[c].raised, c, n_end, &a->emitter);
+    for (int c = 0; c < a->nch; c++)
+        if (a->ch[c].hold_on) hold_close(a, c);
     while (a->fr_next < a->hops_in) emit_frame(a, a->fr_next++);
     a->finished = 1;
 }
@@ -407,6 +460,9 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
                    cfg->floor_digital_db, cfg->floor_bias_max_db, cfg->speech_over_mean_db);
         bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
                    cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db);
+        hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
+                  cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
+                  cfg->hold_tone_frac_min);
         vad_init(&ch->vad, hops_of(cfg->onset_ms / 1000.0f, hps), hang,
                  hops_of(cfg->weak_bridge_ms / 1000.0f, hps), cfg->speech_rel_db);
     }
@@ -455,6 +511,12 @@ void tm_analyzer_reset(tm_analyzer *a)
         pitch_reset(&ch->pitch);
         bleed_reset(&ch->bleed);
         vad_reset(&ch->vad);
+        hold_reset(&ch->hold);
+        ch->hold_on = 0;
+        ch->hold_start = ch->hold_detected = ch->hold_last = 0;
+        ch->hold_hops = 0.0;
+        memset(ch->tone_ring, 0, sizeof ch->tone_ring);
+        ch->floor_db = a->cfg.speech_min_level_db;
         raised_reset(&ch->raised);
         median_reset(&ch->st_level, 0.0f, 0);
         median_reset(&ch->st_loud, 0.0f, 0);
@@ -529,6 +591,7 @@ void tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
         s->interruptions_made = ch->interruptions;
         s->backchannels = ch->backchannels;
         s->monologues = ch->monologues;
+        s->hold_s = ch->hold_hops * hop_s;
         s->f0_median_hz = median_quantile(&ch->st_f0, 0.5f, 0.0f);
         s->f0_p10_hz = median_quantile(&ch->st_f0, 0.1f, 0.0f);
         s->f0_p90_hz = median_quantile(&ch->st_f0, 0.9f, 0.0f);

@@ -45,6 +45,11 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_rel_db = 15.0f;
     c.weak_bridge_ms = 200.0f;
     c.overlap_merge_s = 0.3f;
+    c.hold_window_s = 3.0f;
+    c.hold_active_min = 0.9f;
+    c.hold_voiced_min = 0.5f;
+    c.hold_steady_min = 0.5f;
+    c.hold_tone_frac_min = 0.85f;
     return c;
 }
 
@@ -86,6 +91,11 @@ static const tm_config_field fields[] = {
     F(speech_rel_db, 3, 60, "speech is voiced within this of the speaker's own level, dB"),
     F(overlap_merge_s, 0, 5, "overlaps this close together are one, s"),
     F(weak_bridge_ms, 0, 2000, "weaker hops only bridge this long after a voiced one, ms"),
+    F(hold_window_s, 0.5, 10, "hold music is judged over this window, s"),
+    F(hold_active_min, 0, 1, "share of the window active for music (music does not pause)"),
+    F(hold_voiced_min, 0, 1, "share of the active hops voiced for music"),
+    F(hold_steady_min, 0, 1, "share of the voiced hops in stretches of 0.3 s or more for music"),
+    F(hold_tone_frac_min, 0.3, 1.01, "share of 30 ms energy in one signalling tone for a tone"),
 };
 #undef F
 #undef I
@@ -139,7 +149,7 @@ const char *tm_event_type_name(tm_event_type t)
 {
     static const char *names[TM_EV__COUNT] = {
         "speech", "overlap", "interruption", "backchannel", "raised_voice", "silence",
-        "monologue", "deescalation"};
+        "monologue", "deescalation", "hold"};
     return (unsigned)t < TM_EV__COUNT ? names[t] : "unknown";
 }
 

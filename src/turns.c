@@ -45,6 +45,7 @@ void turns_reset(tm_turns *t)
     t->sil_detected = 0;
     t->ov_pending = 0;
     for (int c = 0; c < 2; c++) {
+        t->holding[c] = 0;
         t->pend[c].active = 0;
         t->intr_start[c] = -1;
         t->intr_detected[c] = 0;
@@ -267,6 +268,8 @@ void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, con
         any_on |= vad[c].on;
         if (vad[c].last_active > last_any) last_any = vad[c].last_active;
     }
+    for (int c = 0; c < t->nch; c++)
+        if (t->holding[c]) last_any = n;   /* hold music is not dead air */
     if (!any_on && !t->sil_alerted && n - last_any >= t->silence_hops) {
         t->sil_alerted = 1;
         t->sil_start = last_any + 1;
@@ -283,6 +286,15 @@ void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, con
         tm_event ev = emit_make(TM_EV_MONOLOGUE, t->holder, t->floor_start, n + 1, n, 0);
         emit_event(em, &ev);
     }
+}
+
+void turns_holding(tm_turns *t, int c, int on) { t->holding[c] = on; }
+
+void turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
+{
+    if (t->pend[c].active && t->pend[c].start == start) t->pend[c].active = 0;
+    if (t->intr_start[c] == start) t->intr_start[c] = -1;
+    if (t->holder == c && t->floor_start == start) end_floor(t, start, em);
 }
 
 void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em)

@@ -34,6 +34,7 @@ typedef struct {
     turns_pending pend[2];
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];
+    int holding[2];                   /* music holds the channel: not silence */
     int merge_hops;                   /* overlaps this close are one */
     int ov_pending;                   /* an overlap held back in case the next one joins it */
     int64_t ov_start, ov_end, ov_detected;
@@ -50,6 +51,10 @@ void turns_reset(tm_turns *t);
  * flags[c] has VAD_CLOSED. */
 void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
                const turns_seg *closed, const tm_emitter *em);
+/* Music holds (or no longer holds) channel c: the line is not silent. */
+void turns_holding(tm_turns *t, int c, int on);
+/* The open segment of c starting at start was music, not speech: forget it without an event. */
+void turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em);
 /* End of stream at hop n_end (segments already closed through turns_hop with closed flags). */
 void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em);
 
