@@ -143,6 +143,7 @@ typedef struct {
                                     the speaker's own voiced level (babble is weaker) */
     float weak_bridge_ms;        /* hops weaker than that only bridge this long after one */
     float overlap_merge_s;       /* overlaps this close together are one */
+    float bleed_tail_t60_s;      /* reverberation time of the echo path (speakerphone room) */
     /* hold music and tones */
     float hold_window_s;         /* music is judged over this window */
     float hold_active_min;       /* share of the window active (music does not pause) */

@@ -459,7 +459,8 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db,
                    cfg->floor_digital_db, cfg->floor_bias_max_db, cfg->speech_over_mean_db);
         bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
-                   cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db);
+                   cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db,
+                   60.0f / (cfg->bleed_tail_t60_s * (float)hps));
         hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
                   cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
                   cfg->hold_tone_frac_min);

@@ -24,7 +24,7 @@
 #include <string.h>
 
 void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
-                float min_coupling_db)
+                float min_coupling_db, float tail_decay_db_per_hop)
 {
     memset(b, 0, sizeof *b);
     b->nlags = max_delay_hops + 1;
@@ -33,6 +33,7 @@ void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_ma
     b->margin_db = margin_db;
     b->pitch_match_st = pitch_match_st;
     b->min_coupling_db = min_coupling_db;
+    b->tail_decay_db = tail_decay_db_per_hop;
     bleed_reset(b);
 }
 
@@ -55,6 +56,7 @@ void bleed_reset(tm_bleed *b)
     b->measured = 0;
     b->delay_hops = 0;
     b->coupling_db = b->min_coupling_db;
+    b->tail_db = -200.0f;
 }
 
 /* Same voice? Pitch within match_st, counting whole-number ratios (2, 3, 4 and their inverses)
@@ -86,6 +88,12 @@ void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
     b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
     b->o_level[b->pos] = o_level_db;
     b->o_f0[b->pos] = to_st(o_f0_hz);
+    /* A speakerphone's room keeps ringing after the far voice stops (T60 0.3-0.8 s): the echo
+     * of a syllable outlasts it by a decay of tail_decay_db per hop, so the echo predicted at
+     * the leak delay is carried on along that decay. */
+    float direct = b->o_level[slot(b, b->measured ? b->delay_hops : 0)];
+    b->tail_db -= b->tail_decay_db;
+    if (direct > b->tail_db) b->tail_db = direct;
 }
 
 void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
@@ -152,7 +160,10 @@ void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float
     if (b->var[best] < 9.0 && b->mean[best] - sqrt(b->var[best]) >= 3.0) b->measured = 1;
     if (b->measured) {
         b->delay_hops = best;
-        b->coupling_db = (float)(b->mean[best] - 1.5 * sqrt(b->var[best]));
+        /* The mean is the loss; taking a standard deviation or more off it (as this once did)
+         * predicts the echo louder than it is and swallows real double-talk. The margin of the
+         * decision absorbs the spread. */
+        b->coupling_db = (float)(b->mean[best] - 0.5 * sqrt(b->var[best]));
     }
 }
 
@@ -168,6 +179,7 @@ int bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
         float v = b->o_level[slot(b, k)];
         if (v > pred) pred = v;
     }
+    if (b->measured && b->tail_db > pred) pred = b->tail_db;
     /* Until a leak is measured, assume the strongest one still plausible: a voice that much
      * quieter than the other side is taken for its echo, unless its pitch says otherwise. */
     float coupling = b->min_coupling_db;

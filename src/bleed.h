@@ -19,10 +19,12 @@ typedef struct {
     long  chances;
     int   measured, delay_hops;
     float coupling_db;                    /* leak loss, dB (level of other minus level here) */
+    float tail_decay_db;                  /* reverberant tail: decay per hop, dB */
+    float tail_db;                        /* the other voice's level through the room, decaying */
 } tm_bleed;
 
 void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
-                float min_coupling_db);
+                float min_coupling_db, float tail_decay_db_per_hop);
 void bleed_reset(tm_bleed *b);
 /* Per hop, in this order: the other channel's level and F0 of this hop, then learn, then decide. */
 void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz);

@@ -45,6 +45,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_rel_db = 15.0f;
     c.weak_bridge_ms = 200.0f;
     c.overlap_merge_s = 0.3f;
+    c.bleed_tail_t60_s = 0.5f;
     c.hold_window_s = 3.0f;
     c.hold_active_min = 0.9f;
     c.hold_voiced_min = 0.5f;
@@ -91,6 +92,7 @@ static const tm_config_field fields[] = {
     F(speech_rel_db, 3, 60, "speech is voiced within this of the speaker's own level, dB"),
     F(overlap_merge_s, 0, 5, "overlaps this close together are one, s"),
     F(weak_bridge_ms, 0, 2000, "weaker hops only bridge this long after a voiced one, ms"),
+    F(bleed_tail_t60_s, 0.01, 3, "reverberation time of the echo path (speakerphone room), s"),
     F(hold_window_s, 0.5, 10, "hold music is judged over this window, s"),
     F(hold_active_min, 0, 1, "share of the window active for music (music does not pause)"),
     F(hold_voiced_min, 0, 1, "share of the active hops voiced for music"),
