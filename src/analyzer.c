@@ -43,6 +43,9 @@ typedef struct {
 
 typedef struct { tm_frame f[2]; } frame_pair;
 
+/* An alert that was shown and whose complete event has not come yet. */
+typedef struct { int on, other, sev; int64_t start, detected; } open_alert;
+
 struct tm_analyzer {
     tm_config cfg;
     int nch, hop, la, frame_delay, hops_per_s;
@@ -64,6 +67,7 @@ struct tm_analyzer {
     int n_intr_of_caller;
     int64_t caller_raised_at;     /* detection sample of the caller's last raised voice */
     int sev[TM_REASON__COUNT];
+    open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
     /* statistics */
     int64_t overlap_hops_final;
     double overlap_s, silence_s;
@@ -98,10 +102,13 @@ static int reason_of(const tm_event *ev)
     }
 }
 
-static void deescalate(tm_analyzer *a, const tm_event *ev)
+/* Pushes the de-escalation moment of ev, if it is one. sev: the severity its alert was shown
+ * with (final events), or 0 to decide it now (alerts, or a final without an alert). Returns the
+ * severity used. */
+static int deescalate(tm_analyzer *a, const tm_event *ev, int sev_shown)
 {
     int r = reason_of(ev);
-    if (r == TM_REASON_NONE || a->nch < 2) return;
+    if (r == TM_REASON_NONE || a->nch < 2) return 0;
     int64_t window = (int64_t)(a->cfg.repeat_window_s * a->cfg.sample_rate_hz);
     if (!ev->final) {
         int sev = 1;
@@ -129,12 +136,59 @@ static void deescalate(tm_analyzer *a, const tm_event *ev)
     d.type = TM_EV_DEESCALATION;
     d.other = TM_NOBODY;
     d.reason = (tm_reason)r;
-    d.severity = a->sev[r];
+    /* the record keeps the severity the agent was shown, even if later alerts changed it */
+    d.severity = ev->final && sev_shown > 0 ? sev_shown : a->sev[r] ? a->sev[r] : 1;
     d.start = ev->detected;
     d.end = ev->final ? (ev->end > ev->detected ? ev->end : ev->detected) : ev->detected;
     d.level_db = d.pitch_st = 0.0f;
     ring_push(a, &d);
     if (d.final) a->deescalations++;
+    return d.severity;
+}
+
+/* Pushes an event (times in samples) with its statistics and de-escalation moment. */
+static int publish(tm_analyzer *a, const tm_event *ev, int sev_shown)
+{
+    ring_push(a, ev);
+    if (ev->final) {
+        double dur = (double)(ev->end - ev->start) / a->cfg.sample_rate_hz;
+        switch (ev->type) {
+        case TM_EV_OVERLAP: a->overlaps++; a->overlap_s += dur; break;
+        case TM_EV_SILENCE: a->silences++; a->silence_s += dur; break;
+        case TM_EV_BACKCHANNEL: a->ch[ev->speaker].backchannels++; break;
+        case TM_EV_INTERRUPTION: a->ch[ev->speaker].interruptions++; break;
+        case TM_EV_MONOLOGUE: a->ch[ev->speaker].monologues++; break;
+        default: break;
+        }
+    }
+    return deescalate(a, ev, sev_shown);
+}
+
+static open_alert *open_slot(tm_analyzer *a, const tm_event *ev)
+{
+    if (ev->speaker < -1 || ev->speaker > 1) return NULL;
+    switch (ev->type) {
+    case TM_EV_INTERRUPTION: case TM_EV_RAISED_VOICE: case TM_EV_SILENCE: case TM_EV_MONOLOGUE:
+        return &a->open[ev->type][ev->speaker + 1];
+    default: return NULL;
+    }
+}
+
+/* An alert whose stage never completed it (a later alert of the same kind replaced it, or the
+ * stream ended): the record gets it, ending where the alert was shown, so that every alert an
+ * agent saw is in the events and the report. */
+static void close_open(tm_analyzer *a, open_alert *o, tm_event_type type, int speaker)
+{
+    tm_event ev = {0};
+    ev.type = type;
+    ev.speaker = speaker;
+    ev.other = o->other;
+    ev.start = o->start;
+    ev.end = o->detected;
+    ev.detected = o->detected;
+    ev.final = 1;
+    o->on = 0;
+    publish(a, &ev, o->sev);
 }
 
 static void on_event(void *ctx, const tm_event *in)
@@ -149,19 +203,22 @@ static void on_event(void *ctx, const tm_event *in)
     if (ev.end > a->samples_in) ev.end = a->samples_in;
     if (ev.detected < ev.start) ev.detected = ev.start;
     if (ev.end < ev.start) ev.end = ev.start;
-    ring_push(a, &ev);
-    if (ev.final) {
-        double dur = (double)(ev.end - ev.start) / a->cfg.sample_rate_hz;
-        switch (ev.type) {
-        case TM_EV_OVERLAP: a->overlaps++; a->overlap_s += dur; break;
-        case TM_EV_SILENCE: a->silences++; a->silence_s += dur; break;
-        case TM_EV_BACKCHANNEL: a->ch[ev.speaker].backchannels++; break;
-        case TM_EV_INTERRUPTION: a->ch[ev.speaker].interruptions++; break;
-        case TM_EV_MONOLOGUE: a->ch[ev.speaker].monologues++; break;
-        default: break;
-        }
+    open_alert *o = open_slot(a, &ev);
+    if (o && !ev.final) {
+        if (o->on) close_open(a, o, ev.type, ev.speaker);
+        o->sev = publish(a, &ev, 0);
+        o->on = 1;
+        o->other = ev.other;
+        o->start = ev.start;
+        o->detected = ev.detected;
+        return;
     }
-    deescalate(a, &ev);
+    int sev = 0;
+    if (o && o->on && o->start == ev.start) {
+        sev = o->sev;
+        o->on = 0;
+    }
+    publish(a, &ev, sev);
 }
 
 /* ---- frames ---------------------------------------------------------------------------- */
@@ -356,6 +413,9 @@ void tm_analyzer_finish(tm_analyzer *a)
               closed, &a->emitter);
     turns_finish(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, &a->emitter);
     for (int c = 0; c < a->nch; c++) raised_finish(&a->ch[c].raised, c, n_end, &a->emitter);
+    for (int t = 0; t < TM_EV__COUNT; t++)
+        for (int k = 0; k < 3; k++)
+            if (a->open[t][k].on) close_open(a, &a->open[t][k], (tm_event_type)t, k - 1);
     while (a->fr_next < a->hops_in) emit_frame(a, a->fr_next++);
     a->finished = 1;
 }
@@ -469,6 +529,7 @@ void tm_analyzer_reset(tm_analyzer *a)
     a->n_intr_of_caller = 0;
     a->caller_raised_at = -1;
     memset(a->sev, 0, sizeof a->sev);
+    memset(a->open, 0, sizeof a->open);
     a->overlap_s = a->silence_s = 0.0;
     a->overlaps = a->silences = a->deescalations = 0;
 }
