@@ -333,9 +333,10 @@ static void run_hop(tm_analyzer *a)
 
 static inline float sane(float x)
 {
-    /* NaN and Inf become silence; absurd magnitudes are clipped so that squares stay finite. */
-    if (!(x == x) || x > 1000.0f) return x > 1000.0f ? 1000.0f : 0.0f;
-    return x < -1000.0f ? -1000.0f : x;
+    /* NaN and +-Inf become silence (an Inf would otherwise read as a full-scale burst); absurd
+     * finite magnitudes are clipped so that squares stay finite. */
+    if (!isfinite(x)) return 0.0f;
+    return x > 1000.0f ? 1000.0f : x < -1000.0f ? -1000.0f : x;
 }
 
 static tm_status process_any(tm_analyzer *a, const float *x0, const float *x1, int stride,

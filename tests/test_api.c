@@ -188,6 +188,53 @@ static void test_absurd_samples(void **state)
     free(y);
 }
 
+typedef struct { float level[2][400]; int n[2]; } levels_t;
+static void keep_level(void *u, const tm_frame *f)
+{
+    levels_t *L = u;
+    if (L->n[f->channel] < 400) L->level[f->channel][L->n[f->channel]++] = f->level_db;
+}
+
+/* Non-finite samples are silence, as the header says: +Inf, -Inf and NaN give the very same
+ * levels as zeros in their place (an Inf once read as +60 dBFS). */
+static void test_inf_is_silence(void **state)
+{
+    (void)state;
+    size_t n = 16000 * 3;
+    float *x = calloc(n, sizeof *x), *z = calloc(n, sizeof *z), *y = calloc(n, sizeof *y);
+    sig_noise(y, n, 0.01f, 5);
+    memcpy(z, y, n * sizeof *z);
+    for (size_t i = 0; i < n; i++) x[i] = y[i];
+    for (size_t i = 8000; i < 24000; i++) {
+        x[i] = i % 3 == 0 ? INFINITY : i % 3 == 1 ? -INFINITY : NAN;
+        z[i] = 0.0f;
+    }
+    levels_t with_inf = {0}, with_zero = {0};
+    levels_t *out[2] = {&with_inf, &with_zero};
+    const float *in[2] = {x, z};
+    for (int k = 0; k < 2; k++) {
+        tm_config c = tm_config_default(16000);
+        c.on_frame = keep_level;
+        c.on_frame_user = out[k];
+        tm_analyzer *a;
+        assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+        assert_int_equal(tm_analyzer_process(a, in[k], y, n), TM_OK);
+        tm_analyzer_finish(a);
+        tm_analyzer_destroy(a);
+    }
+    assert_int_equal(with_inf.n[0], 300);
+    for (int h = 0; h < 300; h++) {
+        if (with_inf.level[0][h] != with_zero.level[0][h])
+            print_error("hop %d: %.1f dB with Inf, %.1f dB with zeros\n", h, with_inf.level[0][h], with_zero.level[0][h]);
+        assert_true(with_inf.level[0][h] == with_zero.level[0][h]);
+    }
+    print_message("noise %.1f dB, zeros %.1f dB\n", with_zero.level[0][20], with_zero.level[0][100]);
+    assert_true(with_zero.level[0][100] < with_zero.level[0][20] - 30.0f);   /* the zeros are silence indeed */
+    free(x);
+    free(y);
+    free(z);
+}
+
 /* process(), next_event() and the getters allocate nothing, whatever the block size. */
 static void test_no_allocation_in_process(void **state)
 {
@@ -237,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_ring_and_reset),
         cmocka_unit_test(test_absurd_samples),
+        cmocka_unit_test(test_inf_is_silence),
         cmocka_unit_test(test_no_allocation_in_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
