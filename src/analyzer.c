@@ -442,7 +442,13 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     a->min_level_db = cfg->speech_min_level_db;
     int hps = a->hops_per_s;
     int hang = hops_of(cfg->hangover_ms / 1000.0f, hps);
-    a->frame_delay = (hang + 1 > 21 ? hang + 1 : 21) + 1;
+    int onset = hops_of(cfg->onset_ms / 1000.0f, hps);
+    /* A frame goes out once no later hop can change its speech flag: a confirmation reaches back
+     * over the onset run (an unvoiced lead-in of up to 21 hops, or onset hops), a renewed
+     * activity over the hangover gap. */
+    int reach = hang + 1 > 21 ? hang + 1 : 21;
+    if (onset > reach) reach = onset;
+    a->frame_delay = reach + 1;
     a->fr_cap = a->frame_delay + 4;
     a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);
     a->ev_cap = cfg->event_capacity;
@@ -463,7 +469,7 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db);
         bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
                    cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db);
-        vad_init(&ch->vad, hops_of(cfg->onset_ms / 1000.0f, hps), hang);
+        vad_init(&ch->vad, onset, hang);
     }
     if (fail) {
         tm_analyzer_destroy(a);

@@ -63,7 +63,7 @@ void ring_pair_init(ring_pair *p, tm_ring **rings, int n, size_t max_ahead, doub
     p->n = n;
     p->max_ahead = max_ahead;
     p->stall_s = stall_s;
-    p->flow_s = stall_s / 8.0;
+    p->flow_s = 0.04;   /* about when a 50 ms lead builds up: a device that just stopped is not trimmed */
     p->dropped = 0;
     for (int k = 0; k < 2; k++) {
         p->r[k] = k < n ? rings[k] : NULL;
