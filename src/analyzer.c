@@ -61,7 +61,7 @@ struct tm_analyzer {
     int64_t feat_next;            /* next feature hop to decide */
     tm_event *ev;
     size_t ev_cap, ev_head, ev_n, dropped;
-    int finished, replay;
+    int finished, replay, fed;   /* fed: samples went in since create or reset */
     /* de-escalation */
     int64_t intr_of_caller[64];   /* detection samples of the agent's interruptions of the caller */
     int n_intr_of_caller;
@@ -343,7 +343,8 @@ static tm_status process_any(tm_analyzer *a, const float *x0, const float *x1, i
                              size_t n)
 {
     size_t i = 0;
-    if (a->finished) return TM_OK;
+    if (a->finished || a->replay) return TM_ERR_STATE;
+    if (n) a->fed = 1;
     while (i < n) {
         size_t k = (size_t)(a->hop - a->fill);
         if (k > n - i) k = n - i;
@@ -380,8 +381,9 @@ tm_status tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int st
 
 tm_status tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, size_t n_hops)
 {
-    if (!a || (n_hops && !frames) || a->fill != 0) return TM_ERR_ARG;
-    if (a->finished) return TM_OK;
+    if (!a || (n_hops && !frames)) return TM_ERR_ARG;
+    /* a process() call that ended on a hop boundary leaves fill at 0: remember it was used */
+    if (a->finished || a->fed) return TM_ERR_STATE;
     a->replay = 1;
     for (size_t i = 0; i < n_hops; i++) {
         a->hops_in++;
@@ -533,6 +535,7 @@ void tm_analyzer_reset(tm_analyzer *a)
     a->ev_head = a->ev_n = a->dropped = 0;
     a->finished = 0;
     a->replay = 0;
+    a->fed = 0;
     a->n_intr_of_caller = 0;
     a->caller_raised_at = -1;
     memset(a->sev, 0, sizeof a->sev);
@@ -561,18 +564,21 @@ int64_t tm_analyzer_latency(const tm_analyzer *a)
 
 int tm_analyzer_hop_size(const tm_analyzer *a) { return a ? a->hop : 0; }
 
-void tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2])
+tm_status tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2])
 {
+    if (!level_db || !talking) return TM_ERR_ARG;
     for (int c = 0; c < 2; c++) {
         level_db[c] = a && c < a->nch ? a->ch[c].meter_db : -120.0f;
         talking[c] = a && c < a->nch ? a->ch[c].vad.on : 0;
     }
+    return a ? TM_OK : TM_ERR_ARG;
 }
 
-void tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
+tm_status tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
 {
+    if (!out) return TM_ERR_ARG;
     memset(out, 0, sizeof *out);
-    if (!a) return;
+    if (!a) return TM_ERR_ARG;
     double hop_s = (double)a->hop / a->cfg.sample_rate_hz;
     out->duration_s = (double)a->samples_in / a->cfg.sample_rate_hz;
     out->overlap_s = a->overlap_s;
@@ -599,6 +605,7 @@ void tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
         s->baseline_lufs = ch->raised.base_l;
         s->baseline_f0_hz = ch->raised.base_p_ready ? 100.0f * exp2f(ch->raised.base_p / 12.0f) : 0.0f;
         s->coupling_db = ch->bleed.measured ? ch->bleed.coupling_db : 0.0f;
-        s->coupling_delay_ms = ch->bleed.measured ? ch->bleed.delay_hops * 10.0f : 0.0f;
+        s->coupling_delay_ms = ch->bleed.measured ? (float)(ch->bleed.delay_hops * hop_s * 1000.0) : 0.0f;
     }
+    return TM_OK;
 }
