@@ -34,7 +34,9 @@ typedef enum {
     TM_OK = 0,
     TM_ERR_ARG = -1,   /* a NULL pointer, a size or a threshold out of range */
     TM_ERR_NOMEM = -2, /* allocation failed in create */
-    TM_ERR_RATE = -3   /* sample rate outside 8000..48000 Hz */
+    TM_ERR_RATE = -3,  /* sample rate outside 8000..48000 Hz */
+    TM_ERR_STATE = -4  /* called in the wrong state: process after finish (reset first), or
+                          samples and frames given to one analyzer between resets */
 } tm_status;
 
 /* Speakers are channel indices. A mono analyzer has only channel 0 (a mixed recording). */
@@ -180,6 +182,8 @@ typedef struct {
     size_t events_dropped;
 } tm_stats;
 
+/* The library's version at run time ("0.1.0"); TM_VERSION_STRING is the header's. */
+TM_API const char *tm_version(void);
 TM_API tm_config   tm_config_default(int sample_rate_hz);
 /* Checks every field's range; returns TM_OK, TM_ERR_RATE or TM_ERR_ARG (and the field name in
  * *bad_field when not NULL). */
@@ -188,29 +192,45 @@ TM_API tm_status   tm_config_check(const tm_config *cfg, const char **bad_field)
 TM_API tm_status   tm_analyzer_create(const tm_config *cfg, tm_analyzer **out);
 TM_API void        tm_analyzer_destroy(tm_analyzer *a);       /* NULL is a no-op */
 TM_API void        tm_analyzer_reset(tm_analyzer *a);         /* t = 0 again, frees nothing */
-/* ch1 is ignored (may be NULL) for a mono analyzer. Non-finite samples are treated as 0.
- * Any n_frames, even 0 or 1. TM_ERR_ARG for NULL pointers. */
+/* ch1 is ignored (may be NULL) for a mono analyzer. Non-finite samples (NaN, +-Inf) are treated
+ * as 0, finite ones beyond +-1000 are clipped there. Any n_frames, even 0 or 1.
+ * TM_ERR_ARG for a NULL analyzer or a NULL channel with n_frames > 0; TM_ERR_STATE after
+ * tm_analyzer_finish() or tm_analyzer_process_frames() (until tm_analyzer_reset()); then nothing
+ * is consumed. */
 TM_API tm_status   tm_analyzer_process(tm_analyzer *a, const float *ch0, const float *ch1,
                                        size_t n_frames);
-/* Interleaved twin: frame i is x[i*stride + c0] and x[i*stride + c1]. */
+/* Interleaved twin: frame i is x[i*stride + c0] and x[i*stride + c1]. Statuses as process(), and
+ * TM_ERR_ARG for stride < 1 or a channel index outside 0..stride-1. */
 TM_API tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int stride,
                                                    int c0, int c1, size_t n_frames);
 /* Replay: instead of samples, the measured features of n_hops hops (frames[h * channels + c],
  * as on_frame reported them: level_db, loudness_lufs, f0_hz, voicing; the rest is ignored).
  * Runs only the decision stages (noise floor, leak, speech, turns, raised voice), hundreds of
  * times faster than process(): for re-scoring a call under other thresholds. Do not mix with
- * process() on one analyzer between resets. TM_ERR_ARG for NULL or after process(). */
+ * process() on one analyzer between resets. TM_ERR_ARG for a NULL analyzer, or NULL frames with
+ * n_hops > 0; TM_ERR_STATE after process() or finish() (until reset). */
 TM_API tm_status   tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, size_t n_hops);
-/* End of stream: closes open speech, overlaps, episodes and flushes the delayed frames. */
+/* End of stream: closes open speech, overlaps, episodes and flushes the delayed frames; every
+ * alert still open gets its complete event. Later process calls return TM_ERR_STATE until
+ * tm_analyzer_reset(). NULL, or a second call, is a no-op. */
 TM_API void        tm_analyzer_finish(tm_analyzer *a);
-TM_API int         tm_analyzer_next_event(tm_analyzer *a, tm_event *ev); /* 1 got one, 0 empty */
-TM_API size_t      tm_analyzer_dropped(const tm_analyzer *a);
-/* Samples between a sample entering process and its frame reaching on_frame. */
+/* 1 got one, 0 empty (also for a NULL analyzer or ev). Every alert (final = 0) is followed,
+ * sooner or later, by a complete event (final = 1) of the same type, speaker and start, and a
+ * de-escalation moment's complete event keeps the severity its alert had: what a live run shows
+ * is what the record keeps. */
+TM_API int         tm_analyzer_next_event(tm_analyzer *a, tm_event *ev);
+TM_API size_t      tm_analyzer_dropped(const tm_analyzer *a);   /* 0 for NULL */
+/* Samples between a sample entering process and its frame reaching on_frame. 0 for NULL. */
 TM_API int64_t     tm_analyzer_latency(const tm_analyzer *a);
-TM_API int         tm_analyzer_hop_size(const tm_analyzer *a);  /* samples per hop */
-TM_API void        tm_analyzer_stats(const tm_analyzer *a, tm_stats *out);
-/* Current state for a live display: smoothed level of each channel and who is talking. */
-TM_API void        tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2]);
+/* Samples per hop: sample_rate_hz / 100, rounded down, so a hop lasts hop / sample_rate_hz s
+ * (9.977 ms at 11025 Hz): tools turn hop indices into time with it, never with 100 hops/s.
+ * 0 for NULL. */
+TM_API int         tm_analyzer_hop_size(const tm_analyzer *a);
+/* TM_ERR_ARG for a NULL out (nothing written) or a NULL analyzer (*out zeroed). */
+TM_API tm_status   tm_analyzer_stats(const tm_analyzer *a, tm_stats *out);
+/* Current state for a live display: smoothed level of each channel and who is talking.
+ * TM_ERR_ARG for a NULL array (nothing written) or a NULL analyzer (-120 dB, nobody talking). */
+TM_API tm_status   tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2]);
 TM_API const char *tm_strerror(tm_status s);
 
 /* The profile's fields, for front ends that read and write profiles: every float or int field

@@ -48,6 +48,9 @@ typedef struct {
 
 typedef struct { tm_frame f[2]; } frame_pair;
 
+/* An alert that was shown and whose complete event has not come yet. */
+typedef struct { int on, other, sev; int64_t start, detected; } open_alert;
+
 struct tm_analyzer {
     tm_config cfg;
     int nch, hop, la, frame_delay, hops_per_s;
@@ -63,12 +66,13 @@ struct tm_analyzer {
     int64_t feat_next;            /* next feature hop to decide */
     tm_event *ev;
     size_t ev_cap, ev_head, ev_n, dropped;
-    int finished, replay;
+    int finished, replay, fed;   /* fed: samples went in since create or reset */
     /* de-escalation */
     int64_t intr_of_caller[64];   /* detection samples of the agent's interruptions of the caller */
     int n_intr_of_caller;
     int64_t caller_raised_at;     /* detection sample of the caller's last raised voice */
     int sev[TM_REASON__COUNT];
+    open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
     /* statistics */
     int64_t overlap_hops_final;
     double overlap_s, silence_s;
@@ -103,10 +107,13 @@ static int reason_of(const tm_event *ev)
     }
 }
 
-static void deescalate(tm_analyzer *a, const tm_event *ev)
+/* Pushes the de-escalation moment of ev, if it is one. sev: the severity its alert was shown
+ * with (final events), or 0 to decide it now (alerts, or a final without an alert). Returns the
+ * severity used. */
+static int deescalate(tm_analyzer *a, const tm_event *ev, int sev_shown)
 {
     int r = reason_of(ev);
-    if (r == TM_REASON_NONE || a->nch < 2) return;
+    if (r == TM_REASON_NONE || a->nch < 2) return 0;
     int64_t window = (int64_t)(a->cfg.repeat_window_s * a->cfg.sample_rate_hz);
     if (!ev->final) {
         int sev = 1;
@@ -134,12 +141,59 @@ static void deescalate(tm_analyzer *a, const tm_event *ev)
     d.type = TM_EV_DEESCALATION;
     d.other = TM_NOBODY;
     d.reason = (tm_reason)r;
-    d.severity = a->sev[r];
+    /* the record keeps the severity the agent was shown, even if later alerts changed it */
+    d.severity = ev->final && sev_shown > 0 ? sev_shown : a->sev[r] ? a->sev[r] : 1;
     d.start = ev->detected;
     d.end = ev->final ? (ev->end > ev->detected ? ev->end : ev->detected) : ev->detected;
     d.level_db = d.pitch_st = 0.0f;
     ring_push(a, &d);
     if (d.final) a->deescalations++;
+    return d.severity;
+}
+
+/* Pushes an event (times in samples) with its statistics and de-escalation moment. */
+static int publish(tm_analyzer *a, const tm_event *ev, int sev_shown)
+{
+    ring_push(a, ev);
+    if (ev->final) {
+        double dur = (double)(ev->end - ev->start) / a->cfg.sample_rate_hz;
+        switch (ev->type) {
+        case TM_EV_OVERLAP: a->overlaps++; a->overlap_s += dur; break;
+        case TM_EV_SILENCE: a->silences++; a->silence_s += dur; break;
+        case TM_EV_BACKCHANNEL: a->ch[ev->speaker].backchannels++; break;
+        case TM_EV_INTERRUPTION: a->ch[ev->speaker].interruptions++; break;
+        case TM_EV_MONOLOGUE: a->ch[ev->speaker].monologues++; break;
+        default: break;
+        }
+    }
+    return deescalate(a, ev, sev_shown);
+}
+
+static open_alert *open_slot(tm_analyzer *a, const tm_event *ev)
+{
+    if (ev->speaker < -1 || ev->speaker > 1) return NULL;
+    switch (ev->type) {
+    case TM_EV_INTERRUPTION: case TM_EV_RAISED_VOICE: case TM_EV_SILENCE: case TM_EV_MONOLOGUE:
+        return &a->open[ev->type][ev->speaker + 1];
+    default: return NULL;
+    }
+}
+
+/* An alert whose stage never completed it (a later alert of the same kind replaced it, or the
+ * stream ended): the record gets it, ending where the alert was shown, so that every alert an
+ * agent saw is in the events and the report. */
+static void close_open(tm_analyzer *a, open_alert *o, tm_event_type type, int speaker)
+{
+    tm_event ev = {0};
+    ev.type = type;
+    ev.speaker = speaker;
+    ev.other = o->other;
+    ev.start = o->start;
+    ev.end = o->detected;
+    ev.detected = o->detected;
+    ev.final = 1;
+    o->on = 0;
+    publish(a, &ev, o->sev);
 }
 
 static void on_event(void *ctx, const tm_event *in)
@@ -154,19 +208,22 @@ static void on_event(void *ctx, const tm_event *in)
     if (ev.end > a->samples_in) ev.end = a->samples_in;
     if (ev.detected < ev.start) ev.detected = ev.start;
     if (ev.end < ev.start) ev.end = ev.start;
-    ring_push(a, &ev);
-    if (ev.final) {
-        double dur = (double)(ev.end - ev.start) / a->cfg.sample_rate_hz;
-        switch (ev.type) {
-        case TM_EV_OVERLAP: a->overlaps++; a->overlap_s += dur; break;
-        case TM_EV_SILENCE: a->silences++; a->silence_s += dur; break;
-        case TM_EV_BACKCHANNEL: a->ch[ev.speaker].backchannels++; break;
-        case TM_EV_INTERRUPTION: a->ch[ev.speaker].interruptions++; break;
-        case TM_EV_MONOLOGUE: a->ch[ev.speaker].monologues++; break;
-        default: break;
-        }
+    open_alert *o = open_slot(a, &ev);
+    if (o && !ev.final) {
+        if (o->on) close_open(a, o, ev.type, ev.speaker);
+        o->sev = publish(a, &ev, 0);
+        o->on = 1;
+        o->other = ev.other;
+        o->start = ev.start;
+        o->detected = ev.detected;
+        return;
     }
-    deescalate(a, &ev);
+    int sev = 0;
+    if (o && o->on && o->start == ev.start) {
+        sev = o->sev;
+        o->on = 0;
+    }
+    publish(a, &ev, sev);
 }
 
 /* ---- frames ---------------------------------------------------------------------------- */
@@ -331,16 +388,18 @@ static void run_hop(tm_analyzer *a)
 
 static inline float sane(float x)
 {
-    /* NaN and Inf become silence; absurd magnitudes are clipped so that squares stay finite. */
-    if (!(x == x) || x > 1000.0f) return x > 1000.0f ? 1000.0f : 0.0f;
-    return x < -1000.0f ? -1000.0f : x;
+    /* NaN and +-Inf become silence (an Inf would otherwise read as a full-scale burst); absurd
+     * finite magnitudes are clipped so that squares stay finite. */
+    if (!isfinite(x)) return 0.0f;
+    return x > 1000.0f ? 1000.0f : x < -1000.0f ? -1000.0f : x;
 }
 
 static tm_status process_any(tm_analyzer *a, const float *x0, const float *x1, int stride,
                              size_t n)
 {
     size_t i = 0;
-    if (a->finished) return TM_OK;
+    if (a->finished || a->replay) return TM_ERR_STATE;
+    if (n) a->fed = 1;
     while (i < n) {
         size_t k = (size_t)(a->hop - a->fill);
         if (k > n - i) k = n - i;
@@ -377,8 +436,9 @@ tm_status tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int st
 
 tm_status tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, size_t n_hops)
 {
-    if (!a || (n_hops && !frames) || a->fill != 0) return TM_ERR_ARG;
-    if (a->finished) return TM_OK;
+    if (!a || (n_hops && !frames)) return TM_ERR_ARG;
+    /* a process() call that ended on a hop boundary leaves fill at 0: remember it was used */
+    if (a->finished || a->fed) return TM_ERR_STATE;
     a->replay = 1;
     for (size_t i = 0; i < n_hops; i++) {
         a->hops_in++;
@@ -413,6 +473,9 @@ void tm_analyzer_finish(tm_analyzer *a)
     for (int c = 0; c < a->nch; c++) raised_finish(&a->ch[c].raised, c, n_end, &a->emitter);
     for (int c = 0; c < a->nch; c++)
         if (a->ch[c].hold_on) hold_close(a, c);
+    for (int t = 0; t < TM_EV__COUNT; t++)
+        for (int k = 0; k < 3; k++)
+            if (a->open[t][k].on) close_open(a, &a->open[t][k], (tm_event_type)t, k - 1);
     while (a->fr_next < a->hops_in) emit_frame(a, a->fr_next++);
     a->finished = 1;
 }
@@ -438,7 +501,13 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     a->min_level_db = cfg->speech_min_level_db;
     int hps = a->hops_per_s;
     int hang = hops_of(cfg->hangover_ms / 1000.0f, hps);
-    a->frame_delay = (hang + 1 > 21 ? hang + 1 : 21) + 1;
+    int onset = hops_of(cfg->onset_ms / 1000.0f, hps);
+    /* A frame goes out once no later hop can change its speech flag: a confirmation reaches back
+     * over the onset run (an unvoiced lead-in of up to 21 hops, or onset hops), a renewed
+     * activity over the hangover gap. */
+    int reach = hang + 1 > 21 ? hang + 1 : 21;
+    if (onset > reach) reach = onset;
+    a->frame_delay = reach + 1;
     a->fr_cap = a->frame_delay + 4;
     a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);
     a->ev_cap = cfg->event_capacity;
@@ -464,8 +533,8 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
                   cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
                   cfg->hold_tone_frac_min);
-        vad_init(&ch->vad, hops_of(cfg->onset_ms / 1000.0f, hps), hang,
-                 hops_of(cfg->weak_bridge_ms / 1000.0f, hps), cfg->speech_rel_db);
+        vad_init(&ch->vad, onset, hang, hops_of(cfg->weak_bridge_ms / 1000.0f, hps),
+                 cfg->speech_rel_db);
     }
     if (fail) {
         tm_analyzer_destroy(a);
@@ -536,9 +605,11 @@ void tm_analyzer_reset(tm_analyzer *a)
     a->ev_head = a->ev_n = a->dropped = 0;
     a->finished = 0;
     a->replay = 0;
+    a->fed = 0;
     a->n_intr_of_caller = 0;
     a->caller_raised_at = -1;
     memset(a->sev, 0, sizeof a->sev);
+    memset(a->open, 0, sizeof a->open);
     a->overlap_s = a->silence_s = 0.0;
     a->overlaps = a->silences = a->deescalations = 0;
 }
@@ -563,18 +634,21 @@ int64_t tm_analyzer_latency(const tm_analyzer *a)
 
 int tm_analyzer_hop_size(const tm_analyzer *a) { return a ? a->hop : 0; }
 
-void tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2])
+tm_status tm_analyzer_meter(const tm_analyzer *a, float level_db[2], int talking[2])
 {
+    if (!level_db || !talking) return TM_ERR_ARG;
     for (int c = 0; c < 2; c++) {
         level_db[c] = a && c < a->nch ? a->ch[c].meter_db : -120.0f;
         talking[c] = a && c < a->nch ? a->ch[c].vad.on : 0;
     }
+    return a ? TM_OK : TM_ERR_ARG;
 }
 
-void tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
+tm_status tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
 {
+    if (!out) return TM_ERR_ARG;
     memset(out, 0, sizeof *out);
-    if (!a) return;
+    if (!a) return TM_ERR_ARG;
     double hop_s = (double)a->hop / a->cfg.sample_rate_hz;
     out->duration_s = (double)a->samples_in / a->cfg.sample_rate_hz;
     out->overlap_s = a->overlap_s;
@@ -602,6 +676,7 @@ void tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
         s->baseline_lufs = ch->raised.base_l;
         s->baseline_f0_hz = ch->raised.base_p_ready ? 100.0f * exp2f(ch->raised.base_p / 12.0f) : 0.0f;
         s->coupling_db = ch->bleed.measured ? ch->bleed.coupling_db : 0.0f;
-        s->coupling_delay_ms = ch->bleed.measured ? ch->bleed.delay_hops * 10.0f : 0.0f;
+        s->coupling_delay_ms = ch->bleed.measured ? (float)(ch->bleed.delay_hops * hop_s * 1000.0) : 0.0f;
     }
+    return TM_OK;
 }

@@ -136,6 +136,8 @@ tm_status tm_config_check(const tm_config *cfg, const char **bad_field)
     return TM_OK;
 }
 
+const char *tm_version(void) { return TM_VERSION_STRING; }
+
 const char *tm_strerror(tm_status s)
 {
     switch (s) {
@@ -143,6 +145,7 @@ const char *tm_strerror(tm_status s)
     case TM_ERR_ARG: return "invalid argument";
     case TM_ERR_NOMEM: return "out of memory";
     case TM_ERR_RATE: return "sample rate must be 8000..48000 Hz";
+    case TM_ERR_STATE: return "not in this state (after finish, or samples and frames mixed; reset first)";
     }
     return "unknown status";
 }

@@ -95,6 +95,57 @@ static void test_null_arguments(void **state)
     tm_analyzer_destroy(a);
 }
 
+/* The state rules: nothing is consumed after finish (until reset), samples and frames do not mix
+ * even when a process() call ended exactly on a hop boundary, NULL outputs are refused. */
+static void test_states_and_nulls(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    int hop = tm_analyzer_hop_size(a);
+    float x[1600] = {0};
+    tm_frame fr[4];
+    memset(fr, 0, sizeof fr);
+    assert_int_equal(tm_analyzer_process(a, x, x, (size_t)hop * 3), TM_OK);   /* ends on a hop boundary */
+    assert_int_equal(tm_analyzer_process_frames(a, fr, 2), TM_ERR_STATE);
+    tm_analyzer_finish(a);
+    assert_int_equal(tm_analyzer_process(a, x, x, 10), TM_ERR_STATE);
+    assert_int_equal(tm_analyzer_process_interleaved(a, x, 2, 0, 1, 10), TM_ERR_STATE);
+    assert_int_equal(tm_analyzer_process_frames(a, fr, 2), TM_ERR_STATE);
+    tm_stats st;
+    assert_int_equal(tm_analyzer_stats(a, &st), TM_OK);
+    assert_true(st.duration_s > 0.029 && st.duration_s < 0.031);   /* nothing was added after finish */
+    tm_analyzer_reset(a);
+    assert_int_equal(tm_analyzer_process(a, x, x, 10), TM_OK);
+    tm_analyzer_reset(a);
+    assert_int_equal(tm_analyzer_process_frames(a, fr, 2), TM_OK);
+    assert_int_equal(tm_analyzer_process(a, x, x, 10), TM_ERR_STATE);
+    /* NULL outputs and analyzers */
+    assert_int_equal(tm_analyzer_stats(a, NULL), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_stats(NULL, &st), TM_ERR_ARG);
+    assert_true(st.duration_s == 0.0);
+    float lv[2];
+    int talk[2];
+    assert_int_equal(tm_analyzer_meter(a, NULL, talk), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_meter(a, lv, NULL), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_meter(a, lv, talk), TM_OK);
+    assert_int_equal(tm_analyzer_meter(NULL, lv, talk), TM_ERR_ARG);
+    assert_true(lv[0] == -120.0f && talk[1] == 0);
+    assert_int_equal(tm_analyzer_next_event(a, NULL), 0);
+    assert_int_equal(tm_analyzer_process_frames(NULL, fr, 1), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_process_frames(a, NULL, 1), TM_ERR_ARG);
+    assert_int_equal(tm_analyzer_hop_size(NULL), 0);
+    assert_int_equal(tm_analyzer_latency(NULL), 0);
+    assert_int_equal(tm_analyzer_dropped(NULL), 0);
+    tm_analyzer_finish(NULL);
+    tm_analyzer_reset(NULL);
+    assert_int_equal(tm_config_check(NULL, NULL), TM_ERR_ARG);
+    assert_string_equal(tm_version(), TM_VERSION_STRING);
+    assert_string_equal(tm_strerror(TM_ERR_STATE), "not in this state (after finish, or samples and frames mixed; reset first)");
+    tm_analyzer_destroy(a);
+}
+
 static void events_of(tm_analyzer *a, const float *l, const float *r, size_t n, tm_event *out, size_t cap, size_t *got)
 {
     *got = 0;
@@ -188,6 +239,53 @@ static void test_absurd_samples(void **state)
     free(y);
 }
 
+typedef struct { float level[2][400]; int n[2]; } levels_t;
+static void keep_level(void *u, const tm_frame *f)
+{
+    levels_t *L = u;
+    if (L->n[f->channel] < 400) L->level[f->channel][L->n[f->channel]++] = f->level_db;
+}
+
+/* Non-finite samples are silence, as the header says: +Inf, -Inf and NaN give the very same
+ * levels as zeros in their place (an Inf once read as +60 dBFS). */
+static void test_inf_is_silence(void **state)
+{
+    (void)state;
+    size_t n = 16000 * 3;
+    float *x = calloc(n, sizeof *x), *z = calloc(n, sizeof *z), *y = calloc(n, sizeof *y);
+    sig_noise(y, n, 0.01f, 5);
+    memcpy(z, y, n * sizeof *z);
+    for (size_t i = 0; i < n; i++) x[i] = y[i];
+    for (size_t i = 8000; i < 24000; i++) {
+        x[i] = i % 3 == 0 ? INFINITY : i % 3 == 1 ? -INFINITY : NAN;
+        z[i] = 0.0f;
+    }
+    levels_t with_inf = {0}, with_zero = {0};
+    levels_t *out[2] = {&with_inf, &with_zero};
+    const float *in[2] = {x, z};
+    for (int k = 0; k < 2; k++) {
+        tm_config c = tm_config_default(16000);
+        c.on_frame = keep_level;
+        c.on_frame_user = out[k];
+        tm_analyzer *a;
+        assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+        assert_int_equal(tm_analyzer_process(a, in[k], y, n), TM_OK);
+        tm_analyzer_finish(a);
+        tm_analyzer_destroy(a);
+    }
+    assert_int_equal(with_inf.n[0], 300);
+    for (int h = 0; h < 300; h++) {
+        if (with_inf.level[0][h] != with_zero.level[0][h])
+            print_error("hop %d: %.1f dB with Inf, %.1f dB with zeros\n", h, with_inf.level[0][h], with_zero.level[0][h]);
+        assert_true(with_inf.level[0][h] == with_zero.level[0][h]);
+    }
+    print_message("noise %.1f dB, zeros %.1f dB\n", with_zero.level[0][20], with_zero.level[0][100]);
+    assert_true(with_zero.level[0][100] < with_zero.level[0][20] - 30.0f);   /* the zeros are silence indeed */
+    free(x);
+    free(y);
+    free(z);
+}
+
 /* process(), next_event() and the getters allocate nothing, whatever the block size. */
 static void test_no_allocation_in_process(void **state)
 {
@@ -235,8 +333,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_checks),
         cmocka_unit_test(test_null_arguments),
+        cmocka_unit_test(test_states_and_nulls),
         cmocka_unit_test(test_ring_and_reset),
         cmocka_unit_test(test_absurd_samples),
+        cmocka_unit_test(test_inf_is_silence),
         cmocka_unit_test(test_no_allocation_in_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,11 @@ static void test_malformed_refused(void **state)
     refused("{\"thresholds\": {\"raised_min_db\": \"6\"}}", "thresholds.raised_min_db: must be a number");
     refused("{\"thresholds\": {\"raised_min_db\": 99}}", "thresholds.raised_min_db: 99 is out of range");
     refused("{\"thresholds\": {\"repeat_count\": 2.5}}", "thresholds.repeat_count: must be a whole number");
+    /* beyond int: refused for its range, before any conversion (a cast would be undefined) */
+    refused("{\"thresholds\": {\"repeat_count\": 1e10}}", "thresholds.repeat_count: 1e+10 is out of range 1..100");
+    refused("{\"thresholds\": {\"repeat_count\": -1e300}}", "thresholds.repeat_count: -1e+300 is out of range");
+    refused("{\"thresholds\": {\"repeat_count\": 1e999}}", "thresholds.repeat_count: inf is out of range");
+    refused("{\"thresholds\": {\"raised_min_db\": 1e39}}", "thresholds.raised_min_db: 1e+39 is out of range");
     refused("{\"thresholds\": {\"raised_exit_db\": 9, \"raised_min_db\": 7}}", "raised_exit_db: inconsistent");
     refused("{\"suggestions\": {\"caller_angry\": {}}}", "suggestions.caller_angry: unknown key");
     refused("{\"suggestions\": {\"silence\": {\"suggestion\": 3}}}", "suggestions.silence.suggestion: must be a string");

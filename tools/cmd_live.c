@@ -8,9 +8,11 @@
 #include "cli.h"
 #include "call.h"
 #include "ring.h"
+#include "term_live.h"
 #include "writers.h"
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
+#include <errno.h>
 #include <math.h>
 #include <portaudio.h>
 #include <signal.h>
@@ -108,7 +110,9 @@ typedef struct {
     double wall0;             /* wall clock at stream time 0 */
     double last_status;
     float *b0, *b1;
-    size_t alerts_n;
+    size_t alerts_n, lost_events;
+    const char *events_path;
+    FILE *human;              /* alerts and meter: stdout, or stderr when stdout carries JSON */
 } live_ctx;
 
 static const char *type_label(tm_event_type t)
@@ -145,19 +149,21 @@ static void alert(live_ctx *L, const tm_event *e)
         on = e->type == TM_EV_DEESCALATION ? (e->severity >= 2 ? "\033[1;31m" : "\033[1;33m") : "\033[1m";
         off = "\033[0m";
     }
-    if (L->tty) fputs("\r\033[K", stdout);
+    FILE *h = L->human;
+    if (L->tty) fputs("\r\033[K", h);
     if (e->type == TM_EV_DEESCALATION) {
+        /* profile texts are the user's: shown, never obeyed by the terminal */
         const tm_texts *tx = &L->prof->text[e->reason];
-        printf("%s[%02d:%04.1f] >> %s: %s%s\n", on, m, t - 60 * m, tx->reason,
-               e->severity >= 2 ? tx->suggestion_high : tx->suggestion, off);
+        fprintf(h, "%s[%02d:%04.1f] >> %s: %s%s\n", on, m, t - 60 * m, tesc(tx->reason),
+                tesc(e->severity >= 2 ? tx->suggestion_high : tx->suggestion), off);
     } else if (e->type == TM_EV_INTERRUPTION) {
-        printf("%s[%02d:%04.1f] %s: %s interrupts %s%s\n", on, m, t - 60 * m, type_label(e->type),
-               speaker_name(e->speaker, L->res.nch), speaker_name(e->other, L->res.nch), off);
+        fprintf(h, "%s[%02d:%04.1f] %s: %s interrupts %s%s\n", on, m, t - 60 * m, type_label(e->type),
+                speaker_name(e->speaker, L->res.nch), speaker_name(e->other, L->res.nch), off);
     } else {
-        printf("%s[%02d:%04.1f] %s%s%s%s\n", on, m, t - 60 * m, type_label(e->type), e->speaker >= 0 ? ": " : "",
-               e->speaker >= 0 ? speaker_name(e->speaker, L->res.nch) : "", off);
+        fprintf(h, "%s[%02d:%04.1f] %s%s%s%s\n", on, m, t - 60 * m, type_label(e->type), e->speaker >= 0 ? ": " : "",
+                e->speaker >= 0 ? speaker_name(e->speaker, L->res.nch) : "", off);
     }
-    fflush(stdout);
+    fflush(h);
 }
 
 static void status(live_ctx *L, double stream_s)
@@ -169,14 +175,15 @@ static void status(live_ctx *L, double stream_s)
     float lv[2];
     int talk[2];
     tm_analyzer_meter(L->a, lv, talk);
-    printf("\r\033[K%02d:%02d ", (int)(stream_s / 60), (int)fmod(stream_s, 60));
+    FILE *h = L->human;
+    fprintf(h, "\r\033[K%02d:%02d ", (int)(stream_s / 60), (int)fmod(stream_s, 60));
     for (int c = 0; c < L->res.nch; c++) {
         int bars = (int)((lv[c] + 60.0f) / 6.0f);
         bars = bars < 0 ? 0 : bars > 10 ? 10 : bars;
-        printf(" %-6s [%.*s%.*s] %4.0f dB%s", speaker_name(c, L->res.nch), bars, "##########", 10 - bars,
-               "          ", lv[c], talk[c] ? " talking" : "        ");
+        fprintf(h, " %-6s [%.*s%.*s] %4.0f dB%s", speaker_name(c, L->res.nch), bars, "##########", 10 - bars,
+                "          ", lv[c], talk[c] ? " talking" : "        ");
     }
-    fflush(stdout);
+    fflush(h);
 }
 
 static void drain(live_ctx *L)
@@ -189,7 +196,7 @@ static void drain(live_ctx *L)
             if (alert_type) alert(L, &e);
             continue;
         }
-        events_push(&L->res.ev, &e);
+        if (events_push(&L->res.ev, &e)) L->lost_events++;
         if (L->have_events) {
             char *js = event_json(&e, &L->res, L->prof);
             if (js) {
@@ -205,11 +212,30 @@ static void drain(live_ctx *L)
 static void feed(live_ctx *L, const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        L->b0[i] = x[i * (size_t)L->res.nch];
-        if (L->res.nch == 2) L->b1[i] = x[i * 2 + 1];
+        for (int c = 0; c < L->res.nch; c++) {
+            /* cleaned and counted as file input is (tools/audio_in.c), for the summary's input
+             * quality: a device or loopback can deliver NaN or Inf */
+            float v = x[i * (size_t)L->res.nch + (size_t)c];
+            if (!isfinite(v)) { L->res.nonfinite++; v = 0.0f; }
+            double m = fabs((double)v);
+            if (m > L->res.peak) L->res.peak = m;
+            if (m >= 0.999) L->res.clipped++;
+            (c ? L->b1 : L->b0)[i] = v;
+        }
     }
     tm_analyzer_process(L->a, L->b0, L->res.nch == 2 ? L->b1 : NULL, n);
     drain(L);
+}
+
+static void live_free(live_ctx *L)
+{
+    if (L->have_events && !L->events.is_stdout) fclose(L->events.f);
+    if (L->alerts) fclose(L->alerts);
+    tm_analyzer_destroy(L->a);
+    call_free(&L->res);
+    free(L->b0);
+    free(L->b1);
+    memset(L, 0, sizeof *L);
 }
 
 static int live_open(live_ctx *L, const tm_profile *p, int rate, int nch, const char *events_path,
@@ -218,8 +244,6 @@ static int live_open(live_ctx *L, const tm_profile *p, int rate, int nch, const 
     memset(L, 0, sizeof *L);
     L->prof = p;
     L->quiet = quiet;
-    L->tty = isatty(STDOUT_FILENO);
-    L->colour = L->tty && getenv("NO_COLOR") == NULL;
     L->res.rate_hz = rate;
     L->res.nch = nch;
     snprintf(L->res.name, sizeof L->res.name, "live");
@@ -230,17 +254,28 @@ static int live_open(live_ctx *L, const tm_profile *p, int rate, int nch, const 
     if (st != TM_OK) { fprintf(stderr, "tonemon: cannot analyse at %d Hz: %s\n", rate, tm_strerror(st)); return -1; }
     L->b0 = malloc(8192 * sizeof(float));
     L->b1 = malloc(8192 * sizeof(float));
+    if (!L->b0 || !L->b1) { fprintf(stderr, "tonemon: out of memory\n"); live_free(L); return -1; }
     if (events_path) {
         /* events stream as they end: written in place, not via a temporary name */
-        L->events.f = strcmp(events_path, "-") ? fopen(events_path, "w") : stdout;
-        if (!L->events.f) { fprintf(stderr, "tonemon: cannot write %s\n", events_path); return -1; }
+        L->events_path = events_path;
         L->events.is_stdout = !strcmp(events_path, "-");
+        L->events.f = L->events.is_stdout ? stdout : fopen(events_path, "w");
+        if (!L->events.f) {
+            fprintf(stderr, "tonemon: cannot write %s: %s\n", tesc(events_path), strerror(errno));
+            live_free(L);
+            return -1;
+        }
         L->have_events = 1;
     }
     if (alerts_path && !(L->alerts = fopen(alerts_path, "w"))) {
-        fprintf(stderr, "tonemon: cannot write %s\n", alerts_path);
+        fprintf(stderr, "tonemon: cannot write %s: %s\n", tesc(alerts_path), strerror(errno));
+        live_free(L);
         return -1;
     }
+    /* JSON Lines on stdout stay pure: the alerts and the meter go to stderr then */
+    L->human = L->events.is_stdout ? stderr : stdout;
+    L->tty = isatty(fileno(L->human));
+    L->colour = L->tty && getenv("NO_COLOR") == NULL;
     return 0;
 }
 
@@ -252,22 +287,32 @@ static int live_close(live_ctx *L, const char *summary_path)
     tm_analyzer_stats(L->a, &L->res.stats);
     L->res.duration_s = L->res.stats.duration_s;
     events_sort(&L->res.ev);
-    if (L->tty && !L->quiet) fputs("\r\033[K", stdout);
+    if (L->tty && !L->quiet) fputs("\r\033[K", L->human);
+    if (L->lost_events) {
+        fprintf(stderr, "tonemon: out of memory: %zu events are missing from the summary\n", L->lost_events);
+        rc = -1;
+    }
+    if (L->have_events) {
+        int bad = fflush(L->events.f) != 0 || ferror(L->events.f);
+        if (!L->events.is_stdout) {
+            bad |= fclose(L->events.f) != 0;
+            L->have_events = 0;
+        }
+        if (bad) {
+            fprintf(stderr, "tonemon: %s: cannot write the events\n", L->events.is_stdout ? "standard output" : tesc(L->events_path));
+            rc = -1;
+        }
+    }
     if (summary_path) {
         out_file f;
         char err[1200];
         if (out_open(&f, summary_path, err, sizeof err) || write_summary(f.f, &L->res, L->prof) ||
             out_commit(&f, err, sizeof err)) {
-            fprintf(stderr, "tonemon: %s\n", err);
+            fprintf(stderr, "tonemon: %s\n", tesc(err));
             rc = -1;
         }
     }
-    if (L->have_events && !L->events.is_stdout) fclose(L->events.f);
-    if (L->alerts) fclose(L->alerts);
-    tm_analyzer_destroy(L->a);
-    call_free(&L->res);
-    free(L->b0);
-    free(L->b1);
+    live_free(L);
     return rc;
 }
 
@@ -319,8 +364,8 @@ int cmd_live(int argc, char **argv)
         else if (!strcmp(a, "--caller-channel")) { if (arg_int("live", a, next, 0, 255, &cch)) return 2; i++; continue; }
         else if (!strcmp(a, "--rate")) { if (arg_int("live", a, next, 8000, 48000, &rate)) return 2; i++; continue; }
         else if (!strcmp(a, "--duration")) { if (arg_double("live", a, next, 0.1, 86400, &duration)) return 2; i++; continue; }
-        else { fprintf(stderr, "tonemon live: unknown argument %s\n", a); help_live(stderr); return 2; }
-        if (!next) { fprintf(stderr, "tonemon live: %s needs a value\n", a); return 2; }
+        else { fprintf(stderr, "tonemon live: unknown argument %s\n", tesc(a)); help_live(stderr); return 2; }
+        if (!next) { fprintf(stderr, "tonemon live: %s needs a value\n", tesc(a)); return 2; }
         *dst = next;
         i++;
     }
@@ -338,7 +383,7 @@ int cmd_live(int argc, char **argv)
         idx[k] = spec[k] ? find_device(spec[k], 1) : Pa_GetDefaultInputDevice();
         if (idx[k] < 0) {
             fprintf(stderr, "tonemon: no input device %s%s%s\n", spec[k] ? "'" : "(no default input)",
-                    spec[k] ? spec[k] : "", spec[k] ? "' (see tonemon devices)" : "");
+                    spec[k] ? tesc(spec[k]) : "", spec[k] ? "' (see tonemon devices)" : "");
             Pa_Terminate();
             return 1;
         }
@@ -346,16 +391,25 @@ int cmd_live(int argc, char **argv)
     const PaDeviceInfo *d0 = Pa_GetDeviceInfo(idx[0]);
     if (!rate) rate = (int)d0->defaultSampleRate;
     if (!two && d0->maxInputChannels < (ach > cch ? ach : cch) + 1) {
-        fprintf(stderr, "tonemon: %s has %d input channel%s; channel %d does not exist\n", d0->name,
+        fprintf(stderr, "tonemon: %s has %d input channel%s; channel %d does not exist\n", tesc(d0->name),
                 d0->maxInputChannels, d0->maxInputChannels == 1 ? "" : "s", ach > cch ? ach : cch);
         Pa_Terminate();
         return 1;
     }
-    tm_ring ring[2];
+    tm_ring ring[2] = {{0}, {0}};
     cap_t cap[2];
     PaStream *stream[2] = {NULL, NULL};
+    live_ctx L;
+    int opened = 0;
+    float *buf = malloc(8192 * 2 * sizeof(float)), *tmp = malloc(8192 * sizeof(float));
+    for (int k = 0; k < 1 + two; k++)
+        if (ring_init(&ring[k], (size_t)rate * 4, two ? 1 : 2)) rc = 1;   /* 4 s: room for a stalled reader */
+    if (rc || !buf || !tmp) {
+        fprintf(stderr, "tonemon: out of memory\n");
+        rc = 1;
+        goto done;
+    }
     for (int k = 0; k < 1 + two; k++) {
-        ring_init(&ring[k], (size_t)rate * 4, two ? 1 : 2);   /* 4 s: room for a stalled reader */
         cap[k].ring = &ring[k];
         cap[k].channels = two ? 1 : (ach > cch ? ach : cch) + 1;
         cap[k].map[0] = two ? 0 : ach;
@@ -364,55 +418,46 @@ int cmd_live(int argc, char **argv)
         PaError e = Pa_OpenStream(&stream[k], &in, NULL, rate, paFramesPerBufferUnspecified, paClipOff, capture_cb, &cap[k]);
         if (e == paNoError) e = Pa_StartStream(stream[k]);
         if (e != paNoError) {
-            fprintf(stderr, "tonemon: %s: cannot capture at %d Hz: %s\n", Pa_GetDeviceInfo(idx[k])->name, rate, Pa_GetErrorText(e));
-            for (int j = 0; j <= k; j++) if (stream[j]) Pa_CloseStream(stream[j]);
-            Pa_Terminate();
-            return 1;
+            fprintf(stderr, "tonemon: %s: cannot capture at %d Hz: %s\n", tesc(Pa_GetDeviceInfo(idx[k])->name), rate, Pa_GetErrorText(e));
+            rc = 1;
+            goto done;
         }
     }
-    live_ctx L;
-    if (live_open(&L, &prof, rate, 2, events, alerts, quiet)) { Pa_Terminate(); return 1; }
+    if (live_open(&L, &prof, rate, 2, events, alerts, quiet)) { rc = 1; goto done; }
+    opened = 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    if (!quiet) fprintf(stderr, "tonemon: listening on %s%s%s at %d Hz (Ctrl-C ends the call)\n", d0->name,
-                        two ? " + " : "", two ? Pa_GetDeviceInfo(idx[1])->name : "", rate);
-    size_t total = 0, dropped_drift = 0;
-    float *buf = malloc(8192 * 2 * sizeof(float)), *tmp = malloc(8192 * sizeof(float));
+    if (!quiet) fprintf(stderr, "tonemon: listening on %s%s%s at %d Hz (Ctrl-C ends the call)\n", tesc(d0->name),
+                        two ? " + " : "", two ? tesc(Pa_GetDeviceInfo(idx[1])->name) : "", rate);
+    size_t total = 0;
     L.wall0 = wall_now();
-    double last_data = L.wall0;
+    tm_ring *rings[2] = {&ring[0], &ring[1]};
+    ring_pair rp;
+    /* two clocks within 50 ms; a device silent of frames for 2 s has stalled */
+    ring_pair_init(&rp, rings, 1 + two, (size_t)rate / 20, 2.0, L.wall0);
     int dead = 0;
     while (!g_stop) {
         Pa_Sleep(10);
-        for (int k = 0; k < 1 + two && !dead; k++)
-            if (Pa_IsStreamActive(stream[k]) != 1 || wall_now() - last_data > 2.0) {
-                /* a stream that stops, or stays silent of frames for 2 s, has lost its device */
-                fprintf(stderr, "tonemon: %s stopped delivering audio (device gone?); the call so far is kept\n",
-                        Pa_GetDeviceInfo(idx[k])->name);
-                g_stop = 1;
-                dead = 1;
-                rc = 1;
-            }
-        if (ring_available(&ring[0])) last_data = wall_now();
+        double now = wall_now();
+        int stalled = ring_pair_poll(&rp, now);
+        for (int k = 0; k < 1 + two; k++)
+            if (Pa_IsStreamActive(stream[k]) != 1) stalled |= 1 << k;
+        if (stalled) {
+            /* Either device: a stream that stops, or stays silent of frames for 2 s, has lost its
+             * device. The call ends at the last moment both delivered; the outputs are kept. */
+            for (int k = 0; k < 1 + two; k++)
+                if (stalled & (1 << k))
+                    fprintf(stderr, "tonemon: %s%s stopped delivering audio (device gone?); the call ends, the outputs so far are kept\n",
+                            tesc(Pa_GetDeviceInfo(idx[k])->name), !two ? "" : k == 0 ? " (agent)" : " (caller)");
+            g_stop = 1;
+            dead = 1;
+            rc = 1;
+        }
         for (;;) {
-            size_t n;
-            if (!two) {
-                n = ring_read(&ring[0], buf, 8192);
-            } else {
-                size_t a0 = ring_available(&ring[0]), a1 = ring_available(&ring[1]);
-                /* keep two clocks within 50 ms: drop what the faster device is ahead */
-                size_t lim = (size_t)rate / 20;
-                while (a0 > a1 + lim) { size_t k = ring_read(&ring[0], tmp, a0 - a1 > 8192 ? 8192 : a0 - a1); dropped_drift += k; a0 -= k; }
-                while (a1 > a0 + lim) { size_t k = ring_read(&ring[1], tmp, a1 - a0 > 8192 ? 8192 : a1 - a0); dropped_drift += k; a1 -= k; }
-                n = a0 < a1 ? a0 : a1;
-                if (n > 8192) n = 8192;
-                ring_read(&ring[0], tmp, n);
-                for (size_t i = 0; i < n; i++) buf[2 * i] = tmp[i];
-                ring_read(&ring[1], tmp, n);
-                for (size_t i = 0; i < n; i++) buf[2 * i + 1] = tmp[i];
-            }
+            size_t n = ring_pair_read(&rp, buf, tmp, 8192, now);
             if (!n) break;
             if (duration > 0 && total + n > (size_t)(duration * rate)) n = (size_t)(duration * rate) - total;
             feed(&L, buf, n);
@@ -425,18 +470,21 @@ int cmd_live(int argc, char **argv)
     /* outputs first: tearing down a stream whose device died can block inside the host API */
     unsigned long overflows = atomic_load(&ring[0].overflows) + (two ? atomic_load(&ring[1].overflows) : 0);
     if (live_close(&L, summary)) rc = 1;
-    if (!dead)
-        for (int k = 0; k < 1 + two; k++) { Pa_AbortStream(stream[k]); Pa_CloseStream(stream[k]); }
+    opened = 0;
     fprintf(stderr, "tonemon: call ended after %.1f s; %lu overflow%s", (double)total / rate, overflows, overflows == 1 ? "" : "s");
-    if (two) fprintf(stderr, ", %zu frames dropped to keep the two devices aligned", dropped_drift);
+    if (two) fprintf(stderr, ", %zu frames dropped to keep the two devices aligned", rp.dropped);
     fputc('\n', stderr);
-    for (int k = 0; k < 1 + two; k++) ring_free(&ring[k]);
-    free(buf);
-    free(tmp);
     if (dead) {
         fflush(NULL);
         _exit(rc);   /* the host API may hang on a dead device's teardown; everything is written */
     }
+done:
+    if (opened) live_close(&L, NULL);
+    for (int k = 0; k < 1 + two; k++)
+        if (stream[k]) { Pa_AbortStream(stream[k]); Pa_CloseStream(stream[k]); }
+    for (int k = 0; k < 1 + two; k++) ring_free(&ring[k]);
+    free(buf);
+    free(tmp);
     Pa_Terminate();
     return rc;
 }
@@ -469,9 +517,13 @@ int cmd_replay(int argc, char **argv)
         else if (!strcmp(a, "--speed")) { if (arg_double("replay", a, next, 0.1, 1000, &speed)) return 2; i++; continue; }
         else if (!strcmp(a, "--agent-channel")) { if (arg_int("replay", a, next, 0, 255, &ach)) return 2; i++; continue; }
         else if (!strcmp(a, "--caller-channel")) { if (arg_int("replay", a, next, 0, 255, &cch)) return 2; i++; continue; }
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon replay: unknown option %s\n", a); return 2; }
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon replay: unknown option %s\n", tesc(a)); return 2; }
+        else if (file) {
+            fprintf(stderr, "tonemon replay: one call at a time (got %s and %s)\n", tesc(file), tesc(a));
+            return 2;
+        }
         else { file = a; continue; }
-        if (!next) { fprintf(stderr, "tonemon replay: %s needs a value\n", a); return 2; }
+        if (!next) { fprintf(stderr, "tonemon replay: %s needs a value\n", tesc(a)); return 2; }
         *dst = next;
         i++;
     }
@@ -481,7 +533,7 @@ int cmd_replay(int argc, char **argv)
     audio_in in;
     char err[600];
     if (audio_open(&in, file, ach, cch, err, sizeof err)) {
-        fprintf(stderr, "tonemon: %s: %s\n", file, err);
+        fprintf(stderr, "tonemon: %s: %s\n", tesc(file), tesc(err));
         audio_close(&in);
         return 1;
     }
@@ -498,7 +550,7 @@ int cmd_replay(int argc, char **argv)
             if (e == paNoError) e = Pa_StartStream(out);
         }
         if (e != paNoError) {
-            fprintf(stderr, "tonemon: no output device to play %s (%s); use --no-audio\n", file,
+            fprintf(stderr, "tonemon: no output device to play %s (%s); use --no-audio\n", tesc(file),
                     od < 0 ? "none found" : Pa_GetErrorText(e));
             Pa_Terminate();
             audio_close(&in);
@@ -506,7 +558,11 @@ int cmd_replay(int argc, char **argv)
         }
     }
     live_ctx L;
-    if (live_open(&L, &prof, in.out_rate, in.nout, events, alerts, quiet)) { audio_close(&in); return 1; }
+    if (live_open(&L, &prof, in.out_rate, in.nout, events, alerts, quiet)) {
+        if (out) { Pa_AbortStream(out); Pa_CloseStream(out); Pa_Terminate(); }
+        audio_close(&in);
+        return 1;
+    }
     snprintf(L.res.name, sizeof L.res.name, "%s", file);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -515,10 +571,11 @@ int cmd_replay(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     size_t total = 0, block = (size_t)in.out_rate / 50;     /* 20 ms steps */
     float *b0 = malloc(block * sizeof(float)), *b1 = malloc(block * sizeof(float)), *inter = malloc(block * 2 * sizeof(float));
+    if (!b0 || !b1 || !inter) { fprintf(stderr, "tonemon: out of memory\n"); rc = 1; g_stop = 1; }
     L.wall0 = wall_now();
     while (!g_stop) {
         long n = audio_read(&in, b0, b1, block, err, sizeof err);
-        if (n < 0) { fprintf(stderr, "tonemon: %s: %s\n", file, err); rc = 1; break; }
+        if (n < 0) { fprintf(stderr, "tonemon: %s: %s\n", tesc(file), tesc(err)); rc = 1; break; }
         if (n == 0) break;
         for (long i = 0; i < n; i++) {
             inter[i * in.nout] = b0[i];
@@ -539,6 +596,7 @@ int cmd_replay(int argc, char **argv)
         status(&L, (double)total / in.out_rate);
     }
     if (out) { Pa_StopStream(out); Pa_CloseStream(out); Pa_Terminate(); }
+    L.res.nonfinite += in.nonfinite;   /* the file reader cleaned them before feed() saw them */
     if (live_close(&L, summary)) rc = 1;
     audio_close(&in);
     free(b0); free(b1); free(inter);

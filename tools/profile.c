@@ -4,6 +4,7 @@
 #include "profile.h"
 #include "cJSON.h"
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,11 +63,12 @@ static int parse_thresholds(tm_profile *p, const cJSON *obj, char *err, size_t e
         if (!f) { snprintf(err, errlen, "thresholds.%s: unknown key", it->string); return -1; }
         if (!cJSON_IsNumber(it)) { snprintf(err, errlen, "thresholds.%s: must be a number", it->string); return -1; }
         double v = it->valuedouble;
-        if (f->is_int && v != (double)(int)v) { snprintf(err, errlen, "thresholds.%s: must be a whole number", it->string); return -1; }
+        /* the range first: converting a value beyond int (or float) is undefined behaviour */
         if (!(v >= f->min && v <= f->max)) {
             snprintf(err, errlen, "thresholds.%s: %g is out of range %g..%g", it->string, v, f->min, f->max);
             return -1;
         }
+        if (f->is_int && v != floor(v)) { snprintf(err, errlen, "thresholds.%s: must be a whole number", it->string); return -1; }
         char *dst = (char *)&p->cfg + f->offset;
         if (f->is_int) *(int *)dst = (int)v;
         else *(float *)dst = (float)v;

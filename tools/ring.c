@@ -55,3 +55,60 @@ size_t ring_read(tm_ring *r, float *dst, size_t n)
     atomic_store_explicit(&r->tail, tail + n, memory_order_release);
     return n;
 }
+
+size_t ring_written(tm_ring *r) { return atomic_load_explicit(&r->head, memory_order_acquire); }
+
+void ring_pair_init(ring_pair *p, tm_ring **rings, int n, size_t max_ahead, double stall_s, double now)
+{
+    p->n = n;
+    p->max_ahead = max_ahead;
+    p->stall_s = stall_s;
+    p->flow_s = 0.04;   /* about when a 50 ms lead builds up: a device that just stopped is not trimmed */
+    p->dropped = 0;
+    for (int k = 0; k < 2; k++) {
+        p->r[k] = k < n ? rings[k] : NULL;
+        p->seen[k] = k < n ? ring_written(rings[k]) : 0;
+        p->last[k] = now;
+    }
+}
+
+int ring_pair_poll(ring_pair *p, double now)
+{
+    int stalled = 0;
+    for (int k = 0; k < p->n; k++) {
+        size_t w = ring_written(p->r[k]);
+        if (w != p->seen[k]) {
+            p->seen[k] = w;
+            p->last[k] = now;
+        }
+        if (now - p->last[k] >= p->stall_s) stalled |= 1 << k;
+    }
+    return stalled;
+}
+
+size_t ring_pair_read(ring_pair *p, float *dst, float *tmp, size_t max, double now)
+{
+    ring_pair_poll(p, now);
+    if (p->n == 1) return ring_read(p->r[0], dst, max);
+    size_t a[2] = {ring_available(p->r[0]), ring_available(p->r[1])};
+    for (int k = 0; k < 2; k++) {
+        /* Drop what device k is ahead only while the other one delivers: a device that has gone
+         * quiet is either stalling (the call will end, keep what is there) or hiccuping (it
+         * catches up). Only a steady difference is clock drift. */
+        int other_flows = now - p->last[1 - k] < p->flow_s;
+        while (other_flows && a[k] > a[1 - k] + p->max_ahead) {
+            size_t d = a[k] - a[1 - k];
+            size_t got = ring_read(p->r[k], tmp, d > max ? max : d);
+            if (!got) break;
+            p->dropped += got;
+            a[k] -= got;
+        }
+    }
+    size_t n = a[0] < a[1] ? a[0] : a[1];
+    if (n > max) n = max;
+    for (int k = 0; k < 2; k++) {
+        n = ring_read(p->r[k], tmp, n);   /* n frames are there: the reader is the only consumer */
+        for (size_t i = 0; i < n; i++) dst[2 * i + (size_t)k] = tmp[i];
+    }
+    return n;
+}

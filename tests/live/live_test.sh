@@ -5,7 +5,10 @@
 # in the file (same types and speakers, onsets within 0.1 s), that nothing overflowed, and
 # measures the alert latency beyond each event's own definition (wall clock of the alert minus
 # the moment the audio reached the point where the event became knowable) and the CPU used.
-# Runs in its own mount namespace with a private /dev/shm (jackd maps ~100 MB there).
+# Also: two devices, the caller's stalls mid-call (its feeder frozen) while its audio carries Inf
+# and NaN: the stall is named, the call ends with its outputs, the bad samples are counted as
+# silence. Runs in its own mount namespace with a private /dev/shm (jackd maps ~100 MB there),
+# on a JACK server of its own name, so that other test runs on the machine do not meet it.
 set -eu
 TM=$(realpath "$1"); FEED=$(realpath "$2")
 W=$(mktemp -d /tmp/tonemon-live.XXXXXX)
@@ -16,12 +19,23 @@ DUR=60
 "$TM" analyze --events file.jsonl call.wav
 sox call.wav part.wav trim 0 30
 "$TM" analyze --events part.jsonl part.wav
-unshare -m bash -s "$TM" "$FEED" "$DUR" <<'INNER'
+# part.wav as 32-bit float with 0.5 s of +Inf, -Inf and NaN in the caller's channel at 2 s
+sox part.wav -e floating-point -b 32 inf.wav
+python3 - <<'PY'
+import struct
+b = bytearray(open("inf.wav", "rb").read())
+i = b.find(b"data") + 8
+bad = [float("inf"), float("-inf"), float("nan")]
+for k, f in enumerate(range(32000, 40000)):
+    struct.pack_into("<f", b, i + 8 * f + 4, bad[k % 3])
+open("inf.wav", "wb").write(b)
+PY
+unshare -m bash -s "$TM" "$FEED" "$DUR" "tonemon-live-$$" <<'INNER'
 set -eu
 TM=$1 FEED=$2 DUR=$3
 mount -t tmpfs -o size=512m none /dev/shm
-export JACK_NO_AUDIO_RESERVATION=1 JACK_NO_START_SERVER=1
-jackd --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd.log 2>&1 & jpid=$!
+export JACK_NO_AUDIO_RESERVATION=1 JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=$4
+jackd -n "$JACK_DEFAULT_SERVER" --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd.log 2>&1 & jpid=$!
 for i in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
 "$FEED" call.wav tonemon-feeder t0.txt >feeder.log 2>&1 & fpid=$!
 for i in $(seq 100); do jack_lsp 2>/dev/null | grep -q tonemon-feeder && break; sleep 0.1; done
@@ -49,13 +63,30 @@ wait $lpid && echo 0 > gone.rc || echo $? > gone.rc
 kill $fpid 2>/dev/null || true
 wait 2>/dev/null || true
 # two devices: the agent's side from one client, the caller's from another (30 s)
-jackd --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd2.log 2>&1 & jpid=$!
+jackd -n "$JACK_DEFAULT_SERVER" --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd2.log 2>&1 & jpid=$!
 for i in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
 "$FEED" part.wav agent-feed t0a.txt >feeda.log 2>&1 & fa=$!
 "$FEED" part.wav caller-feed t0b.txt swap >feedb.log 2>&1 & fb=$!
 for i in $(seq 100); do [ "$(jack_lsp 2>/dev/null | grep -c -- '-feed:')" -ge 4 ] && break; sleep 0.1; done
 "$TM" live --agent-device agent-feed --caller-device caller-feed --duration 30 --quiet \
     --events two.jsonl 2> two.err && echo 0 > two.rc || echo $? > two.rc
+kill $fa $fb $jpid 2>/dev/null || true
+wait 2>/dev/null || true
+# two devices, the caller's feeder frozen 6 s into the call
+jackd -n "$JACK_DEFAULT_SERVER" --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd3.log 2>&1 & jpid=$!
+for i in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
+"$FEED" inf.wav agent-feed3 t0c.txt >feedc.log 2>&1 & fa=$!
+"$FEED" inf.wav caller-feed3 t0d.txt swap >feedd.log 2>&1 & fb=$!
+for i in $(seq 100); do [ "$(jack_lsp 2>/dev/null | grep -c -- '-feed3:')" -ge 4 ] && break; sleep 0.1; done
+"$TM" live --agent-device agent-feed3 --caller-device caller-feed3 --duration 30 --quiet \
+    --events stall.jsonl --summary stall.json 2> stall.err & lpid=$!
+for i in $(seq 100); do [ -s t0d.txt ] && break; sleep 0.1; done
+sleep 6
+date +%s.%N > stop.txt
+kill -STOP $fb
+wait $lpid && echo 0 > stall.rc || echo $? > stall.rc
+date +%s.%N > end.txt
+kill -CONT $fb 2>/dev/null || true
 kill $fa $fb $jpid 2>/dev/null || true
 wait 2>/dev/null || true
 INNER
@@ -108,6 +139,18 @@ two = [json.loads(l) for l in open("two.jsonl")]
 found = sum(any(key(l) == key(e) and abs(l["start"] - e["start"]) <= 0.1 for l in two) for e in ref2)
 print(f"two devices: {found} of {len(ref2)} events of the file found; {open('two.err').read().strip().splitlines()[-1]}")
 check("two devices find what analyze finds", found >= len(ref2) - 1 and len(ref2) > 5)
+err = open("stall.err").read()
+check("caller stalls: exit 1", open("stall.rc").read().strip() == "1", err)
+check("caller stalls: the caller's device is named", "caller-feed3 (caller) stopped delivering audio" in err, err)
+waited = float(open("end.txt").read()) - float(open("stop.txt").read())
+check("caller stalls: the call ends within 3 s", waited < 3.0, f"{waited:.2f} s")
+st = json.load(open("stall.json"))
+print(f"caller stalls: ended {waited:.2f} s after the stall, {st['duration_s']} s of call kept, "
+      f"{st['input']['nonfinite_samples']} non-finite samples counted")
+check("caller stalls: the call so far is kept", 5.0 <= st["duration_s"] <= 7.5, str(st["duration_s"]))
+check("caller stalls: events kept", len(open("stall.jsonl").read().splitlines()) > 3)
+check("live: Inf and NaN counted", st["input"]["nonfinite_samples"] == 8000, str(st["input"]))
+check("live: Inf is not loud", st["speakers"]["caller"]["level_dbfs"]["p90"] < -3.0, str(st["speakers"]["caller"]))
 print(f"live: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
