@@ -227,8 +227,8 @@ static int parse_objective(const char *s, objective *o)
     char name[64];
     double p = 0.0;
     if (sscanf(s, "%63[a-z_]:precision>=%lf", name, &p) < 1) return -1;
-    for (int k = TM_EV_OVERLAP; k <= TM_EV_MONOLOGUE; k++)
-        if (!strcmp(name, tm_event_type_name((tm_event_type)k))) { o->type = k; o->min_precision = p; return 0; }
+    for (int k = 0; k < TM_EV__COUNT; k++)
+        if (score_scored_type(k) && !strcmp(name, tm_event_type_name((tm_event_type)k))) { o->type = k; o->min_precision = p; return 0; }
     return -1;
 }
 
@@ -307,7 +307,8 @@ static cJSON *tally_json(const score_tally *t)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *ev = cJSON_AddObjectToObject(o, "events");
-    for (int k = TM_EV_OVERLAP; k <= TM_EV_MONOLOGUE; k++) {
+    for (int k = 0; k < TM_EV__COUNT; k++) {
+        if (!score_scored_type(k)) continue;
         type_score s = score_type(t, (tm_event_type)k);
         if (s.tp + s.fp + s.fn == 0) continue;
         cJSON *e = cJSON_AddObjectToObject(ev, tm_event_type_name((tm_event_type)k));

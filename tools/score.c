@@ -144,6 +144,8 @@ static int truth_json(truth_set *t, const char *text, size_t len, char *err, siz
         else if (!strcmp(k, "backchannels")) { rc = json_objects(&t->ev[TM_EV_BACKCHANNEL], it, k, "by", 0, err, errlen); t->has[TM_EV_BACKCHANNEL] = 1; }
         else if (!strcmp(k, "raised_voice")) { rc = json_objects(&t->ev[TM_EV_RAISED_VOICE], it, k, "speaker", 0, err, errlen); t->has[TM_EV_RAISED_VOICE] = 1; }
         else if (!strcmp(k, "not_raised")) rc = json_objects(&t->not_raised, it, k, "speaker", 0, err, errlen);
+        else if (!strcmp(k, "conditions")) continue;   /* how the call was made: not scored */
+        else if (!strcmp(k, "holds")) { rc = json_objects(&t->ev[TM_EV_HOLD], it, k, "channel", 0, err, errlen); t->has[TM_EV_HOLD] = 1; }
         else if (!strcmp(k, "monologues")) { rc = json_objects(&t->ev[TM_EV_MONOLOGUE], it, k, "speaker", 0, err, errlen); t->has[TM_EV_MONOLOGUE] = 1; }
         else { snprintf(err, errlen, "%s: unknown key", k); rc = -1; }
     }
@@ -260,6 +262,11 @@ int truth_load(truth_set *t, const char *path, char *err, size_t errlen)
 
 int score_verbose;
 
+int score_scored_type(int type)
+{
+    return type >= 0 && type < TM_EV__COUNT && type != TM_EV_SPEECH && type != TM_EV_DEESCALATION;
+}
+
 typedef struct { double d; int i, j; } pair_t;
 static int by_d(const void *a, const void *b)
 {
@@ -274,7 +281,8 @@ static void add_sample(double *arr, int *n, double v)
 
 void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n, int rate_hz, double tol_s)
 {
-    for (int type = TM_EV_OVERLAP; type <= TM_EV_MONOLOGUE; type++) {
+    for (int type = 0; type < TM_EV__COUNT; type++) {
+        if (!score_scored_type(type)) continue;
         if (!t->has[type]) continue;
         const truth_list *tl = &t->ev[type];
         type_tally *tt = &s->t[type];
@@ -415,7 +423,8 @@ double score_macro_f1(const score_tally *s)
 {
     double sum = 0.0;
     int k = 0;
-    for (int type = TM_EV_OVERLAP; type <= TM_EV_MONOLOGUE; type++) {
+    for (int type = 0; type < TM_EV__COUNT; type++) {
+        if (!score_scored_type(type)) continue;
         const type_tally *t = &s->t[type];
         if (t->tp + t->fp + t->fn == 0) continue;
         sum += score_type(s, (tm_event_type)type).f1;
@@ -428,7 +437,8 @@ void score_print(FILE *f, const score_tally *s)
 {
     fprintf(f, "%-14s %5s %5s %5s %6s %6s %6s %9s %9s %9s %9s\n", "event", "tp", "fp", "fn", "prec", "recall", "F1",
             "onset_ms", "onset_p90", "latency_s", "lat_p90");
-    for (int type = TM_EV_OVERLAP; type <= TM_EV_MONOLOGUE; type++) {
+    for (int type = 0; type < TM_EV__COUNT; type++) {
+        if (!score_scored_type(type)) continue;
         type_score r = score_type(s, (tm_event_type)type);
         if (r.tp + r.fp + r.fn == 0) continue;
         fprintf(f, "%-14s %5d %5d %5d %6.3f %6.3f %6.3f %9.0f %9.0f %9.2f %9.2f\n", tm_event_type_name((tm_event_type)type),

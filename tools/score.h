@@ -59,5 +59,9 @@ double score_speech_f1(const score_tally *s, int speaker);
 double score_macro_f1(const score_tally *s);
 /* Text table of a tally to f. */
 void score_print(FILE *f, const score_tally *s);
+/* 1 for the event types that truth files label and the scorer matches (every type but speech,
+ * which is scored by frames, and deescalation, which is derived). Loops use this, never a range
+ * of the enum, so that a type added later is scored. */
+int  score_scored_type(int type);
 
 #endif

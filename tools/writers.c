@@ -32,6 +32,9 @@ static cJSON *event_obj(const tm_event *ev, const call_result *r, const tm_profi
     case TM_EV_SPEECH: case TM_EV_BACKCHANNEL: case TM_EV_RAISED_VOICE: case TM_EV_MONOLOGUE:
         add_speaker(o, "speaker", ev->speaker, nch);
         break;
+    case TM_EV_HOLD:
+        add_speaker(o, "channel", ev->speaker, nch);
+        break;
     default: break;
     }
     cJSON_AddNumberToObject(o, "start", sec(ev->start, rate));
@@ -85,6 +88,7 @@ static cJSON *speaker_obj(const call_result *r, int c)
         cJSON_AddNumberToObject(o, "backchannels", s->backchannels);
         cJSON_AddNumberToObject(o, "monologues", s->monologues);
     }
+    cJSON_AddNumberToObject(o, "hold_s", r2(s->hold_s));
     cJSON_AddNumberToObject(o, "raised_voice_s", r2(s->raised_s));
     cJSON_AddNumberToObject(o, "raised_voice_count", s->raised_count);
     cJSON *pitch = cJSON_AddObjectToObject(o, "pitch_hz");
