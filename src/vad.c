@@ -2,7 +2,7 @@
  *
  * Input per hop: "active" (level over the adaptive floor and not leak from the other channel),
  * "voiced" and the hop level. An *anchor* is an active voiced hop within rel_db of the speaker's
- * own voiced speech level (a running median, learnt inside this channel's speech). Only anchors
+ * own voiced speech level (a running 80th percentile of the anchors inside this channel's speech). Only anchors
  * start or carry a segment: a segment starts once a run of active hops lasts onset_ms and holds
  * an anchor, and active hops that are not anchors extend it only within bridge_ms of the last
  * anchor. The near talker is 12-20 dB over what else the headset picks up: babble of
@@ -17,9 +17,15 @@
 
 /* The speaker's level must come from real speech before it gates anything: 100 voiced hops. */
 #define VAD_LEVEL_WARMUP_HOPS 100
-/* Median tracker step: 0.1 dB per hop follows a 10 dB change of the talker's level within about
- * two seconds of voiced speech, yet a burst of noise moves it little. */
-#define VAD_LEVEL_STEP_DB 0.1f
+/* The level is the 80th percentile of the anchors' levels (a stochastic quantile: up 0.05 dB
+ * per hop over it, down 0.0125 dB under it). The near talker fills the top of the distribution,
+ * so babble that gets through in the talker's pauses cannot drag it down, and learning from
+ * anchors only keeps what the gate already rejects out of it. The steps are slow on purpose: a
+ * raised turn (+8-15 dB for a few seconds) lifts it by a few dB at most, so the talker's normal
+ * voice after it still anchors. It starts at the first anchor's level. Limit: a talker whose
+ * level drops for good by more than rel_db (a headset moved far away) is no longer heard. */
+#define VAD_LEVEL_UP_DB 0.05f
+#define VAD_LEVEL_DOWN_DB 0.0125f
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
 
@@ -52,7 +58,7 @@ int vad_anchor(const tm_vad *v, int active, int voiced, float level_db)
 static void learn_level(tm_vad *v, float level_db)
 {
     if (v->spk_n++ == 0) v->spk_db = level_db;
-    else v->spk_db += level_db > v->spk_db ? VAD_LEVEL_STEP_DB : -VAD_LEVEL_STEP_DB;
+    else v->spk_db += level_db > v->spk_db ? VAD_LEVEL_UP_DB : -VAD_LEVEL_DOWN_DB;
 }
 
 static int close_seg(tm_vad *v, int64_t *start, int64_t *end)
@@ -69,8 +75,8 @@ int vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_
 {
     int anchor = vad_anchor(v, active, voiced, level_db);
     if (v->on) {
-        if (active && voiced) learn_level(v, level_db);
         if (anchor) {
+            learn_level(v, level_db);
             v->last_active = v->last_anchor = n;
             return 0;
         }
@@ -97,7 +103,7 @@ int vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_
         v->seg_start = v->run_start;
         v->last_active = v->last_anchor = n;
         v->confirm = n;
-        if (voiced) learn_level(v, level_db);
+        if (anchor) learn_level(v, level_db);
         return VAD_CONFIRMED;
     }
     return 0;

@@ -9,7 +9,7 @@ enum { VAD_CONFIRMED = 1, VAD_CLOSED = 2 };
 typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
-    float spk_db;            /* running median of the speaker's voiced speech level, dBFS */
+    float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
     int on;                  /* inside a confirmed segment (hangover included) */
     int64_t seg_start;       /* first hop of the open segment */
