@@ -90,8 +90,8 @@ int cmd_devices(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
         const PaHostApiInfo *h = d ? Pa_GetHostApiInfo(d->hostApi) : NULL;
-        if (d) printf("%d\t%s\t%d\t%d\t%.0f\t%s\n", i, h ? h->name : "?", d->maxInputChannels,
-                      d->maxOutputChannels, d->defaultSampleRate, d->name);
+        if (d) printf("%d\t%s\t%d\t%d\t%.0f\t%s\n", i, h ? tesc(h->name) : "?", d->maxInputChannels,
+                      d->maxOutputChannels, d->defaultSampleRate, tesc(d->name));
     }
     if (n == 0) fprintf(stderr, "tonemon: no audio devices found\n");
     Pa_Terminate();
