@@ -339,7 +339,9 @@ static void help_live(FILE *f)
           "mapped) or two devices (the agent's microphone and a loopback of the caller's side).\n"
           "--events streams the final events as JSON Lines (flushed per event); --alerts writes each alert\n"
           "with the wall-clock time it was shown; --summary is written when the call ends (Ctrl-C or\n"
-          "--duration). Exit status: 0 ended normally, 1 the device failed (outputs so far are kept).\n", f);
+          "--duration). A device (either of two) that delivers nothing for 2 s ends the call: it is named on\n"
+          "stderr and the outputs of the call so far are written. With --events - the alerts go to stderr.\n"
+          "Exit status: 0 ended normally, 1 a device failed or stalled (outputs so far are kept).\n", f);
 }
 
 int cmd_live(int argc, char **argv)
