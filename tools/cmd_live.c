@@ -506,7 +506,8 @@ int cmd_replay(int argc, char **argv)
                  "                      [--alerts PATH] [--summary PATH] [--quiet] FILE\n"
                  "Plays a recorded call (through DEV, default output) while the live pipeline runs on it, so\n"
                  "the alerts appear when they would have. --speed X goes X times faster (without sound);\n"
-                 "--no-audio paces by the clock without a device.");
+                 "--no-audio paces by the clock without a device. One call at a time; with --events - the\n"
+                 "alerts go to stderr, so stdout stays JSON Lines.");
             return 0;
         }
         else if (!strcmp(a, "--events")) dst = &events;
