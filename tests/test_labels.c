@@ -113,7 +113,24 @@ static void test_malformed_labels(void **state)
     refused("1.0\t2.0\traised:boss\n", "line 1: unknown speaker 'boss'");
     refused("{\"speech\": {\"agent\": [[1, 2], [3]]}}", "speech.agent[1]: must be [start, end]");
     refused("{\"interruptions\": [{\"start\": 1, \"end\": 2, \"by\": \"caller\", \"of\": \"me\"}]}", "interruptions[0].of");
-    refused("{\"raised\": []}", "raised: unknown key");
+}
+
+/* Keys that are not ours (notes, a labelling tool's fields, a misspelt type) are skipped and
+ * named, for eval's one warning; the rest of the file is scored. */
+static void test_unknown_keys_skipped(void **state)
+{
+    (void)state;
+    const char *js = "{\"notes\": \"x\", \"raised\": [], \"silences\": [[1, 7]], \"tool\": {\"v\": 2},"
+                     " \"a\": 1, \"b\": 2}";
+    truth_set t;
+    char err[256] = "";
+    assert_int_equal(truth_parse(&t, js, strlen(js), err, sizeof err), 0);
+    assert_int_equal(t.n_ignored, 5);
+    assert_string_equal(t.ignored, "notes, raised, tool, a");
+    assert_int_equal(t.has[TM_EV_SILENCE], 1);
+    assert_int_equal(t.has[TM_EV_RAISED_VOICE], 0);
+    assert_int_equal(t.ev[TM_EV_SILENCE].n, 1);
+    truth_free(&t);
 }
 
 int main(void)
@@ -122,6 +139,7 @@ int main(void)
         cmocka_unit_test(test_truth_json_roundtrip),
         cmocka_unit_test(test_audacity_labels),
         cmocka_unit_test(test_malformed_labels),
+        cmocka_unit_test(test_unknown_keys_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

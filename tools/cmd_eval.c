@@ -7,6 +7,7 @@
 #include "call.h"
 #include "cJSON.h"
 #include "score.h"
+#include "term_live.h"
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -64,26 +65,31 @@ static int grow(char ***list, int *cap, int k)
 /* Expands directories into their audio files (sorted); returns a malloc'd list. */
 static char **expand(char **args, int n, int *count)
 {
-    int cap = 64, k = 0;
+    int cap = 64, k = 0, oom = 0;
     char **out = malloc((size_t)cap * sizeof *out);
-    for (int i = 0; out && i < n; i++) {
+    for (int i = 0; out && i < n && !oom; i++) {
         struct stat st;
         if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             DIR *d = opendir(args[i]);
             int first = k;
             for (struct dirent *e; d && (e = readdir(d));) {
                 if (!is_audio_name(e->d_name)) continue;
-                if (grow(&out, &cap, k)) break;
                 size_t len = strlen(args[i]) + strlen(e->d_name) + 2;
-                out[k] = malloc(len);
+                if (grow(&out, &cap, k) || !(out[k] = malloc(len))) { oom = 1; break; }
                 snprintf(out[k++], len, "%s/%s", args[i], e->d_name);
             }
             if (d) closedir(d);
             qsort(out + first, (size_t)(k - first), sizeof *out, by_name);
         } else {
-            if (grow(&out, &cap, k)) break;
-            out[k++] = strdup(args[i]);
+            if (grow(&out, &cap, k) || !(out[k] = strdup(args[i]))) { oom = 1; break; }
+            k++;
         }
+    }
+    if (!out || oom) {
+        for (int i = 0; out && i < k; i++) free(out[i]);
+        free(out);
+        *count = 0;
+        return NULL;
     }
     *count = k;
     return out;
@@ -95,10 +101,26 @@ typedef struct {
     char *path;
     truth_set truth;
     tm_frame *fr;          /* fr[hop * nch + c] */
-    size_t hops;
-    int nch, rate;
-    float *pitch_truth;    /* optional, [hop * 2 + c] */
+    size_t hops;           /* analyzer hops of hop samples: 10 ms only where rate / 100 is whole */
+    int nch, rate, hop;
+    float *pitch_truth;    /* optional, on the truth's own 10 ms grid: [slot * 2 + c] */
+    size_t truth_slots;
 } lcall;
+
+/* The analyzer's hop at a rate, asked of the library (11025 Hz: 110 samples, 9.977 ms). */
+static int hop_of_rate(int rate)
+{
+    tm_config c = tm_config_default(rate);
+    c.event_capacity = 4;
+    tm_analyzer *a;
+    if (tm_analyzer_create(&c, &a) != TM_OK) return rate / 100;
+    int hop = tm_analyzer_hop_size(a);
+    tm_analyzer_destroy(a);
+    return hop;
+}
+
+/* Seconds of audio in a measured call. */
+static double call_seconds(const lcall *c) { return (double)c->hops * c->hop / c->rate; }
 
 typedef struct { lcall *c; int hop; } grab_t;
 
@@ -113,15 +135,17 @@ static int load_pitch_truth(lcall *c, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) return -1;
-    c->pitch_truth = calloc(c->hops * 2, sizeof(float));
+    c->truth_slots = (size_t)(call_seconds(c) * 100.0) + 2;
+    c->pitch_truth = calloc(c->truth_slots * 2, sizeof(float));
     char line[128];
     if (!c->pitch_truth || !fgets(line, sizeof line, f)) { fclose(f); return -1; }
     while (fgets(line, sizeof line, f)) {
         double t, f0;
         char ch[16];
         if (sscanf(line, "%lf,%15[^,],%lf", &t, ch, &f0) != 3) continue;
+        if (!(t >= 0.0 && t < 1e7)) continue;
         size_t h = (size_t)floor(t * 100.0 + 0.5);
-        if (h < c->hops) c->pitch_truth[h * 2 + (strcmp(ch, "caller") == 0)] = (float)f0;
+        if (h < c->truth_slots) c->pitch_truth[h * 2 + (strcmp(ch, "caller") == 0)] = (float)f0;
     }
     fclose(f);
     return 0;
@@ -133,33 +157,43 @@ static int measure(lcall *c, const char *audio, const char *truth_path, const tm
 {
     char err[600];
     memset(c, 0, sizeof *c);
-    c->path = strdup(audio);
+    if (!(c->path = strdup(audio))) { fprintf(stderr, "tonemon: out of memory\n"); return -1; }
     if (truth_load(&c->truth, truth_path, err, sizeof err)) {
-        fprintf(stderr, "tonemon: %s: bad labels: %s\n", truth_path, err);
+        fprintf(stderr, "tonemon: %s: bad labels: %s\n", tesc(truth_path), tesc(err));
         return -1;
     }
     audio_in in;
     if (audio_open(&in, audio, agent_ch, caller_ch, err, sizeof err)) {
-        fprintf(stderr, "tonemon: %s: %s\n", audio, err);
+        fprintf(stderr, "tonemon: %s: %s\n", tesc(audio), tesc(err));
         audio_close(&in);
         return -1;
     }
     c->nch = in.nout;
     c->rate = in.out_rate;
     int64_t frames = audio_frames(&in);
-    c->hops = (size_t)((frames > 0 ? frames : 0) / (in.out_rate / 100)) + 2;
+    c->hop = hop_of_rate(in.out_rate);
+    c->hops = (size_t)((frames > 0 ? frames : 0) / c->hop) + 2;
     c->fr = calloc(c->hops * (size_t)c->nch, sizeof *c->fr);
-    grab_t g = {c, in.out_rate / 100};
+    if (!c->fr) {
+        fprintf(stderr, "tonemon: %s: out of memory\n", tesc(audio));
+        audio_close(&in);
+        return -1;
+    }
+    grab_t g = {c, c->hop};
     call_result r;
-    int rc = c->fr ? call_analyze(p, &in, grab, &g, &r, err, sizeof err) : -1;
+    int rc = call_analyze(p, &in, grab, &g, &r, err, sizeof err);
     audio_close(&in);
-    if (rc) { fprintf(stderr, "tonemon: %s: %s\n", audio, err); return -1; }
-    c->hops = (size_t)(r.duration_s * 100.0);
+    if (rc) { fprintf(stderr, "tonemon: %s: %s\n", tesc(audio), tesc(err)); return -1; }
+    size_t done = (size_t)llround(r.duration_s * c->rate) / (size_t)c->hop;
+    if (done < c->hops) c->hops = done;
     call_free(&r);
     char pt[1100];
     /* NAME.f0.csv beside NAME.truth.json / NAME.labels.txt (both suffixes are 11 characters) */
     snprintf(pt, sizeof pt, "%.*s.f0.csv", (int)(strlen(truth_path) > 11 ? strlen(truth_path) - 11 : 0), truth_path);
-    if (exists(pt)) load_pitch_truth(c, pt);
+    if (exists(pt) && load_pitch_truth(c, pt)) {
+        fprintf(stderr, "tonemon: %s: cannot read the pitch truth\n", tesc(pt));
+        return -1;
+    }
     return 0;
 }
 
@@ -185,31 +219,38 @@ static int replay_score(const lcall *c, const tm_config *cfg_in, double tol, sco
     tm_analyzer_finish(a);
     event_list ev = {0};
     tm_event e;
+    int rc = 0;
     while (tm_analyzer_next_event(a, &e))
-        if (e.final) events_push(&ev, &e);
+        if (e.final && events_push(&ev, &e)) rc = -1;
     tm_analyzer_destroy(a);
-    score_call(t, &c->truth, ev.v, ev.n, c->rate, tol);
+    if (!rc) score_call(t, &c->truth, ev.v, ev.n, c->rate, tol);
     free(ev.v);
-    return 0;
+    return rc;
 }
 
-static void add_pitch(const lcall *c, score_tally *t)
+static int add_pitch(const lcall *c, score_tally *t)
 {
-    if (!c->pitch_truth || c->nch != 2) return;
+    if (!c->pitch_truth || c->nch != 2) return 0;
     float *est = malloc(c->hops * sizeof(float)), *tru = malloc(c->hops * sizeof(float));
     unsigned char *scope = malloc(c->hops);
-    for (int ch = 0; est && tru && scope && ch < 2; ch++) {
+    int rc = est && tru && scope ? 0 : -1;
+    for (int ch = 0; !rc && ch < 2; ch++) {
         for (size_t h = 0; h < c->hops; h++) {
+            /* the truth's 10 ms slot under this hop's centre: hops and slots differ in length
+             * where rate / 100 is not whole */
+            size_t k = (size_t)floor((h + 0.5) * c->hop * 100.0 / c->rate);
+            if (k >= c->truth_slots) k = c->truth_slots - 1;
             est[h] = c->fr[h * 2 + (size_t)ch].f0_hz;
-            tru[h] = c->pitch_truth[h * 2 + (size_t)ch];
+            tru[h] = c->pitch_truth[k * 2 + (size_t)ch];
             /* only where this voice speaks alone: the other voice is not this channel's pitch */
-            int other = c->pitch_truth[h * 2 + (size_t)(1 - ch)] != 0.0f;
+            int other = c->pitch_truth[k * 2 + (size_t)(1 - ch)] != 0.0f;
             scope[h] = !other;
             if (other) est[h] = tru[h] = 0.0f;
         }
         score_pitch(t, est, tru, scope, c->hops);
     }
     free(est); free(tru); free(scope);
+    return rc;
 }
 
 /* ---- objective -------------------------------------------------------------------------- */
@@ -243,8 +284,9 @@ static double objective_of(const score_tally *t, const objective *o)
 static double evaluate(lcall *calls, const int *use, int n, const tm_config *cfg, const objective *o, score_tally *out)
 {
     score_tally *t = calloc(1, sizeof *t);
+    if (!t) { fprintf(stderr, "tonemon: out of memory\n"); exit(1); }
     for (int i = 0; i < n; i++)
-        if (use[i]) replay_score(&calls[i], cfg, 1.0, t);
+        if (use[i] && replay_score(&calls[i], cfg, 1.0, t)) { fprintf(stderr, "tonemon: out of memory\n"); exit(1); }
     double v = objective_of(t, o);
     if (out) *out = *t;
     free(t);
@@ -354,6 +396,7 @@ static int parse(int argc, char **argv, const char *cmd, eopts *o, char ***files
     o->agent_ch = o->caller_ch = -1;
     *files = calloc((size_t)argc + 1, sizeof **files);
     *nfiles = 0;
+    if (!*files) { fprintf(stderr, "tonemon: out of memory\n"); return 1; }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         const char **dst = NULL;
@@ -369,9 +412,9 @@ static int parse(int argc, char **argv, const char *cmd, eopts *o, char ***files
         else if (!strcmp(a, "--folds")) { if (arg_int(cmd, a, next, 2, 50, &o->folds)) return 2; i++; continue; }
         else if (!strcmp(a, "--agent-channel")) { if (arg_int(cmd, a, next, 0, 255, &o->agent_ch)) return 2; i++; continue; }
         else if (!strcmp(a, "--caller-channel")) { if (arg_int(cmd, a, next, 0, 255, &o->caller_ch)) return 2; i++; continue; }
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon %s: unknown option %s\n", cmd, a); return 2; }
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon %s: unknown option %s\n", cmd, tesc(a)); return 2; }
         else { (*files)[(*nfiles)++] = (char *)a; continue; }
-        if (!next) { fprintf(stderr, "tonemon %s: %s needs a value\n", cmd, a); return 2; }
+        if (!next) { fprintf(stderr, "tonemon %s: %s needs a value\n", cmd, tesc(a)); return 2; }
         *dst = next;
         i++;
     }
@@ -379,29 +422,45 @@ static int parse(int argc, char **argv, const char *cmd, eopts *o, char ***files
     return 0;
 }
 
-/* Measures every call that has labels; returns how many, or -1 if none. */
+/* Measures every call that has labels; returns how many (messages printed for the others, and
+ * one warning for the truth keys that were skipped). -1: out of memory. */
 static int load_calls(const eopts *o, const tm_profile *p, char **args, int nargs, lcall **out, int *failed)
 {
     int n;
     char **files = expand(args, nargs, &n);
-    lcall *calls = calloc((size_t)(n ? n : 1), sizeof *calls);
-    int k = 0;
+    lcall *calls = files ? calloc((size_t)(n ? n : 1), sizeof *calls) : NULL;
+    *out = calls;
     *failed = 0;
+    if (!calls) {
+        fprintf(stderr, "tonemon: out of memory\n");
+        if (files) for (int i = 0; i < n; i++) free(files[i]);
+        free(files);
+        return -1;
+    }
+    int k = 0, ignored_calls = 0;
+    char first_ignored[160] = "", first_file[1100] = "";
     for (int i = 0; i < n; i++) {
         char tp[1100];
         if (o->truth && n == 1) snprintf(tp, sizeof tp, "%s", o->truth);
         else if (find_truth(files[i], o->truth_dir, tp, sizeof tp)) {
-            fprintf(stderr, "tonemon: %s: no labels (NAME.truth.json or NAME.labels.txt%s%s)\n", files[i],
-                    o->truth_dir ? " in " : " beside it", o->truth_dir ? o->truth_dir : "");
+            fprintf(stderr, "tonemon: %s: no labels (NAME.truth.json or NAME.labels.txt%s%s)\n", tesc(files[i]),
+                    o->truth_dir ? " in " : " beside it", o->truth_dir ? tesc(o->truth_dir) : "");
             (*failed)++;
             continue;
         }
         if (measure(&calls[k], files[i], tp, p, o->agent_ch, o->caller_ch)) { lcall_free(&calls[k]); (*failed)++; continue; }
+        if (calls[k].truth.n_ignored && !ignored_calls++) {
+            snprintf(first_ignored, sizeof first_ignored, "%s%s", calls[k].truth.ignored,
+                     calls[k].truth.n_ignored > 4 ? ", ..." : "");
+            snprintf(first_file, sizeof first_file, "%s", tp);
+        }
         k++;
     }
+    if (ignored_calls)
+        fprintf(stderr, "tonemon: warning: %s: keys not known to tonemon were ignored (%s)%s\n", tesc(first_file),
+                tesc(first_ignored), ignored_calls > 1 ? "; so were unknown keys in other truth files" : "");
     for (int i = 0; i < n; i++) free(files[i]);
     free(files);
-    *out = calls;
     return k;
 }
 
@@ -425,10 +484,27 @@ int cmd_eval(int argc, char **argv)
     lcall *calls;
     int failed;
     int n = load_calls(&o, &p, args, nargs, &calls, &failed);
-    score_tally *t = calloc(1, sizeof *t);
-    for (int i = 0; i < n; i++) {
-        replay_score(&calls[i], &p.cfg, o.tol, t);
-        add_pitch(&calls[i], t);
+    score_tally *t = n >= 0 ? calloc(1, sizeof *t) : NULL;
+    if (!t) {
+        if (n >= 0) fprintf(stderr, "tonemon: out of memory\n");
+        for (int i = 0; i < n; i++) lcall_free(&calls[i]);
+        free(calls);
+        free(args);
+        return 1;
+    }
+    for (int i = 0; i < n; i++)
+        if (replay_score(&calls[i], &p.cfg, o.tol, t) || add_pitch(&calls[i], t)) {
+            fprintf(stderr, "tonemon: %s: out of memory\n", tesc(calls[i].path));
+            failed++;
+        }
+    if (!score_any(t)) {
+        /* an empty table with "macro F1 0.000" would read as a result */
+        fprintf(stderr, "tonemon eval: nothing was scored (%d call%s with usable labels)\n", n, n == 1 ? "" : "s");
+        for (int i = 0; i < n; i++) lcall_free(&calls[i]);
+        free(calls);
+        free(t);
+        free(args);
+        return 1;
     }
     if (o.json) {
         cJSON *j = tally_json(t);
@@ -439,7 +515,7 @@ int cmd_eval(int argc, char **argv)
         free(s);
         cJSON_Delete(j);
     } else {
-        printf("%d call%s, profile \"%s\", onset tolerance %.2f s\n", n, n == 1 ? "" : "s", p.name, o.tol);
+        printf("%d call%s, profile \"%s\", onset tolerance %.2f s\n", n, n == 1 ? "" : "s", tesc(p.name), o.tol);
         score_print(stdout, t);
     }
     for (int i = 0; i < n; i++) lcall_free(&calls[i]);
@@ -454,7 +530,7 @@ static void plot_knob(const char *dir, const knob *k, const double *obj, const d
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.svg", dir, k->name);
     FILE *f = fopen(path, "w");
-    if (!f) { fprintf(stderr, "tonemon: cannot write %s: %s\n", path, strerror(errno)); return; }
+    if (!f) { fprintf(stderr, "tonemon: cannot write %s: %s\n", tesc(path), strerror(errno)); return; }
     double lo = k->v[0], hi = k->v[k->n - 1];
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"420\" height=\"260\" font-family=\"sans-serif\" font-size=\"11\">\n"
                "<text x=\"10\" y=\"16\" font-size=\"13\">%s</text>\n<rect x=\"50\" y=\"30\" width=\"340\" height=\"180\" fill=\"none\" stroke=\"#999\"/>\n",
@@ -496,7 +572,7 @@ int cmd_calibrate(int argc, char **argv)
     if (rc) { free(args); return rc; }
     objective obj;
     if (parse_objective(o.objective, &obj)) {
-        fprintf(stderr, "tonemon calibrate: --objective must be 'macro' or TYPE[:precision>=P] (got '%s')\n", o.objective);
+        fprintf(stderr, "tonemon calibrate: --objective must be 'macro' or TYPE[:precision>=P] (got '%s')\n", tesc(o.objective));
         free(args);
         return 2;
     }
@@ -507,12 +583,18 @@ int cmd_calibrate(int argc, char **argv)
     int failed;
     int n = load_calls(&o, &p, args, nargs, &calls, &failed);
     free(args);
-    if (n < 2) { fprintf(stderr, "tonemon calibrate: need at least 2 labelled calls (have %d)\n", n); return 1; }
+    if (n < 2) {
+        if (n >= 0) fprintf(stderr, "tonemon calibrate: need at least 2 labelled calls (have %d)\n", n);
+        for (int i = 0; i < n; i++) lcall_free(&calls[i]);
+        free(calls);
+        return 1;
+    }
     double measure_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
     double audio_s = 0.0;
-    for (int i = 0; i < n; i++) audio_s += calls[i].hops / 100.0;
+    for (int i = 0; i < n; i++) audio_s += call_seconds(&calls[i]);
 
     int *use = malloc((size_t)n * sizeof *use);
+    if (!use) { fprintf(stderr, "tonemon: out of memory\n"); exit(1); }
     long evals = 0;
     tm_config start = p.cfg;
     for (int i = 0; i < n; i++) use[i] = 1;
@@ -538,7 +620,7 @@ int cmd_calibrate(int argc, char **argv)
     int kept_start = cv_sum / folds < cv_start / folds + o.min_gain;
 
     printf("tonemon calibrate: %d calls, %.1f min of audio; objective %s\n", n, audio_s / 60.0,
-           o.objective ? o.objective : "macro");
+           o.objective ? tesc(o.objective) : "macro");
     printf("  measuring the calls %.1f s, %ld settings replayed in %.1f s\n", measure_s, evals, search_s);
     printf("  start profile: %.3f on all calls, %.3f held out; calibrated: %.3f on all calls, %.3f held out (%d-fold by call)\n",
            start_score, cv_start / folds, fit_score, cv_sum / folds, folds);
@@ -611,10 +693,10 @@ int cmd_calibrate(int argc, char **argv)
         char *js = profile_to_json(&outp, pj);
         FILE *f = fopen(o.out, "w");
         if (!f || !js || fprintf(f, "%s\n", js) < 0 || fclose(f)) {
-            fprintf(stderr, "tonemon: cannot write %s: %s\n", o.out, strerror(errno));
+            fprintf(stderr, "tonemon: cannot write %s: %s\n", tesc(o.out), strerror(errno));
             rc = 1;
         } else {
-            printf("\n  wrote %s\n", o.out);
+            printf("\n  wrote %s\n", tesc(o.out));
         }
         free(pj);
         free(js);

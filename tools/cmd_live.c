@@ -90,8 +90,8 @@ int cmd_devices(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
         const PaHostApiInfo *h = d ? Pa_GetHostApiInfo(d->hostApi) : NULL;
-        if (d) printf("%d\t%s\t%d\t%d\t%.0f\t%s\n", i, h ? h->name : "?", d->maxInputChannels,
-                      d->maxOutputChannels, d->defaultSampleRate, d->name);
+        if (d) printf("%d\t%s\t%d\t%d\t%.0f\t%s\n", i, h ? tesc(h->name) : "?", d->maxInputChannels,
+                      d->maxOutputChannels, d->defaultSampleRate, tesc(d->name));
     }
     if (n == 0) fprintf(stderr, "tonemon: no audio devices found\n");
     Pa_Terminate();
@@ -339,7 +339,9 @@ static void help_live(FILE *f)
           "mapped) or two devices (the agent's microphone and a loopback of the caller's side).\n"
           "--events streams the final events as JSON Lines (flushed per event); --alerts writes each alert\n"
           "with the wall-clock time it was shown; --summary is written when the call ends (Ctrl-C or\n"
-          "--duration). Exit status: 0 ended normally, 1 the device failed (outputs so far are kept).\n", f);
+          "--duration). A device (either of two) that delivers nothing for 2 s ends the call: it is named on\n"
+          "stderr and the outputs of the call so far are written. With --events - the alerts go to stderr.\n"
+          "Exit status: 0 ended normally, 1 a device failed or stalled (outputs so far are kept).\n", f);
 }
 
 int cmd_live(int argc, char **argv)
@@ -504,7 +506,8 @@ int cmd_replay(int argc, char **argv)
                  "                      [--alerts PATH] [--summary PATH] [--quiet] FILE\n"
                  "Plays a recorded call (through DEV, default output) while the live pipeline runs on it, so\n"
                  "the alerts appear when they would have. --speed X goes X times faster (without sound);\n"
-                 "--no-audio paces by the clock without a device.");
+                 "--no-audio paces by the clock without a device. One call at a time; with --events - the\n"
+                 "alerts go to stderr, so stdout stays JSON Lines.");
             return 0;
         }
         else if (!strcmp(a, "--events")) dst = &events;

@@ -147,7 +147,12 @@ static int truth_json(truth_set *t, const char *text, size_t len, char *err, siz
         else if (!strcmp(k, "conditions")) continue;   /* how the call was made: not scored */
         else if (!strcmp(k, "holds")) { rc = json_objects(&t->ev[TM_EV_HOLD], it, k, "channel", 0, err, errlen); t->has[TM_EV_HOLD] = 1; }
         else if (!strcmp(k, "monologues")) { rc = json_objects(&t->ev[TM_EV_MONOLOGUE], it, k, "speaker", 0, err, errlen); t->has[TM_EV_MONOLOGUE] = 1; }
-        else { snprintf(err, errlen, "%s: unknown key", k); rc = -1; }
+        else {
+            /* not ours (a note, a labelling tool's field): skipped, and named to the caller */
+            size_t used = strlen(t->ignored);
+            if (t->n_ignored++ < 4 && used + strlen(k) + 3 < sizeof t->ignored)
+                snprintf(t->ignored + used, sizeof t->ignored - used, "%s%s", used ? ", " : "", k);
+        }
     }
     cJSON_Delete(root);
     return rc;
@@ -417,6 +422,15 @@ double score_speech_f1(const score_tally *s, int c)
     double p = s->sp_tp[c] + s->sp_fp[c] > 0 ? s->sp_tp[c] / (s->sp_tp[c] + s->sp_fp[c]) : 0.0;
     double r = s->sp_tp[c] + s->sp_fn[c] > 0 ? s->sp_tp[c] / (s->sp_tp[c] + s->sp_fn[c]) : 0.0;
     return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
+int score_any(const score_tally *s)
+{
+    for (int type = 0; type < TM_EV__COUNT; type++)
+        if (s->t[type].tp + s->t[type].fp + s->t[type].fn) return 1;
+    for (int c = 0; c < 2; c++)
+        if (s->sp_tp[c] + s->sp_fp[c] + s->sp_fn[c] > 0) return 1;
+    return s->not_raised_total > 0 || s->pitch_hops > 0;
 }
 
 double score_macro_f1(const score_tally *s)

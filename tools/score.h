@@ -16,6 +16,8 @@ typedef struct {
     truth_list ev[TM_EV__COUNT];     /* overlap, interruption, backchannel, raised, silence, monologue */
     truth_list not_raised;
     int has[TM_EV__COUNT];           /* the labels cover this type (absent: not scored) */
+    int n_ignored;                   /* keys of a truth JSON that are not ours, skipped */
+    char ignored[128];               /* the first of them, comma-separated (raw text) */
 } truth_set;
 
 typedef struct {
@@ -37,7 +39,9 @@ typedef struct {
 void truth_free(truth_set *t);
 int  truth_from_synth(truth_set *t, const synth_opts *o, const synth_truth *s);
 /* Loads NAME.truth.json or Audacity labels (NAME.labels.txt, tab-separated "start end label").
- * On error writes "line N: problem" (or the JSON key) into err and returns -1. */
+ * On error writes "line N: problem" (or the JSON key) into err and returns -1. Top-level JSON
+ * keys it does not know (notes, a labelling tool's own fields) are skipped and listed in
+ * t->ignored for the caller to mention. */
 int  truth_load(truth_set *t, const char *path, char *err, size_t errlen);
 int  truth_parse(truth_set *t, const char *text, size_t len, char *err, size_t errlen);
 
@@ -55,6 +59,8 @@ void score_pitch(score_tally *s, const float *est, const float *truth, const uns
 typedef struct { double precision, recall, f1, onset_mean, onset_p90, latency_mean, latency_p90; int tp, fp, fn; } type_score;
 type_score score_type(const score_tally *s, tm_event_type type);
 double score_speech_f1(const score_tally *s, int speaker);
+/* 1 if anything at all was scored into s (events, speech frames, louder turns or pitch). */
+int score_any(const score_tally *s);
 /* Mean F1 over the event types that have truth or detections. */
 double score_macro_f1(const score_tally *s);
 /* Text table of a tally to f. */
