@@ -236,7 +236,9 @@ static int process_one(batch_t *b, job_t *j)
     if (want_frames) {
         if (rc) out_abort(&fo);
         else if (fw.failed) {
-            write_failed(frames_path, fo.is_stdout, fw.err, errw, sizeof errw);
+            int e = fw.err;
+            if (fflush(fo.f) != 0) e = errno;
+            write_failed(frames_path, fo.is_stdout, e, errw, sizeof errw);
             out_abort(&fo);
             frames_rc = -1;
         } else if (out_commit(&fo, errw, sizeof errw)) frames_rc = -1;
@@ -284,7 +286,9 @@ static int process_one(batch_t *b, job_t *j)
                 bad = report_write(f.f, &j->res, &contour, b->prof, j->path, &ro);
             }
             if (bad) {
-                write_failed(path, f.is_stdout, errno, errw, sizeof errw);
+                int e = errno;
+                if (fflush(f.f) != 0) e = errno;    /* the write's own reason, not a later call's */
+                write_failed(path, f.is_stdout, e, errw, sizeof errw);
                 out_abort(&f);
             }
             else bad = out_commit(&f, errw, sizeof errw);
@@ -464,7 +468,7 @@ int cmd_analyze(int argc, char **argv)
         if (stop_at == 0.0) stop_at = seconds_since(&b.t0) + 0.5;
         if (seconds_since(&b.t0) >= stop_at) {
             out_remove_temporaries();
-            static const char msg[] = "tonemon: interrupted while writing; unfinished outputs removed\n";
+            static const char msg[] = "tonemon: interrupted; finished calls are complete, unfinished outputs removed\n";
             ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
             (void)w;
             _exit(1);
