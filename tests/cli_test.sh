@@ -152,6 +152,75 @@ check "batch: index.csv lists all five" test "$(($(wc -l <batch/index.csv) - 1))
 check "batch: failed files marked" grep -q '"empty.wav",failed' batch/index.csv
 check "batch: nothing half-written" test -z "$(ls batch/*.tmp.* 2>/dev/null)"
 
+# --- a truncated file: warned (file, promised and actual length), what is there analysed --------
+python3 - <<'PY'
+import struct
+rate = 16000; promised = 111 * rate * 2; held = int(0.09 * rate) * 2
+with open("cut.wav", "wb") as f:
+    f.write(b"RIFF" + struct.pack("<I", 36 + promised) + b"WAVE" + b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16))
+    f.write(b"data" + struct.pack("<I", promised) + b"\x10\x00" * (held // 2))
+PY
+expect_exit 0 "truncated WAV" "$TM" analyze --summary cut.json cut.wav
+check "truncated WAV: one warning line with both lengths" test "$(grep -c '^tonemon: cut.wav: warning: truncated file: the header promises 111.00 s, the file holds 0.09 s' err)" -eq 1
+check "truncated WAV: what is there analysed" python3 -c 'import json; assert abs(json.load(open("cut.json"))["duration_s"] - 0.09) < 0.02'
+head -c 400044 call.wav > cut2.wav
+expect_exit 0 "truncated stereo WAV" "$TM" analyze --events cut2.jsonl cut2.wav
+check "truncated stereo WAV warned" grep -q 'cut2.wav: warning: truncated file: the header promises 120.00 s, the file holds 6.25 s' err
+expect_exit 0 "a whole file is not truncated" "$TM" analyze --events whole.jsonl call.wav
+check "a whole file: no truncation warning" bash -c '! grep -q truncated err'
+
+# --- control characters never reach the terminal -------------------------------------------------
+esc=$(printf '\033')
+expect_exit 1 "file name with escape sequences" "$TM" analyze --events x.jsonl "$(printf 'a\033]0;owned\007\033[31mb\r.wav')"
+check "no raw ESC/BEL/CR in the error" bash -c "! grep -q '[$esc$(printf '\007\r')]' err"
+check "the name shown escaped" grep -qF 'a\x1b]0;owned\x07\x1b[31mb\r.wav' err
+expect_exit 2 "unknown option with escape sequences" "$TM" analyze "$(printf -- '--x\033[2J')" call.wav
+check "no raw ESC in the usage error" bash -c "! grep -q '$esc' err"
+cp call.wav "$(printf 'nl\nname\033[2J.wav')"
+expect_exit 0 "timeline of a file named with a newline and ESC" "$TM" analyze "$(printf 'nl\nname\033[2J.wav')"
+check "timeline: the name on one line, escaped" grep -qF 'nl\nname\x1b[2J.wav: 120.0 s' out
+check "timeline: no raw ESC" bash -c "! grep -q '$esc' out"
+"$TM" profile | python3 -c '
+import json, sys; p = json.load(sys.stdin)
+for k in p["suggestions"].values():
+    for f in k: k[f] = "line one\r\nline two \x1b[31mred\x07"
+json.dump(p, open("ctl-profile.json", "w"))'
+expect_exit 0 "timeline with profile texts holding CR/LF/ESC" "$TM" analyze --profile ctl-profile.json call.wav
+check "timeline: profile texts escaped" grep -qF 'line one\r\nline two \x1b[31mred\x07' out
+check "timeline: no raw CR or ESC" bash -c "! grep -q '[$esc$(printf '\r\007')]' out"
+
+# --- report links: relative, percent-encoded, from the report's own folder -----------------------
+# every href/src is "./" + percent-encoded segments, and the audio of an --out-dir report is found
+url_ok() {   # url_ok REPORT AUDIO
+  python3 - "$1" "$2" <<'PY'
+import html.parser, os, sys, urllib.parse
+report, audio = sys.argv[1:]
+urls = []
+class P(html.parser.HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        urls.extend((tag, v) for k, v in attrs if k in ("src", "href"))
+P().feed(open(report, encoding="utf-8", errors="surrogateescape").read())
+assert urls, "no links"
+for tag, u in urls:
+    assert u.startswith("./"), (tag, u)
+    assert all(c.isalnum() or c in "-._~/%" for c in u), (tag, u)
+src = [u for t, u in urls if t == "audio"][0]
+path = os.path.join(os.path.dirname(report), urllib.parse.unquote(src))
+assert os.path.samefile(path, audio), (src, path, audio)
+PY
+}
+mkdir -p hostile/sub
+for n in 'javascript:alert(1)' 'a b#c?d%e' 'q"uo'"'"'te,x' '<img src=x onerror=alert(1)>'; do
+  cp call.wav "hostile/sub/$n.wav"
+  expect_exit 0 "--report for '$n'" "$TM" analyze --report "hostile/$n.html" "hostile/sub/$n.wav"
+  check "report of '$n': links relative and encoded" url_ok "hostile/$n.html" "hostile/sub/$n.wav"
+done
+expect_exit 0 "--out-dir reports of calls in other folders" "$TM" analyze --quiet --out-dir batchrel hostile/sub/*.wav c.flac
+for f in batchrel/*.summary.json; do
+  audio=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["file"])' "$f")
+  check "--out-dir report of $audio plays its audio" url_ok "${f%.summary.json}.html" "$audio"
+done
+
 # --- replay: the live pipeline on a file, paced by the clock ---------------------------------
 start=$(date +%s.%N)
 expect_exit 0 "replay --no-audio" "$TM" replay --no-audio --speed 40 --quiet --events replay.jsonl --summary replay.json call.wav

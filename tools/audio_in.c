@@ -53,6 +53,44 @@ static int check_rate(audio_in *a, int rate, char *err, size_t errlen)
     return 0;
 }
 
+/* Bytes per frame of an uncompressed encoding, 0 for the others. */
+static int frame_bytes(const SF_INFO *in)
+{
+    switch (in->format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: case SF_FORMAT_ULAW: case SF_FORMAT_ALAW: return in->channels;
+    case SF_FORMAT_PCM_16: return 2 * in->channels;
+    case SF_FORMAT_PCM_24: return 3 * in->channels;
+    case SF_FORMAT_PCM_32: case SF_FORMAT_FLOAT: return 4 * in->channels;
+    case SF_FORMAT_DOUBLE: return 8 * in->channels;
+    default: return 0;
+    }
+}
+
+/* The length the header promised. libsndfile trusts the file over the header: a WAV, W64 or AIFF
+ * whose data chunk is cut short opens with the frames that are there, and the header's claim
+ * is only in its log ("data : 3552000 (should be 2880)"). A compressed file (FLAC) keeps the
+ * header's count and ends early when read, which audio_shortfall sees from the frames read. */
+static int64_t header_frames(audio_in *a, int i)
+{
+    char log[8192];
+    int64_t promised = a->info[i].frames;
+    int fb = frame_bytes(&a->info[i]);
+    if (!fb) return promised;
+    log[0] = 0;
+    sf_command(a->sf[i], SFC_GET_LOG_INFO, log, sizeof log);
+    long long best = 0;
+    int from_data = 0;
+    for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
+        char chunk[16];
+        long long said, real;
+        if (sscanf(line, " %15s : %lld (should be %lld)", chunk, &said, &real) != 3 || said <= real) continue;
+        int data = !strcmp(chunk, "data") || !strcmp(chunk, "SSND");
+        int whole = !strcmp(chunk, "RIFF") || !strcmp(chunk, "riff") || !strcmp(chunk, "FORM") || !strcmp(chunk, "RF64");
+        if (data || (whole && !from_data)) { best = said - real; from_data |= data; }
+    }
+    return promised + best / fb;
+}
+
 static int open_one(audio_in *a, int i, const char *path, char *err, size_t errlen)
 {
     memset(&a->info[i], 0, sizeof a->info[i]);
@@ -69,8 +107,12 @@ static int open_one(audio_in *a, int i, const char *path, char *err, size_t errl
         snprintf(err, errlen, "not a readable audio file: %s", why);
         return -1;
     }
+    a->promised_frames[i] = header_frames(a, i);
     if (a->info[i].frames == 0) {
-        snprintf(err, errlen, "no audio frames (empty or truncated file)");
+        if (a->promised_frames[i] > 0 && a->info[i].samplerate > 0)
+            snprintf(err, errlen, "truncated file: the header promises %.2f s, the file holds no audio",
+                     (double)a->promised_frames[i] / a->info[i].samplerate);
+        else snprintf(err, errlen, "no audio frames (empty or truncated file)");
         return -1;
     }
     return 0;
@@ -150,6 +192,7 @@ static long read_block(audio_in *a, char *err, size_t errlen)
             snprintf(err, errlen, "read error: %s", sf_strerror(a->sf[0]));
             return -1;
         }
+        a->file_frames_read[0] += got;
         for (long i = 0; i < got; i++)
             for (int k = 0; k < a->nout; k++) a->pick[i * a->nout + k] = a->raw[i * ch + a->map[k]];
     } else {
@@ -160,6 +203,8 @@ static long read_block(audio_in *a, char *err, size_t errlen)
             snprintf(err, errlen, "read error: %s", sf_strerror(sf_error(a->sf[0]) ? a->sf[0] : a->sf[1]));
             return -1;
         }
+        a->file_frames_read[0] += g0;
+        a->file_frames_read[1] += g1;
         got = g0 > g1 ? g0 : g1;   /* the shorter side is padded with silence */
         for (long i = 0; i < got; i++) {
             a->pick[2 * i] = i < g0 ? r0[i] : 0.0f;
@@ -211,6 +256,22 @@ long audio_read(audio_in *a, float *ch0, float *ch1, size_t max, char *err, size
         a->res_len = odone;
         if (got == 0 && odone == 0) a->flushed = 1;
     }
+}
+
+/* libsndfile takes the length from the header; a file cut short (a copy or upload that stopped,
+ * a recorder that crashed) simply ends early when read, so the shortfall shows only here. */
+int audio_shortfall(const audio_in *a, int *which, double *promised_s, double *actual_s)
+{
+    for (int i = 0; i < (a->pair ? 2 : 1); i++) {
+        int64_t promised = a->promised_frames[i], got = a->file_frames_read[i];
+        if (promised > 0 && promised - got > a->in_rate / 100) {
+            *which = i;
+            *promised_s = (double)promised / a->in_rate;
+            *actual_s = (double)got / a->in_rate;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void audio_close(audio_in *a)

@@ -18,6 +18,8 @@ typedef struct {
     float *raw, *pick, *res;   /* scratch: file frames, picked channels, resampled */
     size_t block, res_cap, res_len, res_pos;
     int64_t nonfinite, clipped, frames_read;
+    int64_t file_frames_read[2];   /* per file, at its own rate: to find a truncated file */
+    int64_t promised_frames[2];    /* what the file's header promised */
     double peak;
     char name[512];
 } audio_in;
@@ -33,6 +35,10 @@ long audio_read(audio_in *a, float *ch0, float *ch1, size_t max, char *err, size
 /* Total frames at out_rate if known, else -1. */
 int64_t audio_frames(const audio_in *a);
 void audio_close(audio_in *a);
+/* After audio_read returned 0: 1 if a file held less audio than its header promised (it was cut
+ * short: more than 10 ms missing), with the file (0, or 1 for the caller of a pair) and both
+ * lengths in seconds; else 0. What was there has been read and analysed. */
+int  audio_shortfall(const audio_in *a, int *which, double *promised_s, double *actual_s);
 /* Analysis rate for an input rate: 8-16 kHz kept, anything higher brought to 16 kHz. */
 int  audio_analysis_rate(int in_rate);
 

@@ -1,5 +1,6 @@
 /* tools/call.c -- drives tm_analyzer over an audio input and keeps the final events. */
 #include "call.h"
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ void events_sort(event_list *l) { if (l->n) qsort(l->v, l->n, sizeof *l->v, by_s
 
 void frames_csv_header(frames_csv *w)
 {
-    if (fputs("time,channel,level_db,f0_hz,voicing,speech,bleed\n", w->f) < 0) w->failed = 1;
+    if (fputs("time,channel,level_db,f0_hz,voicing,speech,bleed\n", w->f) < 0) { w->failed = 1; w->err = errno; }
 }
 
 void frames_csv_row(void *user, const tm_frame *fr)
@@ -46,8 +47,10 @@ void frames_csv_row(void *user, const tm_frame *fr)
     if (w->failed) return;
     if (fprintf(w->f, "%.2f,%s,%.2f,%.1f,%.3f,%d,%d\n", (double)fr->start / w->rate_hz,
                 speaker_name(fr->channel, w->nch), fr->level_db, fr->f0_hz, fr->voicing, fr->speech,
-                fr->bleed) < 0)
+                fr->bleed) < 0) {
         w->failed = 1;
+        w->err = errno;
+    }
 }
 
 static int drain(tm_analyzer *a, call_result *r)
@@ -60,6 +63,12 @@ static int drain(tm_analyzer *a, call_result *r)
 
 int call_analyze(const tm_profile *p, audio_in *in, tm_frame_fn on_frame, void *frame_user,
                  call_result *r, char *err, size_t errlen)
+{
+    return call_analyze_until(p, in, on_frame, frame_user, r, NULL, err, errlen);
+}
+
+int call_analyze_until(const tm_profile *p, audio_in *in, tm_frame_fn on_frame, void *frame_user,
+                       call_result *r, const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s", in->name);
@@ -81,6 +90,7 @@ int call_analyze(const tm_profile *p, audio_in *in, tm_frame_fn on_frame, void *
     int rc = 0;
     if (!b0 || !b1) { snprintf(err, errlen, "out of memory"); rc = -1; }
     while (!rc) {
+        if (stop && *stop) { snprintf(err, errlen, "interrupted"); rc = -1; break; }
         long n = audio_read(in, b0, b1, BLOCK, err, errlen);
         if (n < 0) { rc = -1; break; }
         if (n == 0) break;

@@ -3,6 +3,7 @@
 #define TM_CALL_H
 #include "audio_in.h"
 #include "profile.h"
+#include <signal.h>
 #include <stdio.h>
 
 typedef struct {
@@ -24,7 +25,7 @@ typedef struct {
 typedef struct {
     FILE *f;
     int rate_hz, nch;
-    int failed;
+    int failed, err;         /* a write failed; its errno */
 } frames_csv;
 void frames_csv_header(frames_csv *w);
 void frames_csv_row(void *user, const tm_frame *fr);
@@ -33,6 +34,10 @@ void frames_csv_row(void *user, const tm_frame *fr);
  * the reason in err. */
 int  call_analyze(const tm_profile *p, audio_in *in, tm_frame_fn on_frame, void *frame_user,
                   call_result *r, char *err, size_t errlen);
+/* The same, giving up (-1, "interrupted") between two blocks of input once *stop is non-zero
+ * (a signal handler's flag): a long call ends within a fraction of a second. */
+int  call_analyze_until(const tm_profile *p, audio_in *in, tm_frame_fn on_frame, void *frame_user,
+                        call_result *r, const volatile sig_atomic_t *stop, char *err, size_t errlen);
 void call_free(call_result *r);
 int  events_push(event_list *l, const tm_event *ev);
 void events_sort(event_list *l);

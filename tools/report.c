@@ -5,6 +5,7 @@
  * floor to the one who lost it; every de-escalation moment is a numbered marker. Clicking any
  * marker, span or row of the moments table moves the audio player to that moment. */
 #include "report.h"
+#include "urlenc.h"
 #include "writers.h"
 #include <limits.h>
 #include <math.h>
@@ -94,7 +95,9 @@ static void relpath(const char *target, const char *from, char *out, size_t cap)
     char fdir[PATH_MAX];
     snprintf(fdir, sizeof fdir, "%s", from ? from : ".");
     char *slash = strrchr(fdir, '/');
-    if (slash) *slash = 0; else snprintf(fdir, sizeof fdir, ".");
+    if (slash == fdir) fdir[1] = 0;          /* a report in "/" */
+    else if (slash) *slash = 0;
+    else snprintf(fdir, sizeof fdir, ".");
     if (!realpath(fdir, f)) { snprintf(out, cap, "%s", t); return; }
     size_t common = 0, i = 0;
     while (t[i] && t[i] == f[i]) { if (t[i] == '/') common = i; i++; }
@@ -181,17 +184,11 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
         fprintf(f, "data:%s;base64,", mime_of(audio_path));
         base64_file(f, audio_path);
     } else {
-        char rel[PATH_MAX];
+        /* relative to the report's own folder, every segment percent-encoded: a file name is
+         * never a scheme ("javascript:"), a fragment or a query */
+        char rel[PATH_MAX], url[3 * PATH_MAX + 3];
         relpath(audio_path, o ? o->report_path : NULL, rel, sizeof rel);
-        /* a relative URL: encode the characters that would break it */
-        for (const char *s = rel; *s; s++) {
-            if (*s == ' ') fputs("%20", f);
-            else if (*s == '#') fputs("%23", f);
-            else if (*s == '?') fputs("%3F", f);
-            else if (*s == '"') fputs("%22", f);
-            else if (*s == '%') fputs("%25", f);
-            else fputc(*s, f);
-        }
+        if (url_path_encode(rel, url, sizeof url) == 0) fputs(url, f);
     }
     fputs("\"></audio>\n", f);
 

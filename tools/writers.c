@@ -4,10 +4,16 @@
  * checked once more here). */
 #include "writers.h"
 #include "cJSON.h"
+#include "term.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static double fin(double x) { return isfinite(x) ? x : 0.0; }
@@ -170,7 +176,8 @@ static void mmss(char *buf, size_t cap, double t)
 
 void print_timeline(FILE *f, const call_result *r, const tm_profile *p)
 {
-    fprintf(f, "%s: %.1f s, %s\n", r->name, r->duration_s, r->nch == 2 ? "agent + caller" : "one mixed channel");
+    term_fputs(r->name, f);     /* names and profile texts come from outside: escaped */
+    fprintf(f, ": %.1f s, %s\n", r->duration_s, r->nch == 2 ? "agent + caller" : "one mixed channel");
     for (size_t i = 0; i < r->ev.n; i++) {
         const tm_event *e = &r->ev.v[i];
         if (e->type == TM_EV_SPEECH || e->type == TM_EV_OVERLAP) continue;
@@ -191,8 +198,11 @@ void print_timeline(FILE *f, const call_result *r, const tm_profile *p)
         case TM_EV_MONOLOGUE: fprintf(f, "  %s-%s  monologue      %s\n", a, b, speaker_name(e->speaker, r->nch)); break;
         case TM_EV_DEESCALATION: {
             const tm_texts *t = &p->text[e->reason];
-            fprintf(f, "  %s        >> %s%s: %s\n", a, t->reason, e->severity >= 2 ? " (!)" : "",
-                    e->severity >= 2 ? t->suggestion_high : t->suggestion);
+            fprintf(f, "  %s        >> ", a);
+            term_fputs(t->reason, f);
+            fputs(e->severity >= 2 ? " (!): " : ": ", f);
+            term_fputs(e->severity >= 2 ? t->suggestion_high : t->suggestion, f);
+            fputc('\n', f);
             break;
         }
         default: break;
@@ -207,48 +217,207 @@ void print_timeline(FILE *f, const call_result *r, const tm_profile *p)
         fprintf(f, "  talk: %.1f s; raised %.1f s; silences %d\n", s->speaker[0].talk_s, s->speaker[0].raised_s, s->silences);
 }
 
+/* ---- output files ------------------------------------------------------------------- */
+
+/* Temporaries alive right now, so a program ending on a signal can remove them while its
+ * workers are blocked. Slots are claimed with one atomic exchange: no lock to wait on. */
+enum { TMP_SLOTS = 512 };
+static char tmp_slot_path[TMP_SLOTS][1100];
+static atomic_int tmp_slot_used[TMP_SLOTS];
+static atomic_uint tmp_seq;
+
+static int tmp_register(const char *tmp)
+{
+    for (int i = 0; i < TMP_SLOTS; i++) {
+        int zero = 0;
+        if (atomic_compare_exchange_strong(&tmp_slot_used[i], &zero, 1)) {
+            snprintf(tmp_slot_path[i], sizeof tmp_slot_path[i], "%s", tmp);
+            atomic_store(&tmp_slot_used[i], 2);
+            return i;
+        }
+    }
+    return -1;   /* more at once than slots: still written, only not removed on a signal */
+}
+
+static void tmp_release(int slot)
+{
+    if (slot >= 0) atomic_store(&tmp_slot_used[slot], 0);
+}
+
+void out_remove_temporaries(void)
+{
+    for (int i = 0; i < TMP_SLOTS; i++)
+        if (atomic_load(&tmp_slot_used[i]) == 2) unlink(tmp_slot_path[i]);
+}
+
+static int fail(out_file *o, char *err, size_t errlen, const char *why)
+{
+    snprintf(err, errlen, "cannot write %s: %s", o->path, why);
+    return -1;
+}
+
+/* /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N name a descriptor this process
+ * already has: opening them anew would truncate an appended log or fail on a socket. */
+static int fd_path(const char *p)
+{
+    if (!strcmp(p, "/dev/stdout")) return 1;
+    if (!strcmp(p, "/dev/stderr")) return 2;
+    const char *n = !strncmp(p, "/dev/fd/", 8) ? p + 8 : !strncmp(p, "/proc/self/fd/", 14) ? p + 14 : NULL;
+    if (!n || !*n) return -1;
+    char *end;
+    long fd = strtol(n, &end, 10);
+    return *end || fd < 0 || fd > 1 << 20 ? -1 : (int)fd;
+}
+
+static int open_fd(out_file *o, int fd, char *err, size_t errlen)
+{
+    if (fd == 1 || fd == 2) {
+        o->f = fd == 1 ? stdout : stderr;
+        o->is_stdout = 1;
+        return 0;
+    }
+    int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (d < 0 || !(o->f = fdopen(d, "w"))) {
+        int e = errno;
+        if (d >= 0) close(d);
+        return fail(o, err, errlen, strerror(e));
+    }
+    return 0;
+}
+
+static int open_socket(out_file *o, const char *p, char *err, size_t errlen)
+{
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(p) >= sizeof sa.sun_path) return fail(o, err, errlen, "socket path too long");
+    memcpy(sa.sun_path, p, strlen(p));
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) != 0 || !(o->f = fdopen(s, "w"))) {
+        int e = errno;
+        if (s >= 0) close(s);
+        return fail(o, err, errlen, strerror(e));
+    }
+    return 0;
+}
+
+/* Temporary beside the target: TARGET.tmp.PID.N, or DIR/tonemon.tmp.PID.N when the target's name
+ * is too long to take the suffix. Unique per process and call, created exclusively. */
+static int open_temporary(out_file *o, const struct stat *old, char *err, size_t errlen)
+{
+    unsigned n = atomic_fetch_add(&tmp_seq, 1);
+    const char *slash = strrchr(o->target, '/');
+    size_t name_len = strlen(slash ? slash + 1 : o->target);
+    if (name_len + 32 <= 255)
+        snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld.%u", o->target, (long)getpid(), n);
+    else
+        snprintf(o->tmp, sizeof o->tmp, "%.*stonemon.tmp.%ld.%u", slash ? (int)(slash - o->target + 1) : 0,
+                 o->target, (long)getpid(), n);
+    o->slot = tmp_register(o->tmp);
+    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        int e = errno;
+        tmp_release(o->slot);
+        o->slot = -1;
+        o->tmp[0] = 0;
+        return fail(o, err, errlen, strerror(e));
+    }
+    if (old) (void)fchmod(fd, old->st_mode & 07777);   /* a replaced file keeps its permissions */
+    if (!(o->f = fdopen(fd, "w"))) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        tmp_release(o->slot);
+        o->slot = -1;
+        o->tmp[0] = 0;
+        return fail(o, err, errlen, strerror(e));
+    }
+    return 0;
+}
+
 int out_open(out_file *o, const char *path, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
+    o->slot = -1;
     if (!strcmp(path, "-")) { o->f = stdout; o->is_stdout = 1; return 0; }
     snprintf(o->path, sizeof o->path, "%s", path);
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
-    o->f = fopen(o->tmp, "w");
-    if (!o->f) { snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno)); return -1; }
-    return 0;
+    if (strlen(path) >= sizeof o->path) return fail(o, err, errlen, strerror(ENAMETOOLONG));
+    char cur[1024];
+    snprintf(cur, sizeof cur, "%s", path);
+    for (int hops = 0; hops < 40; hops++) {
+        int fd = fd_path(cur);
+        if (fd >= 0) return open_fd(o, fd, err, errlen);
+        struct stat st;
+        if (lstat(cur, &st) != 0) {
+            if (errno != ENOENT) return fail(o, err, errlen, strerror(errno));
+            snprintf(o->target, sizeof o->target, "%s", cur);    /* a new file */
+            return open_temporary(o, NULL, err, errlen);
+        }
+        if (S_ISLNK(st.st_mode)) {
+            char link[1024], next[1024];
+            ssize_t n = readlink(cur, link, sizeof link - 1);
+            if (n < 0) return fail(o, err, errlen, strerror(errno));
+            link[n] = 0;
+            const char *slash = strrchr(cur, '/');
+            if (link[0] == '/' || !slash) snprintf(next, sizeof next, "%s", link);
+            else if (snprintf(next, sizeof next, "%.*s%s", (int)(slash - cur + 1), cur, link) >= (int)sizeof next)
+                return fail(o, err, errlen, strerror(ENAMETOOLONG));
+            snprintf(cur, sizeof cur, "%s", next);
+            continue;
+        }
+        if (S_ISREG(st.st_mode)) {
+            snprintf(o->target, sizeof o->target, "%s", cur);
+            return open_temporary(o, &st, err, errlen);
+        }
+        if (S_ISDIR(st.st_mode)) return fail(o, err, errlen, "is a folder");
+        if (S_ISBLK(st.st_mode)) return fail(o, err, errlen, "is a block device (refused: it would overwrite a disk)");
+        if (S_ISSOCK(st.st_mode)) return open_socket(o, cur, err, errlen);
+        /* character device or FIFO: in place (opening a FIFO waits for its reader) */
+        int d = open(cur, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (d < 0 || !(o->f = fdopen(d, "w"))) {
+            int e = errno;
+            if (d >= 0) close(d);
+            return fail(o, err, errlen, strerror(e));
+        }
+        return 0;
+    }
+    return fail(o, err, errlen, strerror(ELOOP));
 }
 
 int out_commit(out_file *o, char *err, size_t errlen)
 {
     if (o->is_stdout) {
-        if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
-        snprintf(err, errlen, "cannot write to standard output: %s", strerror(errno ? errno : EIO));
-        clearerr(stdout);
+        errno = 0;
+        int bad = fflush(o->f) != 0 || ferror(o->f);
+        int e = errno;
+        clearerr(o->f);
+        if (!bad) return 0;
+        if (o->path[0]) snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(e ? e : EIO));
+        else snprintf(err, errlen, "cannot write to standard output: %s", strerror(e ? e : EIO));
         return -1;
     }
-    int bad = ferror(o->f);
-    bad |= fflush(o->f) != 0;
+    errno = 0;
+    int bad = fflush(o->f) != 0;
     int e = errno;
-    bad |= fclose(o->f) != 0;
-    if (!e) e = errno;
+    bad |= ferror(o->f) != 0;
+    if (fclose(o->f) != 0) { bad = 1; if (!e) e = errno; }
     o->f = NULL;
+    if (!bad && o->tmp[0] && rename(o->tmp, o->target) != 0) { bad = 1; e = errno; }
     if (bad) {
+        if (o->tmp[0]) unlink(o->tmp);
         snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(e ? e : EIO));
-        remove(o->tmp);
-        return -1;
     }
-    if (rename(o->tmp, o->path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
-        remove(o->tmp);
-        return -1;
-    }
-    return 0;
+    tmp_release(o->slot);
+    o->slot = -1;
+    return bad ? -1 : 0;
 }
 
 void out_abort(out_file *o)
 {
     if (o->is_stdout || !o->f) return;
     fclose(o->f);
-    remove(o->tmp);
     o->f = NULL;
+    if (o->tmp[0]) unlink(o->tmp);
+    tmp_release(o->slot);
+    o->slot = -1;
 }

@@ -8,10 +8,13 @@ OUT=$(realpath -m "$2")/browser
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 if [ ! -x /usr/bin/chromium ]; then echo "chromium is not installed (scripts/deps.sh --test installs it)" >&2; exit 1; fi
-if [ ! -d "$OUT/node_modules/playwright-core" ]; then
-  cp "$HERE/package.json" "$OUT/"
-  (cd "$OUT" && npm install --no-audit --no-fund --silent >/dev/null)
-fi
+(
+  flock 9      # batch_test.sh installs into the same folder
+  if [ ! -d "$OUT/node_modules/playwright-core" ]; then
+    cp "$HERE/package.json" "$OUT/"
+    (cd "$OUT" && npm install --no-audit --no-fund --silent >/dev/null)
+  fi
+) 9>"$OUT/.npm.lock"
 cp "$HERE/report_test.mjs" "$OUT/"
 cd "$OUT"
 "$TM" synth --seed 7 --duration 120 call.wav >/dev/null
