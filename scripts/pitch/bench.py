@@ -262,7 +262,14 @@ def main():
     for k, it in enumerate(items):
         for cond, path in it[4].items():
             for tool in set(tools) | {'praat', 'rapt'}:
+                # the peers' tracks are kept beside the audio: a re-run measures tonemon only
+                cache = '%s.%s.npy' % (path, tool)
+                if tool != 'tonemon' and os.path.exists(cache):
+                    tracks[k, cond, tool] = tuple(np.load(cache))
+                    continue
                 tracks[k, cond, tool] = TRACKERS[tool](path, work, args.tonemon)
+                if tool != 'tonemon':
+                    np.save(cache, np.array(tracks[k, cond, tool]))
     # natural speech: the reference from the clean audio
     for k, it in enumerate(items):
         if it[0] == 'natural':
