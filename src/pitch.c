@@ -188,9 +188,13 @@ void pitch_push(tm_pitch *p, const float *x)
 {
     int n = p->hop;
     /* full-rate ring written twice, so that the newest hist_len samples are always contiguous */
-    for (int i = 0; i < n; i++) {
-        p->hist2[p->hist_pos] = p->hist2[p->hist_pos + p->hist_len] = x[i];
-        if (++p->hist_pos == p->hist_len) p->hist_pos = 0;
+    for (int done = 0; done < n;) {
+        int m = n - done < p->hist_len - p->hist_pos ? n - done : p->hist_len - p->hist_pos;
+        memcpy(p->hist2 + p->hist_pos, x + done, (size_t)m * sizeof(float));
+        memcpy(p->hist2 + p->hist_pos + p->hist_len, x + done, (size_t)m * sizeof(float));
+        p->hist_pos += m;
+        if (p->hist_pos == p->hist_len) p->hist_pos = 0;
+        done += m;
     }
     p->pushes++;
     /* Filter the hop, keep every dec-th sample, then shift them in at once. */
@@ -268,17 +272,15 @@ static float refine(const tm_pitch *p, float lag_dec, int64_t age)
     return lo + best + parabola(v[best - 1], v[best], v[best + 1]);
 }
 
-/* Periodicity of the upper band's envelope near one lag (mean removed), best of three lags. */
-static float env_nsdf(const tm_pitch *p, float lag_dec)
+/* Periodicity of the upper band's envelope near one lag (its mean removed), best of two lags. */
+static float env_nsdf(const tm_pitch *p, float lag_dec, float mean)
 {
     const int w = p->win_dec;
     const float *e = p->env_buf;
-    float mean = 0.0f;
-    for (int j = 0; j < w; j++) mean += e[j];
-    mean /= (float)w;
-    int l0 = (int)floorf(lag_dec + 0.5f);
+    /* the smoothed envelope's peaks are a few lags wide: the nearest lag and the next one do */
+    int l0 = (int)floorf(lag_dec);
     float best = 0.0f;
-    for (int lag = l0 - 1; lag <= l0 + 1; lag++) {
+    for (int lag = l0; lag <= l0 + 1; lag++) {
         if (lag < 1 || lag >= w / 2) continue;
         float r = 0.0f, m = 0.0f;
         for (int j = 0; j < w - lag; j++) {
@@ -306,8 +308,8 @@ static float nsdf_between(const tm_pitch *p, int peak, float d, float total, flo
         for (int k = -SINC_TAPS; k <= SINC_TAPS; k++) {
             int t = peak + k;
             if (t < 0) t = -t;                      /* r is even */
-            float u = d - (float)k;
-            float win = 0.5f + 0.5f * cosf((float)M_PI * u / (SINC_TAPS + 1));
+            float u = d - (float)k, q = u / (SINC_TAPS + 1);
+            float win = (1.0f - q * q) * (1.0f - q * q);   /* biweight taper: no trigonometry */
             r += p->acf[t] * ((k & 1) ? -s : s) / u * win;
         }
     }
@@ -461,7 +463,9 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             /* interpolated height: at a period between two lags the integer-lag value of a voice
              * rich in harmonics sags, and would lose against its own double period */
             float d = parabola(nsdf[peak - 1], nsdf[peak], nsdf[peak + 1]);
-            float v = nsdf_between(p, peak, d, total, scale);
+            float v = nsdf[peak];
+            /* the exact height only where it can matter: a parabola errs by 5 % at most */
+            if (v >= 0.9f * CAND_MIN_NSDF) v = nsdf_between(p, peak, d, total, scale);
             if (v > c->best_val) c->best_val = v;
             if (v >= CAND_MIN_NSDF) { klag[nk] = peak + d; kval[nk] = v; nk++; }
         }
@@ -485,7 +489,7 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     c->n = nk;
     /* Envelope cue: a candidate at 1/q of another's lag (q = 2..ENV_MAX_Q) is a harmonic of
      * that one unless the upper band's envelope repeats at the shorter lag as well. */
-    float env[PITCH_MAX_CANDS];
+    float env[PITCH_MAX_CANDS], env_mean = -1.0f;
     for (int i = 0; i < nk; i++) env[i] = -1.0f;
     for (int i = 0; i < nk; i++) {
         if (kval[i] < ENV_CONTEST_MIN) continue;
@@ -494,9 +498,14 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             float r = klag[j] / klag[i];
             float q = floorf(r + 0.5f);
             if (q < 2.0f || q > ENV_MAX_Q || fabsf(r - q) > ENV_RATIO_TOL * q) continue;
-            if (env[i] < 0.0f) env[i] = env_nsdf(p, klag[i]);
+            if (env_mean < 0.0f) {
+                env_mean = 0.0f;
+                for (int m = 0; m < w; m++) env_mean += p->env_buf[m];
+                env_mean /= (float)w;
+            }
+            if (env[i] < 0.0f) env[i] = env_nsdf(p, klag[i], env_mean);
             if (env[i] >= ENV_CLEAR) break;
-            if (env[j] < 0.0f) env[j] = env_nsdf(p, klag[j]);
+            if (env[j] < 0.0f) env[j] = env_nsdf(p, klag[j], env_mean);
             float d = env[j] - env[i] - ENV_MARGIN;
             if (d > worst) worst = d;
         }
