@@ -35,7 +35,6 @@ typedef struct {
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
     tm_biquad env_hp, env_lp;        /* upper band of the decimated copy, and its envelope's smoothing */
     int dec_phase;
-    float pre_x1;                    /* last decimated sample, for the pre-emphasis */
     float *dec_buf;                  /* last buf_dec decimated, pre-emphasised samples, oldest first */
     float *env_buf;                  /* half-wave rectified upper band, aligned with dec_buf */
     float *hist2;                    /* full-rate ring of hist_len, written twice (mirror) */
@@ -51,6 +50,7 @@ typedef struct {
     /* scratch, sized at init */
     kiss_fftr_cfg fwd, inv;
     float *fft_in, *acf, *sq_prefix;
+    float *weight;                   /* power-spectrum weight: pre-emphasis and taper */
     kiss_fft_cpx *spec;
 } tm_pitch;
 
