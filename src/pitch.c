@@ -67,6 +67,9 @@
 /* An envelope this periodic at the shorter lag clears it: the smoothing blurs a high voice's
  * envelope a little, so its double period always looks a bit clearer. */
 #define ENV_CLEAR 0.8f
+/* ...and the longer lag's envelope is evidence only when this periodic itself: in noise the upper
+ * band's envelope is mostly the noise's. */
+#define ENV_TRUSTED 0.6f
 #define ENV_RATIO_TOL 0.08f
 /* Harmonics up to the 5th can pass for F0 where one dominates a formant of a narrow band. */
 #define ENV_MAX_Q 5.0f
@@ -516,6 +519,7 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             if (env[i] < 0.0f) env[i] = env_nsdf(p, klag[i], env_mean);
             if (env[i] >= ENV_CLEAR) break;
             if (env[j] < 0.0f) env[j] = env_nsdf(p, klag[j], env_mean);
+            if (env[j] < ENV_TRUSTED) continue;
             float d = env[j] - env[i] - ENV_MARGIN;
             if (d > worst) worst = d;
         }
