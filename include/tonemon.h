@@ -90,6 +90,8 @@ typedef struct {
     int     speech;     /* 1: this channel's own voice */
     int     bleed;      /* 1: energy explained by the other channel leaking in */
     float   floor_db;   /* adaptive noise floor, dBFS */
+    float   f0_live_hz; /* F0 as the event stages saw it at the hop, before the 100 ms of
+                           lookahead settled f0_hz; replay feeds it to them again */
 } tm_frame;
 
 typedef void (*tm_frame_fn)(void *user, const tm_frame *frame);

@@ -290,6 +290,19 @@ static void hold_decide(tm_analyzer *a, int c, int64_t n)
     turns_holding(&a->turns, c, ch->hold_on);
 }
 
+/* Puts the pitch path's final F0 into the frames still waiting to go out. */
+static void settle_pitch(tm_analyzer *a, int flush)
+{
+    int64_t k;
+    float f0, v;
+    for (int c = 0; c < a->nch; c++)
+        while (pitch_final(&a->ch[c].pitch, flush, &k, &f0, &v))
+            if (k >= a->fr_next) {
+                a->fr[k % a->fr_cap].f[c].f0_hz = f0;
+                a->fr[k % a->fr_cap].f[c].voicing = v;
+            }
+}
+
 /* Decides feature hop n. given: this hop's measured features per channel (replay), or NULL to
  * take them from the energy and pitch stages. */
 static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
@@ -305,17 +318,21 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         ch->cand = ch->level >= ch->floor_db + a->margin_db && ch->level >= a->min_level_db &&
                    ch->level >= ch->floor.mean_db + a->cfg.speech_over_mean_db;
         if (given) {
-            ch->f0 = given[c].f0_hz;
+            ch->f0 = given[c].f0_live_hz;
             ch->voicing = given[c].voicing;
         } else if (ch->level >= ch->floor_db + a->margin_db - 3.0f && ch->level >= a->min_level_db - 3.0f) {
-            /* Pitch costs most: only where the level could be speech (own or leaked). */
-            pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
-            /* The 40 ms window reaches 20 ms either side: a hop far quieter than its neighbours
-             * (a stop closure, the silence after a word) only borrows their periodicity. */
+            /* Pitch costs most: only where the level could be speech (own or leaked). The 40 ms
+             * window reaches 20 ms either side: a hop far quieter than its neighbours (a stop
+             * closure, the silence after a word) would only borrow their periodicity. */
             float peak = ch->level;
             for (int64_t k = n - 2; k <= n + 2; k++)
                 if (k >= 0 && ch->lev_ring[k % LEVEL_RING] > peak) peak = ch->lev_ring[k % LEVEL_RING];
-            if (ch->level < peak - 15.0f) ch->f0 = 0.0f;
+            if (ch->level < peak - 15.0f) {
+                pitch_skip(&ch->pitch);
+                ch->f0 = ch->voicing = 0.0f;
+            } else {
+                pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
+            }
         } else {
             pitch_skip(&ch->pitch);
             ch->f0 = ch->voicing = 0.0f;
@@ -333,7 +350,6 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         }
         ch->active = ch->cand && !ch->bleed_flag;
         hold_decide(a, c, n);
-        if (ch->active) pitch_register(&ch->pitch, ch->f0, ch->voicing);
         int64_t prev_last = ch->vad.last_active;
         flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, ch->level, &closed[c].start,
                            &closed[c].end);
@@ -344,7 +360,10 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         f->channel = c;
         f->level_db = ch->level;
         f->loudness_lufs = ch->loud;
-        f->f0_hz = ch->f0;
+        /* the live F0 drives the events; the frame's F0 is replaced by the path's final one
+         * PITCH_PATH_LAG hops later, before the frame goes out */
+        f->f0_hz = given ? given[c].f0_hz : ch->f0;
+        f->f0_live_hz = ch->f0;
         f->voicing = ch->voicing;
         f->speech = 0;
         f->bleed = ch->bleed_flag;
@@ -360,6 +379,7 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         chan *ch = &a->ch[c];
         raised_hop(&ch->raised, c, n, ch->active && ch->vad.on, ch->loud, ch->f0, &a->emitter);
     }
+    if (!given) settle_pitch(a, 0);
     while (a->fr_next <= n - a->frame_delay) emit_frame(a, a->fr_next++);
     a->feat_next = n + 1;
 }
@@ -458,6 +478,7 @@ void tm_analyzer_finish(tm_analyzer *a)
         for (int c = 0; c < a->nch; c++) pitch_push(&a->ch[c].pitch, zeros);
         decide_hop(a, n, NULL);
     }
+    settle_pitch(a, 1);
     if (a->replay) a->samples_in = a->hops_in * a->hop;
     int64_t n_end = a->hops_in;
     int flags[2] = {0, 0}, active[2] = {0, 0};
@@ -508,6 +529,7 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     int reach = hang + 1 > 21 ? hang + 1 : 21;
     if (onset > reach) reach = onset;
     a->frame_delay = reach + 1;
+    if (a->frame_delay <= PITCH_PATH_LAG) a->frame_delay = PITCH_PATH_LAG + 1;  /* final F0 first */
     a->fr_cap = a->frame_delay + 4;
     a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);
     a->ev_cap = cfg->event_capacity;

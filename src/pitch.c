@@ -1,26 +1,89 @@
 /* src/pitch.c -- fundamental frequency and voicing of one channel.
  *
- * Input: DC-blocked hops. Output: F0 in Hz (0 when unvoiced) and a periodicity confidence in
- * 0..1 for a 40 ms window centred 2 hops behind the newest one (20 ms of lookahead).
+ * Input: DC-blocked hops. Output per hop: F0 in Hz (0 when unvoiced) and a periodicity in 0..1
+ * for a 40 ms window centred 2 hops behind the newest one; once at once (the best path ending at
+ * that hop, for the live decisions) and once final, PITCH_PATH_LAG hops later (for the frames).
  *
- * Method: the normalised squared difference function (NSDF, P. McLeod and G. Wyvill, "A smarter
- * way to find pitch", ICMC 2005), n(t) = 2 r(t) / m(t), which is 1 - d(t)/m(t) with d YIN's
- * difference function (de Cheveigne and Kawahara, JASA 2002), so it shares YIN's normalisation
- * but needs no cumulative mean. It runs on a copy low-passed at 2.1-2.5 kHz and decimated to
- * 5-8 kHz: F0 up to 500 Hz keeps its harmonics up to the third formant there, and on telephone
- * audio, where the fundamental itself is cut at 300 Hz, those harmonics still peak the NSDF at
- * the true period. r(t) comes from two real FFTs (kiss_fftr, distinct buffers, a fast size),
- * m(t) from prefix sums. Among the key maxima (the top of each positive lobe) the pick is the
- * one nearest the speaker's own register (running mean log F0 of their clearly voiced hops),
- * trading an octave of distance for 0.33 of NSDF; before the register exists, McLeod's rule
- * (first peak within peak_ratio of the best). The period is then re-measured at the full rate
- * over a few lags with parabolic interpolation (fine error about 5 cents). A jump to about an
- * integer multiple or fraction of the previous hop's F0 gives way to a strong candidate near
- * it: a voice glides, it does not leap octaves in 10 ms. */
+ * Periodicity: the normalised squared difference function (NSDF, P. McLeod and G. Wyvill, "A
+ * smarter way to find pitch", ICMC 2005), n(t) = 2 r(t) / m(t) = 1 - d(t)/m(t) with d YIN's
+ * difference function (de Cheveigne and Kawahara, JASA 2002). It runs on a copy low-passed at
+ * 2.1-2.5 kHz, decimated to 5-8 kHz and pre-emphasised below 1 kHz: F0 up to 500 Hz keeps its
+ * harmonics up to the third formant there, and pink or babble noise, whose broad low-frequency
+ * autocorrelation lifts the long lags, no longer pulls subharmonics. r(t) comes from two real
+ * FFTs (kiss_fftr, distinct buffers, a fast size), m(t) from prefix sums. The top of each
+ * positive lobe is a candidate.
+ *
+ * Decision: a dynamic-programming path over the candidates and an unvoiced state, as in RAPT (D.
+ * Talkin, "A robust algorithm for pitch tracking", 1995), Praat (P. Boersma, "Accurate short-term
+ * analysis of the fundamental frequency...", IFA Proceedings 17, 1993: octave cost, octave-jump
+ * cost, voiced/unvoiced cost) and pYIN (M. Mauch and S. Dixon, ICASSP 2014). Local score: the
+ * NSDF height, less an octave cost per octave of lag beyond the hop's shortest candidate (a
+ * period's multiples are as periodic as the period itself) and less an envelope cost; the
+ * unvoiced state scores voicing_min. Transitions cost per octave of F0 change, and leaving or
+ * entering voicing costs a fixed amount plus a prior that pulls a new stretch towards the last
+ * F0 on the path and fades with the gap. Each hop is final PITCH_PATH_LAG hops after it was
+ * analysed, by tracing the best path back from the newest hop.
+ *
+ * Missing fundamental: through a telephone band with a weak first harmonic, the NSDF of a vowel
+ * whose first formant sits on the 2nd harmonic can prefer half the period. The spacing of the
+ * harmonics above 1 kHz still carries F0: the half-wave rectified upper band is periodic at the
+ * true period only. Where two candidates are 2:1 or 3:1 apart, the shorter one loses what the
+ * envelope's periodicity at the longer lag exceeds its own (weighted by that clarity). The final
+ * period is re-measured at the full rate over a few lags with parabolic interpolation. */
 #include "pitch.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Below this NSDF a lobe is no candidate: white noise reaches ~0.2 at some lag in 40 ms. */
+#define CAND_MIN_NSDF 0.25f
+/* The decimated copy's content near its Nyquist frequency (what the 2nd-order anti-alias filter
+ * lets fold back) has no reliable phase between integer lags: the power spectrum is tapered
+ * (raised cosine) from this share of Nyquist to zero, else a period midway between two lags
+ * looks less periodic than its double. */
+#define TAPER_FROM 0.7
+/* Pre-emphasis y = x - a x[-1] of the decimated copy, applied as a weight on its spectrum: -4.4 dB at DC, +1.6 dB at 1 kHz, so a
+ * formant on a low harmonic weighs less against the harmonics above it. Measured on the tuning
+ * set: 0.7 costs natural wideband speech its voicing, 0 lets telephone speech take a formant's
+ * harmonic for F0. */
+#define PREEMPH 0.4f
+/* Cost per octave of F0 change between two voiced hops (Praat's octave-jump cost 0.35 at 10 ms):
+ * a 2.5-octave glide in 1 s costs 0.009 a hop, a jump of an octave 0.35 once. */
+#define JUMP_COST_PER_OCT 0.35f
+/* Cost of starting or ending a voiced stretch (Praat's voiced/unvoiced cost 0.14). */
+#define VUV_COST 0.14f
+/* Prior of a new stretch towards the last F0 on its path: this much at an octave (or more) away,
+ * fading with the gap (time constant in hops). Weaker than PITCH_PATH_LAG hops of octave cost, so
+ * a real jump between stretches is taken within the lookahead. */
+#define PRIOR_COST 0.15f
+#define PRIOR_FADE_HOPS 30.0f
+/* Envelope cue: upper band from 1 kHz; two candidates this close to a 2:1 or 3:1 ratio compete. */
+#define ENV_HP_HZ 1000.0
+/* The rectified band is smoothed below the band: the envelope keeps F0 (<= 500 Hz), the carrier's
+ * fine structure, which makes the envelope's periodicity swing between integer lags, goes. */
+#define ENV_LP_HZ 700.0
+/* Envelope periodicity differences below this are noise, not evidence. */
+#define ENV_MARGIN 0.05f
+/* An envelope this periodic at the shorter lag clears it: the smoothing blurs a high voice's
+ * envelope a little, so its double period always looks a bit clearer. */
+#define ENV_CLEAR 0.8f
+/* ...and the longer lag's envelope is evidence only when this periodic itself: in noise the upper
+ * band's envelope is mostly the noise's. */
+#define ENV_TRUSTED 0.6f
+#define ENV_RATIO_TOL 0.08f
+/* Harmonics up to the 5th can pass for F0 where one dominates a formant of a narrow band. */
+#define ENV_MAX_Q 5.0f
+/* The shorter candidate of a pair is checked only when it is this periodic itself. */
+#define ENV_CONTEST_MIN 0.4f
+/* Weight of the envelope's clarity difference, in NSDF units, times the doubt (1 - NSDF) of the
+ * shorter candidate: a clearly periodic short lag is not overruled by a noisy envelope. */
+#define ENV_WEIGHT 4.0f
+/* The octave cost is this share of McLeod's margin (1 - peak_ratio) per octave: with heights
+ * interpolated by sinc, a period's multiples lose to it by jitter alone, and a larger cost
+ * takes a formant's harmonic for F0 through a telephone band. */
+#define OCTAVE_SHARE 0.3f
+/* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
+#define SINC_TAPS 6
 
 int pitch_lookahead_hops(const tm_pitch *p)
 {
@@ -51,12 +114,13 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
     if (p->lag_max > p->win_dec - 2) p->lag_max = p->win_dec - 2;
     p->nfft = kiss_fftr_next_fast_size_real(p->win_dec + p->lag_max + 1);
     p->win_full = (int)floor(0.020 * fs_hz + 0.5);
-    p->hist_len = (int)floor(0.050 * fs_hz + 0.5);
-    p->peak_ratio = peak_ratio;
+    /* the final hop's window is PITCH_PATH_LAG hops older than the newest, and reaches a window
+     * and a longest period around its centre */
+    p->hist_len = (int)ceil((p->win_s / 2.0 + p->gap_s) * fs_hz) + (PITCH_PATH_LAG + 1) * hop +
+                  p->win_full + (int)ceil(fs_hz / f0_min_hz) + p->dec + 4;
+    p->octave_cost = OCTAVE_SHARE * (1.0f - peak_ratio);
     p->voicing_min = voicing_min;
-    /* 4th-order Butterworth at 2.5 kHz before an 8 kHz copy: the harmonics up to the third
-     * formant keep the period clear when the fundamental is missing (telephone band). */
-        double fc = 0.4 * fsd < 2500.0 ? 0.4 * fsd : 2500.0;
+    double fc = 0.4 * fsd < 2500.0 ? 0.4 * fsd : 2500.0;
     /* Low-pass to 2.5 kHz (0.4 of the copy's rate): the harmonics up to the third formant keep
      * the period clear when the fundamental is missing (telephone band). Decimated copies get a
      * 2nd-order filter: what folds back is 12 dB/octave down and inharmonic, which the NSDF
@@ -68,28 +132,39 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
         biquad_lowpass(&p->aa[0], fc, 0.54119610, fs_hz);
         biquad_lowpass(&p->aa[1], fc, 1.30656296, fs_hz);
     }
+    biquad_highpass(&p->env_hp, ENV_HP_HZ, 0.70710678, fsd);
+    p->weight = calloc((size_t)p->nfft / 2 + 1, sizeof(float));
+    for (int i = 0; p->weight && i <= p->nfft / 2; i++) {
+        double w = 2.0 * M_PI * i / p->nfft, f = fsd * i / p->nfft, lo = TAPER_FROM * fsd / 2.0;
+        double pre = 1.0 + PREEMPH * PREEMPH - 2.0 * PREEMPH * cos(w);
+        double taper = f <= lo ? 1.0 : 0.5 + 0.5 * cos(M_PI * (f - lo) / (fsd / 2.0 - lo));
+        p->weight[i] = (float)(pre * taper * taper);
+    }
+    biquad_lowpass(&p->env_lp, ENV_LP_HZ, 0.70710678, fsd);
 
     p->buf_dec = p->win_dec + p->gap_dec;
     p->dec_buf = calloc((size_t)p->buf_dec, sizeof(float));
-    p->hist = calloc((size_t)p->hist_len, sizeof(float));
+    p->env_buf = calloc((size_t)p->buf_dec, sizeof(float));
+    p->hist2 = calloc((size_t)p->hist_len * 2, sizeof(float));
     p->fft_in = calloc((size_t)p->nfft, sizeof(float));
     p->acf = calloc((size_t)p->nfft, sizeof(float));
     p->sq_prefix = calloc((size_t)p->win_dec + 1, sizeof(float));
     p->spec = calloc((size_t)p->nfft / 2 + 1, sizeof(kiss_fft_cpx));
     p->fwd = kiss_fftr_alloc(p->nfft, 0, NULL, NULL);
     p->inv = kiss_fftr_alloc(p->nfft, 1, NULL, NULL);
-    if (!p->dec_buf || !p->hist || !p->fft_in || !p->acf || !p->sq_prefix || !p->spec ||
-        !p->fwd || !p->inv) {
+    if (!p->weight || !p->dec_buf || !p->env_buf || !p->hist2 || !p->fft_in || !p->acf || !p->sq_prefix ||
+        !p->spec || !p->fwd || !p->inv) {
         pitch_free(p);
         return -1;
     }
+    pitch_reset(p);
     return 0;
 }
 
 void pitch_free(tm_pitch *p)
 {
-    free(p->dec_buf); free(p->hist); free(p->fft_in); free(p->acf); free(p->sq_prefix);
-    free(p->spec);
+    free(p->dec_buf); free(p->env_buf); free(p->hist2); free(p->fft_in); free(p->acf);
+    free(p->sq_prefix); free(p->spec); free(p->weight);
     kiss_fftr_free(p->fwd);
     kiss_fftr_free(p->inv);
     memset(p, 0, sizeof *p);
@@ -99,26 +174,45 @@ void pitch_reset(tm_pitch *p)
 {
     biquad_reset(&p->aa[0]);
     biquad_reset(&p->aa[1]);
+    biquad_reset(&p->env_hp);
+    biquad_reset(&p->env_lp);
     p->dec_phase = 0;
     memset(p->dec_buf, 0, (size_t)p->buf_dec * sizeof(float));
-    memset(p->hist, 0, (size_t)p->hist_len * sizeof(float));
-    p->prev_f0 = 0.0f;
-    p->prev_age = 0;
-    p->ref_oct = 0.0f;
-    p->ref_n = 0;
+    memset(p->env_buf, 0, (size_t)p->buf_dec * sizeof(float));
+    memset(p->hist2, 0, (size_t)p->hist_len * 2 * sizeof(float));
+    p->hist_pos = 0;
+    p->pushes = 0;
+    p->ncols = p->nout = 0;
+    memset(p->score, 0, sizeof p->score);
+    p->uv_oct = 0.0f;
+    p->uv_gap = -1;
+}
+
+static void shift_in(float *buf, int len, const float *x, int k)
+{
+    if (k >= len) {
+        memcpy(buf, x + k - len, (size_t)len * sizeof(float));
+    } else {
+        memmove(buf, buf + k, (size_t)(len - k) * sizeof(float));
+        memcpy(buf + len - k, x, (size_t)k * sizeof(float));
+    }
 }
 
 void pitch_push(tm_pitch *p, const float *x)
 {
     int n = p->hop;
-    if (n >= p->hist_len) {
-        memcpy(p->hist, x + n - p->hist_len, (size_t)p->hist_len * sizeof(float));
-    } else {
-        memmove(p->hist, p->hist + n, (size_t)(p->hist_len - n) * sizeof(float));
-        memcpy(p->hist + p->hist_len - n, x, (size_t)n * sizeof(float));
+    /* full-rate ring written twice, so that the newest hist_len samples are always contiguous */
+    for (int done = 0; done < n;) {
+        int m = n - done < p->hist_len - p->hist_pos ? n - done : p->hist_len - p->hist_pos;
+        memcpy(p->hist2 + p->hist_pos, x + done, (size_t)m * sizeof(float));
+        memcpy(p->hist2 + p->hist_pos + p->hist_len, x + done, (size_t)m * sizeof(float));
+        p->hist_pos += m;
+        if (p->hist_pos == p->hist_len) p->hist_pos = 0;
+        done += m;
     }
+    p->pushes++;
     /* Filter the hop, keep every dec-th sample, then shift them in at once. */
-    float lp[480], out[256];
+    float lp[480], out[256], env[256];
     int k = 0;
     for (int done = 0; done < n; done += 480) {
         int m = n - done < 480 ? n - done : 480;
@@ -130,27 +224,12 @@ void pitch_push(tm_pitch *p, const float *x)
                 if (k < 256) out[k++] = lp[i];
             }
     }
-    if (k >= p->buf_dec) {
-        memcpy(p->dec_buf, out + k - p->buf_dec, (size_t)p->buf_dec * sizeof(float));
-    } else {
-        memmove(p->dec_buf, p->dec_buf + k, (size_t)(p->buf_dec - k) * sizeof(float));
-        memcpy(p->dec_buf + p->buf_dec - k, out, (size_t)k * sizeof(float));
-    }
-}
-
-void pitch_register(tm_pitch *p, float f0_hz, float voicing)
-{
-    if (f0_hz <= 0.0f || voicing < 0.85f) return;
-    /* running register: mean log2 F0 of clearly periodic own-voice hops (~1 s of them) */
-    float oct = log2f(f0_hz);
-    float a = p->ref_n < 100 ? 1.0f / (float)(p->ref_n + 1) : 0.01f;
-    p->ref_oct = p->ref_n == 0 ? oct : p->ref_oct + a * (oct - p->ref_oct);
-    p->ref_n++;
-}
-
-void pitch_skip(tm_pitch *p)
-{
-    if (++p->prev_age > 3) p->prev_f0 = 0.0f;
+    biquad_block(&p->env_hp, out, env, k);
+    for (int i = 0; i < k; i++)
+        if (env[i] < 0.0f) env[i] = 0.0f;
+    biquad_block(&p->env_lp, env, env, k);
+    shift_in(p->dec_buf, p->buf_dec, out, k);
+    shift_in(p->env_buf, p->buf_dec, env, k);
 }
 
 /* Parabolic vertex offset in -0.5..0.5 around the middle of three samples. */
@@ -162,14 +241,14 @@ static float parabola(float a, float b, float c)
     return d < -0.5f ? -0.5f : d > 0.5f ? 0.5f : d;
 }
 
-/* NSDF at one integer lag over a full-rate window centred `centre` samples into hist. */
-static float nsdf_full(const tm_pitch *p, int centre, int lag)
+/* NSDF at one integer lag over a full-rate window centred `centre` samples into h. */
+static float nsdf_full(const tm_pitch *p, const float *h, int centre, int lag)
 {
     int start = centre - (p->win_full + lag) / 2;
     if (start < 0) start = 0;
     if (start + p->win_full + lag > p->hist_len) start = p->hist_len - p->win_full - lag;
     if (start < 0) return 0.0f;
-    const float *a = p->hist + start, *b = a + lag;
+    const float *a = h + start, *b = a + lag;
     float r = 0.0f, m = 0.0f;
     for (int j = 0; j < p->win_full; j++) {
         r += a[j] * b[j];
@@ -178,7 +257,8 @@ static float nsdf_full(const tm_pitch *p, int centre, int lag)
     return m > 0.0f ? 2.0f * r / m : 0.0f;
 }
 
-static float refine(const tm_pitch *p, float lag_dec)
+/* The period of the hop analysed `age` pushes ago, re-measured at the full rate near lag_dec. */
+static float refine(const tm_pitch *p, float lag_dec, int64_t age)
 {
     float lag0 = lag_dec * p->dec;
     int reach = p->dec / 2 + 2;
@@ -187,23 +267,170 @@ static float refine(const tm_pitch *p, float lag_dec)
     if (lo < 2) lo = 2;
     if (hi > max_lag) hi = max_lag;
     if (hi - lo < 2) return lag0;
-    int centre = p->hist_len - (int)floor((p->win_s / 2.0 + p->gap_s) * p->fs + 0.5);
+    const float *h = p->hist2 + p->hist_pos;
+    int centre = p->hist_len - (int)floor((p->win_s / 2.0 + p->gap_s) * p->fs + 0.5) -
+                 (int)age * p->hop;
     float v[40];
     int n = hi - lo + 1;
     if (n > 40) n = 40;
     int best = 0;
     for (int i = 0; i < n; i++) {
-        v[i] = nsdf_full(p, centre, lo + i);
+        v[i] = nsdf_full(p, h, centre, lo + i);
         if (v[i] > v[best]) best = i;
     }
     if (best == 0 || best == n - 1) return lag0;  /* no interior peak: keep the coarse one */
     return lo + best + parabola(v[best - 1], v[best], v[best + 1]);
 }
 
+/* Periodicity of the upper band's envelope near one lag (its mean removed), best of two lags. */
+static float env_nsdf(const tm_pitch *p, float lag_dec, float mean)
+{
+    const int w = p->win_dec;
+    const float *e = p->env_buf;
+    /* the smoothed envelope's peaks are a few lags wide: the nearest lag and the next one do */
+    int l0 = (int)floorf(lag_dec);
+    float best = 0.0f;
+    for (int lag = l0; lag <= l0 + 1; lag++) {
+        if (lag < 1 || lag >= w / 2) continue;
+        float r = 0.0f, m = 0.0f;
+        for (int j = 0; j < w - lag; j++) {
+            float a = e[j] - mean, b = e[j + lag] - mean;
+            r += a * b;
+            m += a * a + b * b;
+        }
+        float v = m > 0.0f ? 2.0f * r / m : 0.0f;
+        if (v > best) best = v;
+    }
+    return best;
+}
+
+/* NSDF between two lags (peak + d, |d| <= 0.5): r by windowed-sinc interpolation of the
+ * autocorrelation, which the 0.4 fs low-pass band-limits, m linearly. The parabola through three
+ * integer lags underrates a sharp peak between them by up to 5 % for a voice whose harmonics
+ * reach the low-pass, enough for its own double period to look more periodic. */
+static float nsdf_between(const tm_pitch *p, int peak, float d, float total, float scale)
+{
+    float r = 0.0f;
+    if (fabsf(d) < 1e-3f) {
+        r = p->acf[peak];
+    } else {
+        float s = sinf((float)M_PI * d) / (float)M_PI;
+        for (int k = -SINC_TAPS; k <= SINC_TAPS; k++) {
+            int t = peak + k;
+            if (t < 0) t = -t;                      /* r is even */
+            float u = d - (float)k, q = u / (SINC_TAPS + 1);
+            float win = (1.0f - q * q) * (1.0f - q * q);   /* biweight taper: no trigonometry */
+            r += p->acf[t] * ((k & 1) ? -s : s) / u * win;
+        }
+    }
+    int lo = d < 0.0f ? peak - 1 : peak;
+    float fr = d < 0.0f ? 1.0f + d : d;
+    float m0 = p->sq_prefix[p->win_dec - lo] + (total - p->sq_prefix[lo]);
+    float m1 = p->sq_prefix[p->win_dec - lo - 1] + (total - p->sq_prefix[lo + 1]);
+    float m = m0 + fr * (m1 - m0);
+    return m > 0.0f ? 2.0f * r * scale / m : 0.0f;
+}
+
+/* Adds hop column c (its candidates filled in) to the path. */
+static void add_column(tm_pitch *p, pitch_col *c)
+{
+    const int uv = c->n;
+    float next[PITCH_MAX_CANDS + 1];
+    c->pushes = p->pushes;
+    if (p->ncols == 0) {
+        for (int i = 0; i < c->n; i++) { next[i] = c->local[i]; c->back[i] = -1; }
+        next[uv] = p->voicing_min;
+        c->back[uv] = -1;
+        p->uv_gap = -1;
+    } else {
+        const pitch_col *pc = &p->col[(p->ncols - 1) % (PITCH_PATH_LAG + 1)];
+        const int puv = pc->n;
+        float prior = p->uv_gap >= 0 ? PRIOR_COST * expf(-(float)p->uv_gap / PRIOR_FADE_HOPS) : 0.0f;
+        for (int i = 0; i < c->n; i++) {
+            /* from the unvoiced state: start a stretch, pulled towards the last F0 on that path */
+            float d = p->uv_gap >= 0 ? fabsf(c->oct[i] - p->uv_oct) : 0.0f;
+            float best = p->score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
+            int arg = puv;
+            for (int j = 0; j < pc->n; j++) {
+                float s = p->score[j] - JUMP_COST_PER_OCT * fabsf(c->oct[i] - pc->oct[j]);
+                if (s > best) { best = s; arg = j; }
+            }
+            next[i] = best + c->local[i];
+            c->back[i] = (signed char)arg;
+        }
+        float best = p->score[puv];
+        int arg = puv;
+        for (int j = 0; j < pc->n; j++)
+            if (p->score[j] - VUV_COST > best) { best = p->score[j] - VUV_COST; arg = j; }
+        next[uv] = best + p->voicing_min;
+        c->back[uv] = (signed char)arg;
+        if (arg == puv) {
+            if (p->uv_gap >= 0) p->uv_gap++;
+        } else {
+            p->uv_oct = pc->oct[arg];
+            p->uv_gap = 1;
+        }
+    }
+    /* keep the scores near zero: only their differences matter */
+    float top = next[0];
+    for (int i = 1; i <= uv; i++) if (next[i] > top) top = next[i];
+    for (int i = 0; i <= uv; i++) p->score[i] = next[i] - top;
+    p->ncols++;
+}
+
+static int best_state(const tm_pitch *p)
+{
+    const pitch_col *c = &p->col[(p->ncols - 1) % (PITCH_PATH_LAG + 1)];
+    int best = c->n;
+    for (int i = 0; i < c->n; i++) if (p->score[i] > p->score[best]) best = i;
+    return best;
+}
+
+static pitch_col *new_column(tm_pitch *p)
+{
+    /* the slot of the hop PITCH_PATH_LAG + 1 back, which must have been handed out already */
+    if (p->ncols - p->nout > PITCH_PATH_LAG) {
+        int64_t k;
+        float f, v;
+        pitch_final(p, 1, &k, &f, &v);
+    }
+    pitch_col *c = &p->col[p->ncols % (PITCH_PATH_LAG + 1)];
+    c->n = 0;
+    c->best_val = 0.0f;
+    return c;
+}
+
+void pitch_skip(tm_pitch *p)
+{
+    pitch_col *c = new_column(p);
+    add_column(p, c);
+}
+
+int pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing)
+{
+    if (p->nout >= p->ncols || (!flush && p->ncols - p->nout <= PITCH_PATH_LAG)) return 0;
+    int s = best_state(p);
+    for (int64_t k = p->ncols - 1; k > p->nout; k--) {
+        int b = p->col[k % (PITCH_PATH_LAG + 1)].back[s];
+        s = b < 0 ? p->col[(k - 1) % (PITCH_PATH_LAG + 1)].n : b;
+    }
+    const pitch_col *c = &p->col[p->nout % (PITCH_PATH_LAG + 1)];
+    *hop_index = p->nout++;
+    if (s >= c->n) {
+        *f0_hz = 0.0f;
+        *voicing = c->best_val;
+    } else {
+        *f0_hz = (float)p->fs / refine(p, c->lag[s], p->pushes - c->pushes);
+        *voicing = c->val[s] > 1.0f ? 1.0f : c->val[s];
+    }
+    return 1;
+}
+
 void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
 {
     const int w = p->win_dec, lmax = p->lag_max;
     const float *x = p->dec_buf;
+    pitch_col *c = new_column(p);
     *f0_hz = 0.0f;
     *voicing = 0.0f;
 
@@ -211,17 +438,20 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     memcpy(p->fft_in, x, (size_t)w * sizeof(float));
     memset(p->fft_in + w, 0, (size_t)(p->nfft - w) * sizeof(float));
     kiss_fftr(p->fwd, p->fft_in, p->spec);
+    /* the spectral weight (pre-emphasis, taper to Nyquist) shapes r(t) as a filter would */
     for (int i = 0; i <= p->nfft / 2; i++) {
-        p->spec[i].r = p->spec[i].r * p->spec[i].r + p->spec[i].i * p->spec[i].i;
+        p->spec[i].r = (p->spec[i].r * p->spec[i].r + p->spec[i].i * p->spec[i].i) * p->weight[i];
         p->spec[i].i = 0.0f;
     }
     kiss_fftri(p->inv, p->spec, p->acf);
-    float scale = 1.0f / (float)p->nfft;
 
     p->sq_prefix[0] = 0.0f;
     for (int j = 0; j < w; j++) p->sq_prefix[j + 1] = p->sq_prefix[j] + x[j] * x[j];
     float total = p->sq_prefix[w];
-    if (!(total > 1e-12f)) { pitch_skip(p); return; }
+    if (!(total > 1e-12f) || !(p->acf[0] > 0.0f)) { add_column(p, c); return; }
+    /* m(t) comes from the unweighted samples: scaling r by the energy the weight kept keeps
+     * n(0) = 1, as if m had been measured on the weighted signal too */
+    float scale = total / p->acf[0];
 
     /* nsdf into fft_in (free now) */
     float *nsdf = p->fft_in;
@@ -233,9 +463,9 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     /* Key maxima: the highest point of each positive lobe after the lag-0 lobe. */
     int t = 1;
     while (t <= lmax && nsdf[t] > 0.0f) t++;
-    float key_lag[PITCH_MAX_KEYS], key_val[PITCH_MAX_KEYS];
-    int nkeys = 0, best = -1;
-    while (t < lmax && nkeys < PITCH_MAX_KEYS) {
+    float klag[PITCH_MAX_KEYS], kval[PITCH_MAX_KEYS];
+    int nk = 0;
+    while (t < lmax && nk < PITCH_MAX_KEYS) {
         while (t < lmax && nsdf[t] <= 0.0f) t++;
         int peak = t;
         while (t < lmax && nsdf[t] > 0.0f) {
@@ -245,56 +475,62 @@ void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
         if (peak >= p->lag_min && peak < lmax && peak > 0 && nsdf[peak] > 0.0f) {
             /* interpolated height: at a period between two lags the integer-lag value of a voice
              * rich in harmonics sags, and would lose against its own double period */
-            float a = nsdf[peak - 1], b = nsdf[peak], c = nsdf[peak + 1], d = parabola(a, b, c);
-            key_lag[nkeys] = peak + d;
-            key_val[nkeys] = b - 0.25f * (a - c) * d;
-            if (best < 0 || key_val[nkeys] > key_val[best]) best = nkeys;
-            nkeys++;
+            float d = parabola(nsdf[peak - 1], nsdf[peak], nsdf[peak + 1]);
+            float v = nsdf[peak];
+            /* the exact height only where it can matter: a parabola errs by 5 % at most */
+            if (v >= 0.9f * CAND_MIN_NSDF) v = nsdf_between(p, peak, d, total, scale);
+            if (v > c->best_val) c->best_val = v;
+            if (v >= CAND_MIN_NSDF) { klag[nk] = peak + d; kval[nk] = v; nk++; }
         }
     }
-    if (best < 0) { pitch_skip(p); return; }
-
-    int pick = best;
+    /* the PITCH_MAX_CANDS most periodic lobes, kept in lag order */
+    while (nk > PITCH_MAX_CANDS) {
+        int worst = 0;
+        for (int i = 1; i < nk; i++) if (kval[i] < kval[worst]) worst = i;
+        memmove(klag + worst, klag + worst + 1, (size_t)(nk - worst - 1) * sizeof(float));
+        memmove(kval + worst, kval + worst + 1, (size_t)(nk - worst - 1) * sizeof(float));
+        nk--;
+    }
     float fsd = (float)p->fs / p->dec;
-    if (p->ref_n >= 50) {
-        /* The speaker's own register settles octave doubts: among strong peaks take the one
-         * nearest their usual pitch, trading one octave of distance for 0.33 of NSDF. */
-        float best_cost = 1e9f;
-        for (int i = 0; i < nkeys; i++) {
-            if (key_val[i] < 0.8f * key_val[best]) continue;
-            float oct = fabsf(log2f(fsd / key_lag[i]) - p->ref_oct);
-            float cost = oct + 3.0f * (key_val[best] - key_val[i]);
-            if (cost < best_cost) { best_cost = cost; pick = i; }
-        }
-    } else {
-        for (int i = 0; i < nkeys; i++)
-            if (key_val[i] >= p->peak_ratio * key_val[best]) { pick = i; break; }
+    for (int i = 0; i < nk; i++) {
+        c->lag[i] = klag[i];
+        c->val[i] = kval[i];
+        c->oct[i] = log2f(fsd / klag[i]);
+        /* a period's multiples are as periodic as the period: prefer the shortest lag */
+        c->local[i] = kval[i] - p->octave_cost * (c->oct[0] - c->oct[i]);
     }
-
-    if (p->prev_f0 > 0.0f) {
-        /* A jump to about 2, 3 or 4 times (or a half, a third) of the last hop's F0 is a
-         * harmonic or subharmonic taken for the fundamental: a voice glides, it does not leap. */
-        float ratio = (fsd / key_lag[pick]) / p->prev_f0;
-        float rr = ratio >= 1.0f ? ratio : 1.0f / ratio;
-        float nearest = floorf(rr + 0.5f);
-        if (nearest >= 2.0f && fabsf(rr - nearest) < 0.15f * nearest) {
-            for (int i = 0; i < nkeys; i++) {
-                float r = (fsd / key_lag[i]) / p->prev_f0;
-                if (r > 0.85f && r < 1.18f && key_val[i] >= 0.85f * key_val[pick]) { pick = i; break; }
+    c->n = nk;
+    /* Envelope cue: a candidate at 1/q of another's lag (q = 2..ENV_MAX_Q) is a harmonic of
+     * that one unless the upper band's envelope repeats at the shorter lag as well. */
+    float env[PITCH_MAX_CANDS], env_mean = -1.0f;
+    for (int i = 0; i < nk; i++) env[i] = -1.0f;
+    for (int i = 0; i < nk; i++) {
+        if (kval[i] < ENV_CONTEST_MIN) continue;
+        float worst = 0.0f;
+        for (int j = i + 1; j < nk; j++) {
+            float r = klag[j] / klag[i];
+            float q = floorf(r + 0.5f);
+            if (q < 2.0f || q > ENV_MAX_Q || fabsf(r - q) > ENV_RATIO_TOL * q) continue;
+            if (env_mean < 0.0f) {
+                env_mean = 0.0f;
+                for (int m = 0; m < w; m++) env_mean += p->env_buf[m];
+                env_mean /= (float)w;
             }
+            if (env[i] < 0.0f) env[i] = env_nsdf(p, klag[i], env_mean);
+            if (env[i] >= ENV_CLEAR) break;
+            if (env[j] < 0.0f) env[j] = env_nsdf(p, klag[j], env_mean);
+            if (env[j] < ENV_TRUSTED) continue;
+            float d = env[j] - env[i] - ENV_MARGIN;
+            if (d > worst) worst = d;
         }
+        c->local[i] -= ENV_WEIGHT * worst * (1.0f - kval[i]);
     }
+    add_column(p, c);
 
-    float v = key_val[pick];
-    *voicing = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
-    if (*voicing < p->voicing_min) { pitch_skip(p); return; }
-    float lag = refine(p, key_lag[pick]);
-    *f0_hz = (float)p->fs / lag;
-    /* only a clearly periodic hop may steer the next ones, so one bad onset cannot lock in */
-    if (v >= 0.85f) {
-        p->prev_f0 = *f0_hz;
-        p->prev_age = 0;
-    } else {
-        pitch_skip(p);
+    int s = best_state(p);
+    *voicing = c->best_val > 1.0f ? 1.0f : c->best_val;
+    if (s < c->n) {
+        *f0_hz = fsd / c->lag[s];
+        *voicing = c->val[s] > 1.0f ? 1.0f : c->val[s];
     }
 }

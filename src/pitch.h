@@ -1,11 +1,26 @@
-/* src/pitch.h -- private. F0 and voicing per hop: NSDF on a 4 kHz decimated copy via real FFTs,
- * refined at the full rate, with an octave-jump guard. */
+/* src/pitch.h -- private. F0 and voicing per hop: NSDF candidates on a 5-8 kHz decimated copy via
+ * real FFTs, chosen by a fixed-lag Viterbi path, refined at the full rate. */
 #ifndef TM_PITCH_H
 #define TM_PITCH_H
 #include "biquad.h"
+#include <stdint.h>
 #include <kiss_fftr.h>
 
-#define PITCH_MAX_KEYS 16
+#define PITCH_MAX_KEYS 16      /* positive NSDF lobes examined per hop (lag range / shortest period) */
+#define PITCH_MAX_CANDS 8      /* voiced states per hop: F0, its subharmonics, one octave up */
+#define PITCH_PATH_LAG 10      /* hops between a hop's analysis and its final F0 (100 ms) */
+
+/* One hop of the trellis. State n (after the n voiced candidates) is "unvoiced". */
+typedef struct {
+    int n;
+    float lag[PITCH_MAX_CANDS];      /* decimated lag, interpolated */
+    float val[PITCH_MAX_CANDS];      /* NSDF height, the voicing reported when chosen */
+    float oct[PITCH_MAX_CANDS];      /* log2 F0 */
+    float local[PITCH_MAX_CANDS];    /* local score: periodicity less the octave and envelope costs */
+    signed char back[PITCH_MAX_CANDS + 1];   /* best predecessor state in the previous hop */
+    float best_val;                  /* highest NSDF of the hop: the voicing of an unvoiced hop */
+    int64_t pushes;                  /* hops pushed when it was analysed: where its window is now */
+} pitch_col;
 
 typedef struct {
     /* configuration */
@@ -13,38 +28,51 @@ typedef struct {
     int win_dec, lag_min, lag_max;   /* decimated window and lag range, samples */
     int nfft;
     int win_full, hist_len;          /* refinement window and history length, full-rate samples */
-    float peak_ratio, voicing_min;
+    float voicing_min, octave_cost;   /* unvoiced state's score; cost per octave of lag */
     double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
     int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
+    tm_biquad env_hp, env_lp;        /* upper band of the decimated copy, and its envelope's smoothing */
     int dec_phase;
-    float *dec_buf;                  /* last win_dec decimated samples, oldest first */
-    float *hist;                     /* last hist_len full-rate samples, oldest first */
-    float prev_f0;                   /* F0 of the last voiced hop, 0 if none recently */
-    int   prev_age;                  /* hops since prev_f0 */
-    float ref_oct;                   /* the speaker's register, mean log2 F0 */
-    long  ref_n;
+    float *dec_buf;                  /* last buf_dec decimated, pre-emphasised samples, oldest first */
+    float *env_buf;                  /* half-wave rectified upper band, aligned with dec_buf */
+    float *hist2;                    /* full-rate ring of hist_len, written twice (mirror) */
+    int hist_pos;
+    int64_t pushes;
+    /* the path */
+    pitch_col col[PITCH_PATH_LAG + 1];
+    int64_t ncols;                   /* hops added to the trellis since reset */
+    int64_t nout;                    /* hops whose final F0 has been handed out */
+    float score[PITCH_MAX_CANDS + 1];  /* best path score ending in each state of the newest hop */
+    float uv_oct;                    /* log2 F0 of the last voiced hop on the unvoiced state's path */
+    int   uv_gap;                    /* hops since then; < 0: none */
     /* scratch, sized at init */
     kiss_fftr_cfg fwd, inv;
     float *fft_in, *acf, *sq_prefix;
+    float *weight;                   /* power-spectrum weight: pre-emphasis and taper */
     kiss_fft_cpx *spec;
 } tm_pitch;
 
 /* Allocates (create time only); returns 0 on success, -1 on failure. */
+/* peak_ratio: a peak at twice the lag of another must be 1/peak_ratio as periodic to win
+ * (McLeod's rule, made additive: 1 - peak_ratio of NSDF per octave of lag). */
 int  pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
                 float voicing_min);
 void pitch_free(tm_pitch *p);
 void pitch_reset(tm_pitch *p);
 /* Feeds one hop of DC-blocked samples (decimation and history run on every hop). */
 void pitch_push(tm_pitch *p, const float *x);
-/* Estimates F0 for the analysis window centred 25 ms before the newest sample. A hop that is
- * not analysed should call pitch_skip so that continuity does not reach over the gap. */
+/* Analyses the window centred pitch_lookahead_hops() behind the newest hop and adds it to the
+ * path. Returns, for that hop, the F0 of the best path ending there (no lookahead: what a live
+ * decision can know now; 0 when unvoiced) and its periodicity. */
 void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing);
+/* Adds a hop that was not analysed (silence, or too quiet to be voice): unvoiced on the path. */
 void pitch_skip(tm_pitch *p);
-/* Tells the stage that the last estimate was this channel's own voice (not leak from the other
- * channel), so that it may shape the speaker's register used to settle octave doubts. */
-void pitch_register(tm_pitch *p, float f0_hz, float voicing);
+/* The final F0 and voicing of the oldest hop not yet handed out, once PITCH_PATH_LAG newer hops
+ * have been added (or at once when flush is set, at the end of the stream). Returns 1 and the
+ * hop's index since reset, or 0 when none is due. */
+int  pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing);
 /* Hops between the newest pushed hop and the hop the estimate is centred on. */
 int  pitch_lookahead_hops(const tm_pitch *p);
 

@@ -9,11 +9,12 @@
 #include "harness.h"
 #include "signal.h"
 
-typedef struct { float f0[400]; int n; } f0s;
+#define MAX_HOPS 1000
+typedef struct { float f0[MAX_HOPS]; int n; } f0s;
 static void grab(void *u, const tm_frame *f)
 {
     f0s *m = u;
-    if (m->n < 400) m->f0[m->n++] = f->f0_hz;
+    if (m->n < MAX_HOPS) m->f0[m->n++] = f->f0_hz;
 }
 
 /* Median F0 over hops 10..n-10 and the share of them voiced. */
@@ -29,7 +30,7 @@ static void pitch_of(const float *x, size_t n, int rate, float *median, float *v
     tm_analyzer_process(a, x, NULL, n);
     tm_analyzer_finish(a);
     tm_analyzer_destroy(a);
-    float v[400];
+    float v[MAX_HOPS];
     int k = 0;
     for (int i = 10; i < m->n - 10; i++) if (m->f0[i] > 0) v[k++] = m->f0[i];
     *voiced = (float)k / (float)(m->n - 20);
@@ -107,6 +108,205 @@ static void test_synth_clean(void **state) { (void)state; check_condition("clean
 static void test_synth_telephone(void **state) { (void)state; check_condition("telephone", 0.03); }
 static void test_synth_wide48k(void **state) { (void)state; check_condition("wide48k", 0.01); }
 
+/* ---- contours with known truth: glides, jumps, telephone band, pink noise ----------------- */
+
+/* A voice following f0 (Hz per sample, 0 = silence): harmonics up to band_hi_hz with 1/h
+ * amplitudes, those below band_lo_hz left out, the second weighted by h2_gain (a first formant
+ * on it), each started with its own phase. */
+static void sig_contour(float *x, size_t n, int rate, const float *f0, float band_lo_hz,
+                        float band_hi_hz, float h2_gain)
+{
+    double ph = 0.0, peak = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double v = 0.0;
+        if (f0[i] > 0.0f) {
+            ph += 2.0 * M_PI * f0[i] / rate;
+            for (int h = 1; h * f0[i] < band_hi_hz && h * f0[i] < rate / 2.0; h++)
+                if (h * f0[i] >= band_lo_hz) v += (h == 2 ? h2_gain : 1.0) * sin(h * ph + 0.7 * h) / h;
+        }
+        x[i] = (float)v;
+        if (fabs(v) > peak) peak = fabs(v);
+    }
+    for (size_t i = 0; i < n; i++) x[i] = (float)(x[i] * 0.3 / peak);
+}
+
+/* Pink noise (Kellett's three-pole approximation of 1/f) at snr_db below x's RMS, seeded. */
+static void add_pink(float *x, size_t n, float snr_db, unsigned seed)
+{
+    float *w = malloc(n * sizeof *w);
+    sig_noise(w, n, 1.0f, seed);
+    double b0 = 0, b1 = 0, b2 = 0, ex = 0, en = 0;
+    for (size_t i = 0; i < n; i++) {
+        b0 = 0.99765 * b0 + w[i] * 0.0990460;
+        b1 = 0.96300 * b1 + w[i] * 0.2965164;
+        b2 = 0.57000 * b2 + w[i] * 1.0526913;
+        w[i] = (float)(b0 + b1 + b2 + w[i] * 0.1848);
+        ex += (double)x[i] * x[i];
+        en += (double)w[i] * w[i];
+    }
+    double g = sqrt(ex / en) * pow(10.0, -snr_db / 20.0);
+    for (size_t i = 0; i < n; i++) x[i] += (float)(g * w[i]);
+    free(w);
+}
+
+/* F0 per hop of a mono analysis (frame h's window is centred on hop h). */
+static int track(const float *x, size_t n, int rate, float *f0)
+{
+    tm_config c = tm_config_default(rate);
+    c.channels = 1;
+    f0s *m = calloc(1, sizeof *m);
+    c.on_frame = grab;
+    c.on_frame_user = m;
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    tm_analyzer_process(a, x, NULL, n);
+    tm_analyzer_finish(a);
+    tm_analyzer_destroy(a);
+    int k = m->n;
+    memcpy(f0, m->f0, (size_t)k * sizeof *f0);
+    free(m);
+    return k;
+}
+
+/* Scores a track against the truth at each hop's centre, skipping hops within 30 ms of a change
+ * of voicing or of a jump (the window holds both sides there). Returns gross errors (> 20 %
+ * off), the longest run of them, and the voiced share of the scored hops. */
+static void score_track(const char *what, const float *est, int hops, const float *truth,
+                        int rate, double gross_max)
+{
+    int hop = rate / 100, scored = 0, voiced = 0, gross = 0, run = 0, longest = 0;
+    for (int h = 0; h < hops; h++) {
+        size_t c = (size_t)h * hop + hop / 2;
+        float t = truth[c];
+        int clean = 1;
+        for (int d = -3 * hop; d <= 3 * hop && clean; d += hop / 2) {
+            long k = (long)c + d;
+            if (k < 0 || k >= (long)hops * hop) { clean = 0; break; }
+            float u = truth[k];
+            if ((u > 0) != (t > 0) || (t > 0 && fabsf(u / t - 1.0f) > 0.1f)) clean = 0;
+        }
+        if (!clean || t <= 0.0f) continue;
+        scored++;
+        if (est[h] <= 0.0f) { run = 0; continue; }
+        voiced++;
+        if (fabsf(est[h] / t - 1.0f) > 0.2f) {
+            gross++;
+            if (++run > longest) longest = run;
+            if (gross <= 5) print_message("%s: hop %d (%.2f s) truth %.1f Hz, tracked %.1f Hz\n",
+                                          what, h, h * 0.01 + 0.005, t, est[h]);
+        } else {
+            run = 0;
+        }
+    }
+    print_message("%-28s %d scored hops, voiced %.1f%%, gross %.2f%%, longest wrong run %d\n",
+                  what, scored, 100.0 * voiced / scored, 100.0 * gross / (voiced ? voiced : 1), longest);
+    assert_true(scored > 50);
+    assert_true(voiced >= 0.9 * scored);
+    assert_true(gross <= gross_max * voiced);
+    assert_true(longest <= 3);    /* no stretch held at the wrong octave */
+}
+
+static float *contour(size_t n) { return calloc(n, sizeof(float)); }
+
+/* Glides across 70-400 Hz both ways, at 16 and 8 kHz, after a stretch at 100 Hz: the register
+ * pick once reported the upper half of a rising glide at half its F0. */
+static void test_glides(void **state)
+{
+    (void)state;
+    int rates[] = {16000, 8000};
+    for (int r = 0; r < 2; r++)
+        for (int up = 0; up <= 1; up++) {
+            int rate = rates[r];
+            /* 1.2 s at 100 Hz first: the speaker's register, which once halved the glide */
+            size_t n = (size_t)rate * 7 / 2;
+            float *f = contour(n), *x = malloc(n * sizeof *x), est[MAX_HOPS];
+            size_t on = (size_t)(1.5 * rate), off = (size_t)(3.3 * rate);
+            for (size_t i = (size_t)(0.2 * rate); i < (size_t)(1.4 * rate); i++) f[i] = 100.0f;
+            for (size_t i = on; i < off; i++) {
+                double u = (double)(i - on) / (double)(off - on);
+                f[i] = (float)(70.0 * pow(400.0 / 70.0, up ? u : 1.0 - u));
+            }
+            sig_contour(x, n, rate, f, 0.0f, 3400.0f, 1.0f);
+            int hops = track(x, n, rate, est);
+            char what[64];
+            snprintf(what, sizeof what, "glide %s at %d Hz", up ? "70->400" : "400->70", rate);
+            score_track(what, est, hops, f, rate, 0.01);
+            free(f);
+            free(x);
+        }
+}
+
+/* Jumps by an octave and a fifth, up and down, between stretches (60 ms apart) and within one:
+ * a raised voice is such a jump up, and the octave guard once held it at the old octave. */
+static void test_jumps(void **state)
+{
+    (void)state;
+    const float pairs[][2] = {{150, 300}, {300, 150}, {200, 300}, {300, 200}, {110, 220}};
+    for (int k = 0; k < 5; k++)
+        for (int gap = 0; gap <= 1; gap++) {
+            int rate = 16000;
+            size_t n = (size_t)rate * 2;
+            float *f = contour(n), *x = malloc(n * sizeof *x), est[MAX_HOPS];
+            for (size_t i = (size_t)(0.1 * rate); i < (size_t)(1.9 * rate); i++) {
+                double t = (double)i / rate;
+                f[i] = t < 1.0 ? pairs[k][0] : pairs[k][1];
+                if (gap && t >= 1.0 && t < 1.06) f[i] = 0.0f;
+            }
+            sig_contour(x, n, rate, f, 0.0f, 5000.0f, 1.0f);
+            int hops = track(x, n, rate, est);
+            char what[64];
+            snprintf(what, sizeof what, "jump %.0f->%.0f Hz%s", pairs[k][0], pairs[k][1], gap ? " (gap)" : "");
+            score_track(what, est, hops, f, rate, 0.01);
+            free(f);
+            free(x);
+        }
+}
+
+/* Telephone band: 8 kHz, harmonics in 300-3400 Hz only, the 2nd four times the others (a first
+ * formant on it), so half the period is nearly as periodic as the period (the missing
+ * fundamental). */
+static void test_telephone_weak_first(void **state)
+{
+    (void)state;
+    const float f0s_hz[] = {100, 115, 140, 180, 220};
+    for (int k = 0; k < 5; k++) {
+        int rate = 8000;
+        size_t n = (size_t)rate * 2;
+        float *f = contour(n), *x = malloc(n * sizeof *x), est[MAX_HOPS];
+        for (size_t i = (size_t)(0.1 * rate); i < (size_t)(1.9 * rate); i++)
+            f[i] = f0s_hz[k] * (float)pow(2.0, 0.1 * sin(2.0 * M_PI * (double)i / rate));
+        sig_contour(x, n, rate, f, 300.0f, 3400.0f, 4.0f);
+        int hops = track(x, n, rate, est);
+        char what[64];
+        snprintf(what, sizeof what, "telephone %.0f Hz, strong H2", f0s_hz[k]);
+        score_track(what, est, hops, f, rate, 0.01);
+        free(f);
+        free(x);
+    }
+}
+
+/* Pink noise at 10 dB SNR: its broad low-frequency autocorrelation must not pull subharmonics. */
+static void test_pink_noise(void **state)
+{
+    (void)state;
+    const float f0s_hz[] = {90, 150, 250, 350};
+    for (int k = 0; k < 4; k++) {
+        int rate = 16000;
+        size_t n = (size_t)rate * 2;
+        float *f = contour(n), *x = malloc(n * sizeof *x), est[MAX_HOPS];
+        for (size_t i = (size_t)(0.1 * rate); i < (size_t)(1.9 * rate); i++)
+            f[i] = f0s_hz[k] * (float)pow(2.0, 0.15 * sin(3.0 * M_PI * (double)i / rate));
+        sig_contour(x, n, rate, f, 0.0f, 5000.0f, 1.0f);
+        add_pink(x, n, 10.0f, 7u + (unsigned)k);
+        int hops = track(x, n, rate, est);
+        char what[64];
+        snprintf(what, sizeof what, "pink 10 dB, %.0f Hz (seed %u)", f0s_hz[k], 7u + (unsigned)k);
+        score_track(what, est, hops, f, rate, 0.01);
+        free(f);
+        free(x);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +316,10 @@ int main(void)
         cmocka_unit_test(test_synth_clean),
         cmocka_unit_test(test_synth_telephone),
         cmocka_unit_test(test_synth_wide48k),
+        cmocka_unit_test(test_glides),
+        cmocka_unit_test(test_jumps),
+        cmocka_unit_test(test_telephone_weak_first),
+        cmocka_unit_test(test_pink_noise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,12 @@
 /* tools/cmd_bench.c -- `tonemon bench`: speed and memory of the analysis on one core.
  * A synthesized minute of call (noise, leak) is fed again and again through one analyzer, so the
- * measured time is the analyzer's alone and memory shows whether it grows with the call. */
+ * measured time is the analyzer's alone and memory shows whether it grows with the call. Then
+ * the costly stages run alone over the same audio (the library's private stage API: a benchmark
+ * is the one front end that looks inside), to show where the time goes. */
 #include "cli.h"
 #include "synth.h"
+#include "energy.h"
+#include "pitch.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +29,65 @@ static long rss_kb(void)
         if (!strncmp(line, "VmRSS:", 6)) kb = strtol(line + 6, NULL, 10);
     if (f) fclose(f);
     return kb;
+}
+
+/* CPU of the energy and pitch stages alone, per second of audio per channel, on the same call:
+ * pitch analysed on every hop (an upper bound: the analyzer skips hops too quiet to be voice). */
+static void stage_costs(const synth_opts *o0, int rate, double target_s, double whole_ms)
+{
+    synth_opts o = *o0;
+    float *l, *r;
+    size_t n;
+    synth_truth t;
+    if (synth_generate(&o, &l, &r, &n, &t)) return;
+    tm_config cfg = tm_config_default(rate);
+    int hop = rate / 100;
+    size_t hops = n / (size_t)hop;
+    float *dc = malloc((size_t)hop * sizeof *dc);
+    tm_energy e;
+    tm_pitch p;
+    if (!dc || pitch_init(&p, rate, hop, cfg.f0_min_hz, cfg.f0_max_hz, cfg.pitch_peak_ratio,
+                          cfg.voicing_min)) {
+        free(dc);
+        synth_free(l, r, &t);
+        return;
+    }
+    energy_init(&e, rate, hop);
+    double t_energy = 0.0, t_pitch = 0.0, audio_s = 0.0;
+    float lev, loud, f0, v;
+    int64_t k;
+    volatile float sink = 0.0f;
+    while (audio_s < target_s) {
+        for (int c = 0; c < 2; c++) {
+            const float *x = c ? r : l;
+            double t0 = cpu_s();
+            for (size_t h = 0; h < hops; h++) {
+                energy_hop(&e, x + h * (size_t)hop, dc, &lev, &loud);
+                sink += lev;
+            }
+            double t1 = cpu_s();
+            for (size_t h = 0; h < hops; h++) {
+                pitch_push(&p, x + h * (size_t)hop);
+                pitch_estimate(&p, &f0, &v);
+                while (pitch_final(&p, 0, &k, &f0, &v)) sink += f0;
+            }
+            t_pitch += cpu_s() - t1;
+            t_energy += t1 - t0;
+        }
+        audio_s += (double)n / rate;
+    }
+    (void)sink;
+    pitch_free(&p);
+    free(dc);
+    synth_free(l, r, &t);
+    /* per channel: the pipeline figure above is for the two channels together */
+    double e_ms = t_energy / (2.0 * audio_s) * 1000.0, p_ms = t_pitch / (2.0 * audio_s) * 1000.0;
+    printf("  CPU per audio second, per channel, stage alone:\n");
+    printf("    energy + loudness   %.3f ms\n", e_ms);
+    printf("    pitch, every hop    %.3f ms (candidates, path, refinement)\n", p_ms);
+    printf("    the rest            %.3f ms (floor, leak, speech, turns, raised, frames; pitch\n"
+           "                        skipped on quiet hops), from the pipeline's figure\n",
+           whole_ms / 2.0 - e_ms - p_ms > 0.0 ? whole_ms / 2.0 - e_ms - p_ms : 0.0);
 }
 
 int cmd_bench(int argc, char **argv)
@@ -86,5 +149,6 @@ int cmd_bench(int argc, char **argv)
     printf("  analyzer memory       %ld kB at create, %ld kB at half, %ld kB at end (RSS growth)\n",
            rss_created - rss0, rss_mid - rss0, rss_end - rss0);
     printf("  events                %zu\n", events);
+    stage_costs(&o, rate, minutes * 60.0, cpu / audio_s * 1000.0);
     return 0;
 }
