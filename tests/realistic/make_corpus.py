@@ -119,9 +119,26 @@ def fft_shape(x, fs, gain):
     n = len(x)
     if n == 0:
         return x
-    X = np.fft.rfft(x)
-    f = np.fft.rfftfreq(n, 1.0 / fs)
-    return np.fft.irfft(X * gain(f), n)
+    m = fast_len(n + int(0.05 * fs))        # padded: a prime length would be slow, and wrap around
+    X = np.fft.rfft(x, m)
+    f = np.fft.rfftfreq(m, 1.0 / fs)
+    return np.fft.irfft(X * gain(f), m)[:n]
+
+
+def fast_len(n):
+    """The smallest 2^a 3^b 5^c >= n (lengths pocketfft does fast)."""
+    best = 1 << (n - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            v = p35
+            while v < n:
+                v *= 2
+            best = min(best, v)
+            p35 *= 3
+        p5 *= 5
+    return best
 
 
 def bandpass(x, fs, lo, hi, order=4):
@@ -135,7 +152,7 @@ def bandpass(x, fs, lo, hi, order=4):
 
 def convolve(x, h):
     n = len(x) + len(h) - 1
-    m = 1 << (n - 1).bit_length()
+    m = fast_len(n)
     return np.fft.irfft(np.fft.rfft(x, m) * np.fft.rfft(h, m), m)[:len(x)]
 
 
@@ -164,7 +181,10 @@ def slow_walk(rng, n, fs, depth_db, corner_hz):
 
 
 def pink(rng, n, fs, slope=1.0):
-    return fft_shape(rng.standard_normal(n), fs, lambda f: 1.0 / np.maximum(f, 20.0) ** (slope / 2.0))
+    """1/f^slope noise; long signals repeat a 2^20-sample block (cheap, and no detector cares)."""
+    m = min(n, 1 << 20)
+    x = fft_shape(rng.standard_normal(m), fs, lambda f: 1.0 / np.maximum(f, 20.0) ** (slope / 2.0))
+    return np.tile(x, n // m + 1)[:n]
 
 
 def norm_to(x, level_db):
@@ -317,20 +337,59 @@ class Conversation:
         return best[0]
 
     def phrase(self, s, t0, text, gain_db=0.0, raised=False):
-        """Places a phrase at t0; returns its audible [start, end] or None when it does not fit."""
+        """Places a phrase whose audible start is t0; returns its audible [start, end, ...] or None
+        when it does not fit."""
         x = self.render(self.voices[s], text, raised)
-        a = int(round(t0 * self.fs))
-        if a + len(x) > self.n - int(0.2 * self.fs) or len(x) < int(0.05 * self.fs):
+        if len(x) < int(0.05 * self.fs):
             return None
         r0 = rms(x)
+        on = audible(x, self.fs, r0)
+        a = max(0, int(round(t0 * self.fs)) - on[0])
+        if a + len(x) > self.n - int(0.2 * self.fs):
+            return None
         g = 10 ** ((self.levels[s] + gain_db) / 20.0) / r0
-        y = x * g
-        self.track[s][a: a + len(y)] += y
-        on = audible(y, self.fs, r0 * g)
-        iv = [(a + on[0]) / self.fs, (a + on[1]) / self.fs, a, r0 * g, len(y)]
+        self.track[s][a: a + len(x)] += x * g
+        iv = [(a + on[0]) / self.fs, (a + on[1]) / self.fs, a, r0 * g, len(x), (text, raised, g)]
         self.speech[s].append(iv)
         self.last_end[s] = max(self.last_end[s], iv[1])
         return iv
+
+    def unplace(self, s, iv):
+        text, raised, g = iv[5]
+        x = self.render(self.voices[s], text, raised)
+        self.track[s][iv[2]: iv[2] + len(x)] -= x * g
+        self.speech[s].remove(iv)
+        self.last_end[s] = max([v[1] for v in self.speech[s]] + [0.0])
+
+    def interrupt(self, s):
+        """The other party comes in 1-3 s before the end of s's last phrase and s stops 0.45-1.5 s
+        later: the overlap of the audible speech is >= 0.45 s (never a hand-over's <= 0.3 s)."""
+        last = self.speech[s][-1]
+        if last[1] - last[0] < 2.3:
+            return None
+        lead = self.u(1.0, min(3.0, last[1] - last[0] - 1.2))   # s has held the floor >= 1.2 s
+        ts = last[1] - lead
+        first = self.phrase(1 - s, ts, self.line(1 - s, 2.0))
+        if not first:
+            return None
+        a, m = last[2], last[4]
+        save, saved_iv = self.track[s][a: a + m].copy(), list(last)
+        stop = ts + self.u(0.45, min(1.5, lead - 0.1))
+        while stop < saved_iv[1] - 0.05:
+            self.track[s][a: a + m] = save
+            self.speech[s][-1] = list(saved_iv)
+            self.cut(s, stop)
+            if self.speech[s] and self.speech[s][-1][2] == a and self.speech[s][-1][1] - first[0] >= 0.45:
+                return first
+            stop += 0.15
+        self.track[s][a: a + m] = save
+        if not self.speech[s] or self.speech[s][-1][2] != a:
+            self.speech[s].append(list(saved_iv))
+        else:
+            self.speech[s][-1] = list(saved_iv)
+        self.last_end[s] = max(v[1] for v in self.speech[s])
+        self.unplace(1 - s, first)
+        return None
 
     def cut(self, s, t):
         """The interrupted holder stops at t (20 ms fade); truth ends at the last audible block."""
@@ -453,12 +512,7 @@ class Conversation:
             if end <= t:
                 break
             if intr:
-                last = self.speech[s][-1]
-                lead = self.u(1.0, min(3.0, last[1] - last[0] - 0.5))
-                ts = last[1] - lead
-                stop = ts + self.u(0.45, min(1.5, lead - 0.1))
-                self.cut(s, stop)
-                first = self.phrase(1 - s, ts, self.line(1 - s, 2.0))
+                first = self.interrupt(s)
                 if first:
                     self.t["interruptions"].append({"start": first[0], "end": first[1], "by": NAMES[1 - s], "of": NAMES[s]})
                     ne = first[1]
@@ -466,9 +520,8 @@ class Conversation:
                         iv = self.phrase(1 - s, ne + self.u(0.3, 0.7), self.line(1 - s))
                         ne = iv[1] if iv else ne
                     t = ne + self.u(0.2, 1.5)
-                else:
-                    t = stop + self.u(0.3, 1.0)
-                continue       # the old holder speaks next
+                    continue       # the old holder speaks next
+                end = self.last_end[s]
             if pick == "silence":
                 gap = self.u(5.5, 12.0)
             elif dtmf_left and self.r.random() < 0.3 and remaining > 20:

@@ -125,9 +125,12 @@ class Tally:
         self.minutes += truth["duration"] / 60.0
         for typ in ALERTS:
             det = det_events(ev, typ)
-            ud, _ = match(det, truth_events(truth, typ), tol)
+            tru = truth_events(truth, typ)
+            ud, ut = match(det, tru, tol)
             self.false_alerts += len(det) - len(ud)
             c.setdefault("matched", {})[typ] = (det, ud)
+            c.setdefault("details", {})[typ] = ([d for i, d in enumerate(det) if i not in ud],
+                                                [t for j, t in enumerate(tru) if j not in ut])
         for e in ev:
             if e["type"] != "deescalation":
                 continue
@@ -256,6 +259,7 @@ def main():
     ap.add_argument("--tolerance", type=float, default=1.0)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--objective", help="calibrate's --objective in --kfold mode")
+    ap.add_argument("--details", action="store_true", help="list each call's false alerts and misses")
     ap.add_argument("--keep", help="keep the work folder here (events, fold profiles)")
     a = ap.parse_args()
     tm = os.path.abspath(a.tonemon)
@@ -299,6 +303,14 @@ def main():
                 tallies[g].add_eval(eval_json(tm, sub, a.profile, a.tolerance))
                 for c in sub:
                     tallies[g].add_call(c, a.tolerance)
+        if a.details:
+            print("false alerts (detected, no truth) and misses (truth, not detected) per call:")
+            for c in calls:
+                for typ, (fa, miss) in sorted(c.get("details", {}).items()):
+                    for d in fa:
+                        print("  %-24s false  %-12s %7.2f-%7.2f %s" % (c["name"], typ, d[0], d[1], ">".join(x for x in d[2:] if x)))
+                    for t in miss:
+                        print("  %-24s missed %-12s %7.2f-%7.2f %s" % (c["name"], typ, t[0], t[1], ">".join(x for x in t[2:] if x)))
         rows = [(g, tallies[g].row()) for g in group_names] + [("**all**", tallies["all"].row())]
         title = "tonemon %s on %d calls (%.0f min), by %s condition%s" % (
             "held out, %d-fold by call" % a.kfold if a.kfold else ("profile " + os.path.basename(a.profile) if a.profile else "built-in profile"),
