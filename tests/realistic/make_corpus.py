@@ -481,7 +481,7 @@ class Conversation:
                 t = self.monologue(s, t) + self.u(0.3, 1.0)
                 mono_done, s = True, CALLER
                 continue
-            if not hold_done and s == AGENT and t > hold_spec["after"] and remaining > hold_spec["len"] + 15:
+            if not hold_done and s == AGENT and t > hold_spec["after"] and remaining > hold_spec["len"] + 10:
                 iv = self.phrase(AGENT, t, HOLD_PHRASES[0])
                 if iv:
                     hs = iv[1] + self.u(0.6, 1.5)
@@ -872,7 +872,7 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
     levels = [rnd.uniform(-32.0, -24.0), rnd.uniform(-32.0, -22.0)]
     hold_spec = None
     if prim == "hold_dtmf":
-        hold_spec = {"after": rnd.uniform(15.0, 35.0), "len": round(rnd.uniform(8.0, min(25.0, dur / 4)), 2),
+        hold_spec = {"after": rnd.uniform(10.0, max(12.0, dur * 0.35)), "len": round(rnd.uniform(8.0, min(25.0, dur / 4)), 2),
                      "channel": "caller" if rnd.random() < 0.7 else "agent", "kind": "music" if rnd.random() < 0.7 else "tones"}
     if spec["engine"] == "synth" and tonemon:
         with tempfile.TemporaryDirectory(prefix="tm-synth-") as d:
@@ -982,8 +982,8 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
         x = (street if kind == "street" else car)(rng, fs, n)
         chans[c] += norm_to(x, levels[c] - rel)
         cond["street"] = {"channel": NAMES[c], "kind": kind, "below_speech_db": round(rel, 1)}
-    for c in (0, 1):    # a little room noise everywhere
-        floor = rnd.uniform(40.0, 55.0)
+    for c in (0, 1):    # a little room and line noise everywhere
+        floor = rnd.uniform(35.0, 45.0) if prim == "clean" else rnd.uniform(35.0, 50.0)
         chans[c] += norm_to(pink(rng, n, fs, 1.0), levels[c] - floor)
 
     # echo of the other party: line (hybrid) or acoustic (speakerphone)
@@ -1020,7 +1020,7 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
         cond[kind] = p
     if prim == "clean" or not (has("line_echo") or has("speaker_echo")):
         # headset crosstalk, as on every real recording
-        xt = rnd.uniform(-45.0, -32.0)
+        xt = rnd.uniform(-60.0, -50.0) if prim == "clean" else rnd.uniform(-45.0, -30.0)
         d = int(rnd.uniform(0.01, 0.05) * fs)
         for c in (0, 1):
             chans[c][d:] += near[1 - c][: n - d] * 10 ** (xt / 20.0)
