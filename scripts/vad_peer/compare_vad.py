@@ -38,6 +38,21 @@ def read_flags(path, hops, column="speech"):
     return out
 
 
+def affected(cond):
+    """The channels the call's primary condition is on (babble at the agent's desk, echo on the
+    speakerphone's side, music on hold...)."""
+    p = cond.get("primary")
+    c = cond.get("hold" if p == "hold_dtmf" else p)
+    if isinstance(c, dict):
+        if "channel" in c:
+            return {c["channel"]}
+        if "channels" in c:
+            return set(c["channels"])
+    if p == "nonverbal":
+        return {e["channel"] for e in cond.get("nonverbal", [])}
+    return set()
+
+
 def prf(tp, fp, fn):
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -78,9 +93,10 @@ def main():
             with open(peer_csv, "w") as f:
                 run([a.peer, "--likelihood", a.likelihood, wav], out=f)
             flags = [read_flags(peer_csv, hops), read_flags(os.path.join(work, n + ".frames.csv"), hops)]
+            hit = affected(truth.get("conditions", {}))
             for ch in ("agent", "caller"):
                 t = truth_mask(truth["speech"][ch], hops)
-                for g in (prim, "all"):
+                for g in (prim, "all") + ((prim + " (its channel)",) if ch in hit else ()):
                     row = tally[(g, ch)]
                     for k, fl in enumerate(flags):
                         d = fl[ch]
@@ -88,12 +104,15 @@ def main():
                         row[3 * k + 1] += sum(1 for h in range(hops) if d[h] and not t[h])
                         row[3 * k + 2] += sum(1 for h in range(hops) if t[h] and not d[h])
         groups = sorted({g for g, _ in tally if g != "all"}) + ["all"]
+        print("\n(a row \"X (its channel)\" pools the channels that carry condition X: babble at that desk, the echo's side...)")
         print("\n### Speech frames: WebRTC VAD (likelihood %s, 10 ms) vs tonemon (analyze --frames), %d calls\n" % (a.likelihood, len(names)))
         print("| condition | channel | WebRTC P | WebRTC R | WebRTC F1 | tonemon P | tonemon R | tonemon F1 | better F1 |")
         print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         res = {}
         for g in groups:
             for ch in ("agent", "caller"):
+                if (g, ch) not in tally:
+                    continue
                 r = tally[(g, ch)]
                 w, t = prf(*r[:3]), prf(*r[3:])
                 res["%s/%s" % (g, ch)] = {"webrtc": [round(x, 4) for x in w], "tonemon": [round(x, 4) for x in t]}

@@ -524,7 +524,7 @@ class Conversation:
                 end = self.last_end[s]
             if pick == "silence":
                 gap = self.u(5.5, 12.0)
-            elif dtmf_left and self.r.random() < 0.3 and remaining > 20:
+            elif dtmf_left and (self.r.random() < 0.5 or remaining < 45) and remaining > 15:
                 gap = self.u(3.2, 4.4)          # a pause filled by key presses (< 5 s: not dead air)
                 self.gaps.append((end, end + gap))
                 dtmf_left -= 1
@@ -930,14 +930,29 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
         chans[c][a: a + len(m)] += m[: n - a]
         cond["hold"] = {"kind": hold_spec["kind"], "channel": h["channel"], "length_s": round(L, 2)}
     dt = []
-    for gs, ge in gaps:
+    want = 2 if (prim == "hold_dtmf" or has("dtmf")) else 0
+    if len(gaps) < want:
+        # pauses of 1.6-4.9 s between anybody's speech (not dead air): key presses fit there
+        busy = sorted([tuple(v) for v in sp[0] + sp[1]] + [(h["start"], h["end"]) for h in truth["holds"]])
+        cur, found, dead = 0.5, [], []
+        for a, b in busy:
+            if 1.6 <= a - cur < 4.9:
+                found.append((cur, a))
+            elif a - cur >= 4.9:          # or in dead air, which tones do not break
+                dead.append((cur, cur + 4.0))
+            cur = max(cur, b)
+        rnd.shuffle(found)
+        gaps = list(gaps) + (found + dead)[: want - len(gaps)]
+    for gs, ge in gaps[:want]:
         c = 1 if rnd.random() < 0.7 else 0
         t0 = gs + rnd.uniform(0.4, 0.8)
         lvl = levels[c] + rnd.uniform(-10.0, -3.0)
+        te = t0
         for off, b in dtmf(rng, fs, ge - t0 - 0.4):
             a = int((t0 + off) * fs)
             chans[c][a: a + len(b)] += norm_to(b, lvl)
-        dt.append({"channel": NAMES[c], "start": round(t0, 3), "end": round(ge - 0.4, 3)})
+            te = t0 + off + len(b) / fs
+        dt.append({"channel": NAMES[c], "start": round(t0, 3), "end": round(te, 3)})
         placed.append([t0, ge])
     if dt:
         cond["dtmf"] = dt

@@ -227,7 +227,14 @@ def eval_json(tm, calls, profile, tol):
 def groups_of(c, by):
     cond = c["truth"].get("conditions", {})
     if by == "tag":
-        return cond.get("tags", [cond.get("primary", "unknown")])
+        # the conditions' own tags, plus the sample rate, the voices' engines and the codec
+        tags = list(cond.get("tags", [cond.get("primary", "unknown")]))
+        tags.append("rate_%d" % c["truth"].get("sample_rate", 0))
+        for v in cond.get("voices", {}).values():
+            tags.append("voice_" + v.get("engine", "?"))
+        if "codec" in cond:
+            tags.append("codec_" + cond["codec"]["kind"])
+        return sorted(set(tags))
     return [cond.get("primary", "unknown")]
 
 
