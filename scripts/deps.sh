@@ -7,6 +7,7 @@ pkgs=(build-essential cmake pkg-config libkissfft-dev libsndfile1-dev libsoxr-de
       portaudio19-dev libasound2-dev libjack-jackd2-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind chromium jackd2)
+  pkgs+=(python3-numpy flite festival festvox-kallpc16k festvox-kdlpc16k opus-tools libwebrtc-audio-processing-dev)  # tests/realistic, scripts/vad_peer
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)   # the report test drives chromium with playwright-core
 fi
 missing=()
