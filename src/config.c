@@ -39,6 +39,8 @@ tm_config tm_config_default(int sample_rate_hz)
     c.prior_loudness_lufs = -26.0f;
     c.repeat_window_s = 120.0f;
     c.repeat_count = 2;
+    c.alert_repeat_min_s = 20.0f;
+    c.upset_window_s = 60.0f;
     return c;
 }
 
@@ -74,6 +76,8 @@ static const tm_config_field fields[] = {
     F(prior_loudness_lufs, -70, 0, "loudness baseline before a speaker has talked, LUFS"),
     F(repeat_window_s, 1, 3600, "interruptions of the caller this close raise severity, s"),
     I(repeat_count, 1, 100, "this many within repeat_window_s give severity 2"),
+    F(alert_repeat_min_s, 0, 600, "a prompt of the same reason this soon is merged into the shown one, s"),
+    F(upset_window_s, 1, 3600, "\"upset caller\" needs a caller raised voice within this, s"),
 };
 #undef F
 #undef I
