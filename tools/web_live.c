@@ -36,6 +36,7 @@ struct web_live {
     char call[512];
     int nch;
     double last_state, last_post_state;
+    float peak[2];             /* loudest hop level since the last state: what a level meter shows */
     pthread_mutex_t mu;        /* guards state (GET /state runs on the server's thread) */
     char state[8192];
     char prompt[4096];         /* the prompt shown last, as its event JSON */
@@ -137,6 +138,7 @@ web_live *web_live_start(const web_opts *o, const char *call_name, int nch, int 
     snprintf(w->session, sizeof w->session, "%lld.%06ld-%d", (long long)now.tv_sec, now.tv_nsec / 1000, (int)getpid());
     snprintf(w->state, sizeof w->state, "{\"type\":\"state\",\"session\":\"%s\",\"t\":0}", w->session);
     w->last_state = -1.0;
+    w->peak[0] = w->peak[1] = -120.0f;
     if (o->web) {
         socklen_t len;
         if (web_parse_addr(o->web, "127.0.0.1", &w->sa, &len, err, sizeof err)) {
@@ -206,6 +208,10 @@ static void send_state(web_live *w, tm_analyzer *a, double stream_s, int ended)
     int talk[2];
     tm_stats st;
     tm_analyzer_meter(a, lv, talk);
+    for (int c = 0; c < 2; c++) {
+        if (w->peak[c] > lv[c]) lv[c] = w->peak[c];
+        w->peak[c] = -120.0f;
+    }
     tm_analyzer_stats(a, &st);
     double t0 = st.speaker[0].talk_s, t1 = w->nch == 2 ? st.speaker[1].talk_s : 0.0, tot = t0 + t1;
     pthread_mutex_lock(&w->mu);
@@ -235,6 +241,11 @@ static void send_state(web_live *w, tm_analyzer *a, double stream_s, int ended)
 void web_live_tick(web_live *w, tm_analyzer *a, double stream_s)
 {
     if (!w) return;
+    float lv[2];
+    int talk[2];
+    tm_analyzer_meter(a, lv, talk);
+    for (int c = 0; c < 2; c++)
+        if (lv[c] > w->peak[c]) w->peak[c] = lv[c];
     double now = wall_s();
     if (now - w->last_state < 1.0 / STATE_HZ) return;
     w->last_state = now;

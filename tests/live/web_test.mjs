@@ -1,0 +1,69 @@
+// tests/live/web_test.mjs URL_FILE CLOCK_FILE RELOAD_AT END_AT OUT.json SHOT.png
+// Drives headless Chromium (Debian's /usr/bin/chromium) on `tonemon live --web` while a call
+// plays: records, in the browser, the wall-clock moment each prompt first appears in the page
+// and the meter widths every 50 ms; reloads the page at RELOAD_AT s of the call (from the
+// feeder's first frame, T0_FILE) and checks the call so far comes back; takes a screenshot near
+// the end; leaves before END_AT (the server goes with the call). CLOCK_FILE is web_feeder's log
+// (its first line: the wall time of the first frame). The checks on the timing are
+// made by web_test.sh against the call's own analysis.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+
+const [urlFile, t0File, reloadAt, endAt, outFile, shot] = process.argv.slice(2);
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+async function waitFor(fn, what, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) { const v = fn(); if (v) return v; if (Date.now() > end) throw new Error('timed out waiting for ' + what); await sleep(20); }
+}
+const url = await waitFor(() => { try { const m = /live view on (http:\S+)/.exec(fs.readFileSync(urlFile, 'utf8')); return m && m[1]; } catch { return null; } }, 'the live view URL');
+
+const out = { seen: {}, meters: [], errors: [], requests: [], reload: {}, history: [], prompt: '' };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1120, height: 860 } });
+  page.on('console', m => { if (m.type() === 'error') out.errors.push(m.text()); });
+  page.on('pageerror', e => out.errors.push(String(e)));
+  page.on('request', r => out.requests.push(r.url()));
+  await page.exposeFunction('tmSeen', (key, wall) => { if (!(key in out.seen)) out.seen[key] = wall / 1000; });
+  await page.exposeFunction('tmMeter', (wall, a, c) => { out.meters.push([wall / 1000, a, c]); });
+  await page.addInitScript(() => {
+    window.addEventListener('DOMContentLoaded', () => {
+      const h = document.getElementById('history');
+      const report = () => {
+        const now = Date.now();   // the moment the prompt is in the page, by the browser's clock
+        for (const li of h.querySelectorAll('li[data-key]'))
+          if (!li.dataset.reported) { li.dataset.reported = '1'; window.tmSeen(li.dataset.key, now); }
+      };
+      new MutationObserver(report).observe(h, { childList: true });
+      const w = id => parseFloat(document.querySelector('#' + id + ' .fill').style.width) || 0;
+      setInterval(() => window.tmMeter(Date.now(), w('meter-agent'), w('meter-caller')), 50);
+    });
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  const t0 = await waitFor(() => { try { return parseFloat(fs.readFileSync(t0File, 'utf8')) || null; } catch { return null; } }, 'the first frame');
+  out.t0 = t0;
+  await sleep(Math.max(0, (t0 + Number(reloadAt)) * 1000 - Date.now()));
+  const before = await page.$$eval('#history li[data-key]', l => l.map(x => x.dataset.key));
+  const r0 = Date.now();
+  await page.reload({ waitUntil: 'load' });
+  let after = [];
+  try {
+    await page.waitForFunction(n => document.querySelectorAll('#history li[data-key]').length >= n &&
+                               document.getElementById('conn').textContent === 'live', before.length, { timeout: 5000 });
+    after = await page.$$eval('#history li[data-key]', l => l.map(x => x.dataset.key));
+  } catch (e) { out.errors.push('after reload: ' + e.message); }
+  out.reload = { at: r0 / 1000 - t0, before, after, resumed_s: (Date.now() - r0) / 1000 };
+  await sleep(Math.max(0, (t0 + Number(endAt) - 2.5) * 1000 - Date.now()));
+  await page.screenshot({ path: shot, fullPage: true });
+  await sleep(Math.max(0, (t0 + Number(endAt)) * 1000 - Date.now()));
+  out.history = await page.$$eval('#history li[data-key]', l => l.map(x => ({ key: x.dataset.key, count: Number(x.dataset.count), text: x.textContent })));
+  out.prompt = await page.$eval('#prompt', e => ({ text: e.textContent, cls: e.className }));
+  out.state = await page.evaluate(async () => (await fetch('state')).json());
+} finally {
+  await browser.close();
+}
+fs.writeFileSync(outFile, JSON.stringify(out));
