@@ -2,14 +2,14 @@
 // Drives headless Chromium (Debian's /usr/bin/chromium) on `tonemon live --web` while a call
 // plays: records, in the browser, the wall-clock moment each prompt first appears in the page
 // and the meter widths every 50 ms; reloads the page at RELOAD_AT s of the call (from the
-// feeder's first frame, T0_FILE) and checks the call so far comes back; takes a screenshot near
+// call as the feeder played it, CLOCK_FILE) and checks the call so far comes back; takes a screenshot near
 // the end; leaves before END_AT (the server goes with the call). CLOCK_FILE is web_feeder's log
 // (its first line: the wall time of the first frame). The checks on the timing are
 // made by web_test.sh against the call's own analysis.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 
-const [urlFile, t0File, reloadAt, endAt, outFile, shot] = process.argv.slice(2);
+const [urlFile, clockFile, reloadAt, endAt, outFile, shot] = process.argv.slice(2);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 async function waitFor(fn, what, ms = 20000) {
   const end = Date.now() + ms;
@@ -44,9 +44,13 @@ try {
     });
   });
   await page.goto(url, { waitUntil: 'load' });
-  const t0 = await waitFor(() => { try { return parseFloat(fs.readFileSync(t0File, 'utf8')) || null; } catch { return null; } }, 'the first frame');
+  // the call's own time: how far the feeder has played (the dummy server may run late)
+  const clock = () => { try { const l = fs.readFileSync(clockFile, 'utf8').trim().split('\n'); return l[0] ? l.map(x => x.split(' ').map(Number)) : null; } catch { return null; } };
+  const atStream = async s => waitFor(() => { const c = clock(); return c && c[c.length - 1][1] >= s * 16000; }, `stream time ${s} s`, 600000);
+  await atStream(0);
+  const t0 = clock()[0][0];
   out.t0 = t0;
-  await sleep(Math.max(0, (t0 + Number(reloadAt)) * 1000 - Date.now()));
+  await atStream(Number(reloadAt));
   const before = await page.$$eval('#history li[data-key]', l => l.map(x => x.dataset.key));
   const r0 = Date.now();
   await page.reload({ waitUntil: 'load' });
@@ -56,10 +60,10 @@ try {
                                document.getElementById('conn').textContent === 'live', before.length, { timeout: 5000 });
     after = await page.$$eval('#history li[data-key]', l => l.map(x => x.dataset.key));
   } catch (e) { out.errors.push('after reload: ' + e.message); }
-  out.reload = { at: r0 / 1000 - t0, before, after, resumed_s: (Date.now() - r0) / 1000 };
-  await sleep(Math.max(0, (t0 + Number(endAt) - 2.5) * 1000 - Date.now()));
+  out.reload = { at: Number(reloadAt), before, after, resumed_s: (Date.now() - r0) / 1000 };
+  await atStream(Number(endAt) - 2.5);
   await page.screenshot({ path: shot, fullPage: true });
-  await sleep(Math.max(0, (t0 + Number(endAt)) * 1000 - Date.now()));
+  await atStream(Number(endAt));
   out.history = await page.$$eval('#history li[data-key]', l => l.map(x => ({ key: x.dataset.key, count: Number(x.dataset.count), text: x.textContent })));
   out.prompt = await page.$eval('#prompt', e => ({ text: e.textContent, cls: e.className }));
   out.state = await page.evaluate(async () => (await fetch('state')).json());
