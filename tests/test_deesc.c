@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tonemon.h"
 #include "deesc.h"
@@ -205,6 +207,83 @@ static void test_no_merging(void **state)
     assert_int_equal(finals, 3);
 }
 
+/* The same policy through the whole decision pipeline (noise floor, speech, turns, raised voice),
+ * on scripted per-hop features (tm_analyzer_process_frames): the caller talks for 125 s in 5 s
+ * phrases; the agent cuts in for 2 s at 10, 15, 20, 25 s (a nag before), at 50 and 55 s (after
+ * the caller raised their voice at 40-45 s: "upset") and at 110 and 115 s (the raised voice is
+ * more than upset_window_s = 60 s back: plain again). */
+#define HOPS 12500
+static int in(double t, double a, double b) { return t >= a && t < b; }
+static void test_scripted_call(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    tm_frame *f = calloc(HOPS * 2, sizeof *f);
+    static const double cut[] = {10, 15, 20, 25, 50, 55, 110, 115};
+    for (int h = 0; h < HOPS; h++) {
+        double t = h / 100.0, ph = fmod(t, 5.0);
+        int caller = ph < 4.7, agent = 0;                      /* 0.3 s breaths between phrases */
+        for (size_t k = 0; k < sizeof cut / sizeof cut[0]; k++) agent |= in(t, cut[k] + 0.5, cut[k] + 2.5);
+        int raised = in(t, 40.0, 45.0);
+        float syl = (h / 12) % 2 ? 0.0f : -3.0f;                /* syllables: 120 ms up and down */
+        tm_frame *fa = &f[2 * h], *fc = &f[2 * h + 1];
+        fa->level_db = fa->loudness_lufs = agent ? -30.0f + syl : -80.0f;
+        fa->f0_hz = agent ? 120.0f + 5.0f * sinf((float)t * 7.0f) : 0.0f;
+        fa->voicing = agent ? 0.9f : 0.0f;
+        fc->level_db = fc->loudness_lufs = caller ? (raised ? -20.0f : -30.0f) + syl : -80.0f;
+        fc->f0_hz = caller ? (raised ? 240.0f : 200.0f) + 8.0f * sinf((float)t * 5.0f) : 0.0f;
+        fc->voicing = caller ? 0.9f : 0.0f;
+    }
+    assert_int_equal(tm_analyzer_process_frames(a, f, HOPS), TM_OK);
+    tm_analyzer_finish(a);
+    tm_event ev;
+    int shown = 0, finals = 0, raised_caller = 0;
+    double shown_t[16] = {0};
+    int shown_code[16] = {0}, shown_sev[16] = {0}, final_count[16] = {0};
+    while (tm_analyzer_next_event(a, &ev)) {
+        double t = ev.start / 16000.0;
+        if (ev.type == TM_EV_RAISED_VOICE && ev.speaker == TM_CALLER && ev.final) raised_caller++;
+        if (getenv("DEESC_DEBUG") && ev.type != TM_EV_SPEECH) print_message("%s %d %.2f-%.2f det %.2f final %d\n", tm_event_type_name(ev.type), ev.speaker, t, ev.end / 16000.0, ev.detected / 16000.0, ev.final);
+        if (ev.type != TM_EV_DEESCALATION) continue;
+        if (!ev.final && ev.count == 1 && shown < 16) {
+            shown_t[shown] = t;
+            shown_code[shown] = ev.reason;
+            shown_sev[shown] = ev.severity;
+            shown++;
+        }
+        if (ev.final)
+            for (int k = 0; k < shown; k++)
+                if (fabs(shown_t[k] - t) < 1e-9 && shown_code[k] == (int)ev.reason) { final_count[k] = ev.count; finals++; }
+    }
+    for (int k = 0; k < shown; k++) print_message("prompt %s at %.2f s, severity %d, count %d\n", tm_reason_name(shown_code[k]), shown_t[k], shown_sev[k], final_count[k]);
+    assert_int_equal(raised_caller, 1);
+    assert_int_equal(shown, 4);
+    assert_int_equal(finals, 4);
+    /* four interruptions in 15 s: one prompt, count 4, plain wording */
+    assert_int_equal(shown_code[0], TM_REASON_AGENT_INTERRUPTS);
+    assert_true(shown_t[0] > 10.5 && shown_t[0] < 12.5);
+    assert_int_equal(shown_sev[0], 1);
+    assert_int_equal(final_count[0], 4);
+    /* the caller escalates after being interrupted */
+    assert_int_equal(shown_code[1], TM_REASON_CALLER_RAISED);
+    assert_true(shown_t[1] > 40.0 && shown_t[1] < 42.5);
+    assert_int_equal(shown_sev[1], 2);
+    /* interrupted again within a minute of the raised voice: "upset", merged in pairs */
+    assert_int_equal(shown_code[2], TM_REASON_AGENT_INTERRUPTS);
+    assert_true(shown_t[2] > 50.5 && shown_t[2] < 52.5);
+    assert_int_equal(shown_sev[2], 2);
+    assert_int_equal(final_count[2], 2);
+    /* more than upset_window_s after it: repeated, but plain again */
+    assert_int_equal(shown_code[3], TM_REASON_AGENT_INTERRUPTS);
+    assert_true(shown_t[3] > 110.5 && shown_t[3] < 112.5);
+    assert_int_equal(shown_sev[3], 1);
+    assert_int_equal(final_count[3], 2);
+    free(f);
+    tm_analyzer_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_escalation_not_merged),
         cmocka_unit_test(test_information_only),
         cmocka_unit_test(test_no_merging),
+        cmocka_unit_test(test_scripted_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
