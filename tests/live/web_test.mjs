@@ -3,7 +3,8 @@
 // plays: records, in the browser, the wall-clock moment each prompt first appears in the page
 // and the meter widths every 50 ms; reloads the page at RELOAD_AT s of the call (from the
 // call as the feeder played it, CLOCK_FILE) and checks the call so far comes back; takes a screenshot near
-// the end; leaves before END_AT (the server goes with the call). CLOCK_FILE is web_feeder's log
+// the end; at END_AT reads the page, then waits for the server to go with the call and for
+// another run on the same port (next.wav), which the page must follow by itself. CLOCK_FILE is web_feeder's log
 // (its first line: the wall time of the first frame). The checks on the timing are
 // made by web_test.sh against the call's own analysis.
 import { chromium } from 'playwright-core';
@@ -14,6 +15,16 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 async function waitFor(fn, what, ms = 20000) {
   const end = Date.now() + ms;
   for (;;) { const v = fn(); if (v) return v; if (Date.now() > end) throw new Error('timed out waiting for ' + what); await sleep(20); }
+}
+// polls a predicate in the page (waitForFunction would evaluate a string there, which the page's
+// Content-Security-Policy rightly forbids)
+async function until(page, fn, arg, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { if (await page.evaluate(fn, arg)) return; } catch (e) { /* navigating */ }
+    if (Date.now() > end) throw new Error('timed out: ' + fn.toString().slice(0, 120));
+    await sleep(25);
+  }
 }
 const url = await waitFor(() => { try { const m = /live view on (http:\S+)/.exec(fs.readFileSync(urlFile, 'utf8')); return m && m[1]; } catch { return null; } }, 'the live view URL');
 
@@ -56,8 +67,8 @@ try {
   await page.reload({ waitUntil: 'load' });
   let after = [];
   try {
-    await page.waitForFunction(n => document.querySelectorAll('#history li[data-key]').length >= n &&
-                               document.getElementById('conn').textContent === 'live', before.length, { timeout: 5000 });
+    await until(page, n => document.querySelectorAll('#history li[data-key]').length >= n &&
+                           document.getElementById('conn').textContent === 'live', before.length, 5000);
     after = await page.$$eval('#history li[data-key]', l => l.map(x => x.dataset.key));
   } catch (e) { out.errors.push('after reload: ' + e.message); }
   out.reload = { at: Number(reloadAt), before, after, resumed_s: (Date.now() - r0) / 1000 };
@@ -67,6 +78,16 @@ try {
   out.history = await page.$$eval('#history li[data-key]', l => l.map(x => ({ key: x.dataset.key, count: Number(x.dataset.count), text: x.textContent })));
   out.prompt = await page.$eval('#prompt', e => ({ text: e.textContent, cls: e.className }));
   out.state = await page.evaluate(async () => (await fetch('state')).json());
+  // the call ends and its server goes; another run on the same port: the page follows by itself
+  out.errors_before_end = out.errors.length;
+  const r1 = Date.now();
+  try {
+    await until(page, () => document.getElementById('conn').textContent === 'reconnecting', null, 20000);
+    await until(page, () => document.getElementById('callname').textContent === 'next.wav' &&
+                            document.getElementById('conn').textContent === 'live' &&
+                            document.querySelectorAll('#history li').length === 0, null, 30000);
+    out.restart = { ok: true, s: (Date.now() - r1) / 1000 };
+  } catch (e) { out.restart = { ok: false, error: e.message }; }
 } finally {
   await browser.close();
 }

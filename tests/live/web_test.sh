@@ -6,7 +6,7 @@
 # every prompt appears in the page within 250 ms of its `detected` time on the feeder's clock,
 # live shows the same prompts as analyze, the meters move while a party talks and fall when it
 # stops, a reload mid-call brings the call so far back, no console error, nothing fetched from
-# elsewhere. Prints the CPU of the live process (browser connected). Keeps BUILD_DIR/web/agent.png.
+# elsewhere, and after the call the page follows a new run on the same port by itself. Prints the CPU of the live process (browser connected). Keeps BUILD_DIR/web/agent.png.
 set -eu
 TM=$(realpath "$1"); FEED=$(realpath "$2"); OUT=$(realpath -m "$3")/web
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +25,7 @@ echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) co
 "$TM" synth --seed 12 --duration $DUR call.wav >/dev/null
 "$TM" analyze --events file.jsonl call.wav
 "$TM" replay --no-audio --speed 50 --quiet --events replay.jsonl call.wav
+sox call.wav next.wav trim 0 25
 unshare -m bash -s "$TM" "$FEED" "$DUR" "$OUT" "$RELOAD_AT" "$END_AT" <<'INNER'
 set -eu
 TM=$1 FEED=$2 DUR=$3 OUT=$4 RELOAD_AT=$5 END_AT=$6
@@ -46,6 +47,9 @@ _, status, ru = os.wait4(p.pid, 0)
 open("live.rc", "w").write(str(os.waitstatus_to_exitcode(status)))
 open("live.cpu", "w").write(str(ru.ru_utime + ru.ru_stime))
 PY
+# a restart: another run on the same port (the page must reconnect to it by itself)
+PORT=$(grep -o 'http://127.0.0.1:[0-9]*' live.err | head -1); PORT=${PORT##*:}
+"$TM" replay --no-audio --quiet --web "127.0.0.1:$PORT" next.wav 2> next.err && echo 0 > next.rc || echo $? > next.rc
 wait $npid && echo 0 > node.rc || echo $? > node.rc
 kill $fpid 2>/dev/null || true
 INNER
@@ -97,19 +101,32 @@ page = sorted((k.split("@")[0], float(k.split("@")[1]), h["count"] if settled(fl
               for k, h in hist.items() if float(k.split("@")[1]) < end_at - 1.5)
 rec = sorted((e["code"], e["start"], e["count"] if settled(e["start"]) else 0) for e in shown)
 check("the page shows the prompts of the call's record (code, start, count)", page == rec, f"page {page} record {rec}")
-lat = []
+# when tonemon itself showed each prompt (its --alerts file: the terminal line), to tell the web
+# view's share of the delay from a starved machine's
+alerts = {(e["code"], e["start"]): e["wall"] for e in map(json.loads, open("alerts.jsonl")) if e["type"] == "deescalation" and e.get("count", 1) == 1}
+lat, own = [], []
 for e in shown:
     keys = [k for k in b["seen"] if k.split("@")[0] == e["code"] and abs(float(k.split("@")[1]) - e["start"]) < 1e-6]
-    if not keys:
-        check(f"prompt {e['code']} at {e['start']} appears in the page", False); continue
+    if not keys or (e["code"], e["start"]) not in alerts:
+        check(f"prompt {e['code']} at {e['start']} appears in the page and in the alerts", False); continue
     l = b["seen"][keys[0]] - wall_of(e["detected"])
+    o = alerts[(e["code"], e["start"])] - wall_of(e["detected"])
     lat.append(l)
-    check(f"prompt {e['code']} at {e['detected']} s in the page within 250 ms", l <= 0.250, f"{1000*l:.0f} ms")
-if lat: print(f"prompt on the page after its detected time (feeder's clock): mean {1000*sum(lat)/len(lat):.0f} ms, max {1000*max(lat):.0f} ms over {len(lat)} prompts")
+    own.append(o)
+    check(f"prompt {e['code']} at {e['detected']} s: the page within 100 ms of tonemon's own alert", l - o <= 0.100, f"{1000*(l-o):.0f} ms")
+    if o <= 0.200:
+        check(f"prompt {e['code']} at {e['detected']} s in the page within 250 ms", l <= 0.250, f"{1000*l:.0f} ms")
+    else:
+        print(f"WARNING: not judged: tonemon's own alert came {1000*o:.0f} ms after the audio (a starved machine); the page {1000*l:.0f} ms")
+if lat: print(f"prompt on the page after its detected time (feeder's clock): mean {1000*sum(lat)/len(lat):.0f} ms, max {1000*max(lat):.0f} ms "
+              f"over {len(lat)} prompts; tonemon's own alert: mean {1000*sum(own)/len(own):.0f} ms")
 r = b["reload"]
 check("reload mid-call: the prompts so far come back", len(r["before"]) >= 1 and set(r["before"]) <= set(r["after"]), json.dumps(r))
 print(f"reload at {r['at']:.1f} s: {len(r['after'])} prompts back, page live again in {r['resumed_s']:.2f} s")
-check("no console error", not b["errors"], " | ".join(b["errors"]))
+check("no console error during the call", not b["errors"][:b["errors_before_end"]], " | ".join(b["errors"]))
+check("after a restart on the same port the page reconnects by itself", b["restart"]["ok"] and open("next.rc").read().strip() == "0",
+      json.dumps(b["restart"]) + open("next.err").read())
+if b["restart"]["ok"]: print(f"server restarted: the page was live on the new run {b['restart']['s']:.1f} s after the call ended")
 check("nothing fetched from elsewhere", all(u.startswith(b["requests"][0].split("/", 3)[0] + "//" + b["requests"][0].split("/", 3)[2]) for u in b["requests"]), str(set(b["requests"])))
 # meters: the page's bar widths against the analysis' speech segments of each party
 lag = 0.35   # audio to the analyzer, state at 10 Hz, the stream: the bar follows within this

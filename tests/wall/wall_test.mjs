@@ -7,6 +7,16 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 
 const [url, outFile, shot, detailAgent, expectTiles] = process.argv.slice(2);
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+// polls in the page (waitForFunction would evaluate a string there, which the page's CSP forbids)
+async function until(page, fn, arg, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await page.evaluate(fn, arg)) return;
+    if (Date.now() > end) throw new Error('timed out: ' + fn.toString().slice(0, 120));
+    await sleep(25);
+  }
+}
 const out = { errors: [], requests: [], tiles: [], detail: null };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -19,7 +29,7 @@ try {
   page.on('pageerror', e => out.errors.push(String(e)));
   page.on('request', r => out.requests.push(r.url()));
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction(n => document.querySelectorAll('.tile').length >= n, Number(expectTiles), { timeout: 15000 });
+  await until(page, n => document.querySelectorAll('.tile').length >= n, Number(expectTiles), 15000);
   await page.waitForTimeout(1500);     // one more round of updates
   out.tiles = await page.$$eval('.tile', l => l.map(d => ({
     agent: d.dataset.agent,
