@@ -29,7 +29,8 @@ struct web_hub {
     pthread_cond_t cv;
     char **log;
     size_t cap;
-    uint64_t head, oldest;   /* ids [oldest, head) are in the log; id k at log[k % cap] */
+    uint64_t head, oldest;   /* messages [oldest, head) are in the log; message k at log[k % cap] */
+    uint64_t id_base;        /* message k goes out as id id_base + k: ids of another run never match */
     char *state;
     uint64_t state_seq;
     double state_period;
@@ -86,7 +87,7 @@ static void fill(web_hub *h, client *c, double now)
     }
     while (c->next < h->head && c->len < BATCH_BYTES) {
         char id[32];
-        snprintf(id, sizeof id, "id: %llu\ndata: ", (unsigned long long)c->next);
+        snprintf(id, sizeof id, "id: %llu\ndata: ", (unsigned long long)(h->id_base + c->next));
         put(c, id, h->log[c->next % h->cap], "\n\n");
         c->next++;
     }
@@ -213,6 +214,9 @@ web_hub *hub_create(size_t log_slots, double state_hz, web_snapshot_fn snapshot,
     h->snapshot = snapshot;
     h->user = user;
     h->replay = replay;
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    h->id_base = (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;   /* microseconds: unique per run */
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->cv, NULL);
     if (!h->log || pthread_create(&h->ticker, NULL, ticker, h)) {
@@ -286,8 +290,8 @@ enum MHD_Result hub_serve(web_hub *h, struct MHD_Connection *conn)
     if (last && h->replay) {
         char *end;
         unsigned long long id = strtoull(last, &end, 10);
-        /* an id this log never gave out comes from an earlier run: start over */
-        if (!*end && id + 1 <= h->head) c->next = id + 1;
+        /* an id this log never gave out comes from an earlier run: replay it all */
+        if (!*end && id >= h->id_base && id - h->id_base < h->head) c->next = id - h->id_base + 1;
     }
     c->nxt = h->clients;
     if (h->clients) h->clients->prev = c;
