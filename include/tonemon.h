@@ -77,6 +77,9 @@ typedef struct {
     int      severity;    /* deescalation: 1 normal, 2 high (repeated or escalating) */
     int      final;       /* 1: complete event. 0: early alert at `detected`, end = detected;
                              the complete event follows later with the same start. */
+    int      count;       /* deescalation: occurrences merged into this prompt (1: the first);
+                             an early event with the start of a prompt already shown and a higher
+                             count is a repeat merged into it, not a new prompt */
 } tm_event;
 
 /* One hop of one channel, as reported to tm_config.on_frame. */
@@ -138,7 +141,7 @@ typedef struct {
     float prior_loudness_lufs;   /* baseline prior before a speaker has talked */
     /* de-escalation */
     float repeat_window_s;       /* interruptions of the caller this close raise severity */
-    int   repeat_count;          /* this many of them within repeat_window_s: severity 2 */
+    int   repeat_count;          /* this many of them within repeat_window_s, caller upset: severity 2 */
     /* speech activity in noise (appended: fields are only ever added at the end) */
     float floor_digital_db;      /* hops under this are digital silence, not noise, dBFS */
     float floor_bias_max_db;     /* the noise mean may sit this far over the floor minimum */
@@ -154,6 +157,9 @@ typedef struct {
     float hold_voiced_min;       /* share of the active hops voiced */
     float hold_steady_min;       /* share of the voiced hops in unbroken stretches >= 0.3 s */
     float hold_tone_frac_min;    /* share of 30 ms energy in one signalling tone: a tone hop */
+    /* prompts that do not nag */
+    float alert_repeat_min_s;    /* a prompt of the same reason this soon is merged into the shown one */
+    float upset_window_s;        /* "upset caller" needs a caller raised voice within this */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -9,6 +9,7 @@
  * Nothing here allocates after create. */
 #include "tonemon.h"
 #include "bleed.h"
+#include "deesc.h"
 #include "energy.h"
 #include "floor.h"
 #include "hold.h"
@@ -67,11 +68,7 @@ struct tm_analyzer {
     tm_event *ev;
     size_t ev_cap, ev_head, ev_n, dropped;
     int finished, replay, fed;   /* fed: samples went in since create or reset */
-    /* de-escalation */
-    int64_t intr_of_caller[64];   /* detection samples of the agent's interruptions of the caller */
-    int n_intr_of_caller;
-    int64_t caller_raised_at;     /* detection sample of the caller's last raised voice */
-    int sev[TM_REASON__COUNT];
+    tm_deesc deesc;               /* de-escalation policy (src/deesc.c) */
     open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
     /* statistics */
     int64_t overlap_hops_final;
@@ -92,63 +89,12 @@ static void ring_push(tm_analyzer *a, const tm_event *ev)
     a->ev_n++;
 }
 
-static int reason_of(const tm_event *ev)
+/* The prompts of src/deesc.c join the event ring. */
+static void on_prompt(void *ctx, const tm_event *d)
 {
-    switch (ev->type) {
-    case TM_EV_RAISED_VOICE:
-        return ev->speaker == TM_CALLER ? TM_REASON_CALLER_RAISED : TM_REASON_AGENT_RAISED;
-    case TM_EV_INTERRUPTION:
-        return ev->speaker == TM_AGENT && ev->other == TM_CALLER ? TM_REASON_AGENT_INTERRUPTS
-                                                                  : TM_REASON_NONE;
-    case TM_EV_MONOLOGUE:
-        return ev->speaker == TM_AGENT ? TM_REASON_AGENT_MONOLOGUE : TM_REASON_NONE;
-    case TM_EV_SILENCE: return TM_REASON_SILENCE;
-    default: return TM_REASON_NONE;
-    }
-}
-
-/* Pushes the de-escalation moment of ev, if it is one. sev: the severity its alert was shown
- * with (final events), or 0 to decide it now (alerts, or a final without an alert). Returns the
- * severity used. */
-static int deescalate(tm_analyzer *a, const tm_event *ev, int sev_shown)
-{
-    int r = reason_of(ev);
-    if (r == TM_REASON_NONE || a->nch < 2) return 0;
-    int64_t window = (int64_t)(a->cfg.repeat_window_s * a->cfg.sample_rate_hz);
-    if (!ev->final) {
-        int sev = 1;
-        if (r == TM_REASON_AGENT_INTERRUPTS) {
-            if (a->n_intr_of_caller == 64) {
-                memmove(a->intr_of_caller, a->intr_of_caller + 1, 63 * sizeof(int64_t));
-                a->n_intr_of_caller--;
-            }
-            a->intr_of_caller[a->n_intr_of_caller++] = ev->detected;
-            int recent = 0;
-            for (int i = 0; i < a->n_intr_of_caller; i++)
-                if (ev->detected - a->intr_of_caller[i] <= window) recent++;
-            int upset = a->ch[TM_CALLER].raised.in_ep ||
-                        (a->caller_raised_at >= 0 && ev->detected - a->caller_raised_at <= window);
-            if (recent >= a->cfg.repeat_count || upset) sev = 2;
-        } else if (r == TM_REASON_CALLER_RAISED) {
-            a->caller_raised_at = ev->detected;
-            /* a caller who escalates after being interrupted */
-            for (int i = 0; i < a->n_intr_of_caller; i++)
-                if (ev->detected - a->intr_of_caller[i] <= window) sev = 2;
-        }
-        a->sev[r] = sev;
-    }
-    tm_event d = *ev;
-    d.type = TM_EV_DEESCALATION;
-    d.other = TM_NOBODY;
-    d.reason = (tm_reason)r;
-    /* the record keeps the severity the agent was shown, even if later alerts changed it */
-    d.severity = ev->final && sev_shown > 0 ? sev_shown : a->sev[r] ? a->sev[r] : 1;
-    d.start = ev->detected;
-    d.end = ev->final ? (ev->end > ev->detected ? ev->end : ev->detected) : ev->detected;
-    d.level_db = d.pitch_st = 0.0f;
-    ring_push(a, &d);
-    if (d.final) a->deescalations++;
-    return d.severity;
+    tm_analyzer *a = ctx;
+    ring_push(a, d);
+    if (d->final) a->deescalations++;
 }
 
 /* Pushes an event (times in samples) with its statistics and de-escalation moment. */
@@ -166,7 +112,10 @@ static int publish(tm_analyzer *a, const tm_event *ev, int sev_shown)
         default: break;
         }
     }
-    return deescalate(a, ev, sev_shown);
+    /* the stage keeps the severity a prompt was shown with; sev_shown is not needed there */
+    (void)sev_shown;
+    if (a->nch == 2) deesc_event(&a->deesc, ev, a->ch[TM_CALLER].raised.in_ep, a->samples_in);
+    return 0;
 }
 
 static open_alert *open_slot(tm_analyzer *a, const tm_event *ev)
@@ -497,6 +446,7 @@ void tm_analyzer_finish(tm_analyzer *a)
     for (int t = 0; t < TM_EV__COUNT; t++)
         for (int k = 0; k < 3; k++)
             if (a->open[t][k].on) close_open(a, &a->open[t][k], (tm_event_type)t, k - 1);
+    deesc_finish(&a->deesc);
     while (a->fr_next < a->hops_in) emit_frame(a, a->fr_next++);
     a->finished = 1;
 }
@@ -570,6 +520,7 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
                hops_of(cfg->overlap_merge_s, hps));
     a->emitter.fn = on_event;
     a->emitter.ctx = a;
+    deesc_init(&a->deesc, cfg, on_prompt, a);
     tm_analyzer_reset(a);
     *out = a;
     return TM_OK;
@@ -628,10 +579,8 @@ void tm_analyzer_reset(tm_analyzer *a)
     a->finished = 0;
     a->replay = 0;
     a->fed = 0;
-    a->n_intr_of_caller = 0;
-    a->caller_raised_at = -1;
-    memset(a->sev, 0, sizeof a->sev);
     memset(a->open, 0, sizeof a->open);
+    deesc_reset(&a->deesc);
     a->overlap_s = a->silence_s = 0.0;
     a->overlaps = a->silences = a->deescalations = 0;
 }

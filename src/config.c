@@ -51,6 +51,8 @@ tm_config tm_config_default(int sample_rate_hz)
     c.hold_voiced_min = 0.5f;
     c.hold_steady_min = 0.5f;
     c.hold_tone_frac_min = 0.85f;
+    c.alert_repeat_min_s = 20.0f;
+    c.upset_window_s = 60.0f;
     return c;
 }
 
@@ -98,6 +100,8 @@ static const tm_config_field fields[] = {
     F(hold_voiced_min, 0, 1, "share of the active hops voiced for music"),
     F(hold_steady_min, 0, 1, "share of the voiced hops in stretches of 0.3 s or more for music"),
     F(hold_tone_frac_min, 0.3, 1.01, "share of 30 ms energy in one signalling tone for a tone"),
+    F(alert_repeat_min_s, 0, 600, "a prompt of the same reason this soon is merged into the shown one, s"),
+    F(upset_window_s, 1, 3600, "\"upset caller\" needs a caller raised voice within this, s"),
 };
 #undef F
 #undef I

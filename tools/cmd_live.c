@@ -9,6 +9,7 @@
 #include "call.h"
 #include "ring.h"
 #include "term_live.h"
+#include "web_live.h"
 #include "writers.h"
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
@@ -113,6 +114,7 @@ typedef struct {
     size_t alerts_n, lost_events;
     const char *events_path;
     FILE *human;              /* alerts and meter: stdout, or stderr when stdout carries JSON */
+    web_live *web;            /* --web, --report-to (tools/web_live.c) */
 } live_ctx;
 
 static const char *type_label(tm_event_type t)
@@ -151,7 +153,11 @@ static void alert(live_ctx *L, const tm_event *e)
     }
     FILE *h = L->human;
     if (L->tty) fputs("\r\033[K", h);
-    if (e->type == TM_EV_DEESCALATION) {
+    if (e->type == TM_EV_DEESCALATION && e->count > 1) {
+        /* a repeat merged into the prompt shown (src/deesc.c): a counter, not the prompt again */
+        fprintf(h, "%s[%02d:%04.1f] >> (again: %d times since %.0f s)%s\n", on, m, t - 60 * m, e->count,
+                (double)e->start / L->res.rate_hz, off);
+    } else if (e->type == TM_EV_DEESCALATION) {
         /* profile texts are the user's: shown, never obeyed by the terminal */
         const tm_texts *tx = &L->prof->text[e->reason];
         fprintf(h, "%s[%02d:%04.1f] >> %s: %s%s\n", on, m, t - 60 * m, tesc(tx->reason),
@@ -168,6 +174,7 @@ static void alert(live_ctx *L, const tm_event *e)
 
 static void status(live_ctx *L, double stream_s)
 {
+    web_live_tick(L->web, L->a, stream_s);
     if (!L->tty || L->quiet) return;
     double now = wall_now();
     if (now - L->last_status < 0.2) return;
@@ -190,6 +197,7 @@ static void drain(live_ctx *L)
 {
     tm_event e;
     while (tm_analyzer_next_event(L->a, &e)) {
+        web_live_event(L->web, &e, &L->res, L->prof);
         int alert_type = e.type == TM_EV_INTERRUPTION || e.type == TM_EV_RAISED_VOICE || e.type == TM_EV_SILENCE ||
                          e.type == TM_EV_MONOLOGUE || e.type == TM_EV_DEESCALATION;
         if (!e.final) {
@@ -286,6 +294,7 @@ static int live_close(live_ctx *L, const char *summary_path)
     drain(L);
     tm_analyzer_stats(L->a, &L->res.stats);
     L->res.duration_s = L->res.stats.duration_s;
+    web_live_end(L->web, L->a, L->res.duration_s);
     events_sort(&L->res.ev);
     if (L->tty && !L->quiet) fputs("\r\033[K", L->human);
     if (L->lost_events) {
@@ -342,6 +351,7 @@ static void help_live(FILE *f)
           "--duration). A device (either of two) that delivers nothing for 2 s ends the call: it is named on\n"
           "stderr and the outputs of the call so far are written. With --events - the alerts go to stderr.\n"
           "Exit status: 0 ended normally, 1 a device failed or stalled (outputs so far are kept).\n", f);
+    fputs(web_opts_help, f);
 }
 
 int cmd_live(int argc, char **argv)
@@ -350,9 +360,12 @@ int cmd_live(int argc, char **argv)
                *profile = NULL;
     int ach = 0, cch = 1, quiet = 0, rate = 0;
     double duration = 0.0;
+    web_opts wo = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         const char **dst = NULL;
+        int wk = web_opt("live", argc, argv, &i, &wo);
+        if (wk) { if (wk < 0) return 2; continue; }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help_live(stdout); return 0; }
         else if (!strcmp(a, "--device")) dst = &dev;
         else if (!strcmp(a, "--agent-device")) dst = &adev;
@@ -427,6 +440,9 @@ int cmd_live(int argc, char **argv)
     }
     if (live_open(&L, &prof, rate, 2, events, alerts, quiet)) { rc = 1; goto done; }
     opened = 1;
+    int web_failed;
+    L.web = web_live_start(&wo, L.res.name, L.res.nch, &web_failed);
+    if (web_failed) { g_stop = 1; rc = 2; }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -498,9 +514,12 @@ int cmd_replay(int argc, char **argv)
     const char *file = NULL, *events = NULL, *alerts = NULL, *summary = NULL, *profile = NULL, *dev = NULL;
     double speed = 1.0;
     int no_audio = 0, quiet = 0, ach = -1, cch = -1;
+    web_opts wo = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         const char **dst = NULL;
+        int wk = web_opt("replay", argc, argv, &i, &wo);
+        if (wk) { if (wk < 0) return 2; continue; }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             puts("usage: tonemon replay [--speed X] [--no-audio] [--device DEV] [--profile P] [--events PATH]\n"
                  "                      [--alerts PATH] [--summary PATH] [--quiet] FILE\n"
@@ -508,6 +527,7 @@ int cmd_replay(int argc, char **argv)
                  "the alerts appear when they would have. --speed X goes X times faster (without sound);\n"
                  "--no-audio paces by the clock without a device. One call at a time; with --events - the\n"
                  "alerts go to stderr, so stdout stays JSON Lines.");
+            fputs(web_opts_help, stdout);
             return 0;
         }
         else if (!strcmp(a, "--events")) dst = &events;
@@ -567,6 +587,9 @@ int cmd_replay(int argc, char **argv)
         return 1;
     }
     snprintf(L.res.name, sizeof L.res.name, "%s", file);
+    int web_failed;
+    L.web = web_live_start(&wo, L.res.name, L.res.nch, &web_failed);
+    if (web_failed) { g_stop = 1; rc = 2; }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

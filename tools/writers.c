@@ -56,6 +56,7 @@ static cJSON *event_obj(const tm_event *ev, const call_result *r, const tm_profi
         cJSON_AddStringToObject(o, "suggestion", ev->severity >= 2 ? t->suggestion_high : t->suggestion);
         cJSON_AddStringToObject(o, "code", tm_reason_name(ev->reason));
         cJSON_AddNumberToObject(o, "severity", ev->severity);
+        cJSON_AddNumberToObject(o, "count", ev->count > 0 ? ev->count : 1);
     }
     cJSON_AddNumberToObject(o, "detected", sec(ev->detected, rate));
     return o;
