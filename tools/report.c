@@ -1,5 +1,5 @@
 /* tools/report.c -- a self-contained HTML page per call (no network: inline CSS, SVG and a few
- * lines of script) and a sortable index of a batch. The timeline has one lane per speaker with
+ * lines of script); the index of a batch is in index.c. The timeline has one lane per speaker with
  * their speech, level and pitch, raised-voice spans, backchannels and monologues; overlaps and
  * silences are shaded across both lanes; an interruption is an arrow from the one who took the
  * floor to the one who lost it; every de-escalation moment is a numbered marker. Clicking any
@@ -363,69 +363,4 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
           "var t=parseFloat(el.getAttribute('data-t'));p.currentTime=t;window.lastSeek=t;\n"
           "var r=p.play();if(r&&r.catch)r.catch(function(){});});});})();\n</script>\n</body></html>\n", f);
     return ferror(f) ? -1 : 0;
-}
-
-/* ---- the batch index ------------------------------------------------------------------- */
-
-static void index_numbers(const report_job *j, int *intr_ac, int *intr_ca, double *raised_a,
-                          double *raised_c, double *overlap_share, int *moments)
-{
-    const tm_stats *s = &j->res.stats;
-    *intr_ac = s->speaker[0].interruptions_made;
-    *intr_ca = s->speaker[1].interruptions_made;
-    *raised_a = s->speaker[0].raised_s;
-    *raised_c = s->speaker[1].raised_s;
-    *overlap_share = j->res.duration_s > 0 ? s->overlap_s / j->res.duration_s : 0.0;
-    *moments = s->deescalations;
-}
-
-int report_index(const char *dir, const report_job *jobs, int n, char *err, size_t errlen)
-{
-    char path[1200];
-    out_file csv, html;
-    snprintf(path, sizeof path, "%s/index.csv", dir);
-    if (out_open(&csv, path, err, errlen)) return -1;
-    fputs("file,status,duration_s,agent_talk_s,caller_talk_s,interruptions_agent_of_caller,"
-          "interruptions_caller_of_agent,raised_agent_s,raised_caller_s,overlap_share,silences,moments,report\n", csv.f);
-    snprintf(path, sizeof path, "%s/index.html", dir);
-    if (out_open(&html, path, err, errlen)) { out_abort(&csv); return -1; }
-    FILE *f = html.f;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tonemon: calls</title>\n<style>"
-          "body{font:14px/1.4 system-ui,sans-serif;margin:20px}table{border-collapse:collapse}"
-          "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}"
-          "th{background:#f3f3f3;cursor:pointer;user-select:none}th:hover{background:#e6e6e6}.failed{color:#b00020}"
-          "</style></head><body><h1 style=\"font-size:20px\">Calls analysed</h1>\n"
-          "<p>Click a column to sort; click a call to open its report.</p>\n<table id=\"calls\"><thead><tr>"
-          "<th>call</th><th>duration</th><th>interruptions agent&rarr;caller</th><th>interruptions caller&rarr;agent</th>"
-          "<th>raised agent (s)</th><th>raised caller (s)</th><th>overlap share</th><th>silences</th><th>moments</th></tr></thead><tbody>\n", f);
-    for (int i = 0; i < n; i++) {
-        const report_job *j = &jobs[i];
-        if (!j->ok) {
-            fputs("<tr class=\"failed\"><td>", f);
-            esc(f, j->path);
-            fputs("</td><td colspan=\"8\">failed (see the log)</td></tr>\n", f);
-            fprintf(csv.f, "\"%s\",failed,,,,,,,,,,,\n", j->path);
-            continue;
-        }
-        int ac, ca, mo;
-        double ra, rc, ov;
-        index_numbers(j, &ac, &ca, &ra, &rc, &ov, &mo);
-        fputs("<tr><td><a href=\"", f);
-        esc(f, j->base);
-        fputs(".html\">", f);
-        esc(f, j->base);
-        fprintf(f, "</a></td><td data-v=\"%.1f\">%d:%02d</td><td>%d</td><td>%d</td><td>%.1f</td><td>%.1f</td><td>%.3f</td><td>%d</td><td>%d</td></tr>\n",
-                j->res.duration_s, (int)(j->res.duration_s / 60), (int)fmod(j->res.duration_s, 60.0), ac, ca, ra, rc, ov,
-                j->res.stats.silences, mo);
-        fprintf(csv.f, "\"%s\",ok,%.2f,%.2f,%.2f,%d,%d,%.2f,%.2f,%.4f,%d,%d,%s.html\n", j->path, j->res.duration_s,
-                j->res.stats.speaker[0].talk_s, j->res.stats.speaker[1].talk_s, ac, ca, ra, rc, ov, j->res.stats.silences, mo, j->base);
-    }
-    fputs("</tbody></table>\n<script>\n(function(){var t=document.getElementById('calls');\n"
-          "t.querySelectorAll('th').forEach(function(th,i){var asc=false;th.addEventListener('click',function(){\n"
-          "asc=!asc;var rows=Array.prototype.slice.call(t.tBodies[0].rows);\n"
-          "function v(r){var c=r.cells[i];if(!c)return '';var d=c.getAttribute('data-v');var s=d!==null?d:c.textContent;var x=parseFloat(s);return isNaN(x)?s:x;}\n"
-          "rows.sort(function(a,b){var x=v(a),y=v(b);return (x<y?-1:x>y?1:0)*(asc?1:-1);});\n"
-          "rows.forEach(function(r){t.tBodies[0].appendChild(r);});});});})();\n</script></body></html>\n", f);
-    if (out_commit(&csv, err, errlen)) { out_abort(&html); return -1; }
-    return out_commit(&html, err, errlen);
 }
