@@ -234,7 +234,7 @@ static const char timeline_js[] =
 "p.addEventListener('seeked',playhead);\n"
 "function fromHash(){var m=/^#t=(\\d+(?:\\.\\d+)?)$/.exec(location.hash);if(!m)return;var t=Math.min(parseFloat(m[1]),dur);\n"
 " if(pps*dur>sc.clientWidth*8)zoom(pps,t);else zoom(Math.max(pps,sc.clientWidth/120),t);\n"
-" var go=function(){p.currentTime=t;window.lastSeek=t;playhead();};if(p.readyState>=1)go();else p.addEventListener('loadedmetadata',go,{once:true});}\n"
+" var go=function(){p.currentTime=t;window.lastSeek=t;playhead();};go();if(p.readyState<1)p.addEventListener('loadedmetadata',go,{once:true});}\n"
 "window.addEventListener('hashchange',fromHash);\n"
 "pps=Math.max(minP(),Math.min(MAXP,dur<=600?minP():sc.clientWidth/600));overview();draw();fromHash();\n"
 "})();\n";
