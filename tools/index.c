@@ -576,7 +576,7 @@ static const char page_css[] =
     ".sub{color:#666;margin-bottom:10px}nav a{display:inline-block;padding:6px 14px;border:1px solid #ccc;"
     "border-bottom:none;border-radius:6px 6px 0 0;margin-right:4px;text-decoration:none;color:#222;background:#f3f3f3}\n"
     "nav a.on{background:#fff;font-weight:bold}section{border-top:1px solid #ccc;padding-top:10px}\n"
-    "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right;white-space:nowrap}\n"
+    "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}td{white-space:nowrap}\n"
     "td.t,th.t{text-align:left}th{background:#f3f3f3;cursor:pointer;user-select:none}th:hover{background:#e6e6e6}\n"
     "th[aria-sort=descending]::after{content:' \\25BC'}th[aria-sort=ascending]::after{content:' \\25B2'}\n"
     "tfoot td{font-weight:bold;background:#f7f7f7}.failed{color:#b00020}.na{color:#999;font-style:italic}\n"

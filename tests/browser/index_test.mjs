@@ -34,6 +34,7 @@ try {
   const byId = Object.fromEntries(E.map(c => [c.id, c]));
   const page = await newPage();
   await page.goto(url(path.join(W, 'batch/out/index.html')), { waitUntil: 'load' });
+  await page.screenshot({ path: 'index.png' });
   let rows = await cells(page);
   check('every call listed', rows.length === E.length, `${rows.length} rows`);
   check('severity column marked as the sort', await page.getAttribute('#calls th[data-k="8"]', 'aria-sort') === 'descending');
@@ -98,7 +99,6 @@ try {
   await page.click('nav a[data-tab="days"]');
   check('days tab', await page.locator('#roll-days tbody tr').count() === new Set(E.map(c => c.date)).size);
   await page.click('nav a[data-tab="calls"]');
-  await page.screenshot({ path: 'index.png' });
 
   /* deep link: the first moment of the worst call opens its report at start - 2 s */
   rows = await cells(page);
@@ -206,7 +206,7 @@ try {
   await r.waitForTimeout(800);
   const v3 = await r.evaluate(() => [window.tmTimeline.view(), document.getElementById('player').currentTime]);
   check('60 min: the view follows the playhead', v3[0][0] <= v3[1] && v3[1] <= v3[0][1], JSON.stringify(v3));
-  await r.evaluate(() => document.getElementById('player').pause());
+  await r.evaluate(() => { document.getElementById('player').pause(); window.scrollTo(0, 0); });
   await r.screenshot({ path: 'report60.png' });
   await r.goto(url(path.join(W, 'long.html')) + '#t=1234.5', { waitUntil: 'load' });
   await r.waitForFunction(() => document.getElementById('player').readyState >= 1, null, { timeout: 15000 });
