@@ -339,7 +339,7 @@ int cmd_analyze(int argc, char **argv)
         base_name(files[i], b.jobs[i].base, sizeof b.jobs[i].base);
         index_job_meta(&b.jobs[i], meta ? meta[i] : NULL, &man);   /* archive hook */
     }
-    if (o.resume) b.n = index_resume(o.out_dir, b.jobs, nfiles);  /* archive hook: done ones go last */
+    if (o.resume) b.n = index_resume(o.out_dir, b.jobs, nfiles, o.want_frames_dir);  /* archive hook: done ones go last */
     pthread_mutex_init(&b.out_lock, NULL);
     clock_gettime(CLOCK_MONOTONIC, &b.t0);
     b.progress = !o.quiet && isatty(STDERR_FILENO);

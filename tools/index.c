@@ -227,7 +227,7 @@ static double jnum(const cJSON *o, const char *key)
     return cJSON_IsNumber(x) ? x->valuedouble : 0.0;
 }
 
-int index_record_complete(const char *out_dir, const char *base)
+int index_record_complete(const char *out_dir, const char *base, int with_frames)
 {
     char path[1400];
     snprintf(path, sizeof path, "%s/%s%s", out_dir, base, INDEX_RECORD_SUFFIX);
@@ -244,6 +244,11 @@ int index_record_complete(const char *out_dir, const char *base)
         if (!cJSON_IsString(x) || stat(path, &st) || !S_ISREG(st.st_mode)) { ok = 0; break; }
     }
     cJSON_Delete(o);
+    if (ok && with_frames) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s.frames.csv", out_dir, base);
+        ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    }
     return ok;
 }
 
@@ -255,11 +260,11 @@ void index_job_meta(report_job *j, const manifest_row *row, const manifest *m)
     if (row && row->call_id[0]) manifest_output_name(row->call_id, j->base, sizeof j->base);
 }
 
-int index_resume(const char *out_dir, report_job *jobs, int n)
+int index_resume(const char *out_dir, report_job *jobs, int n, int with_frames)
 {
     int todo = 0;
     for (int i = 0; i < n; i++) {
-        if (index_record_complete(out_dir, jobs[i].base)) continue;
+        if (index_record_complete(out_dir, jobs[i].base, with_frames)) continue;
         if (i != todo) {
             report_job t = jobs[todo];
             jobs[todo] = jobs[i];

@@ -14,14 +14,15 @@
  * call is complete. with_frames: the .frames.csv is one of the outputs. */
 int index_record_write(const char *out_dir, const report_job *j, int ok, const tm_profile *p, int with_frames,
                        char *err, size_t errlen);
-/* 1 when OUT_DIR/BASE.index.json says "ok" and every output it lists exists. */
-int index_record_complete(const char *out_dir, const char *base);
+/* 1 when OUT_DIR/BASE.index.json says "ok" and every output it lists exists (and the frames CSV
+ * too when with_frames). */
+int index_record_complete(const char *out_dir, const char *base, int with_frames);
 
 /* Attaches a call's manifest row (may be NULL) to its job; a call_id names the outputs. */
 void index_job_meta(report_job *j, const manifest_row *row, const manifest *m);
 /* --resume: moves the jobs whose outputs are complete in OUT_DIR to the end, says how many on
  * stderr, and returns how many remain to analyse (they come first). */
-int  index_resume(const char *out_dir, report_job *jobs, int n);
+int  index_resume(const char *out_dir, report_job *jobs, int n, int with_frames);
 
 /* Index of a batch from the records of its jobs, in DIR. */
 int report_index(const char *dir, const report_job *jobs, int n, char *err, size_t errlen);
