@@ -19,7 +19,7 @@ void report_contour_init(report_contour *c, int64_t total_frames, int rate_hz, i
     c->rate_hz = rate_hz;
     c->nch = nch;
     int64_t hops = total_frames > 0 ? total_frames / (rate_hz / 100) : 360000;
-    c->bucket_hops = (int)((hops + 5999) / 6000);
+    c->bucket_hops = (int)((hops + 35999) / 36000);   /* 100 ms buckets up to an hour: detail when zoomed */
     if (c->bucket_hops < 10) c->bucket_hops = 10;      /* 100 ms is detail enough to read */
 }
 
@@ -196,10 +196,11 @@ static const char timeline_js[] =
 "  else if(e[0]==='b'){r=el('rect',{'class':'backchannel','data-t':e[3],x:x0,y:y+LANE-24,width:w,height:6,fill:'#2a9d4b'},svg);tip(r,'backchannel');}\n"
 "  else if(e[0]==='m'){r=el('rect',{'class':'monologue','data-t':e[3],x:x0,y:y+1,width:w,height:5,fill:'#7b3fa0'},svg);tip(r,'monologue '+Math.round(e[4]-e[3])+' s');}\n"
 "  else if(e[0]==='i'&&laneY[e[2]]!==undefined){var ya=y+LANE/2,yb=laneY[e[2]]+LANE/2;r=el('line',{'class':'interruption','data-t':e[3],x1:x0,y1:ya,x2:x0,y2:yb+(yb>ya?-4:4),stroke:'#d0021b','stroke-width':2.5,'marker-end':'url(#arrow)'},svg);tip(r,e[5]);}});\n"
-" var bs=D.bucket_s;for(var c=0;c<nl&&c<D.level.length;c++){var y0=laneY[c],pts=[],g=el('g',{fill:'#000',opacity:.7},null);\n"
+" var bs=D.bucket_s;for(var c=0;c<nl&&c<D.level.length;c++){var y0=laneY[c],pts=[],d=[];\n"
 "  D.level[c].forEach(function(l,i){l=Math.max(-70,Math.min(0,l));pts.push(((i+.5)*bs*pps).toFixed(1)+','+(y0+8+(LANE-26)*(-l/70)).toFixed(1));});\n"
 "  el('polyline',{fill:'none','stroke-width':1,stroke:D.colours[c],opacity:.6,points:pts.join(' ')},svg);\n"
-"  D.f0[c].forEach(function(f,i){if(f<=0)return;var v=Math.max(0,Math.min(1,Math.log(f/60)/Math.log(500/60)));el('circle',{cx:((i+.5)*bs*pps).toFixed(1),cy:(y0+8+(LANE-26)*(1-v)).toFixed(1),r:1.3},g);});svg.appendChild(g);}\n"
+"  D.f0[c].forEach(function(f,i){if(f<=0)return;var v=Math.max(0,Math.min(1,Math.log(f/60)/Math.log(500/60)));d.push('M'+((i+.5)*bs*pps).toFixed(1)+','+(y0+8+(LANE-26)*(1-v)).toFixed(1)+'h0');});\n"
+"  el('path',{'class':'pitch',d:d.join(''),stroke:'#000',opacity:.7,'stroke-width':2.6,'stroke-linecap':'round',fill:'none'},svg);}\n"
 " D.moments.forEach(function(m,i){var x=m[0]*pps,g=el('g',{'class':'moment','data-t':Math.max(0,m[0]-D.lead).toFixed(2),'data-start':m[0]},svg);tip(g,m[2]);\n"
 "  el('line',{x1:x,y1:top,x2:x,y2:momY-9,stroke:'#d0021b','stroke-dasharray':'2,3'},g);el('circle',{cx:x,cy:momY,r:9,fill:m[1]>=2?'#b00020':'#e8590c'},g);\n"
 "  var n=el('text',{x:x,y:momY+4,'text-anchor':'middle',fill:'#fff','font-weight':'bold','font-size':11},g);n.textContent=String(i+1);});\n"
