@@ -55,6 +55,12 @@ print('ok' if ok else 'FAIL', ': index.csv carries the manifest (quotes, commas,
 sys.exit(0 if ok else 1)
 PY
 
+"$TM" analyze --quiet --manifest nosuch.csv --out-dir x 2> err1b.txt
+check "unreadable manifest: exit 1, one line naming it" test $? -eq 1 -a "$(grep -c '^tonemon: nosuch.csv: cannot read the manifest' err1b.txt)" -eq 1
+printf 'file,agent\nx.wav,a\n' > nopath.csv
+"$TM" analyze --quiet --manifest nopath.csv --out-dir x 2> err1c.txt
+check "manifest without a path column: exit 1, named" test $? -eq 1 -a "$(grep -c '^tonemon: nopath.csv:1: no `path` column' err1c.txt)" -eq 1
+
 # 2. shards: disjoint, complete, deterministic
 ls arc/audio/c*.wav > files.txt
 for k in 1 2 3; do "$TM" analyze --quiet --shard $k/3 --out-dir sh$k $(cat files.txt) 2>/dev/null; done

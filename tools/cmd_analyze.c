@@ -298,7 +298,7 @@ int cmd_analyze(int argc, char **argv)
     if (o.manifest || o.shard_n) {
         int listed = nfiles;
         man_skipped = manifest_files(o.manifest, o.shard_k, o.shard_n, &man, &files, &nfiles, &meta);
-        if (man_skipped < 0) { free(files); return 2; }
+        if (man_skipped < 0) goto fail;   /* unreadable, or no path column: said on stderr */
         listed += man.nrows;
         if (!nfiles && listed && !man_skipped) {
             fprintf(stderr, "tonemon analyze: shard %d/%d of %d calls is empty\n", o.shard_k, o.shard_n, listed);
