@@ -54,7 +54,7 @@ static void help(FILE *f)
           "  --summary PATH        per-call summary JSON\n"
           "  --report PATH         self-contained HTML report with a clickable timeline\n"
           "  --out-dir DIR         for many files: DIR/<name>.events.jsonl, .summary.json, .html,\n"
-          "                        DIR/index.html and DIR/index.csv (add --frames-too for .frames.csv)\n"
+          "                        DIR/index.html, index.csv, moments.csv (add --frames-too for .frames.csv)\n"
           "  --manifest CSV        the calls of an archive: columns path (required), call_id, agent,\n"
           "                        team, date and any others (carried to the index); a relative path\n"
           "                        is relative to the manifest's folder; outputs named by call_id\n"
@@ -307,6 +307,7 @@ int cmd_analyze(int argc, char **argv)
             free(files);
             return 0;
         }
+        if (!listed && o.manifest) { fprintf(stderr, "tonemon: %s: no calls in the manifest\n", o.manifest); goto fail; }
     }
     if (!nfiles) { help(stderr); goto usage; }
     if (!o.out_dir && nfiles > 1) {

@@ -578,9 +578,9 @@ static void write_row(FILE *f, const irec *r)
 
 static const char page_css[] =
     "body{font:14px/1.4 system-ui,sans-serif;margin:20px;color:#222}h1{font-size:20px;margin:0 0 4px}\n"
-    ".sub{color:#666;margin-bottom:10px}nav a{display:inline-block;padding:6px 14px;border:1px solid #ccc;"
-    "border-bottom:none;border-radius:6px 6px 0 0;margin-right:4px;text-decoration:none;color:#222;background:#f3f3f3}\n"
-    "nav a.on{background:#fff;font-weight:bold}section{border-top:1px solid #ccc;padding-top:10px}\n"
+    ".sub{color:#666;margin-bottom:10px}nav button{font:inherit;padding:6px 14px;border:1px solid #ccc;cursor:pointer;"
+    "border-bottom:none;border-radius:6px 6px 0 0;margin-right:4px;color:#222;background:#f3f3f3}\n"
+    "nav button.on{background:#fff;font-weight:bold}section{border-top:1px solid #ccc;padding-top:10px}\n"
     "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}td{white-space:nowrap}\n"
     "td.t,th.t{text-align:left}th{background:#f3f3f3;cursor:pointer;user-select:none}th:hover{background:#e6e6e6}\n"
     "th[aria-sort=descending]::after{content:' \\25BC'}th[aria-sort=ascending]::after{content:' \\25B2'}\n"
@@ -641,8 +641,8 @@ static int write_html(const char *dir, const iset *s, const group *ga, int nga, 
     if (failed) fprintf(f, ", <span class=\"failed\">%d failed (see the log)</span>", failed);
     fputs(". Worst calls first by severity score (see the README); click a column to sort, a call to open its report."
           " Everything is also in <a href=\"./index.csv\">index.csv</a> and <a href=\"./moments.csv\">moments.csv</a>.</div>\n"
-          "<nav><a href=\"#calls\" data-tab=\"calls\">Calls</a><a href=\"#agents\" data-tab=\"agents\">Agents</a>"
-          "<a href=\"#teams\" data-tab=\"teams\">Teams</a><a href=\"#days\" data-tab=\"days\">Days</a></nav>\n"
+          "<nav><button type=\"button\" data-tab=\"calls\">Calls</button><button type=\"button\" data-tab=\"agents\">Agents</button>"
+          "<button type=\"button\" data-tab=\"teams\">Teams</button><button type=\"button\" data-tab=\"days\">Days</button></nav>\n"
           "<section id=\"tab-calls\"><form class=\"filters\" id=\"filters\" onsubmit=\"return false\">"
           "<label>agent <select id=\"f-agent\"><option value=\"\">all</option></select></label>"
           "<label>team <select id=\"f-team\"><option value=\"\">all</option></select></label>"
@@ -749,7 +749,8 @@ static int write_html(const char *dir, const iset *s, const group *ga, int nga, 
 "roll('agents',D.agents);roll('teams',D.teams);roll('days',D.days);\n"
 "function tab(){var h=(location.hash||'#calls').slice(1);if(['calls','agents','teams','days'].indexOf(h)<0)h='calls';\n"
 " ['calls','agents','teams','days'].forEach(function(n){$('tab-'+n).hidden=n!==h;});\n"
-" document.querySelectorAll('nav a').forEach(function(a){a.className=a.getAttribute('data-tab')===h?'on':'';});}\n"
+" document.querySelectorAll('nav button').forEach(function(a){a.className=a.getAttribute('data-tab')===h?'on':'';});}\n"
+"document.querySelectorAll('nav button').forEach(function(a){a.addEventListener('click',function(){location.hash=a.getAttribute('data-tab');});});\n"
 "window.addEventListener('hashchange',tab);tab();render();})();\n", f);
     fputs("</script>\n</body></html>\n", f);
     return out_commit(&o, err, errlen);
