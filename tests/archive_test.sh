@@ -113,6 +113,10 @@ ok &= all(os.path.isfile(os.path.join('merged', urllib.parse.unquote(r['report']
 print('ok' if ok else 'FAIL', ': merged index = one-folder index, and every report link opens a file')
 raise SystemExit(0 if ok else 1)
 PY
+mkdir -p all && mv sh1 sh2 sh3 all/
+"$TM" index --quiet --out-dir merged2 all all/sh2 all/sh1/ all
+check "merge: a folder inside another one given is not counted twice" \
+  test "$(python3 -c 'import csv; print(len(list(csv.DictReader(open("merged2/index.csv")))))')" -eq 6
 "$TM" index --out-dir m2 nosuchdir 2> err4.txt
 check "index of a missing folder: exit 1, one line naming it" test $? -eq 1 -a "$(wc -l < err4.txt)" -eq 1
 grep -q nosuchdir err4.txt || { echo "FAIL: folder not named"; fails=$((fails + 1)); }

@@ -846,6 +846,16 @@ int index_merge(const char *merged, const char *const *roots, int nroots, char *
     iset s = {0};
     int rc = 0;
     for (int k = 0; !rc && k < nroots; k++) {
+        /* a folder given twice, or inside another one given, would list its calls twice */
+        char a[PATH_MAX], b[PATH_MAX];
+        int inside = 0;
+        for (int q = 0; !inside && q < nroots; q++) {
+            if (q == k || !realpath(roots[k], a) || !realpath(roots[q], b)) continue;
+            size_t lb = strlen(b);
+            int same = !strcmp(a, b);
+            inside = (same && q < k) || (!same && !strncmp(a, b, lb) && (a[lb] == '/' || lb == 1));
+        }
+        if (inside) continue;
         char prefix[PATH_MAX];
         rel_dir(roots[k], merged, prefix, sizeof prefix);
         rc = scan(&s, roots[k], "", prefix, 0, err, errlen);
