@@ -137,14 +137,16 @@ int index_record_write(const char *out_dir, const report_job *j, int ok, const t
     if (m && j->meta_names)
         for (int k = 0; k < j->meta_nextra; k++) cJSON_AddStringToObject(ex, j->meta_names[k], m->extra[k]);
     if (ok) {
+        /* names relative to the record's own folder (a base may keep a relative folder) */
+        const char *leaf = strrchr(j->base, '/') ? strrchr(j->base, '/') + 1 : j->base;
         char name[600];
         cJSON *outs = cJSON_AddArrayToObject(o, "outputs");
         const char *suffix[] = {".events.jsonl", ".summary.json", ".html", ".frames.csv"};
         for (int k = 0; k < (with_frames ? 4 : 3); k++) {
-            snprintf(name, sizeof name, "%s%s", j->base, suffix[k]);
+            snprintf(name, sizeof name, "%s%s", leaf, suffix[k]);
             cJSON_AddItemToArray(outs, cJSON_CreateString(name));
         }
-        snprintf(name, sizeof name, "%s.html", j->base);
+        snprintf(name, sizeof name, "%s.html", leaf);
         cJSON_AddStringToObject(o, "report", name);
         const tm_stats *s = &r->stats;
         int two = r->nch == 2;
@@ -229,7 +231,7 @@ static double jnum(const cJSON *o, const char *key)
 
 int index_record_complete(const char *out_dir, const char *base, int with_frames)
 {
-    char path[1400];
+    char path[3000];
     snprintf(path, sizeof path, "%s/%s%s", out_dir, base, INDEX_RECORD_SUFFIX);
     char *t = read_file(path, NULL);
     if (!t) return 0;
@@ -238,9 +240,12 @@ int index_record_complete(const char *out_dir, const char *base, int with_frames
     int ok = o && !strcmp(jstr(o, "status"), "ok");
     const cJSON *outs = cJSON_GetObjectItemCaseSensitive(o, "outputs"), *x;
     ok = ok && cJSON_IsArray(outs);
+    char dir[1400];
+    const char *slash = strrchr(base, '/');
+    snprintf(dir, sizeof dir, "%s/%.*s", out_dir, slash ? (int)(slash - base) : 0, base);
     if (ok) cJSON_ArrayForEach(x, outs) {
         struct stat st;
-        snprintf(path, sizeof path, "%s/%s", out_dir, cJSON_IsString(x) ? x->valuestring : "");
+        snprintf(path, sizeof path, "%s/%s", dir, cJSON_IsString(x) ? x->valuestring : "");
         if (!cJSON_IsString(x) || stat(path, &st) || !S_ISREG(st.st_mode)) { ok = 0; break; }
     }
     cJSON_Delete(o);
