@@ -111,6 +111,11 @@ try {
   check('deep link lands at the first moment minus 2 s', Math.abs(cur - worst.first) < 0.15, `at ${cur}, expected ${worst.first}`);
   const view = await page.evaluate(() => window.tmTimeline.view());
   check('deep link scrolls the timeline there', view[0] <= worst.first && worst.first <= view[1], JSON.stringify(view));
+  /* a mono call's report: one lane, no error */
+  const monoId = E.find(c => c.mono).id;
+  await page.goto(url(path.join(W, 'batch/out', monoId + '.html')), { waitUntil: 'load' });
+  check('mono report: one lane drawn', await page.locator('#tl-labels div').count() === 2 &&
+        await page.locator('svg#timeline rect').count() > 5);
   await page.close();
 
   /* ---- 2. 6000 calls: the worst 500 in the page, the rest loaded on demand ---- */
