@@ -461,7 +461,7 @@ static int write_csv(const char *dir, const iset *s, char *err, size_t errlen)
     snprintf(path, sizeof path, "%s/moments.csv", dir);
     if (out_open(&o, path, err, errlen)) return -1;
     f = o.f;
-    fputs("call,file,agent,team,date,time_s,speaker,reason,text,severity,link\n", f);
+    fputs("call,file,agent,team,date,time_s,time,speaker,reason,text,severity,link\n", f);
     for (int i = 0; i < s->n; i++) {
         const irec *r = &s->v[i];
         for (int k = 0; k < r->nmom; k++) {
@@ -471,12 +471,12 @@ static int write_csv(const char *dir, const iset *s, char *err, size_t errlen)
             index_csv_field(f, r->agent, 0); fputc(',', f);
             index_csv_field(f, r->team, 0); fputc(',', f);
             index_csv_field(f, r->date, 0);
-            fprintf(f, ",%.2f,", m->start);
+            fprintf(f, ",%.2f,%d:%02d,", m->start, (int)(m->start / 60.0), (int)fmod(m->start, 60.0));
             index_csv_field(f, m->speaker, 0); fputc(',', f);
             index_csv_field(f, m->reason, 0); fputc(',', f);
             index_csv_field(f, m->text, 0);
             fprintf(f, ",%d,\"", m->severity);
-            fprintf(f, "%s#t=%.1f\"\n", r->href, fmax(0.0, m->start - INDEX_LEAD_IN_S));
+            fprintf(f, "%s#t=%.2f\"\n", r->href, fmax(0.0, m->start - INDEX_LEAD_IN_S));
         }
     }
     return out_commit(&o, err, errlen);
@@ -577,7 +577,7 @@ static void write_row(FILE *f, const irec *r)
     json_str(f, r->date);
     if (!r->ok) { fputs(",-1]", f); return; }
     double first = r->nmom ? fmax(0.0, r->mom[0].start - INDEX_LEAD_IN_S) : -1.0;
-    fprintf(f, ",%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f,%d,%d,%.1f,%.1f,%d,%.1f]", r->mono, r->dur, r->sev, r->talk_pct,
+    fprintf(f, ",%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f,%d,%d,%.1f,%.1f,%d,%.2f]", r->mono, r->dur, r->sev, r->talk_pct,
             r->nontalk_pct, r->longest, r->overtalk_pct, r->intr_a, r->intr_c, r->raised_a, r->raised_c, r->nmom, first);
 }
 
@@ -727,7 +727,7 @@ static int write_html(const char *dir, const iset *s, const group *ga, int nga, 
 "  td(tr,r[3],'t');td(tr,r[4],'t');td(tr,r[5],'t');td(tr,mmss(r[7]));td(tr,fmt(r[8],1),'sev');td(tr,fmt(r[9],1));td(tr,fmt(r[10],1));td(tr,fmt(r[11],1));\n"
 "  if(r[6]===1){td(tr,'n/a (mono)','na');td(tr,'n/a','na');td(tr,'n/a','na');td(tr,fmt(r[15],1));td(tr,'n/a','na');}\n"
 "  else{td(tr,fmt(r[12],2));td(tr,r[13]);td(tr,r[14]);td(tr,fmt(r[15],1));td(tr,fmt(r[16],1));}\n"
-"  var m=td(tr,'');if(r[17]>0){var a=link(m,String(r[17]),r[1]+'#t='+fmt(r[18],1));a.className='first-moment';a.title='open at the first moment';}else m.textContent='0';\n"
+"  var m=td(tr,'');if(r[17]>0){var a=link(m,String(r[17]),r[1]+'#t='+fmt(r[18],2));a.className='first-moment';a.title='open at the first moment';}else m.textContent='0';\n"
 "  frag.appendChild(tr);});\n"
 " tb.replaceChildren(frag);totals(list,F);pager(list.length);}\n"
 "var allTotals=$('totals').cloneNode(true);\n"
