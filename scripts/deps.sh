@@ -7,8 +7,9 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libkissfft-dev libsndfile1-dev libsoxr-dev libcjson-dev
       portaudio19-dev libasound2-dev libjack-jackd2-dev libmicrohttpd-dev libcurl4-openssl-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind chromium jackd2)
   pkgs+=(python3-numpy flite festival festvox-kallpc16k festvox-kdlpc16k opus-tools libwebrtc-audio-processing-dev)  # tests/realistic, scripts/vad_peer
+  pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind chromium jackd2
+         slurm-wlm munge)   # slurm: the cluster test starts a private single-node Slurm
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)   # the report test drives chromium with playwright-core
 fi
 missing=()

@@ -13,6 +13,7 @@ int cmd_live(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_wall(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 
 /* Parses a number argument of an option; prints a usage error and returns -1 if it is not one. */
 int arg_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);

@@ -7,6 +7,8 @@
  * and SIGINT/SIGTERM end the program within a second even when a worker is blocked writing. */
 #include "cli.h"
 #include "call.h"
+#include "index.h"
+#include "manifest.h"
 #include "report.h"
 #include "term.h"
 #include "writers.h"
@@ -25,6 +27,8 @@ typedef struct {
     const char *profile_path, *events, *frames, *summary, *report, *out_dir;
     const char *agent, *caller;
     int agent_ch, caller_ch, jobs, quiet, embed_audio, want_frames_dir, timeline;
+    const char *manifest;          /* archive options (tools/manifest.c, tools/index.c) */
+    int shard_k, shard_n, resume;
 } opts_t;
 
 typedef report_job job_t;
@@ -70,7 +74,12 @@ static void help(FILE *f)
           "  --summary PATH        per-call summary JSON\n"
           "  --report PATH         self-contained HTML report with a clickable timeline\n"
           "  --out-dir DIR         for many files: DIR/<name>.events.jsonl, .summary.json, .html,\n"
-          "                        DIR/index.html and DIR/index.csv (add --frames-too for .frames.csv)\n"
+          "                        DIR/index.html, index.csv, moments.csv (add --frames-too for .frames.csv)\n"
+          "  --manifest CSV        the calls of an archive: columns path (required), call_id, agent,\n"
+          "                        team, date and any others (carried to the index); a relative path\n"
+          "                        is relative to the manifest's folder; outputs named by call_id\n"
+          "  --shard K/N           only the K-th of N slices of the calls (item i when i mod N = K-1)\n"
+          "  --resume              skip calls whose outputs in --out-dir are complete\n"
           "  --embed-audio         put the recording inside the HTML report\n"
           "  --agent-channel N --caller-channel N   channel map of a multi-channel file\n"
           "  -j N                  files analysed at once (default: number of cores)\n"
@@ -314,6 +323,11 @@ static int process_one(batch_t *b, job_t *j)
     }
     report_contour_free(&contour);
     audio_close(&in);
+    /* archive hook: the call's record for the index, written after its other outputs */
+    if (o->out_dir && !rc && index_record_write(o->out_dir, j, 1, b->prof, o->want_frames_dir, errw, sizeof errw)) {
+        say(b, j->path, errw);
+        rc = -1;
+    }
     /* the index needs only the numbers: free the events of a finished call */
     free(j->res.ev.v);
     j->res.ev.v = NULL;
@@ -351,6 +365,10 @@ static void *worker(void *arg)
         if (i >= b->n) break;
         job_t *j = &b->jobs[i];
         j->ok = process_one(b, j) == 0;
+        if (!j->ok && b->o->out_dir) {   /* archive hook: a failed call is listed, and redone by --resume */
+            char err[1400];
+            if (index_record_write(b->o->out_dir, j, 0, b->prof, 0, err, sizeof err)) say(b, j->path, err);
+        }
         if (!j->ok) atomic_fetch_add(&b->failed, 1);
         atomic_fetch_add(&b->done, 1);
         progress(b);
@@ -362,6 +380,9 @@ static void *worker(void *arg)
 int cmd_analyze(int argc, char **argv)
 {
     opts_t o = {0};
+    manifest man = {0};
+    const manifest_row **meta = NULL;
+    int man_skipped = 0;
     o.agent_ch = o.caller_ch = -1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = cores > 0 ? (int)cores : 1;
@@ -380,6 +401,13 @@ int cmd_analyze(int argc, char **argv)
         else if (!strcmp(a, "--out-dir")) dst = &o.out_dir;
         else if (!strcmp(a, "--agent")) dst = &o.agent;
         else if (!strcmp(a, "--caller")) dst = &o.caller;
+        else if (!strcmp(a, "--manifest")) dst = &o.manifest;
+        else if (!strcmp(a, "--resume")) { o.resume = 1; continue; }
+        else if (!strcmp(a, "--shard")) {
+            if (shard_parse(next, &o.shard_k, &o.shard_n)) { fprintf(stderr, "tonemon analyze: --shard needs K/N with 1 <= K <= N (got '%s')\n", next ? next : ""); goto usage; }
+            i++;
+            continue;
+        }
         else if (!strcmp(a, "--frames-too")) { o.want_frames_dir = 1; continue; }
         else if (!strcmp(a, "--embed-audio")) { o.embed_audio = 1; continue; }
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o.quiet = 1; continue; }
@@ -402,6 +430,23 @@ int cmd_analyze(int argc, char **argv)
         if (nfiles) { fprintf(stderr, "tonemon analyze: give either FILEs or --agent/--caller\n"); goto usage; }
         files[nfiles++] = o.agent;
     }
+    /* archive hook: manifest rows join the files, then only this shard is kept */
+    if (o.agent && (o.manifest || o.shard_n)) { fprintf(stderr, "tonemon analyze: --manifest and --shard take files, not --agent/--caller\n"); goto usage; }
+    if (o.resume && !o.out_dir) { fprintf(stderr, "tonemon analyze: --resume needs --out-dir\n"); goto usage; }
+    if (o.manifest || o.shard_n) {
+        int listed = nfiles;
+        man_skipped = manifest_files(o.manifest, o.shard_k, o.shard_n, &man, &files, &nfiles, &meta);
+        if (man_skipped < 0) goto fail;   /* unreadable, or no path column: said on stderr */
+        listed += man.nrows;
+        if (!nfiles && listed && !man_skipped) {
+            fprintf(stderr, "tonemon analyze: shard %d/%d of %d calls is empty\n", o.shard_k, o.shard_n, listed);
+            manifest_free(&man);
+            free(meta);
+            free(files);
+            return 0;
+        }
+        if (!listed && o.manifest) { fprintf(stderr, "tonemon: %s: no calls in the manifest\n", o.manifest); goto fail; }
+    }
     if (!nfiles) { help(stderr); goto usage; }
     if (!o.out_dir && nfiles > 1) {
         const char *single[] = {o.events, o.frames, o.summary, o.report};
@@ -417,13 +462,12 @@ int cmd_analyze(int argc, char **argv)
         fputs("tonemon analyze: ", stderr);
         term_fputs(o.out_dir, stderr);
         fprintf(stderr, ": cannot create the output folder: %s\n", strerror(e));
-        free(files);
-        return 1;
+        goto fail;
     }
     o.timeline = !o.events && !o.frames && !o.summary && !o.report && !o.out_dir;
 
     tm_profile prof;
-    if (load_profile(&prof, o.profile_path)) { free(files); return 2; }
+    if (load_profile(&prof, o.profile_path)) { manifest_free(&man); free(meta); free(files); return 2; }
 
     batch_t b;
     memset(&b, 0, sizeof b);
@@ -431,11 +475,13 @@ int cmd_analyze(int argc, char **argv)
     b.prof = &prof;
     b.n = nfiles;
     b.jobs = calloc((size_t)nfiles, sizeof *b.jobs);
-    if (!b.jobs) { free(files); return 1; }
+    if (!b.jobs) goto fail;
     for (int i = 0; i < nfiles; i++) {
         b.jobs[i].path = (char *)files[i];
         base_name(files[i], b.jobs[i].base, sizeof b.jobs[i].base);
+        index_job_meta(&b.jobs[i], meta ? meta[i] : NULL, &man);   /* archive hook */
     }
+    if (o.resume) b.n = index_resume(o.out_dir, b.jobs, nfiles, o.want_frames_dir);  /* archive hook: done ones go last */
     b.progress = !o.quiet && isatty(STDERR_FILENO);
     if (o.out_dir && unique_names(&b)) { fprintf(stderr, "tonemon: out of memory\n"); free(b.jobs); free(files); return 1; }
     pthread_mutex_init(&b.stdout_lock, NULL);
@@ -448,7 +494,7 @@ int cmd_analyze(int argc, char **argv)
     sa.sa_handler = SIG_IGN;        /* a reader that went away is a write error, said and counted */
     sigaction(SIGPIPE, &sa, NULL);
 
-    int nthreads = o.jobs < nfiles ? o.jobs : nfiles;
+    int nthreads = o.jobs < b.n ? o.jobs : b.n;
     pthread_t *th = calloc((size_t)nthreads, sizeof *th);
     int started = 0;
     atomic_store(&b.workers_left, nthreads);
@@ -479,7 +525,7 @@ int cmd_analyze(int argc, char **argv)
     g_final_phase = 1;
     if (b.progress) fputs("\r\033[K", stderr);
 
-    int rc = atomic_load(&b.failed) ? 1 : 0;
+    int rc = atomic_load(&b.failed) || man_skipped ? 1 : 0;
     if (o.out_dir) {
         char err[1400];
         if (report_index(o.out_dir, b.jobs, nfiles, err, sizeof err)) {
@@ -496,8 +542,17 @@ int cmd_analyze(int argc, char **argv)
     free(b.jobs);
     free(files);
     pthread_mutex_destroy(&b.stdout_lock);
+    manifest_free(&man);
+    free(meta);
     return rc;
 usage:
+    manifest_free(&man);
+    free(meta);
     free(files);
     return 2;
+fail:
+    manifest_free(&man);
+    free(meta);
+    free(files);
+    return 1;
 }

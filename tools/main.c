@@ -58,6 +58,7 @@ static void usage(FILE *f)
           "  eval      score calls against their labels (precision, recall, F1, latency)\n"
           "  calibrate search the thresholds for labelled calls and write a profile\n"
           "  wall      the supervisor's wall: the agents' live calls as tiles in a browser\n"
+          "  index     one index (HTML, CSV, rollups) over the output folders of several runs\n"
           "  bench     measure the speed and memory of the analysis\n"
           "  profile   print the built-in default profile, or check a profile file\n"
           "  help      this text\n"
@@ -88,6 +89,7 @@ int main(int argc, char **argv)
 #endif
     if (!strcmp(c, "calibrate")) return cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(c, "wall")) return cmd_wall(argc - 1, argv + 1);
+    if (!strcmp(c, "index")) return cmd_index(argc - 1, argv + 1);
     fprintf(stderr, "tonemon: unknown command '%s' (try 'tonemon help')\n", c);
     return 2;
 }

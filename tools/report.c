@@ -1,5 +1,5 @@
 /* tools/report.c -- a self-contained HTML page per call (no network: inline CSS, SVG and a few
- * lines of script) and a sortable index of a batch. The timeline has one lane per speaker with
+ * lines of script); the index of a batch is in index.c. The timeline has one lane per speaker with
  * their speech, level and pitch, raised-voice spans, backchannels and monologues; overlaps and
  * silences are shaded across both lanes; an interruption is an arrow from the one who took the
  * floor to the one who lost it; every de-escalation moment is a numbered marker. Clicking any
@@ -20,7 +20,7 @@ void report_contour_init(report_contour *c, int64_t total_frames, int rate_hz, i
     c->rate_hz = rate_hz;
     c->nch = nch;
     int64_t hops = total_frames > 0 ? total_frames / (rate_hz / 100) : 360000;
-    c->bucket_hops = (int)((hops + 5999) / 6000);
+    c->bucket_hops = (int)((hops + 35999) / 36000);   /* 100 ms buckets up to an hour: detail when zoomed */
     if (c->bucket_hops < 10) c->bucket_hops = 10;      /* 100 ms is detail enough to read */
 }
 
@@ -139,23 +139,178 @@ static const char *mime_of(const char *path)
 
 /* ---- the call report ------------------------------------------------------------------- */
 
-#define LANE_H 90
-#define TOP 30
-
 static const char *colour[2] = {"#1f6fd1", "#e07b00"};
+
+/* ---- the timeline: an overview strip of the whole call and a zoomable detail view --------- */
+
+/* The timeline is drawn in the browser from the call's data (below, as JSON), so that zooming
+ * lays it out again at the new scale: text and markers keep their size, time labels keep a
+ * readable spacing (the smallest of 1 s, 2 s, 5 s, ... 1 h that is >= 90 px), and lane labels
+ * live outside the scrolled area. Moments seek to their start minus a lead-in, as the index's
+ * deep links (REPORT.html#t=SECONDS) do. */
+#define LEAD_IN_S 2.0
+
+static void json_text(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+        if (*q == '"' || *q == '\\') { fputc('\\', f); fputc(*q, f); }
+        else if (*q < 0x20 || *q == '<' || *q == '>' || *q == '&') fprintf(f, "\\u%04x", *q);
+        else if (*q == 0xE2 && q[1] == 0x80 && (q[2] == 0xA8 || q[2] == 0xA9)) { fprintf(f, "\\u%04x", 0x2000 | q[2]); q += 2; }
+        else fputc(*q, f);
+    }
+    fputc('"', f);
+}
+
+static const char timeline_css[] =
+    "<style>\n.tl-bar{margin:8px 0 4px}.tl-bar button{margin-right:4px}#tl-range{color:#555;margin-left:8px}\n"
+    "#overview{display:block;width:100%;height:46px;border:1px solid #ddd;background:#fff;cursor:pointer;margin-bottom:4px}\n"
+    ".tl{display:flex;border:1px solid #ddd;background:#fff}.tl-labels{position:relative;flex:0 0 78px;border-right:1px solid #ddd;background:#fcfcfc}\n"
+    ".tl-labels div{position:absolute;right:8px;font-weight:bold;font-size:13px}.tl-scroll{overflow-x:auto;flex:1 1 auto}\n"
+    "#timeline{display:block}\n</style>\n";
+
+static const char timeline_js[] =
+"(function(){'use strict';\n"
+"var D=JSON.parse(document.getElementById('tl-data').textContent),p=document.getElementById('player');\n"
+"var NS='http://www.w3.org/2000/svg',sc=document.getElementById('tl-scroll'),svg=document.getElementById('timeline'),ov=document.getElementById('overview');\n"
+"var LANE=90,TOP=30,nl=D.lanes.length,laneY=[TOP+10,TOP+120],momY=laneY[nl-1]+LANE+25,H=momY+26,dur=Math.max(D.dur,0.01);\n"
+"var STEPS=[1,2,5,10,15,30,60,120,300,600,900,1800,3600],MAXP=200,pps=1,ph=null,oph=null,owin=null;\n"
+"function el(tag,a,par){var e=document.createElementNS(NS,tag);for(var k in a)e.setAttribute(k,a[k]);if(par)par.appendChild(e);return e;}\n"
+"function tip(e,t){var x=document.createElementNS(NS,'title');x.textContent=t;e.appendChild(x);}\n"
+"function mmss(t){var m=Math.floor(t/60),s=Math.floor(t-60*m+1e-6);return m+':'+(s<10?'0':'')+s;}\n"
+"function minP(){return Math.min(MAXP,(sc.clientWidth-4)/dur);}\n"
+"var labels=document.getElementById('tl-labels');labels.style.height=H+'px';\n"
+"D.lanes.forEach(function(n,k){var d=document.createElement('div');d.textContent=n;d.style.color=D.colours[k];d.style.top=(laneY[k]+LANE/2-9)+'px';labels.appendChild(d);});\n"
+"var ml=document.createElement('div');ml.textContent='moments';ml.style.top=(momY-9)+'px';labels.appendChild(ml);\n"
+"function seek(t){t=Math.max(0,t);p.currentTime=t;window.lastSeek=t;playhead();var r=p.play();if(r&&r.catch)r.catch(function(){});}\n"
+"function draw(){var W=Math.max(sc.clientWidth-2,dur*pps);svg.setAttribute('width',W);svg.setAttribute('height',H);svg.replaceChildren();\n"
+" var defs=el('defs',{},svg),mk=el('marker',{id:'arrow',viewBox:'0 0 10 10',refX:9,refY:5,markerWidth:7,markerHeight:7,orient:'auto'},defs);el('path',{d:'M0,0 L10,5 L0,10 z',fill:'#d0021b'},mk);\n"
+" var step=STEPS[STEPS.length-1];for(var i=0;i<STEPS.length;i++)if(STEPS[i]*pps>=90){step=STEPS[i];break;}\n"
+" var ax=el('g',{'class':'axis'},svg);for(var t=0;t<=dur+1e-9;t+=step){var x=t*pps;el('line',{x1:x,y1:TOP-6,x2:x,y2:H,stroke:'#eee'},ax);\n"
+"  var tx=el('text',{x:x+3,y:TOP-10,fill:'#555','font-size':11},ax);tx.textContent=mmss(t);}\n"
+" svg.setAttribute('data-step',step);\n"
+" for(var k=0;k<nl;k++)el('rect',{x:0,y:laneY[k],width:dur*pps,height:LANE,fill:'#fafafa',stroke:'#ddd'},svg);\n"
+" var top=laneY[0],bot=laneY[nl-1]+LANE;\n"
+" D.ev.forEach(function(e){var x0=e[3]*pps,w=Math.max((e[4]-e[3])*pps,1),y=laneY[e[1]],r;\n"
+"  if(e[0]==='o'||e[0]==='q'){r=el('rect',{'class':e[0]==='o'?'overlap':'silence','data-t':e[3],x:x0,y:top,width:w,height:bot-top,fill:e[0]==='o'?'#888':'#bbb',opacity:e[0]==='o'?.3:.35},svg);tip(r,(e[0]==='o'?'overlap ':'silence ')+e[3].toFixed(1)+'-'+e[4].toFixed(1)+' s');}});\n"
+" D.ev.forEach(function(e){var x0=e[3]*pps,w=Math.max((e[4]-e[3])*pps,1),y=laneY[e[1]],r;if(e[0]==='o'||e[0]==='q'||y===undefined)return;\n"
+"  if(e[0]==='s')el('rect',{x:x0,y:y+LANE-16,width:w,height:14,fill:D.colours[e[1]]},svg);\n"
+"  else if(e[0]==='r'){r=el('rect',{'class':'raised','data-t':e[3],x:x0,y:y,width:w,height:LANE-18,fill:'#d0021b',opacity:.35},svg);tip(r,'raised voice '+e[5]);}\n"
+"  else if(e[0]==='b'){r=el('rect',{'class':'backchannel','data-t':e[3],x:x0,y:y+LANE-24,width:w,height:6,fill:'#2a9d4b'},svg);tip(r,'backchannel');}\n"
+"  else if(e[0]==='m'){r=el('rect',{'class':'monologue','data-t':e[3],x:x0,y:y+1,width:w,height:5,fill:'#7b3fa0'},svg);tip(r,'monologue '+Math.round(e[4]-e[3])+' s');}\n"
+"  else if(e[0]==='i'&&laneY[e[2]]!==undefined){var ya=y+LANE/2,yb=laneY[e[2]]+LANE/2;r=el('line',{'class':'interruption','data-t':e[3],x1:x0,y1:ya,x2:x0,y2:yb+(yb>ya?-4:4),stroke:'#d0021b','stroke-width':2.5,'marker-end':'url(#arrow)'},svg);tip(r,e[5]);}});\n"
+" var bs=D.bucket_s;for(var c=0;c<nl&&c<D.level.length;c++){var y0=laneY[c],pts=[],d=[];\n"
+"  D.level[c].forEach(function(l,i){l=Math.max(-70,Math.min(0,l));pts.push(((i+.5)*bs*pps).toFixed(1)+','+(y0+8+(LANE-26)*(-l/70)).toFixed(1));});\n"
+"  el('polyline',{fill:'none','stroke-width':1,stroke:D.colours[c],opacity:.6,points:pts.join(' ')},svg);\n"
+"  D.f0[c].forEach(function(f,i){if(f<=0)return;var v=Math.max(0,Math.min(1,Math.log(f/60)/Math.log(500/60)));d.push('M'+((i+.5)*bs*pps).toFixed(1)+','+(y0+8+(LANE-26)*(1-v)).toFixed(1)+'h0');});\n"
+"  el('path',{'class':'pitch',d:d.join(''),stroke:'#000',opacity:.7,'stroke-width':2.6,'stroke-linecap':'round',fill:'none'},svg);}\n"
+" D.moments.forEach(function(m,i){var x=m[0]*pps,g=el('g',{'class':'moment','data-t':Math.max(0,m[0]-D.lead).toFixed(2),'data-start':m[0]},svg);tip(g,m[2]);\n"
+"  el('line',{x1:x,y1:top,x2:x,y2:momY-9,stroke:'#d0021b','stroke-dasharray':'2,3'},g);el('circle',{cx:x,cy:momY,r:9,fill:m[1]>=2?'#b00020':'#e8590c'},g);\n"
+"  var n=el('text',{x:x,y:momY+4,'text-anchor':'middle',fill:'#fff','font-weight':'bold','font-size':11},g);n.textContent=String(i+1);});\n"
+" ph=el('line',{id:'playhead',x1:0,y1:TOP-6,x2:0,y2:H,stroke:'#000','stroke-width':1.5},svg);playhead();win();}\n"
+"function overview(){ov.replaceChildren();var h=46,lh=nl===2?16:32;\n"
+" D.ev.forEach(function(e){if(e[0]!=='s'&&e[0]!=='r'||e[1]>=nl)return;var x=e[3]/dur*1000,w=Math.max((e[4]-e[3])/dur*1000,.3);\n"
+"  el('rect',{x:x,y:e[0]==='r'?4+e[1]*(lh+4):6+e[1]*(lh+4),width:w,height:e[0]==='r'?lh:lh-4,fill:e[0]==='r'?'#d0021b':D.colours[e[1]],opacity:e[0]==='r'?.45:.8},ov);});\n"
+" D.moments.forEach(function(m){var x=m[0]/dur*1000;el('rect',{x:x-.6,y:0,width:1.2,height:h,fill:m[1]>=2?'#b00020':'#e8590c'},ov);});\n"
+" owin=el('rect',{id:'ov-win',x:0,y:0,width:1000,height:h,fill:'rgba(31,111,209,.08)',stroke:'#1f6fd1','stroke-width':1,'vector-effect':'non-scaling-stroke'},ov);\n"
+" oph=el('rect',{id:'ov-playhead',x:0,y:0,width:1,height:h,fill:'#000'},ov);}\n"
+"function win(){if(!owin)return;var a=sc.scrollLeft/pps/dur*1000,b=Math.min(dur,(sc.scrollLeft+sc.clientWidth)/pps)/dur*1000;owin.setAttribute('x',a);owin.setAttribute('width',Math.max(b-a,1));\n"
+" document.getElementById('tl-range').textContent=mmss(sc.scrollLeft/pps)+'\\u2013'+mmss(Math.min(dur,(sc.scrollLeft+sc.clientWidth)/pps))+' shown, '+pps.toFixed(pps<1?2:1)+' px/s';}\n"
+"function playhead(){var t=p.currentTime||0;if(ph){ph.setAttribute('x1',t*pps);ph.setAttribute('x2',t*pps);}if(oph)oph.setAttribute('x',t/dur*1000-.5);}\n"
+"function center(){return (sc.scrollLeft+sc.clientWidth/2)/pps;}\n"
+"function zoom(np,ct){if(ct===undefined)ct=center();pps=Math.max(minP(),Math.min(MAXP,np));draw();sc.scrollLeft=Math.max(0,ct*pps-sc.clientWidth/2);win();}\n"
+"function show(t){var x=t*pps;if(x<sc.scrollLeft+40||x>sc.scrollLeft+sc.clientWidth-40)sc.scrollLeft=Math.max(0,x-sc.clientWidth/3);win();}\n"
+"window.tmTimeline={zoom:zoom,pps:function(){return pps;},step:function(){return +svg.getAttribute('data-step');},view:function(){return[sc.scrollLeft/pps,(sc.scrollLeft+sc.clientWidth)/pps];}};\n"
+"document.getElementById('zoom-in').onclick=function(){zoom(pps*2);};document.getElementById('zoom-out').onclick=function(){zoom(pps/2);};\n"
+"document.getElementById('zoom-fit').onclick=function(){zoom(minP(),dur/2);};\n"
+"sc.addEventListener('wheel',function(e){if(!e.ctrlKey)return;e.preventDefault();var r=sc.getBoundingClientRect(),t=(sc.scrollLeft+e.clientX-r.left)/pps;\n"
+" pps=Math.max(minP(),Math.min(MAXP,pps*(e.deltaY<0?1.25:0.8)));draw();sc.scrollLeft=Math.max(0,t*pps-(e.clientX-r.left));win();},{passive:false});\n"
+"sc.addEventListener('scroll',win);\n"
+"ov.addEventListener('click',function(e){var r=ov.getBoundingClientRect(),t=(e.clientX-r.left)/r.width*dur;sc.scrollLeft=Math.max(0,t*pps-sc.clientWidth/2);win();});\n"
+"svg.addEventListener('click',function(e){var x=e.target.closest('[data-t]');if(x)seek(parseFloat(x.getAttribute('data-t')));});\n"
+"document.querySelectorAll('#moments tr[data-t]').forEach(function(tr){tr.addEventListener('click',function(){\n"
+" show(parseFloat(tr.getAttribute('data-start')));seek(parseFloat(tr.getAttribute('data-t')));});});\n"
+"var following=0;function follow(){playhead();var x=(p.currentTime||0)*pps;if(!p.paused&&(x<sc.scrollLeft||x>sc.scrollLeft+sc.clientWidth*0.9)){sc.scrollLeft=Math.max(0,x-sc.clientWidth*0.1);win();}\n"
+" if(!p.paused)following=requestAnimationFrame(follow);else following=0;}\n"
+"p.addEventListener('play',function(){if(!following)following=requestAnimationFrame(follow);});\n"
+"p.addEventListener('timeupdate',function(){playhead();if(p.paused)return;var x=(p.currentTime||0)*pps;if(x<sc.scrollLeft||x>sc.scrollLeft+sc.clientWidth*0.9){sc.scrollLeft=Math.max(0,x-sc.clientWidth*0.1);win();}});\n"
+"p.addEventListener('seeked',playhead);\n"
+"function fromHash(){var m=/^#t=(\\d+(?:\\.\\d+)?)$/.exec(location.hash);if(!m)return;var t=Math.min(parseFloat(m[1]),dur);\n"
+" if(pps*dur>sc.clientWidth*8)zoom(pps,t);else zoom(Math.max(pps,sc.clientWidth/120),t);\n"
+" var go=function(){p.currentTime=t;window.lastSeek=t;playhead();};go();if(p.readyState<1)p.addEventListener('loadedmetadata',go,{once:true});}\n"
+"window.addEventListener('hashchange',fromHash);\n"
+"pps=Math.max(minP(),Math.min(MAXP,dur<=600?minP():sc.clientWidth/600));overview();draw();fromHash();\n"
+"})();\n";
+
+static void timeline_write(FILE *f, const call_result *r, const report_contour *c, const tm_profile *p)
+{
+    fputs(timeline_css, f);
+    fputs("<div class=\"tl-bar\"><button type=\"button\" id=\"zoom-in\" title=\"zoom in (or Ctrl + wheel)\">zoom +</button>"
+          "<button type=\"button\" id=\"zoom-out\">zoom &minus;</button><button type=\"button\" id=\"zoom-fit\">whole call</button>"
+          "<span id=\"tl-range\"></span></div>\n"
+          "<svg id=\"overview\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1000 46\" preserveAspectRatio=\"none\">"
+          "<title>the whole call: click to move the detail view</title></svg>\n"
+          "<div class=\"tl\"><div class=\"tl-labels\" id=\"tl-labels\"></div><div class=\"tl-scroll\" id=\"tl-scroll\">"
+          "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\"></svg></div></div>\n", f);
+    fputs("<script type=\"application/json\" id=\"tl-data\">{", f);
+    fprintf(f, "\"dur\":%.3f,\"lead\":%.1f,\"lanes\":[", r->duration_s, LEAD_IN_S);
+    for (int k = 0; k < r->nch; k++) fprintf(f, "%s\"%s\"", k ? "," : "", speaker_name(k, r->nch));
+    fprintf(f, "],\"colours\":[\"%s\",\"%s\"],\"ev\":[", colour[0], colour[1]);
+    int first = 1;
+    for (size_t i = 0; i < r->ev.n; i++) {
+        const tm_event *e = &r->ev.v[i];
+        char code = 0, extra[160] = "";
+        switch (e->type) {
+        case TM_EV_SPEECH: code = 's'; break;
+        case TM_EV_OVERLAP: code = 'o'; break;
+        case TM_EV_SILENCE: code = 'q'; break;
+        case TM_EV_RAISED_VOICE: code = 'r'; snprintf(extra, sizeof extra, "+%.1f dB, %+.1f st", e->level_db, e->pitch_st); break;
+        case TM_EV_BACKCHANNEL: code = 'b'; break;
+        case TM_EV_MONOLOGUE: code = 'm'; break;
+        case TM_EV_INTERRUPTION:
+            code = 'i';
+            snprintf(extra, sizeof extra, "%s interrupts %s", speaker_name(e->speaker, r->nch), speaker_name(e->other, r->nch));
+            break;
+        default: break;
+        }
+        if (!code) continue;
+        fprintf(f, "%s[\"%c\",%d,%d,%.2f,%.2f,\"%s\"]", first ? "" : ",\n", code, e->speaker < 0 ? 0 : e->speaker,
+                e->other < 0 ? 0 : e->other, sec(e->start, r->rate_hz), sec(e->end, r->rate_hz), extra);
+        first = 0;
+    }
+    fputs("],\n\"moments\":[", f);
+    first = 1;
+    for (size_t i = 0; i < r->ev.n; i++) {
+        const tm_event *e = &r->ev.v[i];
+        if (e->type != TM_EV_DEESCALATION) continue;
+        const tm_texts *t = &p->text[e->reason];
+        char title[1200];
+        snprintf(title, sizeof title, "%s: %s", t->reason, e->severity >= 2 ? t->suggestion_high : t->suggestion);
+        fprintf(f, "%s[%.2f,%d,", first ? "" : ",", sec(e->start, r->rate_hz), e->severity);
+        json_text(f, title);
+        fputc(']', f);
+        first = 0;
+    }
+    int have = c && !c->failed && c->n > 0;
+    fprintf(f, "],\n\"bucket_s\":%.2f,\"level\":[", have ? c->bucket_hops / 100.0 : 1.0);
+    for (int k = 0; have && k < r->nch; k++) {
+        fputs(k ? ",[" : "[", f);
+        for (size_t i = 0; i < c->n; i++) fprintf(f, "%s%.1f", i ? "," : "", c->level[k][i]);
+        fputc(']', f);
+    }
+    fputs("],\"f0\":[", f);
+    for (int k = 0; have && k < r->nch; k++) {
+        fputs(k ? ",[" : "[", f);
+        for (size_t i = 0; i < c->n; i++) fprintf(f, "%s%.0f", i ? "," : "", c->f0[k][i]);
+        fputc(']', f);
+    }
+    fputs("]}</script>\n", f);
+}
 
 int report_write(FILE *f, const call_result *r, const report_contour *c, const tm_profile *p,
                  const char *audio_path, const report_opts *o)
 {
-    double dur = r->duration_s > 0.01 ? r->duration_s : 0.01;
-    double width = dur * 10.0;
-    if (width < 1000.0) width = 1000.0;
-    if (width > 30000.0) width = 30000.0;
-    double px = width / dur;
     int lanes = r->nch;
-    double lane_y[2] = {TOP + 10, TOP + 10 + LANE_H + 20};
-    double moments_y = lane_y[lanes - 1] + LANE_H + 25;
-    double height = moments_y + 40;
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>tonemon: ", f);
     esc(f, r->name);
@@ -232,106 +387,9 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
           "<span>&#9679; numbered: de-escalation moment (click to listen)</span></div>\n", f);
 
     /* the timeline */
-    fprintf(f, "<div class=\"scroll\"><svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-               "viewBox=\"0 0 %.0f %.0f\" font-size=\"11\">\n", width + 90, height, width + 90, height);
-    fputs("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"
-          "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#d0021b\"/></marker></defs>\n", f);
-    fputs("<g transform=\"translate(80,0)\">\n", f);
-    double step = dur <= 60 ? 5 : dur <= 300 ? 15 : dur <= 1200 ? 60 : dur <= 3600 ? 300 : 600;
-    for (double t = 0; t <= dur + 1e-9; t += step) {
-        char b[16];
-        mmss(b, sizeof b, t);
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#eee\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>\n",
-                t * px, TOP - 8, t * px, height - 10, t * px, TOP - 12, b);
-    }
-    for (int k = 0; k < lanes; k++) {
-        fprintf(f, "<text x=\"-8\" y=\"%.0f\" text-anchor=\"end\" fill=\"%s\" font-weight=\"bold\" font-size=\"13\">%s</text>\n",
-                lane_y[k] + LANE_H / 2.0, colour[k], speaker_name(k, r->nch));
-        fprintf(f, "<rect x=\"0\" y=\"%.0f\" width=\"%.0f\" height=\"%d\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n", lane_y[k], width, LANE_H);
-    }
-    fprintf(f, "<text x=\"-8\" y=\"%.0f\" text-anchor=\"end\" font-weight=\"bold\" font-size=\"13\">moments</text>\n", moments_y + 5);
-    double lanes_top = lane_y[0], lanes_bottom = lane_y[lanes - 1] + LANE_H;
-    /* bands across both lanes first, so the rest draws over them */
-    for (size_t i = 0; i < r->ev.n; i++) {
-        const tm_event *e = &r->ev.v[i];
-        double x0 = sec(e->start, r->rate_hz) * px, x1 = sec(e->end, r->rate_hz) * px;
-        if (e->type == TM_EV_OVERLAP || e->type == TM_EV_SILENCE)
-            fprintf(f, "<rect class=\"%s\" data-t=\"%.2f\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\" opacity=\"%s\"><title>%s %.1f-%.1f s</title></rect>\n",
-                    tm_event_type_name(e->type), sec(e->start, r->rate_hz), x0, lanes_top, fmax(x1 - x0, 1.0),
-                    lanes_bottom - lanes_top, e->type == TM_EV_OVERLAP ? "#888" : "#bbb",
-                    e->type == TM_EV_OVERLAP ? ".3" : ".35", tm_event_type_name(e->type),
-                    sec(e->start, r->rate_hz), sec(e->end, r->rate_hz));
-    }
-    for (size_t i = 0; i < r->ev.n; i++) {
-        const tm_event *e = &r->ev.v[i];
-        if (e->speaker < 0 || e->speaker >= lanes) continue;
-        double x0 = sec(e->start, r->rate_hz) * px, x1 = sec(e->end, r->rate_hz) * px, y = lane_y[e->speaker];
-        double w = fmax(x1 - x0, 1.0);
-        switch (e->type) {
-        case TM_EV_SPEECH:
-            fprintf(f, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"14\" fill=\"%s\"/>\n", x0, y + LANE_H - 16, w, colour[e->speaker]);
-            break;
-        case TM_EV_RAISED_VOICE:
-            fprintf(f, "<rect class=\"raised\" data-t=\"%.2f\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" fill=\"#d0021b\" opacity=\".35\"><title>raised voice +%.1f dB, %+.1f st</title></rect>\n",
-                    sec(e->start, r->rate_hz), x0, y, w, LANE_H - 18, e->level_db, e->pitch_st);
-            break;
-        case TM_EV_BACKCHANNEL:
-            fprintf(f, "<rect class=\"backchannel\" data-t=\"%.2f\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"6\" fill=\"#2a9d4b\"><title>backchannel</title></rect>\n",
-                    sec(e->start, r->rate_hz), x0, y + LANE_H - 24, w);
-            break;
-        case TM_EV_MONOLOGUE:
-            fprintf(f, "<rect class=\"monologue\" data-t=\"%.2f\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"5\" fill=\"#7b3fa0\"><title>monologue %.0f s</title></rect>\n",
-                    sec(e->start, r->rate_hz), x0, y + 1, w, sec(e->end - e->start, r->rate_hz));
-            break;
-        case TM_EV_INTERRUPTION:
-            if (e->other >= 0 && e->other < lanes) {
-                double ya = lane_y[e->speaker] + LANE_H / 2.0, yb = lane_y[e->other] + LANE_H / 2.0;
-                fprintf(f, "<line class=\"interruption\" data-t=\"%.2f\" x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d0021b\" stroke-width=\"2.5\" marker-end=\"url(#arrow)\"><title>%s interrupts %s</title></line>\n",
-                        sec(e->start, r->rate_hz), x0, ya, x0, yb + (yb > ya ? -4 : 4), speaker_name(e->speaker, r->nch), speaker_name(e->other, r->nch));
-            }
-            break;
-        default: break;
-        }
-    }
-    /* contours: level line (-70..0 dBFS) and pitch dots (60..500 Hz, log) */
-    if (c && !c->failed && c->n > 0) {
-        double bucket_s = c->bucket_hops / 100.0;
-        for (int k = 0; k < lanes; k++) {
-            double y = lane_y[k];
-            fputs("<polyline fill=\"none\" stroke-width=\"1\" stroke=\"", f);
-            fputs(colour[k], f);
-            fputs("\" opacity=\".6\" points=\"", f);
-            for (size_t i = 0; i < c->n; i++) {
-                double l = c->level[k][i] < -70 ? -70 : c->level[k][i] > 0 ? 0 : c->level[k][i];
-                fprintf(f, "%.1f,%.1f ", (i + 0.5) * bucket_s * px, y + 8 + (LANE_H - 26) * (-l / 70.0));
-            }
-            fputs("\"/>\n<g fill=\"#000\" opacity=\".7\">", f);
-            for (size_t i = 0; i < c->n; i++) {
-                if (c->f0[k][i] <= 0) continue;
-                double v = log(c->f0[k][i] / 60.0) / log(500.0 / 60.0);
-                if (v < 0) v = 0;
-                if (v > 1) v = 1;
-                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.3\"/>", (i + 0.5) * bucket_s * px, y + 8 + (LANE_H - 26) * (1.0 - v));
-            }
-            fputs("</g>\n", f);
-        }
-    }
-    /* moments */
+    timeline_write(f, r, c, p);
     int num = 0;
-    for (size_t i = 0; i < r->ev.n; i++) {
-        const tm_event *e = &r->ev.v[i];
-        if (e->type != TM_EV_DEESCALATION) continue;
-        const tm_texts *t = &p->text[e->reason];
-        double x = sec(e->start, r->rate_hz) * px;
-        fprintf(f, "<g class=\"moment\" data-t=\"%.2f\"><title>", sec(e->start, r->rate_hz));
-        esc(f, t->reason);
-        fputs(": ", f);
-        esc(f, e->severity >= 2 ? t->suggestion_high : t->suggestion);
-        fprintf(f, "</title><line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d0021b\" stroke-dasharray=\"2,3\"/>"
-                   "<circle cx=\"%.1f\" cy=\"%.0f\" r=\"9\" fill=\"%s\"/><text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" fill=\"#fff\" font-weight=\"bold\">%d</text></g>\n",
-                x, lanes_top, x, moments_y - 9, x, moments_y, e->severity >= 2 ? "#b00020" : "#e8590c", x, moments_y + 4, ++num);
-    }
-    fputs("</g></svg></div>\n", f);
+    for (size_t i = 0; i < r->ev.n; i++) num += r->ev.v[i].type == TM_EV_DEESCALATION;
 
     /* moments table */
     fputs("<h2 style=\"font-size:16px\">De-escalation moments</h2>\n", f);
@@ -345,8 +403,8 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
             const tm_texts *t = &p->text[e->reason];
             char b[16];
             mmss(b, sizeof b, sec(e->start, r->rate_hz));
-            fprintf(f, "<tr data-t=\"%.2f\"%s><td>%d</td><td>%s</td><td>%s</td><td style=\"text-align:left\">",
-                    sec(e->start, r->rate_hz), e->severity >= 2 ? " class=\"sev2\"" : "", ++num, b,
+            fprintf(f, "<tr data-t=\"%.2f\" data-start=\"%.2f\"%s><td>%d</td><td>%s</td><td>%s</td><td style=\"text-align:left\">",
+                    fmax(0.0, sec(e->start, r->rate_hz) - LEAD_IN_S), sec(e->start, r->rate_hz), e->severity >= 2 ? " class=\"sev2\"" : "", ++num, b,
                     e->speaker >= 0 ? speaker_name(e->speaker, r->nch) : "-");
             esc(f, t->reason);
             fputs("</td><td style=\"text-align:left\">", f);
@@ -355,74 +413,8 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
         }
         fputs("</table>\n", f);
     }
-    fputs("<script>\n(function(){var p=document.getElementById('player');\n"
-          "document.querySelectorAll('[data-t]').forEach(function(el){el.addEventListener('click',function(){\n"
-          "var t=parseFloat(el.getAttribute('data-t'));p.currentTime=t;window.lastSeek=t;\n"
-          "var r=p.play();if(r&&r.catch)r.catch(function(){});});});})();\n</script>\n</body></html>\n", f);
+    fputs("<script>\n", f);
+    fputs(timeline_js, f);
+    fputs("</script>\n</body></html>\n", f);
     return ferror(f) ? -1 : 0;
-}
-
-/* ---- the batch index ------------------------------------------------------------------- */
-
-static void index_numbers(const report_job *j, int *intr_ac, int *intr_ca, double *raised_a,
-                          double *raised_c, double *overlap_share, int *moments)
-{
-    const tm_stats *s = &j->res.stats;
-    *intr_ac = s->speaker[0].interruptions_made;
-    *intr_ca = s->speaker[1].interruptions_made;
-    *raised_a = s->speaker[0].raised_s;
-    *raised_c = s->speaker[1].raised_s;
-    *overlap_share = j->res.duration_s > 0 ? s->overlap_s / j->res.duration_s : 0.0;
-    *moments = s->deescalations;
-}
-
-int report_index(const char *dir, const report_job *jobs, int n, char *err, size_t errlen)
-{
-    char path[1200];
-    out_file csv, html;
-    snprintf(path, sizeof path, "%s/index.csv", dir);
-    if (out_open(&csv, path, err, errlen)) return -1;
-    fputs("file,status,duration_s,agent_talk_s,caller_talk_s,interruptions_agent_of_caller,"
-          "interruptions_caller_of_agent,raised_agent_s,raised_caller_s,overlap_share,silences,moments,report\n", csv.f);
-    snprintf(path, sizeof path, "%s/index.html", dir);
-    if (out_open(&html, path, err, errlen)) { out_abort(&csv); return -1; }
-    FILE *f = html.f;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tonemon: calls</title>\n<style>"
-          "body{font:14px/1.4 system-ui,sans-serif;margin:20px}table{border-collapse:collapse}"
-          "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}"
-          "th{background:#f3f3f3;cursor:pointer;user-select:none}th:hover{background:#e6e6e6}.failed{color:#b00020}"
-          "</style></head><body><h1 style=\"font-size:20px\">Calls analysed</h1>\n"
-          "<p>Click a column to sort; click a call to open its report.</p>\n<table id=\"calls\"><thead><tr>"
-          "<th>call</th><th>duration</th><th>interruptions agent&rarr;caller</th><th>interruptions caller&rarr;agent</th>"
-          "<th>raised agent (s)</th><th>raised caller (s)</th><th>overlap share</th><th>silences</th><th>moments</th></tr></thead><tbody>\n", f);
-    for (int i = 0; i < n; i++) {
-        const report_job *j = &jobs[i];
-        if (!j->ok) {
-            fputs("<tr class=\"failed\"><td>", f);
-            esc(f, j->path);
-            fputs("</td><td colspan=\"8\">failed (see the log)</td></tr>\n", f);
-            fprintf(csv.f, "\"%s\",failed,,,,,,,,,,,\n", j->path);
-            continue;
-        }
-        int ac, ca, mo;
-        double ra, rc, ov;
-        index_numbers(j, &ac, &ca, &ra, &rc, &ov, &mo);
-        fputs("<tr><td><a href=\"", f);
-        esc(f, j->base);
-        fputs(".html\">", f);
-        esc(f, j->base);
-        fprintf(f, "</a></td><td data-v=\"%.1f\">%d:%02d</td><td>%d</td><td>%d</td><td>%.1f</td><td>%.1f</td><td>%.3f</td><td>%d</td><td>%d</td></tr>\n",
-                j->res.duration_s, (int)(j->res.duration_s / 60), (int)fmod(j->res.duration_s, 60.0), ac, ca, ra, rc, ov,
-                j->res.stats.silences, mo);
-        fprintf(csv.f, "\"%s\",ok,%.2f,%.2f,%.2f,%d,%d,%.2f,%.2f,%.4f,%d,%d,%s.html\n", j->path, j->res.duration_s,
-                j->res.stats.speaker[0].talk_s, j->res.stats.speaker[1].talk_s, ac, ca, ra, rc, ov, j->res.stats.silences, mo, j->base);
-    }
-    fputs("</tbody></table>\n<script>\n(function(){var t=document.getElementById('calls');\n"
-          "t.querySelectorAll('th').forEach(function(th,i){var asc=false;th.addEventListener('click',function(){\n"
-          "asc=!asc;var rows=Array.prototype.slice.call(t.tBodies[0].rows);\n"
-          "function v(r){var c=r.cells[i];if(!c)return '';var d=c.getAttribute('data-v');var s=d!==null?d:c.textContent;var x=parseFloat(s);return isNaN(x)?s:x;}\n"
-          "rows.sort(function(a,b){var x=v(a),y=v(b);return (x<y?-1:x>y?1:0)*(asc?1:-1);});\n"
-          "rows.forEach(function(r){t.tBodies[0].appendChild(r);});});});})();\n</script></body></html>\n", f);
-    if (out_commit(&csv, err, errlen)) { out_abort(&html); return -1; }
-    return out_commit(&html, err, errlen);
 }

@@ -2,6 +2,7 @@
 #ifndef TM_REPORT_H
 #define TM_REPORT_H
 #include "call.h"
+#include "manifest.h"
 #include <stdio.h>
 
 /* Level and pitch contours reduced to at most a few thousand points per channel. */
@@ -35,9 +36,9 @@ typedef struct {
     int ok;
     call_result res;
     char base[256];
+    const struct manifest_row *meta;   /* the call's manifest row, or NULL (tools/index.h) */
+    char *const *meta_names;           /* the manifest's extra column names */
+    int meta_nextra;
 } report_job;
-
-/* Writes DIR/index.html and DIR/index.csv for a batch. */
-int report_index(const char *dir, const report_job *jobs, int n, char *err, size_t errlen);
 
 #endif
