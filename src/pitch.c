@@ -47,9 +47,12 @@
  * set: 0.7 costs natural wideband speech its voicing, 0 lets telephone speech take a formant's
  * harmonic for F0. */
 #define PREEMPH 0.4f
-/* Cost per octave of F0 change between two voiced hops (Praat's octave-jump cost 0.35 at 10 ms):
- * a 2.5-octave glide in 1 s costs 0.009 a hop, a jump of an octave 0.35 once. */
-#define JUMP_COST_PER_OCT 0.35f
+/* Cost per octave of F0 change between two voiced hops, as a share of what the octave cost gives
+ * back over the lookahead: a real octave jump (a raised voice) must pay for itself within
+ * PITCH_PATH_LAG hops on the octave cost alone, where the old period's double is exactly as
+ * periodic. About 0.19 per octave (Praat's octave-jump cost is 0.35): a 2.5-octave glide in 1 s
+ * costs 0.005 a hop. */
+#define JUMP_SHARE 0.9f
 /* Cost of starting or ending a voiced stretch (Praat's voiced/unvoiced cost 0.14). */
 #define VUV_COST 0.14f
 /* Prior of a new stretch towards the last F0 on its path: this much at an octave (or more) away,
@@ -119,6 +122,7 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
     p->hist_len = (int)ceil((p->win_s / 2.0 + p->gap_s) * fs_hz) + (PITCH_PATH_LAG + 1) * hop +
                   p->win_full + (int)ceil(fs_hz / f0_min_hz) + p->dec + 4;
     p->octave_cost = OCTAVE_SHARE * (1.0f - peak_ratio);
+    p->jump_cost = JUMP_SHARE * PITCH_PATH_LAG * p->octave_cost;
     p->voicing_min = voicing_min;
     double fc = 0.4 * fsd < 2500.0 ? 0.4 * fsd : 2500.0;
     /* Low-pass to 2.5 kHz (0.4 of the copy's rate): the harmonics up to the third formant keep
@@ -352,7 +356,7 @@ static void add_column(tm_pitch *p, pitch_col *c)
             float best = p->score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
             int arg = puv;
             for (int j = 0; j < pc->n; j++) {
-                float s = p->score[j] - JUMP_COST_PER_OCT * fabsf(c->oct[i] - pc->oct[j]);
+                float s = p->score[j] - p->jump_cost * fabsf(c->oct[i] - pc->oct[j]);
                 if (s > best) { best = s; arg = j; }
             }
             next[i] = best + c->local[i];

@@ -29,6 +29,7 @@ typedef struct {
     int nfft;
     int win_full, hist_len;          /* refinement window and history length, full-rate samples */
     float voicing_min, octave_cost;   /* unvoiced state's score; cost per octave of lag */
+    float jump_cost;                 /* cost per octave of F0 change between voiced hops */
     double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
     int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
     /* state */
