@@ -47,9 +47,12 @@
  * set: 0.7 costs natural wideband speech its voicing, 0 lets telephone speech take a formant's
  * harmonic for F0. */
 #define PREEMPH 0.4f
-/* Cost per octave of F0 change between two voiced hops (Praat's octave-jump cost 0.35 at 10 ms):
- * a 2.5-octave glide in 1 s costs 0.009 a hop, a jump of an octave 0.35 once. */
-#define JUMP_COST_PER_OCT 0.35f
+/* Cost per octave of F0 change between two voiced hops, as a share of what the octave cost gives
+ * back over the lookahead: a real octave jump (a raised voice) must pay for itself within
+ * PITCH_PATH_LAG hops on the octave cost alone, where the old period's double is exactly as
+ * periodic. About 0.19 per octave (Praat's octave-jump cost is 0.35): a 2.5-octave glide in 1 s
+ * costs 0.005 a hop. */
+#define JUMP_SHARE 0.9f
 /* Cost of starting or ending a voiced stretch (Praat's voiced/unvoiced cost 0.14). */
 #define VUV_COST 0.14f
 /* Prior of a new stretch towards the last F0 on its path: this much at an octave (or more) away,
@@ -58,10 +61,10 @@
 #define PRIOR_COST 0.15f
 #define PRIOR_FADE_HOPS 30.0f
 /* Envelope cue: upper band from 1 kHz; two candidates this close to a 2:1 or 3:1 ratio compete. */
-#define ENV_HP_HZ 1000.0
 /* The rectified band is smoothed below the band: the envelope keeps F0 (<= 500 Hz), the carrier's
  * fine structure, which makes the envelope's periodicity swing between integer lags, goes. */
 #define ENV_LP_HZ 700.0
+#define ENV_HP_HZ 1000.0
 /* Envelope periodicity differences below this are noise, not evidence. */
 #define ENV_MARGIN 0.05f
 /* An envelope this periodic at the shorter lag clears it: the smoothing blurs a high voice's
@@ -119,6 +122,7 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
     p->hist_len = (int)ceil((p->win_s / 2.0 + p->gap_s) * fs_hz) + (PITCH_PATH_LAG + 1) * hop +
                   p->win_full + (int)ceil(fs_hz / f0_min_hz) + p->dec + 4;
     p->octave_cost = OCTAVE_SHARE * (1.0f - peak_ratio);
+    p->jump_cost = JUMP_SHARE * PITCH_PATH_LAG * p->octave_cost;
     p->voicing_min = voicing_min;
     double fc = 0.4 * fsd < 2500.0 ? 0.4 * fsd : 2500.0;
     /* Low-pass to 2.5 kHz (0.4 of the copy's rate): the harmonics up to the third formant keep
@@ -132,7 +136,6 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
         biquad_lowpass(&p->aa[0], fc, 0.54119610, fs_hz);
         biquad_lowpass(&p->aa[1], fc, 1.30656296, fs_hz);
     }
-    biquad_highpass(&p->env_hp, ENV_HP_HZ, 0.70710678, fsd);
     p->weight = calloc((size_t)p->nfft / 2 + 1, sizeof(float));
     for (int i = 0; p->weight && i <= p->nfft / 2; i++) {
         double w = 2.0 * M_PI * i / p->nfft, f = fsd * i / p->nfft, lo = TAPER_FROM * fsd / 2.0;
@@ -140,7 +143,8 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
         double taper = f <= lo ? 1.0 : 0.5 + 0.5 * cos(M_PI * (f - lo) / (fsd / 2.0 - lo));
         p->weight[i] = (float)(pre * taper * taper);
     }
-    biquad_lowpass(&p->env_lp, ENV_LP_HZ, 0.70710678, fsd);
+    p->env_a = (float)(1.0 - exp(-2.0 * M_PI * ENV_LP_HZ / fsd));
+    p->env_b = (float)exp(-2.0 * M_PI * ENV_HP_HZ / fsd);
 
     p->buf_dec = p->win_dec + p->gap_dec;
     p->dec_buf = calloc((size_t)p->buf_dec, sizeof(float));
@@ -174,8 +178,7 @@ void pitch_reset(tm_pitch *p)
 {
     biquad_reset(&p->aa[0]);
     biquad_reset(&p->aa[1]);
-    biquad_reset(&p->env_hp);
-    biquad_reset(&p->env_lp);
+    p->env_x1 = p->env_x2 = p->env_s1 = p->env_s2 = p->env_h1 = p->env_h2 = 0.0f;
     p->dec_phase = 0;
     memset(p->dec_buf, 0, (size_t)p->buf_dec * sizeof(float));
     memset(p->env_buf, 0, (size_t)p->buf_dec * sizeof(float));
@@ -224,10 +227,24 @@ void pitch_push(tm_pitch *p, const float *x)
                 if (k < 256) out[k++] = lp[i];
             }
     }
-    biquad_block(&p->env_hp, out, env, k);
-    for (int i = 0; i < k; i++)
-        if (env[i] < 0.0f) env[i] = 0.0f;
-    biquad_block(&p->env_lp, env, env, k);
+    /* upper band: two one-pole high-passes at ENV_HP_HZ; its half-wave rectified envelope
+     * smoothed by two one-pole low-passes; in float: the cue needs the envelope's shape, not an
+     * exact filter, and four one-pole sections cost a third of two biquads */
+    float x1 = p->env_x1, x2 = p->env_x2, s1 = p->env_s1, s2 = p->env_s2, a = p->env_a;
+    float h1 = p->env_h1, h2 = p->env_h2, b = p->env_b;
+    for (int i = 0; i < k; i++) {
+        h1 = b * (h1 + out[i] - x1);
+        x1 = out[i];
+        float d = b * (h2 + h1 - x2);
+        h2 = d;
+        x2 = h1;
+        s1 += a * ((d > 0.0f ? d : 0.0f) - s1);
+        s2 += a * (s1 - s2);
+        env[i] = s2;
+    }
+    p->env_x1 = x1; p->env_x2 = x2; p->env_h1 = fabsf(h1) < 1e-20f ? 0.0f : h1; p->env_h2 = fabsf(h2) < 1e-20f ? 0.0f : h2;
+    p->env_s1 = s1 < 1e-20f ? 0.0f : s1;   /* no denormals in silence */
+    p->env_s2 = s2 < 1e-20f ? 0.0f : s2;
     shift_in(p->dec_buf, p->buf_dec, out, k);
     shift_in(p->env_buf, p->buf_dec, env, k);
 }
@@ -293,7 +310,7 @@ static float env_nsdf(const tm_pitch *p, float lag_dec, float mean)
     for (int lag = l0; lag <= l0 + 1; lag++) {
         if (lag < 1 || lag >= w / 2) continue;
         float r = 0.0f, m = 0.0f;
-        for (int j = 0; j < w - lag; j++) {
+        for (int j = 0; j < w - lag; j += 2) {   /* smoothed below 1 kHz: every other sample */
             float a = e[j] - mean, b = e[j + lag] - mean;
             r += a * b;
             m += a * a + b * b;
@@ -352,7 +369,7 @@ static void add_column(tm_pitch *p, pitch_col *c)
             float best = p->score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
             int arg = puv;
             for (int j = 0; j < pc->n; j++) {
-                float s = p->score[j] - JUMP_COST_PER_OCT * fabsf(c->oct[i] - pc->oct[j]);
+                float s = p->score[j] - p->jump_cost * fabsf(c->oct[i] - pc->oct[j]);
                 if (s > best) { best = s; arg = j; }
             }
             next[i] = best + c->local[i];

@@ -29,11 +29,13 @@ typedef struct {
     int nfft;
     int win_full, hist_len;          /* refinement window and history length, full-rate samples */
     float voicing_min, octave_cost;   /* unvoiced state's score; cost per octave of lag */
+    float jump_cost;                 /* cost per octave of F0 change between voiced hops */
     double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
     int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
-    tm_biquad env_hp, env_lp;        /* upper band of the decimated copy, and its envelope's smoothing */
+    float env_x1, env_x2, env_h1, env_h2, env_b;   /* envelope cue: high-pass states, coefficient */
+    float env_s1, env_s2, env_a;                   /* its smoothing states, coefficient */
     int dec_phase;
     float *dec_buf;                  /* last buf_dec decimated, pre-emphasised samples, oldest first */
     float *env_buf;                  /* half-wave rectified upper band, aligned with dec_buf */
