@@ -244,14 +244,15 @@ def f(x):
 
 def markdown(rows, title):
     out = ["", "### " + title, "",
-           "| condition | calls | min | intr P | intr R | overlap F1 | backch F1 | silence F1 | raised F1 | hold F1 | speech F1 agent | speech F1 caller | false alerts/min | false prompts/min |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+           "| condition | calls | min | intr P | intr R | overlap F1 | backch F1 | silence F1 | raised F1 | hold F1 | speech F1 agent | speech F1 caller | louder turns flagged | false alerts/min | false prompts/min |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in rows:
         hold = f(r["hold"]["f1"]) if r["hold"]["tp"] + r["hold"]["fn"] + r["hold"]["fp"] else "–"
-        out.append("| %s | %d | %.1f | %s | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %.2f | %.2f |" % (
+        out.append("| %s | %d | %.1f | %s | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %d/%d | %.2f | %.2f |" % (
             name, r["calls"], r["minutes"], f(r["interruption"]["precision"]), f(r["interruption"]["recall"]),
             f(r["overlap"]["f1"]), f(r["backchannel"]["f1"]), f(r["silence"]["f1"]), f(r["raised_voice"]["f1"]), hold,
-            r["speech_f1"]["agent"], r["speech_f1"]["caller"], r["false_alerts_per_min"], r["false_prompts_per_min"]))
+            r["speech_f1"]["agent"], r["speech_f1"]["caller"], r["louder_turns_flagged"][0], r["louder_turns_flagged"][1],
+            r["false_alerts_per_min"], r["false_prompts_per_min"]))
     return "\n".join(out)
 
 
