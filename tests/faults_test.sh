@@ -21,7 +21,7 @@ check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 # run CODE what -- command...: runs with a time limit (a hang is a failure, exit 124)
 run() {
   local code=$1 what=$2; shift 2
-  timeout -k 2 60 "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  timeout -k 2 20 "$@" >"$T/out" 2>"$T/err"; local rc=$?
   if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, want $code ($(head -c 300 "$T/err" | tr '\n' ' '))"; fi
 }
 no_temporaries() { test -z "$(find "$1" -name '*.tmp.*' 2>/dev/null)"; }
@@ -82,7 +82,7 @@ check "-j 2 full stdout: both calls said" test "$(grep -c 'cannot write to stand
 # --- a FIFO: written in place (a reader gets the content), never replaced --------------------
 mkfifo fifo
 for opt in events frames summary report; do
-  cat fifo > got & BG+=($!)
+  timeout 30 cat fifo > got & BG+=($!)
   run 0 "--$opt to a FIFO" "$TM" analyze --"$opt" fifo call.wav
   wait "${BG[-1]}" 2>/dev/null
   check "--$opt to a FIFO: the reader got it" same_as_ref "$opt" got
@@ -144,7 +144,7 @@ if unshare -m true 2>/dev/null; then
   unshare -m bash -c "
     mount -t tmpfs none /dev && ln -s /proc/self/fd/1 /dev/stdout && ln -s /proc/self/fd /dev/fd &&
     mknod -m 666 /dev/null c 1 3 &&
-    { echo first; timeout -k 2 60 '$TM' analyze --events /dev/stdout --summary /dev/fd/3 call.wav 3>sum.out; echo \$? > devrc; } > app.out &&
+    { echo first; timeout -k 2 20 '$TM' analyze --events /dev/stdout --summary /dev/fd/3 call.wav 3>sum.out; echo \$? > devrc; } > app.out &&
     test -L /dev/stdout && echo kept > devkept" 2> deverr
   check "/dev/stdout: exit 0" test "$(cat devrc 2>/dev/null)" = 0
   check "/dev/stdout: the link in /dev is still a link" test -f devkept
@@ -159,9 +159,9 @@ if unshare -m true 2>/dev/null; then
   mkdir -p ro
   unshare -m bash -c "
     mount -t tmpfs -o size=1m none ro && mkdir ro/out && echo old > ro/ev.jsonl && mount -o remount,ro ro &&
-    { timeout -k 2 60 '$TM' analyze --events ro/ev.jsonl call.wav; echo \$? > ro-rc1; } 2> ro-err1;
-    { timeout -k 2 60 '$TM' analyze --quiet --out-dir ro/out call.wav other.wav; echo \$? > ro-rc2; } 2> ro-err2;
-    { timeout -k 2 60 '$TM' analyze --quiet --out-dir ro/new call.wav; echo \$? > ro-rc3; } 2> ro-err3;
+    { timeout -k 2 20 '$TM' analyze --events ro/ev.jsonl call.wav; echo \$? > ro-rc1; } 2> ro-err1;
+    { timeout -k 2 20 '$TM' analyze --quiet --out-dir ro/out call.wav other.wav; echo \$? > ro-rc2; } 2> ro-err2;
+    { timeout -k 2 20 '$TM' analyze --quiet --out-dir ro/new call.wav; echo \$? > ro-rc3; } 2> ro-err3;
     cat ro/ev.jsonl > ro-kept; ls -A ro/out > ro-ls"
   check "read-only: --events exit 1" test "$(cat ro-rc1)" = 1
   check "read-only: --events named" grep -q 'ro/ev.jsonl: Read-only file system' ro-err1
