@@ -203,6 +203,12 @@ run 0 "a call named index" "$TM" analyze --quiet --out-dir idx index.wav
 check "a call named index: the index is the index" grep -q 'Calls analysed' idx/index.html
 check "a call named index: its report elsewhere" test "$(ls idx/*.html | wc -l)" -eq 2
 check "same names: no temporaries" no_temporaries "$T"
+cp call.wav victim.wav; ln -s victim.wav victimlink.jsonl
+run 2 "an output that is the input" "$TM" analyze --report victim.wav victim.wav
+run 2 "an output linked to the input" "$TM" analyze --events victimlink.jsonl victim.wav
+check "the input is untouched" cmp -s call.wav victim.wav
+run 2 "two options, one file" "$TM" analyze --events both.out --summary both.out call.wav
+check "two options, one file: nothing written" test ! -e both.out
 
 # --- stopped while blocked: SIGTERM/SIGINT end the program within a second --------------------
 # (2 s allowed for a loaded machine; the old code never ended)
