@@ -40,17 +40,21 @@ cd "$T" || exit 1
 "$TM" synth --seed 2 --duration 40 other.wav >/dev/null
 sox call.wav tiny.wav trim 0 0.5
 "$TM" analyze --events ref.jsonl --frames ref.csv --summary ref.json --report ref.html call.wav
+# device nodes made afresh before each use: a program that replaced one by a file must not
+# turn the later checks into checks of a plain file
+fresh() { rm -f "$T/null" "$T/full"; mknod "$T/null" c 1 3; mknod "$T/full" c 1 7; }
 declare -A EXT=([events]=jsonl [frames]=csv [summary]=json [report]=html)
 same_as_ref() {   # same_as_ref OPTION FILE: the content a plain file gets
   if [ "$1" = report ]; then grep -q '</html>' "$2" && grep -q '<svg' "$2"; else cmp -s "ref.${EXT[$1]}" "$2"; fi
 }
 
 # --- a character device: written in place, never replaced ----------------------------------------
-mknod "$T/null" c 1 3
 for opt in events frames summary report; do
+  fresh
   run 0 "--$opt to a null device" "$TM" analyze --"$opt" "$T/null" call.wav
   check "--$opt: the null device is still a device" test -c "$T/null"
 done
+fresh
 run 0 "all outputs to one null device" "$TM" analyze --events null --frames null --summary null --report null call.wav
 check "all outputs: still a device" test -c "$T/null"
 mkdir outdev
@@ -61,21 +65,25 @@ check "--out-dir: index written" test -f outdev/index.html
 check "devices: no temporaries" no_temporaries "$T"
 
 # --- a full device: every output failure is an error naming the output --------------------------
-mknod "$T/full" c 1 7
 for opt in events frames summary report; do
+  fresh
   run 1 "--$opt to a full device" "$TM" analyze --"$opt" "$T/full" call.wav
   check "--$opt to a full device: named" grep -q "$T/full: No space left on device" "$T/err"
   check "--$opt: the full device is still a device" test -c "$T/full"
 done
 for opt in events frames summary report; do
+  fresh
   run 1 "--$opt - to a full stdout" bash -c "'$TM' analyze --$opt - call.wav > '$T/full'"
   check "--$opt - to a full stdout: said" grep -q 'cannot write to standard output: No space left on device' "$T/err"
   # a short call's output fits the buffer and fails only when flushed: no deadlock there
+  fresh
   run 1 "--$opt - of a short call to a full stdout" bash -c "'$TM' analyze --$opt - tiny.wav > '$T/full'"
   check "--$opt - short call: said" grep -q 'cannot write to standard output' "$T/err"
 done
+fresh
 run 1 "timeline to a full stdout" bash -c "'$TM' analyze call.wav > '$T/full'"
 check "timeline to a full stdout: said" grep -q 'cannot write to standard output' "$T/err"
+fresh
 run 1 "-j 2, two calls, frames to a full stdout" bash -c "'$TM' analyze -j 2 --frames - call.wav tiny.wav > '$T/full'"
 check "-j 2 full stdout: both calls said" test "$(grep -c 'cannot write to standard output' "$T/err")" -eq 2
 
@@ -121,6 +129,7 @@ mkdir -p sub; ln -s ../reltarget.jsonl sub/rel.jsonl           # relative to the
 run 0 "--events to a relative symlink in a folder" "$TM" analyze --events sub/rel.jsonl call.wav
 check "relative link: still a link" test -L sub/rel.jsonl
 check "relative link: ../reltarget.jsonl got it" cmp -s ref.jsonl reltarget.jsonl
+fresh
 ln -s null nulllink
 run 0 "--events to a symlink to a null device" "$TM" analyze --events nulllink --summary nulllink call.wav
 check "link to a device: link kept" test -L nulllink
