@@ -377,6 +377,45 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* 1 if path is, or will be, a regular file (not "-", a device, a FIFO or a socket). */
+static int plain_file(const char *path, struct stat *st)
+{
+    if (!strcmp(path, "-")) return 0;
+    if (stat(path, st) != 0) { memset(st, 0, sizeof *st); return 1; }
+    return S_ISREG(st->st_mode);
+}
+
+/* Refuses an output that is one of the inputs, or one file given to two output options: the
+ * rename would replace a recording, or the last output the others. */
+static int clobbers(const opts_t *o, const char **files, int nfiles)
+{
+    const char *outs[] = {o->events, o->frames, o->summary, o->report};
+    const char *optname[] = {"--events", "--frames", "--summary", "--report"};
+    for (int k = 0; k < 4; k++) {
+        struct stat a, b;
+        if (!outs[k] || !plain_file(outs[k], &a)) continue;
+        for (int i = 0; i < nfiles + 2; i++) {
+            const char *in = i < nfiles ? files[i] : i == nfiles ? o->caller : o->profile_path;
+            if (in && a.st_ino && stat(in, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+                fprintf(stderr, "tonemon analyze: %s ", optname[k]);
+                term_fputs(outs[k], stderr);
+                fputs(" would overwrite an input\n", stderr);
+                return 1;
+            }
+        }
+        for (int m = k + 1; m < 4; m++) {
+            if (!outs[m] || !plain_file(outs[m], &b)) continue;
+            if (!strcmp(outs[k], outs[m]) || (a.st_ino && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+                fprintf(stderr, "tonemon analyze: %s and %s name the same file ", optname[k], optname[m]);
+                term_fputs(outs[k], stderr);
+                fputc('\n', stderr);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     opts_t o = {0};
@@ -457,6 +496,7 @@ int cmd_analyze(int argc, char **argv)
             }
         if (o.report) { fprintf(stderr, "tonemon analyze: reports of several files need --out-dir\n"); goto usage; }
     }
+    if (!o.out_dir && clobbers(&o, files, nfiles)) goto usage;
     if (o.out_dir && mkdir(o.out_dir, 0777) != 0 && errno != EEXIST) {
         int e = errno;
         fputs("tonemon analyze: ", stderr);

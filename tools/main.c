@@ -1,5 +1,6 @@
 /* tools/main.c -- the tonemon program: subcommand dispatch and shared argument helpers. */
 #include "cli.h"
+#include "term.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +13,9 @@ int arg_double(const char *cmd, const char *opt, const char *s, double lo, doubl
     errno = 0;
     double v = s ? strtod(s, &end) : NAN;
     if (!s || end == s || *end || errno || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "tonemon %s: %s needs a number in %g..%g (got '%s')\n", cmd, opt, lo, hi, s ? s : "");
+        char got[200];
+        fprintf(stderr, "tonemon %s: %s needs a number in %g..%g (got '%s')\n", cmd, opt, lo, hi,
+                term_escape(s, got, sizeof got));
         return -1;
     }
     *out = v;
@@ -24,7 +27,8 @@ int arg_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int
     double v;
     if (arg_double(cmd, opt, s, lo, hi, &v)) return -1;
     if (v != floor(v)) {
-        fprintf(stderr, "tonemon %s: %s needs a whole number (got '%s')\n", cmd, opt, s);
+        char got[200];
+        fprintf(stderr, "tonemon %s: %s needs a whole number (got '%s')\n", cmd, opt, term_escape(s, got, sizeof got));
         return -1;
     }
     *out = (int)v;
@@ -37,7 +41,9 @@ int load_profile(tm_profile *p, const char *path)
     profile_default(p);
     if (!path) return 0;
     if (profile_load(p, path, err, sizeof err)) {
-        fprintf(stderr, "tonemon: %s: bad profile: %s\n", path, err);
+        char name[600], why[600];    /* the path and the file's own keys are shown escaped */
+        fprintf(stderr, "tonemon: %s: bad profile: %s\n", term_escape(path, name, sizeof name),
+                term_escape(err, why, sizeof why));
         return -1;
     }
     return 0;
@@ -90,6 +96,7 @@ int main(int argc, char **argv)
     if (!strcmp(c, "calibrate")) return cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(c, "wall")) return cmd_wall(argc - 1, argv + 1);
     if (!strcmp(c, "index")) return cmd_index(argc - 1, argv + 1);
-    fprintf(stderr, "tonemon: unknown command '%s' (try 'tonemon help')\n", c);
+    char name[200];
+    fprintf(stderr, "tonemon: unknown command '%s' (try 'tonemon help')\n", term_escape(c, name, sizeof name));
     return 2;
 }
