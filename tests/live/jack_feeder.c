@@ -4,7 +4,10 @@
  * (shared/LIVE-TESTING.md, way A). It stays silent until something connects to its ports, then
  * plays the file once at the server's pace and writes the wall-clock time of the first frame to
  * T0_FILE. With "swap" the file's right channel comes out first (a second device that carries
- * the caller on its first input). Runs until killed. */
+ * the caller on its first input). T0_FILE.tl gets "wall_clock frames" lines: the wall clock of
+ * each JACK cycle and how many frames of the file had gone out by its end, so a test can tell
+ * when a moment of the file reached the listener even when a loaded machine slows the server's
+ * clock. Runs until killed. */
 #include <jack/jack.h>
 #include <sndfile.h>
 #include <stdatomic.h>
@@ -20,6 +23,10 @@ static size_t frames, pos;
 static atomic_int started, wrote_t0;
 static struct timespec t0;
 static int swap;
+typedef struct { double wall; size_t pos; } cycle_t;
+static cycle_t *cycles;
+static size_t max_cycles;
+static atomic_size_t n_cycles;
 
 static int process(jack_nframes_t n, void *arg)
 {
@@ -29,11 +36,20 @@ static int process(jack_nframes_t n, void *arg)
         clock_gettime(CLOCK_REALTIME, &t0);
         atomic_store(&started, 1);
     }
+    int was_on = atomic_load(&started) && pos < frames;
     for (jack_nframes_t i = 0; i < n; i++) {
         int on = atomic_load(&started) && pos < frames;
         out[0][i] = on ? data[2 * pos + (size_t)swap] : 0.0f;
         out[1][i] = on ? data[2 * pos + 1 - (size_t)swap] : 0.0f;
         if (on) pos++;
+    }
+    size_t k = atomic_load(&n_cycles);
+    if (was_on && k < max_cycles) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        cycles[k].wall = (double)now.tv_sec + now.tv_nsec / 1e9;
+        cycles[k].pos = pos;
+        atomic_store(&n_cycles, k + 1);
     }
     return 0;
 }
@@ -58,6 +74,12 @@ int main(int argc, char **argv)
     data = malloc(frames * 2 * sizeof(float));
     sf_readf_float(sf, data, (sf_count_t)frames);
     sf_close(sf);
+    max_cycles = frames / 16 + 16;
+    cycles = malloc(max_cycles * sizeof *cycles);
+    char tl_path[4096];
+    snprintf(tl_path, sizeof tl_path, "%s.tl", argv[3]);
+    FILE *tl = fopen(tl_path, "w");
+    if (!data || !cycles || !tl) { fprintf(stderr, "jack_feeder: out of memory or cannot write %s\n", tl_path); return 1; }
     jack_status_t st;
     jack_client_t *c = jack_client_open(argv[2], JackNoStartServer, &st);
     if (!c) { fprintf(stderr, "jack_feeder: no JACK server (status 0x%x)\n", st); return 1; }
@@ -70,8 +92,12 @@ int main(int argc, char **argv)
     jack_set_process_callback(c, process, NULL);
     jack_set_latency_callback(c, latency, NULL);
     if (jack_activate(c)) { fprintf(stderr, "jack_feeder: cannot activate\n"); return 1; }
+    size_t written = 0;
     for (;;) {
         usleep(10000);
+        for (size_t k = atomic_load(&n_cycles); written < k; written++)
+            fprintf(tl, "%.6f %zu\n", cycles[written].wall, cycles[written].pos);
+        fflush(tl);
         if (atomic_load(&started) && !atomic_load(&wrote_t0)) {
             FILE *f = fopen(argv[3], "w");
             if (f) { fprintf(f, "%.6f\n", (double)t0.tv_sec + t0.tv_nsec / 1e9); fclose(f); }
