@@ -238,6 +238,8 @@ static void test_scripted_call(void **state)
         fc->level_db = fc->loudness_lufs = caller ? (raised ? -20.0f : -30.0f) + syl : -80.0f;
         fc->f0_hz = caller ? (raised ? 240.0f : 200.0f) + 8.0f * sinf((float)t * 5.0f) : 0.0f;
         fc->voicing = caller ? 0.9f : 0.0f;
+        fa->f0_live_hz = fa->f0_hz;    /* replay decides on the F0 the live stages saw */
+        fc->f0_live_hz = fc->f0_hz;
     }
     assert_int_equal(tm_analyzer_process_frames(a, f, HOPS), TM_OK);
     tm_analyzer_finish(a);
