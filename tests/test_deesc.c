@@ -218,9 +218,6 @@ static void test_scripted_call(void **state)
 {
     (void)state;
     tm_config c = tm_config_default(16000);
-    /* the scripted caller stays voiced through 4.7 s phrases, which real speech never does and
-     * the hold stage would take for music: a 10 s music window always holds a breath */
-    c.hold_window_s = 10.0f;
     tm_analyzer *a;
     assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
     tm_frame *f = calloc(HOPS * 2, sizeof *f);
