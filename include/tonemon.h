@@ -153,10 +153,11 @@ typedef struct {
     float bleed_tail_t60_s;      /* reverberation time of the echo path (speakerphone room) */
     /* hold music and tones */
     float hold_window_s;         /* music is judged over this window */
-    float hold_active_min;       /* share of the window active (music does not pause) */
-    float hold_voiced_min;       /* share of the active hops voiced */
-    float hold_steady_min;       /* share of the voiced hops in unbroken stretches >= 0.3 s */
+    float hold_active_min;       /* share of the window sounding (active or voiced) */
+    float hold_voiced_min;       /* share of the window voiced */
+    float hold_steady_min;       /* share of voiced hop pairs whose pitch stands still */
     float hold_tone_frac_min;    /* share of 30 ms energy in one signalling tone: a tone hop */
+    float hold_tuned_min;        /* share of voiced hops on the A440 semitone grid (tuned music) */
     /* prompts that do not nag */
     float alert_repeat_min_s;    /* a prompt of the same reason this soon is merged into the shown one */
     float upset_window_s;        /* "upset caller" needs a caller raised voice within this */

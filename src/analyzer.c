@@ -504,7 +504,7 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
                    60.0f / (cfg->bleed_tail_t60_s * (float)hps));
         hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
                   cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
-                  cfg->hold_tone_frac_min);
+                  cfg->hold_tuned_min, cfg->hold_tone_frac_min);
         vad_init(&ch->vad, onset, hang, hops_of(cfg->weak_bridge_ms / 1000.0f, hps),
                  cfg->speech_rel_db);
     }

@@ -47,10 +47,11 @@ tm_config tm_config_default(int sample_rate_hz)
     c.overlap_merge_s = 0.3f;
     c.bleed_tail_t60_s = 0.5f;
     c.hold_window_s = 3.0f;
-    c.hold_active_min = 0.9f;
-    c.hold_voiced_min = 0.5f;
-    c.hold_steady_min = 0.5f;
+    c.hold_active_min = 0.6f;
+    c.hold_voiced_min = 0.6f;
+    c.hold_steady_min = 0.8f;
     c.hold_tone_frac_min = 0.85f;
+    c.hold_tuned_min = 0.6f;
     c.alert_repeat_min_s = 20.0f;
     c.upset_window_s = 60.0f;
     return c;
@@ -96,10 +97,11 @@ static const tm_config_field fields[] = {
     F(weak_bridge_ms, 0, 2000, "weaker hops only bridge this long after a voiced one, ms"),
     F(bleed_tail_t60_s, 0.01, 3, "reverberation time of the echo path (speakerphone room), s"),
     F(hold_window_s, 0.5, 10, "hold music is judged over this window, s"),
-    F(hold_active_min, 0, 1, "share of the window active for music (music does not pause)"),
-    F(hold_voiced_min, 0, 1, "share of the active hops voiced for music"),
-    F(hold_steady_min, 0, 1, "share of the voiced hops in stretches of 0.3 s or more for music"),
+    F(hold_active_min, 0, 1, "share of the window sounding (active or voiced) for music"),
+    F(hold_voiced_min, 0, 1, "share of the window voiced for music"),
+    F(hold_steady_min, 0, 1, "share of voiced hop pairs whose pitch stands still for music"),
     F(hold_tone_frac_min, 0.3, 1.01, "share of 30 ms energy in one signalling tone for a tone"),
+    F(hold_tuned_min, 0, 1, "share of voiced hops on the A440 semitone grid for music"),
     F(alert_repeat_min_s, 0, 600, "a prompt of the same reason this soon is merged into the shown one, s"),
     F(upset_window_s, 1, 3600, "\"upset caller\" needs a caller raised voice within this, s"),
 };

@@ -16,13 +16,12 @@ typedef struct {
     int   slot;
     /* music: per-hop flags over a sliding window */
     int   win, exit_win;
-    unsigned char flag[HOLD_MAX_WIN];   /* bit 0 active, 1 voiced, 2 in a long voiced stretch, 3 pause */
-    int   n_act, n_voiced, n_steady, n_pause, filled;
+    unsigned char flag[HOLD_MAX_WIN];   /* bit 0 sounding, 1 voiced, 2 pitch standing still, 3 voiced pair, 4 on the A440 grid */
+    int   n_act, n_voiced, n_steady, n_pause, n_grid, filled;   /* n_pause: voiced pairs */
     int   pos;
     float prev_st;
-    int   vrun;                         /* hops in the current voiced stretch */
     int   gap;                          /* inactive hops in a row */
-    float act_min, steady_min, voiced_min, tone_frac_min;
+    float act_min, steady_min, voiced_min, tuned_min, tone_frac_min;
     /* state */
     int   on;                           /* music (or tone) on this channel */
     int64_t start, last_music;
@@ -30,7 +29,7 @@ typedef struct {
 } tm_hold;
 
 void  hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
-                float steady_min, float tone_frac_min);
+                float steady_min, float tuned_min, float tone_frac_min);
 void  hold_reset(tm_hold *h);
 /* Per hop, on the DC-blocked samples: the fraction of the last 30 ms's energy carried by one
  * signalling tone or one DTMF pair (0..1). */
