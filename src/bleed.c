@@ -23,6 +23,8 @@
 #include <math.h>
 #include <string.h>
 
+#define BLEED_PRIOR_LAGS 13
+
 void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
                 float min_coupling_db, float tail_decay_db_per_hop)
 {
@@ -170,7 +172,10 @@ void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float
 int bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
 {
     float pred = -200.0f;
-    int lo = 0, hi = b->nlags - 1;
+    /* Before a leak is measured, one is assumed at the delays of a headset or a hybrid (up to
+     * 130 ms): assuming it over the whole search range (up to 500 ms for a speakerphone on a
+     * long line) would take a talker's own answer right after the other stops for echo. */
+    int lo = 0, hi = b->nlags - 1 < BLEED_PRIOR_LAGS ? b->nlags - 1 : BLEED_PRIOR_LAGS;
     if (b->measured) {
         lo = b->delay_hops > 0 ? b->delay_hops - 1 : 0;
         hi = b->delay_hops + 1 < b->nlags ? b->delay_hops + 1 : b->nlags - 1;

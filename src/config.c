@@ -20,7 +20,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.f0_max_hz = 500.0f;
     c.pitch_peak_ratio = 0.93f;
     c.bleed_margin_db = 6.0f;
-    c.bleed_max_delay_ms = 130.0f;
+    c.bleed_max_delay_ms = 250.0f;
     c.bleed_pitch_match_st = 1.0f;
     c.bleed_min_coupling_db = 12.0f;
     c.overlap_min_s = 0.1f;
@@ -45,7 +45,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_rel_db = 15.0f;
     c.weak_bridge_ms = 200.0f;
     c.overlap_merge_s = 0.3f;
-    c.bleed_tail_t60_s = 0.5f;
+    c.bleed_tail_t60_s = 1.2f;
     c.hold_window_s = 3.0f;
     c.hold_active_min = 0.6f;
     c.hold_voiced_min = 0.6f;

@@ -307,6 +307,12 @@ static const knob knobs[] = {
     {"raised_min_db", {4, 5, 6, 7, 8, 10}, 6},
     {"raised_min_st", {0.5, 1.0, 1.5, 2.0, 3.0}, 5},
     {"raised_min_s", {0.6, 0.8, 1.0, 1.3}, 4},
+    {"speech_rel_db", {10, 12, 15, 18, 21}, 5},
+    {"speech_over_mean_db", {0, 3, 6, 9}, 4},
+    {"weak_bridge_ms", {100, 200, 300}, 3},
+    {"overlap_merge_s", {0, 0.3, 0.6}, 3},
+    {"bleed_max_delay_ms", {130, 200, 250}, 3},
+    {"bleed_tail_t60_s", {0.3, 0.5, 0.8, 1.2, 1.6}, 5},
 };
 enum { N_KNOBS = sizeof knobs / sizeof knobs[0] };
 
