@@ -278,7 +278,7 @@ static float nsdf_full(const tm_pitch *p, const float *h, int centre, int lag)
 static float refine(const tm_pitch *p, float lag_dec, int64_t age)
 {
     float lag0 = lag_dec * p->dec;
-    int reach = p->dec / 2 + 2;
+    int reach = p->dec / 2 + 1;   /* the coarse lag is within half a decimated sample */
     int lo = (int)floor(lag0) - reach, hi = (int)ceil(lag0) + reach;
     int max_lag = p->hist_len - p->win_full - 1;
     if (lo < 2) lo = 2;

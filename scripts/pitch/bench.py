@@ -254,6 +254,8 @@ def main():
         if not shutil.which(need):
             sys.exit('bench.py: %s is missing (apt-get install sox praat sptk aubio-tools '
                      'espeak-ng flite)' % need)
+    if not os.path.exists('/usr/libexec/sptk/bin/pitch'):
+        sys.exit('bench.py: SPTK is missing (apt-get install sptk)')
     work = args.work or os.path.join('/tmp', 'tonemon-pitch-' + args.set)
     os.makedirs(work, exist_ok=True)
     items = material(args.set, work, args.tonemon)
