@@ -272,7 +272,8 @@ static int process_one(batch_t *b, job_t *j)
     struct { const char *explicit_path, *suffix; int kind; } outs[] = {
         {o->events, ".events.jsonl", 0}, {o->summary, ".summary.json", 1}, {o->report, ".html", 2}};
     for (size_t k = 0; k < 3; k++) {
-        if (g_stop) { rc = -1; break; }       /* interrupted: the call is given up whole */
+        /* a signal now still lets this analysed call's outputs be written (milliseconds), so a
+         * call has all its outputs or none; a write that blocks is ended by the main thread */
         if (!out_path(o, j, outs[k].explicit_path, outs[k].suffix, path, sizeof path)) continue;
         out_file f;
         int bad = out_open(&f, path, errw, sizeof errw);
@@ -299,7 +300,7 @@ static int process_one(batch_t *b, job_t *j)
             rc = -1;
         }
     }
-    if (o->timeline && !g_stop) {
+    if (o->timeline) {
         pthread_mutex_lock(&b->stdout_lock);
         print_timeline(stdout, &j->res, b->prof);
         int bad = fflush(stdout) != 0 || ferror(stdout);
