@@ -70,12 +70,14 @@ static void help(FILE *f)
           "  --summary PATH        per-call summary JSON\n"
           "  --report PATH         self-contained HTML report with a clickable timeline\n"
           "  --out-dir DIR         for many files: DIR/<name>.events.jsonl, .summary.json, .html,\n"
-          "                        DIR/index.html and DIR/index.csv (add --frames-too for .frames.csv)\n"
+          "                        DIR/index.html and DIR/index.csv (add --frames-too for .frames.csv);\n"
+          "                        calls with the same name become NAME-HASH (said on stderr)\n"
           "  --embed-audio         put the recording inside the HTML report\n"
           "  --agent-channel N --caller-channel N   channel map of a multi-channel file\n"
           "  -j N                  files analysed at once (default: number of cores)\n"
           "  --quiet               no progress line\n"
-          "With no output option, a timeline of what was found is printed.\n"
+          "With no output option, a timeline of what was found is printed. Files are replaced whole\n"
+          "(temporary + rename); '-', /dev/stdout, devices, FIFOs and sockets are written in place.\n"
           "Exit status: 0 all analysed, 1 some file failed, 2 bad usage.\n", f);
 }
 
