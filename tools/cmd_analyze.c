@@ -74,7 +74,8 @@ static void help(FILE *f)
           "  --summary PATH        per-call summary JSON\n"
           "  --report PATH         self-contained HTML report with a clickable timeline\n"
           "  --out-dir DIR         for many files: DIR/<name>.events.jsonl, .summary.json, .html,\n"
-          "                        DIR/index.html, index.csv, moments.csv (add --frames-too for .frames.csv)\n"
+          "                        DIR/index.html, index.csv, moments.csv (add --frames-too for .frames.csv);\n"
+          "                        calls with the same name become NAME-HASH (said on stderr)\n"
           "  --manifest CSV        the calls of an archive: columns path (required), call_id, agent,\n"
           "                        team, date and any others (carried to the index); a relative path\n"
           "                        is relative to the manifest's folder; outputs named by call_id\n"
@@ -84,7 +85,8 @@ static void help(FILE *f)
           "  --agent-channel N --caller-channel N   channel map of a multi-channel file\n"
           "  -j N                  files analysed at once (default: number of cores)\n"
           "  --quiet               no progress line\n"
-          "With no output option, a timeline of what was found is printed.\n"
+          "With no output option, a timeline of what was found is printed. Files are replaced whole\n"
+          "(temporary + rename); '-', /dev/stdout, devices, FIFOs and sockets are written in place.\n"
           "Exit status: 0 all analysed, 1 some file failed, 2 bad usage.\n", f);
 }
 
@@ -281,7 +283,8 @@ static int process_one(batch_t *b, job_t *j)
     struct { const char *explicit_path, *suffix; int kind; } outs[] = {
         {o->events, ".events.jsonl", 0}, {o->summary, ".summary.json", 1}, {o->report, ".html", 2}};
     for (size_t k = 0; k < 3; k++) {
-        if (g_stop) { rc = -1; break; }       /* interrupted: the call is given up whole */
+        /* a signal now still lets this analysed call's outputs be written (milliseconds), so a
+         * call has all its outputs or none; a write that blocks is ended by the main thread */
         if (!out_path(o, j, outs[k].explicit_path, outs[k].suffix, path, sizeof path)) continue;
         out_file f;
         int bad = out_open(&f, path, errw, sizeof errw);
@@ -308,7 +311,7 @@ static int process_one(batch_t *b, job_t *j)
             rc = -1;
         }
     }
-    if (o->timeline && !g_stop) {
+    if (o->timeline) {
         pthread_mutex_lock(&b->stdout_lock);
         print_timeline(stdout, &j->res, b->prof);
         int bad = fflush(stdout) != 0 || ferror(stdout);

@@ -342,6 +342,7 @@ int out_open(out_file *o, const char *path, char *err, size_t errlen)
     o->slot = -1;
     if (!strcmp(path, "-")) { o->f = stdout; o->is_stdout = 1; return 0; }
     snprintf(o->path, sizeof o->path, "%s", path);
+    if (!*path) return fail(o, err, errlen, "empty path");
     if (strlen(path) >= sizeof o->path) return fail(o, err, errlen, strerror(ENAMETOOLONG));
     char cur[1024];
     snprintf(cur, sizeof cur, "%s", path);
