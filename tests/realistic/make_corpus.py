@@ -27,7 +27,8 @@ PRIMARY = ["clean", "babble", "office", "street", "line_echo", "speaker_echo", "
            "packet_loss", "hold_dtmf", "nonverbal"]
 # one call per major condition, for the ctest smoke run (indices into the plan)
 SMOKE = ["clean", "babble", "office", "speaker_echo", "codec", "hold_dtmf"]
-SECONDARY = ["hum", "agc", "nonverbal", "dtmf", "codec", "packet_loss", "line_echo", "street"]
+# codec twice: G.711, GSM and Opus each get >= 6 calls
+SECONDARY = ["hum", "agc", "nonverbal", "dtmf", "codec", "codec", "packet_loss", "line_echo", "street"]
 RATES = [8000, 16000, 44100, 48000]
 
 AGENT_LINES = [
@@ -852,8 +853,11 @@ def plan(seed, ncalls):
         if prim in synth_groups and prim not in synth_done and (i // len(PRIMARY)) >= 1:
             engine, _ = "synth", synth_done.add(prim)
         specs.append({"index": i, "name": "c%02d_%s" % (i, prim), "primary": prim, "secondary": sorted(sec),
-                      "rate": rates[i], "engine": engine, "codec": codecs[(i // len(PRIMARY)) % len(codecs)],
-                      "seed": seed})
+                      "rate": rates[i], "engine": engine, "seed": seed})
+    k = 0
+    for sp in specs:       # the codec calls take the codecs in turn
+        sp["codec"] = codecs[k % len(codecs)]
+        k += "codec" in [sp["primary"]] + sp["secondary"]
     return specs
 
 

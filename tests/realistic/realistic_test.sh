@@ -37,16 +37,18 @@ need("codec speech F1 caller", s["codec"]["speech_f1"]["caller"], lo=0.9)
 a = s["**all**"]
 need("all speech F1 agent", a["speech_f1"]["agent"], lo=0.8)
 need("all speech F1 caller", a["speech_f1"]["caller"], lo=0.7)
-need("all interruption recall", a["interruption"]["recall"], lo=0.6)
-need("all overlap F1", a["overlap"]["f1"], lo=0.4)
+need("all interruption recall", a["interruption"]["recall"], lo=0.5)
+need("all overlap F1", a["overlap"]["f1"], lo=0.35)
 need("all false prompts/min", a["false_prompts_per_min"], hi=6.0)
-need("babble false alerts/min", s["babble"]["false_alerts_per_min"], hi=15.0)
+need("babble false alerts/min", s["babble"]["false_alerts_per_min"], hi=20.0)
 need("speaker echo false alerts/min", s["speaker_echo"]["false_alerts_per_min"], hi=25.0)
 # the truth itself: hold music and DTMF are in the hold call and are not speech
 t = json.load(open(os.path.join(sys.argv[2], [f for f in os.listdir(sys.argv[2]) if "hold_dtmf" in f and f.endswith(".truth.json")][0])))
 holds = t["holds"]
 if len(holds) != 1 or holds[0]["end"] - holds[0]["start"] < 5:
     fails.append("hold call: expected one hold interval, got %r" % holds)
+if not t["conditions"].get("dtmf"):
+    fails.append("hold call: no DTMF")
 for h in holds:
     for sp in t["speech"][h["channel"]]:
         if sp[0] < h["end"] and h["start"] < sp[1]:

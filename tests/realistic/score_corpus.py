@@ -234,6 +234,8 @@ def groups_of(c, by):
             tags.append("voice_" + v.get("engine", "?"))
         if "codec" in cond:
             tags.append("codec_" + cond["codec"]["kind"])
+            if cond["codec"]["kind"] in ("mu-law", "a-law"):
+                tags.append("codec_g711")
         return sorted(set(tags))
     return [cond.get("primary", "unknown")]
 
