@@ -86,10 +86,11 @@ rep = [json.loads(l) for l in open("replay.jsonl")]
 rep_prompts = [e for e in rep if e["type"] == "deescalation"]
 check("replay of the file gives exactly the prompts analyze gives", [(sig(e), e["start"]) for e in prompts] == [(sig(e), e["start"]) for e in rep_prompts],
       f"analyze {[(sig(e), e['start']) for e in prompts]} replay {[(sig(e), e['start']) for e in rep_prompts]}")
-# live hears the file through JACK; a dummy server on a loaded machine may skip a cycle of the
-# capture client, so live may hear a few ms less: each prompt analyze finds, live finds too
-near = lambda a, l: a["code"] == l["code"] and a["severity"] == l["severity"] and abs(a["start"] - l["start"]) <= 0.5
-check("live finds every prompt analyze finds", all(any(near(a, l) for l in live_prompts) for a in prompts),
+# live hears the file through JACK; a dummy server on a loaded machine skips cycles of a slow
+# capture client (up to 0.7 s in a 90 s call seen under a sanitizer build), so live may hear a
+# little less: the same prompts in the same order, each within 1.5 s
+check("live shows the prompts analyze finds, in order", [sig(e) for e in prompts] == [sig(e) for e in live_prompts] and
+      all(abs(a["start"] - l["start"]) <= 1.5 for a, l in zip(prompts, live_prompts)),
       f"analyze {[(sig(e), e['start']) for e in prompts]} live {[(sig(e), e['start']) for e in live_prompts]}")
 check("the call has prompts", len(prompts) >= 3, str(len(prompts)))
 # what the agent was shown is the call's record: the page's prompts are the live run's, exactly
