@@ -85,10 +85,10 @@ def stream_of(wall):
         w, p = cw, cp
     return p + (wall - w)
 # each alert of the live run (--alerts: its stream time and when it was shown) against how far the
-# feeder had played then: the offset grows by whatever the capture missed in between
+# feeder had played then: whatever the capture missed so far, plus the alert's own delay
 offs = [stream_of(e["wall"]) - e["detected"] for e in map(json.loads, open("alerts.jsonl"))]
-skipped = min(offs[-3:]) - min(offs[:3]) if len(offs) >= 6 else 0.0
-print(f"audio the capture missed (JACK skipped its cycles): {1000*max(0, skipped):.0f} ms")
+skipped = min(offs[-3:]) if offs else 0.0
+print(f"audio the capture missed, at most (JACK skips a starved client's cycles): {1000*max(0, skipped):.0f} ms")
 ref = [json.loads(l) for l in open("file.jsonl")]
 prompts = [e for e in ref if e["type"] == "deescalation"]
 live = [json.loads(l) for l in open("live.jsonl")]
