@@ -160,7 +160,8 @@ static unsigned apply(wall *w, const cJSON *root, uint64_t *next_out)
     const cJSON *old_j = cJSON_GetObjectItemCaseSensitive(root, "oldest");
     const cJSON *evs = cJSON_GetObjectItemCaseSensitive(root, "events");
     const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "state");
-    if (!web_valid_id(id) || !web_valid_id(call) || !cJSON_IsNumber(seq_j) || seq_j->valuedouble < 0 ||
+    if (!web_valid_id(id) || !web_valid_id(call) || !cJSON_IsNumber(seq_j) || !(seq_j->valuedouble >= 0 && seq_j->valuedouble < 1e15) ||
+        (old_j && !(cJSON_IsNumber(old_j) && old_j->valuedouble >= 0 && old_j->valuedouble < 1e15)) ||
         (evs && !cJSON_IsArray(evs)) || (state && !cJSON_IsObject(state)))
         return MHD_HTTP_BAD_REQUEST;
     double now = mono();
@@ -173,7 +174,7 @@ static unsigned apply(wall *w, const cJSON *root, uint64_t *next_out)
     g->tokens -= 1.0;
     if (strcmp(g->call, call)) new_call(g, call, now);
     uint64_t seq = (uint64_t)seq_j->valuedouble;
-    uint64_t oldest = cJSON_IsNumber(old_j) && old_j->valuedouble >= 0 ? (uint64_t)old_j->valuedouble : 0;
+    uint64_t oldest = old_j ? (uint64_t)old_j->valuedouble : 0;
     if (seq > g->next && oldest > g->next) {      /* the agent no longer has them */
         g->lost += (size_t)(seq - g->next);
         g->next = seq;
