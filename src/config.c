@@ -50,7 +50,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.hold_active_min = 0.6f;
     c.hold_voiced_min = 0.6f;
     c.hold_steady_min = 0.8f;
-    c.hold_tone_frac_min = 0.85f;
+    c.hold_tone_frac_min = 0.95f;
     c.hold_tuned_min = 0.6f;
     c.alert_repeat_min_s = 20.0f;
     c.upset_window_s = 60.0f;

@@ -29,6 +29,11 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
  * realistic corpus, and at most 43 % of any 3 s of natural speech (50 % synthesized), whose pitch
  * glides through the grid. Limit: music tuned off A440 by more than about 10 cents. */
 #define HOLD_GRID_ST 0.15f
+/* A hold tone (a beep every few seconds on hold) lasts 200 ms or more; DTMF digits last
+ * 40-120 ms (ITU-T Q.24), so they never start a hold. */
+#define HOLD_BEEP_HOPS 20
+/* Beeps this close (5 s) belong to one hold; a hold of beeps ends 5 s after the last one. */
+#define HOLD_BEEP_GAP_HOPS 500
 /* Hops in a row that do not sound like music before a hold ends (1 s). */
 #define HOLD_EXIT_HOPS 100
 
@@ -44,11 +49,11 @@ void hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min,
     h->steady_min = steady_min;
     h->tone_frac_min = tone_frac_min;
     for (int i = 0; i < HOLD_TONES; i++) {
-        float w = 2.0f * (float)M_PI * tone_hz[i] / (float)rate_hz;
+        float w = 2.0f * 3.14159265f * tone_hz[i] / (float)rate_hz;
         h->coef[i] = 2.0f * cosf(w);
         /* phase advance of one hop, to join three hops' DFTs into one 30 ms DFT */
         h->rot_c[i] = cosf(w * (float)hop);
-        h->rot_s[i] = -sinf(w * (float)hop);
+        h->rot_s[i] = sinf(w * (float)hop);
     }
     hold_reset(h);
 }
@@ -67,6 +72,10 @@ void hold_reset(tm_hold *h)
     h->on = 0;
     h->start = h->last_music = 0;
     h->bad = 0;
+    h->trun = 0;
+    h->trun_start = h->beep_start = 0;
+    h->beep_end = -1;
+    h->beeps = 0;
 }
 
 float hold_tone(tm_hold *h, const float *x)
@@ -161,10 +170,32 @@ int hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, in
                                       (pair ? 8 : 0) | (grid ? 16 : 0));
     window_add(h, f);
     int tone = tone_frac >= h->tone_frac_min;
+    /* beeps: long tone bursts that recur */
+    int beep_hold = 0;
+    if (tone) {
+        if (h->trun++ == 0) h->trun_start = n;
+    } else {
+        if (h->trun >= HOLD_BEEP_HOPS) {
+            if (h->beep_end >= 0 && h->trun_start - h->beep_end <= HOLD_BEEP_GAP_HOPS) {
+                if (h->beeps++ == 0) beep_hold = 1;   /* the second beep starts a hold */
+            } else {
+                h->beeps = 0;
+                h->beep_start = h->trun_start;
+            }
+            h->beep_end = n;
+        }
+        h->trun = 0;
+    }
+    int beeping = h->beeps > 0 && n - h->beep_end <= HOLD_BEEP_GAP_HOPS;
     int music = h->filled == h->win && h->n_act >= h->act_min * h->win &&
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
                 h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= h->tuned_min * h->n_voiced;
-    if (!h->on) {
+    if (!h->on && beep_hold) {
+        h->on = 1;
+        h->start = h->beep_start;
+        h->bad = 0;
+        *started = h->start;
+    } else if (!h->on) {
         if (music) {
             h->on = 1;
             /* the hold starts at the window's first note, not at its edge */
@@ -176,10 +207,10 @@ int hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, in
         }
     } else {
         /* inside a hold until the window has not sounded like music for a second */
-        if (music) h->bad = 0;
+        if (music || beeping) h->bad = 0;
         else h->bad++;
         if (h->bad >= HOLD_EXIT_HOPS) h->on = 0;
     }
-    if (h->on && (grid || tone)) h->last_music = n;
+    if (h->on && (tone || (grid && music))) h->last_music = n;
     return h->on;
 }

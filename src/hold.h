@@ -26,6 +26,8 @@ typedef struct {
     int   on;                           /* music (or tone) on this channel */
     int64_t start, last_music;
     int   bad;                          /* hops in a row that do not sound like music */
+    int   trun, beeps;                  /* tone hops in a row; beeps recurring so far */
+    int64_t trun_start, beep_start, beep_end;
 } tm_hold;
 
 void  hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
