@@ -232,7 +232,7 @@ static void hold_decide(tm_analyzer *a, int c, int64_t n)
         }
     }
     if (ch->hold_on) {
-        if (ch->active || tone >= a->cfg.hold_tone_frac_min) ch->hold_last = n;
+        ch->hold_last = ch->hold.last_music > ch->hold_start ? ch->hold.last_music : ch->hold_start;
         ch->active = 0;
         if (!on) hold_close(a, c);
     }
@@ -269,8 +269,10 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         if (given) {
             ch->f0 = given[c].f0_live_hz;
             ch->voicing = given[c].voicing;
-        } else if (ch->level >= ch->floor_db + a->margin_db - 3.0f && ch->level >= a->min_level_db - 3.0f) {
-            /* Pitch costs most: only where the level could be speech (own or leaked). The 40 ms
+        } else if ((ch->level >= ch->floor_db + a->margin_db - 3.0f || ch->hold_on) &&
+                   ch->level >= a->min_level_db - 3.0f) {
+            /* Pitch costs most: only where the level could be speech (own or leaked), or during
+             * hold music, whose notes must go on being heard once the floor has risen to it. The 40 ms
              * window reaches 20 ms either side: a hop far quieter than its neighbours (a stop
              * closure, the silence after a word) would only borrow their periodicity. */
             float peak = ch->level;

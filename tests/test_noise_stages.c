@@ -1,0 +1,229 @@
+/* tests/test_noise_stages.c -- the stages that keep real call audio from prompting: the noise
+ * floor (bias, digital silence), the speaker-relative speech gate, the hold stage (tones, beeps,
+ * music) and the merging of overlaps, each against a known answer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "floor.h"
+#include "hold.h"
+#include "signal.h"
+#include "tonemon.h"
+#include "vad.h"
+
+#define RATE 16000
+#define HOP 160
+
+/* ---- floor ------------------------------------------------------------------------------ */
+
+static float lcg_uniform(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (float)((*s >> 33) & 0xffffff) / (float)0x1000000;
+}
+
+static void test_floor_skips_digital_silence(void **state)
+{
+    (void)state;
+    tm_floor f;
+    floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
+    float fl = 0.0f;
+    /* 10 s of steady line noise at -50 dBFS with one lost packet (two zeroed hops) in ten */
+    for (int n = 0; n < 1000; n++) fl = floor_update(&f, n % 10 < 2 ? -120.0f : -50.0f);
+    assert_true(fabsf(fl - (-50.0f)) < 0.5f);
+    assert_true(fabsf(f.mean_db - (-50.0f)) < 0.5f);
+}
+
+static void test_floor_mean_corrects_fluctuating_noise(void **state)
+{
+    (void)state;
+    tm_floor f;
+    floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
+    uint64_t seed = 7;
+    /* babble-like levels: uniform in -52..-38 dB (mean -45): the minimum sits at -52 */
+    for (int n = 0; n < 2000; n++) floor_update(&f, -52.0f + 14.0f * lcg_uniform(&seed));
+    print_message("floor min %.1f, noise mean %.1f (seed 7)\n", f.floor_db, f.mean_db);
+    assert_true(f.floor_db < -51.0f);
+    assert_true(f.mean_db > -47.0f && f.mean_db < -43.0f);
+}
+
+/* ---- speech gate ------------------------------------------------------------------------ */
+
+static void test_vad_weak_voiced_sound_does_not_start_speech(void **state)
+{
+    (void)state;
+    tm_vad v;
+    vad_init(&v, 3, 20, 20, 15.0f);
+    int64_t s, e;
+    int64_t n = 0;
+    /* the talker: 3 s of voiced speech at -20 dBFS in 300 ms phrases */
+    for (int k = 0; k < 10; k++) {
+        for (int i = 0; i < 30; i++, n++) vad_hop(&v, n, 1, 1, -20.0f, &s, &e);
+        for (int i = 0; i < 30; i++, n++) vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
+    }
+    assert_true(v.spk_db > -22.0f && v.spk_db < -18.0f);
+    /* babble: voiced and active but 20 dB under the talker: never speech */
+    int confirmed = 0;
+    for (int i = 0; i < 300; i++, n++) confirmed |= vad_hop(&v, n, 1, 1, -40.0f, &s, &e) & VAD_CONFIRMED;
+    assert_false(confirmed);
+    /* the talker 10 dB softer (a backchannel) still is */
+    for (int i = 0; i < 30; i++, n++) vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
+    for (int i = 0; i < 10; i++, n++) confirmed |= vad_hop(&v, n, 1, 1, -30.0f, &s, &e) & VAD_CONFIRMED;
+    assert_true(confirmed);
+}
+
+static void test_vad_clicks_do_not_chain(void **state)
+{
+    (void)state;
+    tm_vad v;
+    vad_init(&v, 3, 20, 20, 15.0f);
+    int64_t s = 0, e = 0, n = 0;
+    for (int i = 0; i < 100; i++, n++) vad_hop(&v, n, 1, 1, -20.0f, &s, &e);   /* a phrase */
+    /* then keyboard clicks: one unvoiced active hop every 150 ms for 3 s */
+    int closed = 0;
+    int64_t end = -1;
+    for (int i = 0; i < 300; i++, n++) {
+        int r = vad_hop(&v, n, i % 15 == 0, 0, -35.0f, &s, &e);
+        if (r & VAD_CLOSED) { closed = 1; end = e; }
+    }
+    assert_true(closed);
+    /* the segment ends within the weak-hop bridge (200 ms) of the phrase's last voiced hop */
+    assert_true(end <= 100 + 21);
+}
+
+/* ---- hold ------------------------------------------------------------------------------- */
+
+typedef struct { int holds, speech_hops, hops; double hold_start, hold_end; } run_res;
+
+static run_res run_analyzer(const float *l, const float *r, size_t n)
+{
+    tm_config c = tm_config_default(RATE);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    assert_int_equal(tm_analyzer_process(a, l, r, n), TM_OK);
+    tm_analyzer_finish(a);
+    run_res res = {0};
+    tm_event ev;
+    while (tm_analyzer_next_event(a, &ev))
+        if (ev.type == TM_EV_HOLD && ev.speaker == TM_CALLER) {
+            res.holds++;
+            res.hold_start = (double)ev.start / RATE;
+            res.hold_end = (double)ev.end / RATE;
+        } else if (ev.type == TM_EV_SPEECH && ev.speaker == TM_CALLER) {
+            res.speech_hops += (int)((ev.end - ev.start) / HOP);
+        }
+    tm_analyzer_destroy(a);
+    return res;
+}
+
+static void test_recurring_beeps_are_a_hold(void **state)
+{
+    (void)state;
+    size_t n = 30 * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
+    sig_noise(l, n, 0.0005f, 11);
+    sig_noise(r, n, 0.0005f, 12);
+    /* a 425 Hz hold beep of 0.4 s every 3 s from 5 s to 23 s */
+    for (double t = 5.0; t < 23.0; t += 3.0) {
+        size_t a = (size_t)(t * RATE), k = (size_t)(0.4 * RATE);
+        float *tone = calloc(k, sizeof *tone);
+        sig_sine(tone, k, RATE, 425.0f, 0.1f);
+        sig_add(r + a, tone, k, 1.0f);
+        free(tone);
+    }
+    run_res res = run_analyzer(l, r, n);
+    print_message("beeps: %d holds, %.2f-%.2f s, %d speech hops\n", res.holds, res.hold_start, res.hold_end, res.speech_hops);
+    assert_int_equal(res.holds, 1);
+    assert_true(fabs(res.hold_start - 5.0) < 0.2);
+    assert_true(fabs(res.hold_end - 20.4) < 0.3);
+    assert_true(res.speech_hops < 50);    /* the first beep's hops at most */
+    free(l);
+    free(r);
+}
+
+static void test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not(void **state)
+{
+    (void)state;
+    size_t n = 24 * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r), *note = malloc(RATE * sizeof *note);
+    sig_noise(l, n, 0.0005f, 21);
+    sig_noise(r, n, 0.0005f, 22);
+    /* 4..16 s: a melody of 0.5 s notes on the A440 grid (harmonic tones, as a keyboard plays) */
+    static const int semis[] = {0, 2, 4, 5, 7, 5, 4, 2};
+    for (int k = 0; k < 24; k++) {
+        float f0 = 220.0f * powf(2.0f, semis[k % 8] / 12.0f);
+        sig_harmonics(note, RATE / 2, RATE, f0, 1, 6, 0.15f);
+        sig_add(r + (size_t)(4 * RATE) + (size_t)k * (RATE / 2), note, RATE / 2, 1.0f);
+    }
+    run_res res = run_analyzer(l, r, n);
+    print_message("notes: %d holds, %.2f-%.2f s\n", res.holds, res.hold_start, res.hold_end);
+    assert_int_equal(res.holds, 1);
+    assert_true(res.hold_start > 3.5 && res.hold_start < 4.5);
+    assert_true(res.hold_end > 15.5 && res.hold_end < 16.5);
+
+    /* the same loudness and rhythm with a gliding, off-grid pitch (intonation): no hold */
+    memset(r, 0, n * sizeof *r);
+    sig_noise(r, n, 0.0005f, 22);
+    for (int k = 0; k < 24; k++) {
+        float *dst = r + (size_t)(4 * RATE) + (size_t)k * (RATE / 2);
+        double ph = 0.0;
+        for (int i = 0; i < RATE / 2; i++) {
+            double f0 = 131.0 + 25.0 * sin(6.2831853 * (k * 0.5 + i / (double)RATE) * 0.7);
+            ph += 6.2831853 * f0 / RATE;
+            float v = 0.0f;
+            for (int h = 1; h <= 6; h++) v += (float)(sin(h * ph) / h);
+            dst[i] += 0.06f * v * (i < RATE * 2 / 5 ? 1.0f : 0.0f);   /* 100 ms pause per "word" */
+        }
+    }
+    res = run_analyzer(l, r, n);
+    print_message("gliding voice: %d holds, %d speech hops\n", res.holds, res.speech_hops);
+    assert_int_equal(res.holds, 0);
+    assert_true(res.speech_hops > 800);
+    free(l);
+    free(r);
+    free(note);
+}
+
+static void test_dtmf_is_not_speech(void **state)
+{
+    (void)state;
+    size_t n = 10 * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r), *d = calloc(RATE, sizeof *d);
+    sig_noise(l, n, 0.0005f, 31);
+    sig_noise(r, n, 0.0005f, 32);
+    /* eight digits of 100 ms with 100 ms gaps from 3 s: 697 + 1209 Hz ("1") and 852 + 1477 ("9") */
+    for (int k = 0; k < 8; k++) {
+        size_t a = (size_t)(3 * RATE) + (size_t)k * (RATE / 5), m = RATE / 10;
+        memset(d, 0, m * sizeof *d);
+        sig_sine(d, m, RATE, k % 2 ? 852.0f : 697.0f, 0.08f);
+        float *hi = calloc(m, sizeof *hi);
+        sig_sine(hi, m, RATE, k % 2 ? 1477.0f : 1209.0f, 0.08f);
+        sig_add(d, hi, m, 1.0f);
+        free(hi);
+        sig_add(r + a, d, m, 1.0f);
+    }
+    run_res res = run_analyzer(l, r, n);
+    print_message("dtmf: %d speech hops, %d holds\n", res.speech_hops, res.holds);
+    assert_true(res.speech_hops <= 10);
+    assert_int_equal(res.holds, 0);
+    free(l);
+    free(r);
+    free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_floor_skips_digital_silence),
+        cmocka_unit_test(test_floor_mean_corrects_fluctuating_noise),
+        cmocka_unit_test(test_vad_weak_voiced_sound_does_not_start_speech),
+        cmocka_unit_test(test_vad_clicks_do_not_chain),
+        cmocka_unit_test(test_recurring_beeps_are_a_hold),
+        cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
+        cmocka_unit_test(test_dtmf_is_not_speech),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
