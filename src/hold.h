@@ -9,7 +9,7 @@
 
 typedef struct {
     /* tones: Goertzel coefficients at this rate, the last three hops' partial DFTs */
-    int   hop;
+    int   hop, step;                    /* samples per hop read, one in step */
     float coef[HOLD_TONES], rot_c[HOLD_TONES], rot_s[HOLD_TONES];
     float re[3][HOLD_TONES], im[3][HOLD_TONES];
     double e[3];
