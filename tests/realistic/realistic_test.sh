@@ -40,8 +40,16 @@ need("all speech F1 caller", a["speech_f1"]["caller"], lo=0.7)
 need("all interruption recall", a["interruption"]["recall"], lo=0.5)
 need("all overlap F1", a["overlap"]["f1"], lo=0.35)
 need("all false prompts/min", a["false_prompts_per_min"], hi=6.0)
-need("babble false alerts/min", s["babble"]["false_alerts_per_min"], hi=20.0)
-need("speaker echo false alerts/min", s["speaker_echo"]["false_alerts_per_min"], hi=25.0)
+need("babble false alerts/min", s["babble"]["false_alerts_per_min"], hi=1.0)
+need("babble speech F1 agent", s["babble"]["speech_f1"]["agent"], lo=0.8)
+need("speaker echo false alerts/min", s["speaker_echo"]["false_alerts_per_min"], hi=1.0)
+need("speaker echo speech F1 caller", s["speaker_echo"]["speech_f1"]["caller"], lo=0.9)
+# the detector's figures on these six calls (measured: interruption precision 0.70, overlap F1 0.80,
+# false prompts 0.17/min, hold F1 1.00; the code before the noise work: 0.15, 0.47, 2.33, 0.00)
+need("all interruption precision", a["interruption"]["precision"], lo=0.6)
+need("all overlap F1 (tight)", a["overlap"]["f1"], lo=0.65)
+need("all false prompts/min (tight)", a["false_prompts_per_min"], hi=1.0)
+need("hold F1", s["hold_dtmf"]["hold"]["f1"], lo=0.99)
 # the truth itself: hold music and DTMF are in the hold call and are not speech
 t = json.load(open(os.path.join(sys.argv[2], [f for f in os.listdir(sys.argv[2]) if "hold_dtmf" in f and f.endswith(".truth.json")][0])))
 holds = t["holds"]
