@@ -137,7 +137,8 @@ int main(void)
            "slowest publish %.3f ms\n", N, SIZE, got, dropped, worst * 1000);
     if (dropped == 0) { fprintf(stderr, "FAIL: a client that stopped reading lost nothing (the test did not stall it)\n"); failed = 1; }
     if ((size_t)got + dropped != N) { fprintf(stderr, "FAIL: %ld received + %zu dropped != %d published\n", got, dropped, N); failed = 1; }
-    if (worst > 0.050) { fprintf(stderr, "FAIL: a publish took %.1f ms: it waited for the client\n", worst * 1000); failed = 1; }
+    /* a publish that waited for the client would wait forever; 200 ms allows a loaded machine's preemption */
+    if (worst > 0.200) { fprintf(stderr, "FAIL: a publish took %.1f ms: it waited for the client\n", worst * 1000); failed = 1; }
     close(fd);
     hub_close(hub);
     MHD_stop_daemon(d);
