@@ -41,7 +41,7 @@ def read_flags(path, hops, column="speech"):
 def affected(cond):
     """The channels the call's primary condition is on (babble at the agent's desk, echo on the
     speakerphone's side, music on hold...)."""
-    p = cond.get("primary")
+    p = cond.get("condition", cond.get("primary"))
     c = cond.get("hold" if p == "hold_dtmf" else p)
     if isinstance(c, dict):
         if "channel" in c:

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/realistic/make_corpus.py OUT_DIR [--calls N] [--seed S] [--jobs J] [--only NAME,...]
+"""tests/realistic/make_corpus.py OUT_DIR [--calls N] [--stress N] [--seed S] [--jobs J] [--only NAME,...]
                                    [--subset smoke] [--duration S] [--cache DIR] [--tonemon BIN]
 
 The realistic test corpus: two-party calls with exact truth under the conditions contact centres
@@ -861,6 +861,17 @@ def plan(seed, ncalls):
     return specs
 
 
+# The operating points issue 12's acceptance names: babble 15 dB under the agent, speakerphone
+# echo at -6 dB; six calls each, planned apart so the 60 calls above do not change.
+STRESS = [("babble_15dB", "babble", {"babble_db": 15.0}), ("speakerphone_6dB", "speaker_echo", {"echo_db": -6.0})]
+
+
+def stress_plan(seed, n):
+    return [{"index": 1000 + k, "name": "s%02d_%s" % (k, STRESS[k % 2][0]), "primary": STRESS[k % 2][1],
+             "group": STRESS[k % 2][0], "fixed": STRESS[k % 2][2], "secondary": [], "rate": [8000, 16000][(k // 2) % 2],
+             "engine": "script", "codec": "mu-law", "seed": seed} for k in range(n)]
+
+
 def make_call(spec, out_dir, cache, tonemon, duration=None):
     i, seed = spec["index"], spec["seed"]
     rnd = random.Random("call:%d:%d" % (seed, i))
@@ -870,7 +881,10 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
     dur = duration or round(rnd.uniform(60.0, 120.0), 1)
     prim, tags = spec["primary"], [spec["primary"]] + spec["secondary"]
     has = lambda c: c in tags
-    cond = {"primary": prim, "secondary": spec["secondary"], "sample_rate": rate, "duration": dur, "seed": seed}
+    cond = {"primary": spec.get("group", prim), "secondary": spec["secondary"], "sample_rate": rate, "duration": dur, "seed": seed}
+    if "group" in spec:
+        cond["condition"] = prim         # the condition the group is an operating point of
+    fixed = spec.get("fixed", {})
     R = Renderer(cache, fs)
 
     levels = [rnd.uniform(-32.0, -24.0), rnd.uniform(-32.0, -22.0)]
@@ -985,6 +999,8 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
         c = 0 if rnd.random() < 0.8 else 1
         k = rnd.randint(3, 8)
         rel = rnd.uniform(10.0, 25.0)
+        if "babble_db" in fixed:
+            c, rel = 0, fixed["babble_db"]
         b = babble(rng, rnd, R.render, fs, n, k)
         chans[c] += norm_to(b, levels[c] - rel)
         cond["babble"] = {"channel": NAMES[c], "talkers": k, "below_speech_db": round(rel, 1)}
@@ -1014,6 +1030,8 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
         o = 1 - c
         strong = prim == kind
         e_db = rnd.uniform(-20.0, -6.0) if strong else rnd.uniform(-30.0, -20.0)
+        if "echo_db" in fixed:
+            c, o, e_db = 1, 0, fixed["echo_db"]
         delay = rnd.uniform(0.02, 0.2)
         src = near[o]
         if kind == "line_echo":
@@ -1097,6 +1115,7 @@ def main():
     ap.add_argument("--calls", type=int, default=60)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--stress", type=int, default=12, help="calls at the acceptance's operating points (babble 15 dB, speakerphone -6 dB)")
     ap.add_argument("--only", default="", help="comma-separated call names or indices")
     ap.add_argument("--subset", choices=["smoke"], help="smoke: one call per major condition")
     ap.add_argument("--duration", type=float, help="every call this long (s) instead of 60-120")
@@ -1105,7 +1124,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     cache = a.cache or os.path.join(a.out, ".cache")
-    specs = plan(a.seed, a.calls)
+    specs = plan(a.seed, a.calls) + stress_plan(a.seed, a.stress)
     if a.subset == "smoke":
         specs = [next(s for s in specs if s["primary"] == p and s["engine"] == "script") for p in SMOKE]
     if a.only:

@@ -160,6 +160,8 @@ class Tally:
             p, rc, f = prf(*self.ev[k])
             r[k] = {"precision": round(p, 3), "recall": round(rc, 3), "f1": round(f, 3),
                     "tp": self.ev[k][0], "fp": self.ev[k][1], "fn": self.ev[k][2]}
+        if "hold" in self.ev:          # eval scores hold itself: take its figures
+            self.hold = self.ev["hold"]
         p, rc, f = prf(*self.hold)
         r["hold"] = {"precision": round(p, 3), "recall": round(rc, 3), "f1": round(f, 3),
                      "tp": self.hold[0], "fp": self.hold[1], "fn": self.hold[2]}
@@ -232,6 +234,15 @@ def groups_of(c, by):
         tags.append("rate_%d" % c["truth"].get("sample_rate", 0))
         for v in cond.get("voices", {}).values():
             tags.append("voice_" + v.get("engine", "?"))
+        # severity bins of the conditions with a level
+        for key, field, edges in (("babble", "below_speech_db", (10, 15, 20, 25)), ("line_echo", "level_db", (-30, -20, -12, -6)),
+                                  ("speaker_echo", "level_db", (-30, -20, -12, -6))):
+            v = cond.get(key, {}).get(field)
+            if v is not None:
+                for lo, hi in zip(edges, edges[1:]):
+                    if lo <= v <= hi:
+                        tags.append("%s_%g..%g_dB" % (key, lo, hi))
+                        break
         if "codec" in cond:
             tags.append("codec_" + cond["codec"]["kind"])
             if cond["codec"]["kind"] in ("mu-law", "a-law"):
