@@ -344,8 +344,8 @@ static void run_hop(tm_analyzer *a)
         energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
         ch->lev_ring[m % LEVEL_RING] = lev;
         ch->loud_ring[m % LEVEL_RING] = loud;
-        /* Tones are looked for only where a hop could be speech, as pitch is. */
-        if (lev >= ch->floor_db + a->margin_db - 6.0f && lev >= a->min_level_db - 6.0f)
+        /* Tones are looked for only where a hop could be speech: a tone that matters is loud. */
+        if (lev >= ch->floor_db + a->margin_db && lev >= a->min_level_db)
             ch->tone_ring[m % LEVEL_RING] = hold_tone(&ch->hold, ch->dcbuf);
         else {
             hold_skip(&ch->hold);
