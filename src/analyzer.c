@@ -218,8 +218,16 @@ static void hold_decide(tm_analyzer *a, int c, int64_t n)
     /* the tone window is the 30 ms ending one hop after n: centred on n */
     float tone = !a->replay && n + 1 < a->hops_in ? ch->tone_ring[(n + 1) % LEVEL_RING] : 0.0f;
     int64_t started;
-    int on = hold_hop(&ch->hold, n, ch->active, ch->f0, tone, &started);
+    /* Music leaking in from the other leg is that leg's hold, not this one's: leak hops are
+     * neither sounding nor voiced here, and a hold is not started on a channel while the other
+     * one holds (hold music is played into one leg). */
+    int on = hold_hop(&ch->hold, n, ch->active, ch->bleed_flag ? 0.0f : ch->f0, tone, &started);
     if (tone >= a->cfg.hold_tone_frac_min) ch->active = 0;
+    if (started >= 0 && a->nch == 2 && a->ch[1 - c].hold_on) {
+        ch->hold.on = 0;
+        on = 0;
+        started = -1;
+    }
     if (started >= 0) {
         ch->hold_on = 1;
         ch->hold_start = started < 0 ? 0 : started;
