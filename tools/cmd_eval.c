@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "call.h"
 #include "cJSON.h"
+#include "evtype.h"
 #include "score.h"
 #include "term_live.h"
 #include <dirent.h>
@@ -268,8 +269,8 @@ static int parse_objective(const char *s, objective *o)
     char name[64];
     double p = 0.0;
     if (sscanf(s, "%63[a-z_]:precision>=%lf", name, &p) < 1) return -1;
-    for (int k = 0; k < TM_EV__COUNT; k++)
-        if (score_scored_type(k) && !strcmp(name, tm_event_type_name((tm_event_type)k))) { o->type = k; o->min_precision = p; return 0; }
+    int k = ev_type_by_name(name);
+    if (score_scored_type(k)) { o->type = k; o->min_precision = p; return 0; }
     return -1;
 }
 

@@ -7,11 +7,13 @@
  * dropping the excess of the one ahead, and reports how much it dropped. */
 #include "cli.h"
 #include "call.h"
+#include "evtype.h"
 #include "ring.h"
 #include "term_live.h"
 #include "web_live.h"
 #include "writers.h"
 #include <alsa/asoundlib.h>
+#include <ctype.h>
 #include <jack/jack.h>
 #include <errno.h>
 #include <math.h>
@@ -117,15 +119,14 @@ typedef struct {
     web_live *web;            /* --web, --report-to (tools/web_live.c) */
 } live_ctx;
 
-static const char *type_label(tm_event_type t)
+/* An alert's headline: the type's title in capitals ("RAISED VOICE"). */
+static const char *type_label(tm_event_type t, char *buf, size_t cap)
 {
-    switch (t) {
-    case TM_EV_INTERRUPTION: return "INTERRUPTION";
-    case TM_EV_RAISED_VOICE: return "RAISED VOICE";
-    case TM_EV_SILENCE: return "SILENCE";
-    case TM_EV_MONOLOGUE: return "MONOLOGUE";
-    default: return tm_event_type_name(t);
-    }
+    const ev_type_info *ti = ev_type(t);
+    size_t i = 0;
+    for (const char *s = ti ? ti->title : "?"; *s && i + 1 < cap; s++) buf[i++] = (char)toupper((unsigned char)*s);
+    buf[i] = 0;
+    return buf;
 }
 
 static void alert(live_ctx *L, const tm_event *e)
@@ -152,6 +153,7 @@ static void alert(live_ctx *L, const tm_event *e)
         off = "\033[0m";
     }
     FILE *h = L->human;
+    char label[32];
     if (L->tty) fputs("\r\033[K", h);
     if (e->type == TM_EV_DEESCALATION && e->count > 1) {
         /* a repeat merged into the prompt shown (src/deesc.c): a counter, not the prompt again */
@@ -163,10 +165,10 @@ static void alert(live_ctx *L, const tm_event *e)
         fprintf(h, "%s[%02d:%04.1f] >> %s: %s%s\n", on, m, t - 60 * m, tesc(tx->reason),
                 tesc(e->severity >= 2 ? tx->suggestion_high : tx->suggestion), off);
     } else if (e->type == TM_EV_INTERRUPTION) {
-        fprintf(h, "%s[%02d:%04.1f] %s: %s interrupts %s%s\n", on, m, t - 60 * m, type_label(e->type),
+        fprintf(h, "%s[%02d:%04.1f] %s: %s interrupts %s%s\n", on, m, t - 60 * m, type_label(e->type, label, sizeof label),
                 speaker_name(e->speaker, L->res.nch), speaker_name(e->other, L->res.nch), off);
     } else {
-        fprintf(h, "%s[%02d:%04.1f] %s%s%s%s\n", on, m, t - 60 * m, type_label(e->type), e->speaker >= 0 ? ": " : "",
+        fprintf(h, "%s[%02d:%04.1f] %s%s%s%s\n", on, m, t - 60 * m, type_label(e->type, label, sizeof label), e->speaker >= 0 ? ": " : "",
                 e->speaker >= 0 ? speaker_name(e->speaker, L->res.nch) : "", off);
     }
     fflush(h);
@@ -198,10 +200,8 @@ static void drain(live_ctx *L)
     tm_event e;
     while (tm_analyzer_next_event(L->a, &e)) {
         web_live_event(L->web, &e, &L->res, L->prof);
-        int alert_type = e.type == TM_EV_INTERRUPTION || e.type == TM_EV_RAISED_VOICE || e.type == TM_EV_SILENCE ||
-                         e.type == TM_EV_MONOLOGUE || e.type == TM_EV_DEESCALATION;
         if (!e.final) {
-            if (alert_type) alert(L, &e);
+            if (ev_type(e.type) && ev_type(e.type)->prompts) alert(L, &e);
             continue;
         }
         if (events_push(&L->res.ev, &e)) L->lost_events++;

@@ -5,6 +5,7 @@
  * floor to the one who lost it; every de-escalation moment is a numbered marker. Clicking any
  * marker, span or row of the moments table moves the audio player to that moment. */
 #include "report.h"
+#include "evtype.h"
 #include "urlenc.h"
 #include "writers.h"
 #include <limits.h>
@@ -259,21 +260,12 @@ static void timeline_write(FILE *f, const call_result *r, const report_contour *
     int first = 1;
     for (size_t i = 0; i < r->ev.n; i++) {
         const tm_event *e = &r->ev.v[i];
-        char code = 0, extra[160] = "";
-        switch (e->type) {
-        case TM_EV_SPEECH: code = 's'; break;
-        case TM_EV_OVERLAP: code = 'o'; break;
-        case TM_EV_SILENCE: code = 'q'; break;
-        case TM_EV_RAISED_VOICE: code = 'r'; snprintf(extra, sizeof extra, "+%.1f dB, %+.1f st", e->level_db, e->pitch_st); break;
-        case TM_EV_BACKCHANNEL: code = 'b'; break;
-        case TM_EV_MONOLOGUE: code = 'm'; break;
-        case TM_EV_INTERRUPTION:
-            code = 'i';
-            snprintf(extra, sizeof extra, "%s interrupts %s", speaker_name(e->speaker, r->nch), speaker_name(e->other, r->nch));
-            break;
-        default: break;
-        }
+        const ev_type_info *t = ev_type(e->type);
+        char code = t ? t->lane : 0, extra[160] = "";
         if (!code) continue;
+        /* the lane is the speaker's: the title says what the lane does not */
+        if (t->other_key) ev_detail(extra, sizeof extra, e, r->nch, 0);
+        else if (e->type == TM_EV_RAISED_VOICE) snprintf(extra, sizeof extra, "+%.1f dB, %+.1f st", e->level_db, e->pitch_st);
         fprintf(f, "%s[\"%c\",%d,%d,%.2f,%.2f,\"%s\"]", first ? "" : ",\n", code, e->speaker < 0 ? 0 : e->speaker,
                 e->other < 0 ? 0 : e->other, sec(e->start, r->rate_hz), sec(e->end, r->rate_hz), extra);
         first = 0;

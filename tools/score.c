@@ -1,6 +1,7 @@
 /* tools/score.c -- truth loading and event scoring. */
 #include "score.h"
 #include "cJSON.h"
+#include "evtype.h"
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -47,7 +48,7 @@ int truth_from_synth(truth_set *t, const synth_opts *o, const synth_truth *s)
         for (size_t i = 0; i < m[k].l->n; i++) {
             const synth_iv *v = &m[k].l->v[i];
             rc |= tl_push(&t->ev[m[k].type], v->start, v->end, v->speaker,
-                          m[k].type == TM_EV_INTERRUPTION ? v->other : TM_NOBODY);
+                          ev_type(m[k].type)->other_key ? v->other : TM_NOBODY);
         }
     }
     for (size_t i = 0; i < s->not_raised.n; i++)
@@ -113,6 +114,14 @@ static int json_objects(truth_list *l, const cJSON *a, const char *key, const ch
     return 0;
 }
 
+/* The scored type whose truth JSON list is called key, or -1 (speech has its own layout). */
+static int truth_type(const char *key)
+{
+    for (int k = 0; k < TM_EV__COUNT; k++)
+        if (ev_type(k)->scored && ev_type(k)->truth_key && !strcmp(ev_type(k)->truth_key, key)) return k;
+    return -1;
+}
+
 static int truth_json(truth_set *t, const char *text, size_t len, char *err, size_t errlen)
 {
     cJSON *root = cJSON_ParseWithLength(text, len);
@@ -121,7 +130,7 @@ static int truth_json(truth_set *t, const char *text, size_t len, char *err, siz
         cJSON_Delete(root);
         return -1;
     }
-    int rc = 0;
+    int rc = 0, type;
     for (const cJSON *it = root->child; it && !rc; it = it->next) {
         const char *k = it->string;
         if (!strcmp(k, "sample_rate")) continue;
@@ -138,15 +147,14 @@ static int truth_json(truth_set *t, const char *text, size_t len, char *err, siz
                 else rc = json_pairs(&t->speech[w], s, key, w, err, errlen);
             }
             t->has[TM_EV_SPEECH] = 1;
-        } else if (!strcmp(k, "overlaps")) { rc = json_pairs(&t->ev[TM_EV_OVERLAP], it, k, TM_NOBODY, err, errlen); t->has[TM_EV_OVERLAP] = 1; }
-        else if (!strcmp(k, "silences")) { rc = json_pairs(&t->ev[TM_EV_SILENCE], it, k, TM_NOBODY, err, errlen); t->has[TM_EV_SILENCE] = 1; }
-        else if (!strcmp(k, "interruptions")) { rc = json_objects(&t->ev[TM_EV_INTERRUPTION], it, k, "by", 1, err, errlen); t->has[TM_EV_INTERRUPTION] = 1; }
-        else if (!strcmp(k, "backchannels")) { rc = json_objects(&t->ev[TM_EV_BACKCHANNEL], it, k, "by", 0, err, errlen); t->has[TM_EV_BACKCHANNEL] = 1; }
-        else if (!strcmp(k, "raised_voice")) { rc = json_objects(&t->ev[TM_EV_RAISED_VOICE], it, k, "speaker", 0, err, errlen); t->has[TM_EV_RAISED_VOICE] = 1; }
+        } else if ((type = truth_type(k)) >= 0) {
+            const ev_type_info *ti = ev_type(type);
+            rc = ti->truth_by ? json_objects(&t->ev[type], it, k, ti->truth_by, ti->other_key != NULL, err, errlen)
+                              : json_pairs(&t->ev[type], it, k, TM_NOBODY, err, errlen);
+            t->has[type] = 1;
+        }
         else if (!strcmp(k, "not_raised")) rc = json_objects(&t->not_raised, it, k, "speaker", 0, err, errlen);
         else if (!strcmp(k, "conditions")) continue;   /* how the call was made: not scored */
-        else if (!strcmp(k, "holds")) { rc = json_objects(&t->ev[TM_EV_HOLD], it, k, "channel", 0, err, errlen); t->has[TM_EV_HOLD] = 1; }
-        else if (!strcmp(k, "monologues")) { rc = json_objects(&t->ev[TM_EV_MONOLOGUE], it, k, "speaker", 0, err, errlen); t->has[TM_EV_MONOLOGUE] = 1; }
         else {
             /* not ours (a note, a labelling tool's field): skipped, and named to the caller */
             size_t used = strlen(t->ignored);
@@ -159,6 +167,8 @@ static int truth_json(truth_set *t, const char *text, size_t len, char *err, siz
 }
 
 /* ---- Audacity labels ------------------------------------------------------------------- */
+
+enum { NOT_RAISED = TM_EV__COUNT };   /* the label of a louder turn that is not raised voice */
 
 static int label_line(truth_set *t, char *line, int lineno, char *err, size_t errlen)
 {
@@ -177,19 +187,15 @@ static int label_line(truth_set *t, char *line, int lineno, char *err, size_t er
     char *label = f[2], *arg = strchr(label, ':');
     if (arg) *arg++ = 0;
     int type = -1, a = TM_NOBODY, b = TM_NOBODY;
-    if (!strcmp(label, "speech")) type = TM_EV_SPEECH;
-    else if (!strcmp(label, "overlap")) type = TM_EV_OVERLAP;
-    else if (!strcmp(label, "interruption")) type = TM_EV_INTERRUPTION;
-    else if (!strcmp(label, "backchannel")) type = TM_EV_BACKCHANNEL;
-    else if (!strcmp(label, "raised")) type = TM_EV_RAISED_VOICE;
-    else if (!strcmp(label, "not_raised")) type = 100;
-    else if (!strcmp(label, "silence")) type = TM_EV_SILENCE;
-    else if (!strcmp(label, "monologue")) type = TM_EV_MONOLOGUE;
-    else { snprintf(err, errlen, "line %d: unknown label '%s'", lineno, label); return -1; }
-    int needs = type != TM_EV_OVERLAP && type != TM_EV_SILENCE;
+    for (int k = 0; k < TM_EV__COUNT && type < 0; k++)
+        if (ev_type(k)->label && !strcmp(label, ev_type(k)->label)) type = k;
+    if (type < 0 && !strcmp(label, "not_raised")) type = NOT_RAISED;
+    if (type < 0) { snprintf(err, errlen, "line %d: unknown label '%s'", lineno, label); return -1; }
+    int needs = type == NOT_RAISED || ev_type(type)->speaker_key;
+    int by_of = type != NOT_RAISED && ev_type(type)->other_key;
     if (needs && !arg) { snprintf(err, errlen, "line %d: label '%s' needs a speaker, e.g. '%s:caller'", lineno, label, label); return -1; }
     if (!needs && arg) { snprintf(err, errlen, "line %d: label '%s' takes no speaker", lineno, label); return -1; }
-    if (type == TM_EV_INTERRUPTION) {
+    if (by_of) {
         char *gt = strchr(arg, '>');
         if (!gt) { snprintf(err, errlen, "line %d: interruption needs 'by>of', e.g. 'interruption:caller>agent'", lineno); return -1; }
         *gt = 0;
@@ -202,7 +208,7 @@ static int label_line(truth_set *t, char *line, int lineno, char *err, size_t er
     }
     int rc;
     if (type == TM_EV_SPEECH) rc = tl_push(&t->speech[a], s, e, a, -1);
-    else if (type == 100) rc = tl_push(&t->not_raised, s, e, a, -1);
+    else if (type == NOT_RAISED) rc = tl_push(&t->not_raised, s, e, a, -1);
     else rc = tl_push(&t->ev[type], s, e, a, b);
     if (rc) { snprintf(err, errlen, "out of memory"); return -1; }
     if (e > t->duration_s) t->duration_s = e;
@@ -220,7 +226,7 @@ static int truth_labels(truth_set *t, char *text, char *err, size_t errlen)
         if (label_line(t, line, lineno, err, errlen)) return -1;
     }
     /* A label track is taken as complete: every type is scored. */
-    for (int k = 0; k < TM_EV__COUNT; k++) t->has[k] = k != TM_EV_DEESCALATION;
+    for (int k = 0; k < TM_EV__COUNT; k++) t->has[k] = k == TM_EV_SPEECH || ev_type(k)->scored;
     return 0;
 }
 
@@ -269,7 +275,7 @@ int score_verbose;
 
 int score_scored_type(int type)
 {
-    return type >= 0 && type < TM_EV__COUNT && type != TM_EV_SPEECH && type != TM_EV_DEESCALATION;
+    return ev_type(type) && ev_type(type)->scored;
 }
 
 typedef struct { double d; int i, j; } pair_t;
@@ -303,7 +309,7 @@ void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n
             for (size_t j = 0; j < tl->n; j++) {
                 const truth_iv *v = &tl->v[j];
                 if (v->speaker != ev[i].speaker) continue;
-                if (type == TM_EV_INTERRUPTION && v->other != ev[i].other) continue;
+                if (ev_type(type)->other_key && v->other != ev[i].other) continue;
                 if (!(ds < v->end && v->start < de) && !(de <= ds && ds >= v->start && ds <= v->end)) continue;
                 double d = fabs(ds - v->start);
                 if (d > tol_s) continue;

@@ -4,6 +4,7 @@
  * checked once more here). */
 #include "writers.h"
 #include "cJSON.h"
+#include "evtype.h"
 #include "term.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -29,20 +30,10 @@ static cJSON *event_obj(const tm_event *ev, const call_result *r, const tm_profi
 {
     cJSON *o = cJSON_CreateObject();
     int rate = r->rate_hz, nch = r->nch;
+    const ev_type_info *t = ev_type(ev->type);
     cJSON_AddStringToObject(o, "type", tm_event_type_name(ev->type));
-    switch (ev->type) {
-    case TM_EV_INTERRUPTION:
-        add_speaker(o, "by", ev->speaker, nch);
-        add_speaker(o, "of", ev->other, nch);
-        break;
-    case TM_EV_SPEECH: case TM_EV_BACKCHANNEL: case TM_EV_RAISED_VOICE: case TM_EV_MONOLOGUE:
-        add_speaker(o, "speaker", ev->speaker, nch);
-        break;
-    case TM_EV_HOLD:
-        add_speaker(o, "channel", ev->speaker, nch);
-        break;
-    default: break;
-    }
+    if (t && t->speaker_key) add_speaker(o, t->speaker_key, ev->speaker, nch);
+    if (t && t->other_key) add_speaker(o, t->other_key, ev->other, nch);
     cJSON_AddNumberToObject(o, "start", sec(ev->start, rate));
     cJSON_AddNumberToObject(o, "end", sec(ev->end, rate));
     if (ev->type == TM_EV_RAISED_VOICE) {
@@ -51,9 +42,9 @@ static cJSON *event_obj(const tm_event *ev, const call_result *r, const tm_profi
     }
     if (ev->type == TM_EV_DEESCALATION) {
         if (ev->speaker != TM_NOBODY) add_speaker(o, "speaker", ev->speaker, nch);
-        const tm_texts *t = &p->text[ev->reason < TM_REASON__COUNT ? ev->reason : 0];
-        cJSON_AddStringToObject(o, "reason", t->reason);
-        cJSON_AddStringToObject(o, "suggestion", ev->severity >= 2 ? t->suggestion_high : t->suggestion);
+        const tm_texts *tx = &p->text[ev->reason < TM_REASON__COUNT ? ev->reason : 0];
+        cJSON_AddStringToObject(o, "reason", tx->reason);
+        cJSON_AddStringToObject(o, "suggestion", ev->severity >= 2 ? tx->suggestion_high : tx->suggestion);
         cJSON_AddStringToObject(o, "code", tm_reason_name(ev->reason));
         cJSON_AddNumberToObject(o, "severity", ev->severity);
         cJSON_AddNumberToObject(o, "count", ev->count > 0 ? ev->count : 1);
@@ -181,33 +172,23 @@ void print_timeline(FILE *f, const call_result *r, const tm_profile *p)
     fprintf(f, ": %.1f s, %s\n", r->duration_s, r->nch == 2 ? "agent + caller" : "one mixed channel");
     for (size_t i = 0; i < r->ev.n; i++) {
         const tm_event *e = &r->ev.v[i];
-        if (e->type == TM_EV_SPEECH || e->type == TM_EV_OVERLAP) continue;
-        char a[16], b[16];
+        const ev_type_info *t = ev_type(e->type);
+        if (!t || !t->timeline) continue;
+        char a[16], b[16], detail[160];
         mmss(a, sizeof a, sec(e->start, r->rate_hz));
         mmss(b, sizeof b, sec(e->end, r->rate_hz));
-        switch (e->type) {
-        case TM_EV_INTERRUPTION:
-            fprintf(f, "  %s-%s  interruption   %s interrupts %s\n", a, b, speaker_name(e->speaker, r->nch), speaker_name(e->other, r->nch));
-            break;
-        case TM_EV_BACKCHANNEL:
-            fprintf(f, "  %s-%s  backchannel    %s\n", a, b, speaker_name(e->speaker, r->nch));
-            break;
-        case TM_EV_RAISED_VOICE:
-            fprintf(f, "  %s-%s  raised voice   %s (+%.1f dB, %+.1f st)\n", a, b, speaker_name(e->speaker, r->nch), e->level_db, e->pitch_st);
-            break;
-        case TM_EV_SILENCE: fprintf(f, "  %s-%s  silence\n", a, b); break;
-        case TM_EV_MONOLOGUE: fprintf(f, "  %s-%s  monologue      %s\n", a, b, speaker_name(e->speaker, r->nch)); break;
-        case TM_EV_DEESCALATION: {
-            const tm_texts *t = &p->text[e->reason];
+        if (e->type == TM_EV_DEESCALATION) {
+            const tm_texts *tx = &p->text[e->reason];
             fprintf(f, "  %s        >> ", a);
-            term_fputs(t->reason, f);
+            term_fputs(tx->reason, f);
             fputs(e->severity >= 2 ? " (!): " : ": ", f);
-            term_fputs(e->severity >= 2 ? t->suggestion_high : t->suggestion, f);
+            term_fputs(e->severity >= 2 ? tx->suggestion_high : tx->suggestion, f);
             fputc('\n', f);
-            break;
+            continue;
         }
-        default: break;
-        }
+        ev_detail(detail, sizeof detail, e, r->nch, 1);
+        if (*detail) fprintf(f, "  %s-%s  %-14s %s\n", a, b, t->title, detail);
+        else fprintf(f, "  %s-%s  %s\n", a, b, t->title);
     }
     const tm_stats *s = &r->stats;
     if (r->nch == 2)
