@@ -1,6 +1,7 @@
 /* tools/cli.h -- shared by the subcommands of the tonemon program. */
 #ifndef TM_CLI_H
 #define TM_CLI_H
+#include "args.h"
 #include "profile.h"
 
 int cmd_analyze(int argc, char **argv);
@@ -15,9 +16,6 @@ int cmd_calibrate(int argc, char **argv);
 int cmd_wall(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 
-/* Parses a number argument of an option; prints a usage error and returns -1 if it is not one. */
-int arg_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
-int arg_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
 /* Loads --profile or the built-in default; prints the one-line error itself. */
 int load_profile(tm_profile *p, const char *path);
 

@@ -26,25 +26,28 @@ int cmd_synth(int argc, char **argv)
 {
     synth_opts o = synth_defaults();
     const char *out = NULL, *truth = NULL, *pitch = NULL;
-    double v;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); return 0; }
-        else if (!strcmp(a, "--seed")) { if (arg_double("synth", a, next, 0, 1e15, &v)) return 2; o.seed = (uint64_t)v; i++; }
-        else if (!strcmp(a, "--duration")) { if (arg_double("synth", a, next, 5, 86400, &o.duration_s)) return 2; i++; }
-        else if (!strcmp(a, "--rate")) { int r; if (arg_int("synth", a, next, 8000, 48000, &r)) return 2; o.rate_hz = r; i++; }
-        else if (!strcmp(a, "--telephone")) o.telephone = 1;
-        else if (!strcmp(a, "--snr")) { if (arg_double("synth", a, next, -10, 80, &o.snr_db)) return 2; i++; }
-        else if (!strcmp(a, "--bleed")) { if (arg_double("synth", a, next, -80, 0, &o.bleed_db)) return 2; i++; }
-        else if (!strcmp(a, "--bleed-delay")) { if (arg_double("synth", a, next, 0, 500, &o.bleed_delay_ms)) return 2; i++; }
-        else if (!strcmp(a, "--monologue")) o.monologue = 1;
-        else if (!strcmp(a, "--truth")) { if (!next) { help(stderr); return 2; } truth = next; i++; }
-        else if (!strcmp(a, "--pitch-truth")) { if (!next) { help(stderr); return 2; } pitch = next; i++; }
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon synth: unknown option %s\n", a); return 2; }
-        else if (!out) out = a;
-        else { fprintf(stderr, "tonemon synth: one output file only\n"); return 2; }
-    }
-    if (!out) { help(stderr); return 2; }
+    double seed = (double)o.seed;
+    int rate = o.rate_hz, first;
+    const arg_spec spec[] = {
+        {"seed", 0, ARG_DOUBLE, &seed, 0, 1e15, NULL},
+        {"duration", 0, ARG_DOUBLE, &o.duration_s, 5, 86400, NULL},
+        {"rate", 0, ARG_INT, &rate, 8000, 48000, NULL},
+        {"telephone", 0, ARG_FLAG, &o.telephone, 0, 0, NULL},
+        {"snr", 0, ARG_DOUBLE, &o.snr_db, -10, 80, NULL},
+        {"bleed", 0, ARG_DOUBLE, &o.bleed_db, -80, 0, NULL},
+        {"bleed-delay", 0, ARG_DOUBLE, &o.bleed_delay_ms, 0, 500, NULL},
+        {"monologue", 0, ARG_FLAG, &o.monologue, 0, 0, NULL},
+        {"truth", 0, ARG_STR, &truth, 0, 0, NULL},
+        {"pitch-truth", 0, ARG_STR, &pitch, 0, 0, NULL},
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int rc = args_parse("synth", argc, argv, spec, &first);
+    if (rc == ARGS_HELP) { help(stdout); return 0; }
+    if (rc) return 2;
+    if (argc - first > 1) { fprintf(stderr, "tonemon synth: one output file only\n"); return 2; }
+    if (argc - first < 1) { help(stderr); return 2; }
+    out = argv[first];
+    o.seed = (uint64_t)seed;
+    o.rate_hz = rate;
 
     float *l, *r;
     size_t n;
@@ -55,7 +58,6 @@ int cmd_synth(int argc, char **argv)
     info.channels = 2;
     info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
     SNDFILE *sf = sf_open(out, SFM_WRITE, &info);
-    int rc = 0;
     if (!sf) {
         fprintf(stderr, "tonemon synth: %s: cannot write: %s\n", out, sf_strerror(NULL));
         rc = 1;

@@ -109,8 +109,13 @@ static void rel_dir(const char *to, const char *from, char *out, size_t cap)
     const char *rest = t + common;
     if (*rest == '/') rest++;
     if (*rest) {
-        strncat(out, rest, cap - strlen(out) - 1);
-        strncat(out, "/", cap - strlen(out) - 1);
+        /* copied by hand: gcc with ASan warns about strncat and snprintf truncating here */
+        size_t used = strlen(out), len = strlen(rest);
+        if (used + len + 1 < cap) {
+            memcpy(out + used, rest, len);
+            out[used + len] = '/';
+            out[used + len + 1] = 0;
+        }
     }
 }
 

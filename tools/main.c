@@ -1,39 +1,9 @@
-/* tools/main.c -- the tonemon program: subcommand dispatch and shared argument helpers. */
+/* tools/main.c -- the tonemon program: subcommand dispatch (options: args.c). */
 #include "cli.h"
 #include "term.h"
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int arg_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = s ? strtod(s, &end) : NAN;
-    if (!s || end == s || *end || errno || !(v >= lo && v <= hi)) {
-        char got[200];
-        fprintf(stderr, "tonemon %s: %s needs a number in %g..%g (got '%s')\n", cmd, opt, lo, hi,
-                term_escape(s, got, sizeof got));
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int arg_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out)
-{
-    double v;
-    if (arg_double(cmd, opt, s, lo, hi, &v)) return -1;
-    if (v != floor(v)) {
-        char got[200];
-        fprintf(stderr, "tonemon %s: %s needs a whole number (got '%s')\n", cmd, opt, term_escape(s, got, sizeof got));
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
 
 int load_profile(tm_profile *p, const char *path)
 {
