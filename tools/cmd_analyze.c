@@ -416,6 +416,15 @@ static int clobbers(const opts_t *o, const char **files, int nfiles)
     return 0;
 }
 
+static int shard_arg(const char *cmd, const char *opt, const char *value, void *dst)
+{
+    opts_t *o = dst;
+    if (!shard_parse(value, &o->shard_k, &o->shard_n)) return 0;
+    char got[200];
+    fprintf(stderr, "tonemon %s: %s needs K/N with 1 <= K <= N (got '%s')\n", cmd, opt, term_escape(value, got, sizeof got));
+    return -1;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     opts_t o = {0};
@@ -428,42 +437,29 @@ int cmd_analyze(int argc, char **argv)
     const char **files = calloc((size_t)argc + 1, sizeof *files);
     int nfiles = 0;
     if (!files) return 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **dst = NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); free(files); return 0; }
-        else if (!strcmp(a, "--profile")) dst = &o.profile_path;
-        else if (!strcmp(a, "--events")) dst = &o.events;
-        else if (!strcmp(a, "--frames")) dst = &o.frames;
-        else if (!strcmp(a, "--summary")) dst = &o.summary;
-        else if (!strcmp(a, "--report")) dst = &o.report;
-        else if (!strcmp(a, "--out-dir")) dst = &o.out_dir;
-        else if (!strcmp(a, "--agent")) dst = &o.agent;
-        else if (!strcmp(a, "--caller")) dst = &o.caller;
-        else if (!strcmp(a, "--manifest")) dst = &o.manifest;
-        else if (!strcmp(a, "--resume")) { o.resume = 1; continue; }
-        else if (!strcmp(a, "--shard")) {
-            if (shard_parse(next, &o.shard_k, &o.shard_n)) { fprintf(stderr, "tonemon analyze: --shard needs K/N with 1 <= K <= N (got '%s')\n", next ? next : ""); goto usage; }
-            i++;
-            continue;
-        }
-        else if (!strcmp(a, "--frames-too")) { o.want_frames_dir = 1; continue; }
-        else if (!strcmp(a, "--embed-audio")) { o.embed_audio = 1; continue; }
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o.quiet = 1; continue; }
-        else if (!strcmp(a, "--agent-channel")) { if (arg_int("analyze", a, next, 0, 255, &o.agent_ch)) goto usage; i++; continue; }
-        else if (!strcmp(a, "--caller-channel")) { if (arg_int("analyze", a, next, 0, 255, &o.caller_ch)) goto usage; i++; continue; }
-        else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) { if (arg_int("analyze", a, next, 1, 256, &o.jobs)) goto usage; i++; continue; }
-        else if (a[0] == '-' && a[1]) {
-            fputs("tonemon analyze: unknown option ", stderr);
-            term_fputs(a, stderr);
-            fputc('\n', stderr);
-            goto usage;
-        }
-        else { files[nfiles++] = a; continue; }
-        if (!next) { fprintf(stderr, "tonemon analyze: %s needs a value\n", a); goto usage; }
-        *dst = next;
-        i++;
-    }
+    const arg_spec spec[] = {
+        {"profile", 0, ARG_STR, &o.profile_path, 0, 0, NULL},
+        {"events", 0, ARG_STR, &o.events, 0, 0, NULL},
+        {"frames", 0, ARG_STR, &o.frames, 0, 0, NULL},
+        {"summary", 0, ARG_STR, &o.summary, 0, 0, NULL},
+        {"report", 0, ARG_STR, &o.report, 0, 0, NULL},
+        {"out-dir", 0, ARG_STR, &o.out_dir, 0, 0, NULL},
+        {"agent", 0, ARG_STR, &o.agent, 0, 0, NULL},
+        {"caller", 0, ARG_STR, &o.caller, 0, 0, NULL},
+        {"manifest", 0, ARG_STR, &o.manifest, 0, 0, NULL},
+        {"resume", 0, ARG_FLAG, &o.resume, 0, 0, NULL},
+        {"shard", 0, ARG_FN, &o, 0, 0, shard_arg},
+        {"frames-too", 0, ARG_FLAG, &o.want_frames_dir, 0, 0, NULL},
+        {"embed-audio", 0, ARG_FLAG, &o.embed_audio, 0, 0, NULL},
+        {"quiet", 'q', ARG_FLAG, &o.quiet, 0, 0, NULL},
+        {"agent-channel", 0, ARG_INT, &o.agent_ch, 0, 255, NULL},
+        {"caller-channel", 0, ARG_INT, &o.caller_ch, 0, 255, NULL},
+        {"jobs", 'j', ARG_INT, &o.jobs, 1, 256, NULL},
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, prc = args_parse("analyze", argc, argv, spec, &first);
+    if (prc == ARGS_HELP) { help(stdout); free(files); return 0; }
+    if (prc) goto usage;
+    for (int i = first; i < argc; i++) files[nfiles++] = argv[i];
     if ((o.agent != NULL) != (o.caller != NULL)) { fprintf(stderr, "tonemon analyze: --agent and --caller go together\n"); goto usage; }
     if (o.agent) {
         if (nfiles) { fprintf(stderr, "tonemon analyze: give either FILEs or --agent/--caller\n"); goto usage; }

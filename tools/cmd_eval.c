@@ -398,27 +398,24 @@ static int parse(int argc, char **argv, const char *cmd, eopts *o, char ***files
     *files = calloc((size_t)argc + 1, sizeof **files);
     *nfiles = 0;
     if (!*files) { fprintf(stderr, "tonemon: out of memory\n"); return 1; }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **dst = NULL;
-        if (!strcmp(a, "--profile")) dst = &o->profile;
-        else if (!strcmp(a, "--truth")) dst = &o->truth;
-        else if (!strcmp(a, "--truth-dir")) dst = &o->truth_dir;
-        else if (!strcmp(a, "--objective")) dst = &o->objective;
-        else if (!strcmp(a, "--out")) dst = &o->out;
-        else if (!strcmp(a, "--plot")) dst = &o->plot;
-        else if (!strcmp(a, "--json")) { o->json = 1; continue; }
-        else if (!strcmp(a, "--tolerance")) { if (arg_double(cmd, a, next, 0.05, 10, &o->tol)) return 2; i++; continue; }
-        else if (!strcmp(a, "--min-gain")) { if (arg_double(cmd, a, next, 0, 1, &o->min_gain)) return 2; i++; continue; }
-        else if (!strcmp(a, "--folds")) { if (arg_int(cmd, a, next, 2, 50, &o->folds)) return 2; i++; continue; }
-        else if (!strcmp(a, "--agent-channel")) { if (arg_int(cmd, a, next, 0, 255, &o->agent_ch)) return 2; i++; continue; }
-        else if (!strcmp(a, "--caller-channel")) { if (arg_int(cmd, a, next, 0, 255, &o->caller_ch)) return 2; i++; continue; }
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon %s: unknown option %s\n", cmd, tesc(a)); return 2; }
-        else { (*files)[(*nfiles)++] = (char *)a; continue; }
-        if (!next) { fprintf(stderr, "tonemon %s: %s needs a value\n", cmd, tesc(a)); return 2; }
-        *dst = next;
-        i++;
-    }
+    const arg_spec spec[] = {
+        {"profile", 0, ARG_STR, &o->profile, 0, 0, NULL},
+        {"truth", 0, ARG_STR, &o->truth, 0, 0, NULL},
+        {"truth-dir", 0, ARG_STR, &o->truth_dir, 0, 0, NULL},
+        {"objective", 0, ARG_STR, &o->objective, 0, 0, NULL},
+        {"out", 0, ARG_STR, &o->out, 0, 0, NULL},
+        {"plot", 0, ARG_STR, &o->plot, 0, 0, NULL},
+        {"json", 0, ARG_FLAG, &o->json, 0, 0, NULL},
+        {"tolerance", 0, ARG_DOUBLE, &o->tol, 0.05, 10, NULL},
+        {"min-gain", 0, ARG_DOUBLE, &o->min_gain, 0, 1, NULL},
+        {"folds", 0, ARG_INT, &o->folds, 2, 50, NULL},
+        {"agent-channel", 0, ARG_INT, &o->agent_ch, 0, 255, NULL},
+        {"caller-channel", 0, ARG_INT, &o->caller_ch, 0, 255, NULL},
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, rc = args_parse(cmd, argc, argv, spec, &first);
+    if (rc == ARGS_HELP) return -1;
+    if (rc) return 2;
+    for (int i = first; i < argc; i++) (*files)[(*nfiles)++] = argv[i];
     if (!*nfiles) { fprintf(stderr, "tonemon %s: no calls given (try --help)\n", cmd); return 2; }
     return 0;
 }
@@ -465,20 +462,22 @@ static int load_calls(const eopts *o, const tm_profile *p, char **args, int narg
     return k;
 }
 
+static void help_eval(void)
+{
+    puts("usage: tonemon eval [--profile P] [--truth T | --truth-dir DIR] [--tolerance S] [--json] CALL... | DIR\n"
+         "Scores each call against its labels (NAME.truth.json or NAME.labels.txt, see docs/labels.md):\n"
+         "per event type precision, recall, F1 (same type and speaker, intervals overlap, onsets within\n"
+         "--tolerance s, default 1), onset error and alert latency; speech-frame F1 per speaker; pitch\n"
+         "errors when NAME.f0.csv (a pitch truth) lies beside the labels.");
+}
+
 int cmd_eval(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        puts("usage: tonemon eval [--profile P] [--truth T | --truth-dir DIR] [--tolerance S] [--json] CALL... | DIR\n"
-             "Scores each call against its labels (NAME.truth.json or NAME.labels.txt, see docs/labels.md):\n"
-             "per event type precision, recall, F1 (same type and speaker, intervals overlap, onsets within\n"
-             "--tolerance s, default 1), onset error and alert latency; speech-frame F1 per speaker; pitch\n"
-             "errors when NAME.f0.csv (a pitch truth) lies beside the labels.");
-        return 0;
-    }
     eopts o;
     char **args;
     int nargs;
     int rc = parse(argc, argv, "eval", &o, &args, &nargs);
+    if (rc < 0) { help_eval(); free(args); return 0; }
     if (rc) { free(args); return rc; }
     tm_profile p;
     if (load_profile(&p, o.profile)) { free(args); return 2; }
@@ -552,24 +551,26 @@ static void plot_knob(const char *dir, const knob *k, const double *obj, const d
     fclose(f);
 }
 
+static void help_calibrate(void)
+{
+    puts("usage: tonemon calibrate [--truth-dir DIR] [--profile START] [--objective OBJ] [--folds K]\n"
+         "                         [--out FILE] [--plot DIR] CALL... | DIR\n"
+         "Searches the thresholds that matter (speech margin, hangover, leak margin, backchannel limit,\n"
+         "hand-over and turn pauses, raised dB, pitch and duration) by coordinate descent from START\n"
+         "(default: built-in) to maximise OBJ: 'macro' (mean F1 over event types, default) or\n"
+         "'TYPE:precision>=P' (F1 of one type, e.g. raised_voice:precision>=0.9). Reports K-fold\n"
+         "cross-validated scores by call, how the objective moves around each chosen threshold, and\n"
+         "writes the profile with where it came from. The calibrated thresholds are written only if they\n"
+         "beat the start profile on held-out calls by --min-gain (default 0.005); else the start is kept.");
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        puts("usage: tonemon calibrate [--truth-dir DIR] [--profile START] [--objective OBJ] [--folds K]\n"
-             "                         [--out FILE] [--plot DIR] CALL... | DIR\n"
-             "Searches the thresholds that matter (speech margin, hangover, leak margin, backchannel limit,\n"
-             "hand-over and turn pauses, raised dB, pitch and duration) by coordinate descent from START\n"
-             "(default: built-in) to maximise OBJ: 'macro' (mean F1 over event types, default) or\n"
-             "'TYPE:precision>=P' (F1 of one type, e.g. raised_voice:precision>=0.9). Reports K-fold\n"
-             "cross-validated scores by call, how the objective moves around each chosen threshold, and\n"
-             "writes the profile with where it came from. The calibrated thresholds are written only if they\n"
-             "beat the start profile on held-out calls by --min-gain (default 0.005); else the start is kept.");
-        return 0;
-    }
     eopts o;
     char **args;
     int nargs;
     int rc = parse(argc, argv, "calibrate", &o, &args, &nargs);
+    if (rc < 0) { help_calibrate(); free(args); return 0; }
     if (rc) { free(args); return rc; }
     objective obj;
     if (parse_objective(o.objective, &obj)) {

@@ -23,19 +23,16 @@ int cmd_index(int argc, char **argv)
     const char *out = NULL;
     const char *roots[256];
     int n = 0, quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); return 0; }
-        if (!strncmp(a, "--out-dir=", 10)) { out = a + 10; continue; }
-        if (!strcmp(a, "--out-dir")) {
-            if (i + 1 >= argc) { fprintf(stderr, "tonemon index: --out-dir needs a value\n"); return 2; }
-            out = argv[++i];
-            continue;
-        }
-        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { quiet = 1; continue; }
-        if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon index: unknown option %s\n", a); help(stderr); return 2; }
+    const arg_spec spec[] = {
+        {"out-dir", 0, ARG_STR, &out, 0, 0, NULL},
+        {"quiet", 'q', ARG_FLAG, &quiet, 0, 0, NULL},
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, rc = args_parse("index", argc, argv, spec, &first);
+    if (rc == ARGS_HELP) { help(stdout); return 0; }
+    if (rc) { help(stderr); return 2; }
+    for (int i = first; i < argc; i++) {
         if (n == (int)(sizeof roots / sizeof *roots)) { fprintf(stderr, "tonemon index: at most 256 folders\n"); return 2; }
-        roots[n++] = a;
+        roots[n++] = argv[i];
     }
     if (!out || !n) { help(stderr); return 2; }
     for (int k = 0; k < n; k++) {

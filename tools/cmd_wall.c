@@ -1,5 +1,6 @@
 /* tools/cmd_wall.c -- `tonemon wall`: the supervisor's wall (tools/wall.c) until Ctrl-C/SIGTERM. */
 #include "cli.h"
+#include "term_live.h"
 #include "wall.h"
 #include "web_http.h"
 #include <signal.h>
@@ -24,16 +25,21 @@ int cmd_wall(int argc, char **argv)
 {
     wall_opts o = {NULL, NULL, 262144, 20.0, 5000};
     const char *token_file = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        double v;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); return 0; }
-        else if (!strcmp(a, "--listen") && next) { o.listen = next; i++; }
-        else if (!strcmp(a, "--token-file") && next) { token_file = next; i++; }
-        else if (!strcmp(a, "--max-body")) { if (arg_double("wall", a, next, 1024, 64 << 20, &v)) return 2; o.max_body = (size_t)v; i++; }
-        else if (!strcmp(a, "--rate")) { if (arg_double("wall", a, next, 0.1, 100000, &v)) return 2; o.rate_per_s = v; i++; }
-        else { fprintf(stderr, "tonemon wall: %s%s\n", a, next || a[0] != '-' ? ": unknown argument" : " needs a value"); help(stderr); return 2; }
+    double max_body = (double)o.max_body;
+    const arg_spec spec[] = {
+        {"listen", 0, ARG_STR, &o.listen, 0, 0, NULL},
+        {"token-file", 0, ARG_STR, &token_file, 0, 0, NULL},
+        {"max-body", 0, ARG_DOUBLE, &max_body, 1024, 64 << 20, NULL},
+        {"rate", 0, ARG_DOUBLE, &o.rate_per_s, 0.1, 100000, NULL},
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, rc = args_parse("wall", argc, argv, spec, &first);
+    if (rc == ARGS_HELP) { help(stdout); return 0; }
+    if (rc || first < argc) {
+        if (!rc) fprintf(stderr, "tonemon wall: %s: unknown argument\n", tesc(argv[first]));
+        help(stderr);
+        return 2;
     }
+    o.max_body = (size_t)max_body;
     if (!o.listen || !token_file) { fprintf(stderr, "tonemon wall: --listen ADDR:PORT and --token-file F are needed\n"); return 2; }
     char token[300], err[600];
     if (web_read_token(token_file, token, sizeof token, err, sizeof err)) { fprintf(stderr, "tonemon wall: %s\n", err); return 2; }
