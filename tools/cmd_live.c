@@ -78,10 +78,14 @@ static int find_device(const char *spec, int want_input)
 
 int cmd_devices(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+    const arg_spec none[] = {{NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, prc = args_parse("devices", argc, argv, none, &first);
+    if (prc == ARGS_HELP) {
         puts("usage: tonemon devices\nLists the audio devices: index, host API, input and output channels, default rate.");
         return 0;
     }
+    if (prc) return 2;
+    if (first < argc) { fprintf(stderr, "tonemon devices: unknown argument %s\n", tesc(argv[first])); return 2; }
     if (pa_start()) return 1;
     int n = Pa_GetDeviceCount();
     if (n < 0) {
@@ -118,6 +122,11 @@ typedef struct {
     FILE *human;              /* alerts and meter: stdout, or stderr when stdout carries JSON */
     web_live *web;            /* --web, --report-to (tools/web_live.c) */
 } live_ctx;
+
+/* The options of the live web view and the wall (web_live.h), shared by live and replay. */
+#define WEB_SPECS(o) \
+    {"web", 0, ARG_STR, &(o).web, 0, 0, NULL}, {"report-to", 0, ARG_STR, &(o).report_to, 0, 0, NULL}, \
+    {"agent-id", 0, ARG_STR, &(o).agent_id, 0, 0, NULL}, {"token-file", 0, ARG_STR, &(o).token_file, 0, 0, NULL}
 
 /* An alert's headline: the type's title in capitals ("RAISED VOICE"). */
 static const char *type_label(tm_event_type t, char *buf, size_t cap)
@@ -361,29 +370,25 @@ int cmd_live(int argc, char **argv)
     int ach = 0, cch = 1, quiet = 0, rate = 0;
     double duration = 0.0;
     web_opts wo = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **dst = NULL;
-        int wk = web_opt("live", argc, argv, &i, &wo);
-        if (wk) { if (wk < 0) return 2; continue; }
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help_live(stdout); return 0; }
-        else if (!strcmp(a, "--device")) dst = &dev;
-        else if (!strcmp(a, "--agent-device")) dst = &adev;
-        else if (!strcmp(a, "--caller-device")) dst = &cdev;
-        else if (!strcmp(a, "--events")) dst = &events;
-        else if (!strcmp(a, "--alerts")) dst = &alerts;
-        else if (!strcmp(a, "--summary")) dst = &summary;
-        else if (!strcmp(a, "--profile")) dst = &profile;
-        else if (!strcmp(a, "--quiet")) { quiet = 1; continue; }
-        else if (!strcmp(a, "--agent-channel")) { if (arg_int("live", a, next, 0, 255, &ach)) return 2; i++; continue; }
-        else if (!strcmp(a, "--caller-channel")) { if (arg_int("live", a, next, 0, 255, &cch)) return 2; i++; continue; }
-        else if (!strcmp(a, "--rate")) { if (arg_int("live", a, next, 8000, 48000, &rate)) return 2; i++; continue; }
-        else if (!strcmp(a, "--duration")) { if (arg_double("live", a, next, 0.1, 86400, &duration)) return 2; i++; continue; }
-        else { fprintf(stderr, "tonemon live: unknown argument %s\n", tesc(a)); help_live(stderr); return 2; }
-        if (!next) { fprintf(stderr, "tonemon live: %s needs a value\n", tesc(a)); return 2; }
-        *dst = next;
-        i++;
-    }
+    const arg_spec opts[] = {
+        {"device", 0, ARG_STR, &dev, 0, 0, NULL},
+        {"agent-device", 0, ARG_STR, &adev, 0, 0, NULL},
+        {"caller-device", 0, ARG_STR, &cdev, 0, 0, NULL},
+        {"events", 0, ARG_STR, &events, 0, 0, NULL},
+        {"alerts", 0, ARG_STR, &alerts, 0, 0, NULL},
+        {"summary", 0, ARG_STR, &summary, 0, 0, NULL},
+        {"profile", 0, ARG_STR, &profile, 0, 0, NULL},
+        {"quiet", 0, ARG_FLAG, &quiet, 0, 0, NULL},
+        {"agent-channel", 0, ARG_INT, &ach, 0, 255, NULL},
+        {"caller-channel", 0, ARG_INT, &cch, 0, 255, NULL},
+        {"rate", 0, ARG_INT, &rate, 8000, 48000, NULL},
+        {"duration", 0, ARG_DOUBLE, &duration, 0.1, 86400, NULL},
+        WEB_SPECS(wo),
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, prc = args_parse("live", argc, argv, opts, &first);
+    if (prc == ARGS_HELP) { help_live(stdout); return 0; }
+    if (prc) return 2;
+    if (first < argc) { fprintf(stderr, "tonemon live: unknown argument %s\n", tesc(argv[first])); help_live(stderr); return 2; }
     if ((adev != NULL) != (cdev != NULL) || (adev && dev)) {
         fprintf(stderr, "tonemon live: give --device, or both --agent-device and --caller-device\n");
         return 2;
@@ -509,47 +514,45 @@ done:
 
 /* ---- replay ------------------------------------------------------------------------------ */
 
+static void help_replay(void)
+{
+    puts("usage: tonemon replay [--speed X] [--no-audio] [--device DEV] [--profile P] [--events PATH]\n"
+         "                      [--alerts PATH] [--summary PATH] [--quiet] FILE\n"
+         "Plays a recorded call (through DEV, default output) while the live pipeline runs on it, so\n"
+         "the alerts appear when they would have. --speed X goes X times faster (without sound);\n"
+         "--no-audio paces by the clock without a device. One call at a time; with --events - the\n"
+         "alerts go to stderr, so stdout stays JSON Lines.");
+    fputs(web_opts_help, stdout);
+    fputs(web_opts_help, stdout);
+}
+
 int cmd_replay(int argc, char **argv)
 {
     const char *file = NULL, *events = NULL, *alerts = NULL, *summary = NULL, *profile = NULL, *dev = NULL;
     double speed = 1.0;
     int no_audio = 0, quiet = 0, ach = -1, cch = -1;
     web_opts wo = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **dst = NULL;
-        int wk = web_opt("replay", argc, argv, &i, &wo);
-        if (wk) { if (wk < 0) return 2; continue; }
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            puts("usage: tonemon replay [--speed X] [--no-audio] [--device DEV] [--profile P] [--events PATH]\n"
-                 "                      [--alerts PATH] [--summary PATH] [--quiet] FILE\n"
-                 "Plays a recorded call (through DEV, default output) while the live pipeline runs on it, so\n"
-                 "the alerts appear when they would have. --speed X goes X times faster (without sound);\n"
-                 "--no-audio paces by the clock without a device. One call at a time; with --events - the\n"
-                 "alerts go to stderr, so stdout stays JSON Lines.");
-            fputs(web_opts_help, stdout);
-            return 0;
-        }
-        else if (!strcmp(a, "--events")) dst = &events;
-        else if (!strcmp(a, "--alerts")) dst = &alerts;
-        else if (!strcmp(a, "--summary")) dst = &summary;
-        else if (!strcmp(a, "--profile")) dst = &profile;
-        else if (!strcmp(a, "--device")) dst = &dev;
-        else if (!strcmp(a, "--no-audio")) { no_audio = 1; continue; }
-        else if (!strcmp(a, "--quiet")) { quiet = 1; continue; }
-        else if (!strcmp(a, "--speed")) { if (arg_double("replay", a, next, 0.1, 1000, &speed)) return 2; i++; continue; }
-        else if (!strcmp(a, "--agent-channel")) { if (arg_int("replay", a, next, 0, 255, &ach)) return 2; i++; continue; }
-        else if (!strcmp(a, "--caller-channel")) { if (arg_int("replay", a, next, 0, 255, &cch)) return 2; i++; continue; }
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tonemon replay: unknown option %s\n", tesc(a)); return 2; }
-        else if (file) {
-            fprintf(stderr, "tonemon replay: one call at a time (got %s and %s)\n", tesc(file), tesc(a));
-            return 2;
-        }
-        else { file = a; continue; }
-        if (!next) { fprintf(stderr, "tonemon replay: %s needs a value\n", tesc(a)); return 2; }
-        *dst = next;
-        i++;
+    const arg_spec opts[] = {
+        {"events", 0, ARG_STR, &events, 0, 0, NULL},
+        {"alerts", 0, ARG_STR, &alerts, 0, 0, NULL},
+        {"summary", 0, ARG_STR, &summary, 0, 0, NULL},
+        {"profile", 0, ARG_STR, &profile, 0, 0, NULL},
+        {"device", 0, ARG_STR, &dev, 0, 0, NULL},
+        {"no-audio", 0, ARG_FLAG, &no_audio, 0, 0, NULL},
+        {"quiet", 0, ARG_FLAG, &quiet, 0, 0, NULL},
+        {"speed", 0, ARG_DOUBLE, &speed, 0.1, 1000, NULL},
+        {"agent-channel", 0, ARG_INT, &ach, 0, 255, NULL},
+        {"caller-channel", 0, ARG_INT, &cch, 0, 255, NULL},
+        WEB_SPECS(wo),
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, prc = args_parse("replay", argc, argv, opts, &first);
+    if (prc == ARGS_HELP) { help_replay(); return 0; }
+    if (prc) return 2;
+    if (argc - first > 1) {
+        fprintf(stderr, "tonemon replay: one call at a time (got %s and %s)\n", tesc(argv[first]), tesc(argv[first + 1]));
+        return 2;
     }
+    if (first < argc) file = argv[first];
     if (!file) { fprintf(stderr, "tonemon replay: no file (try --help)\n"); return 2; }
     tm_profile prof;
     if (load_profile(&prof, profile)) return 2;

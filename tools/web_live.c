@@ -46,22 +46,6 @@ struct web_live {
 enum { C_PROMPTS, C_PROMPTS_HIGH, C_INTR_AGENT, C_INTR_CALLER, C_RAISED_AGENT, C_RAISED_CALLER,
        C_SILENCES, C_BACKCHANNELS, C_OVERLAPS };
 
-int web_opt(const char *cmd, int argc, char **argv, int *i, web_opts *o)
-{
-    const char *a = argv[*i], **dst = NULL;
-    if (!strcmp(a, "--web")) dst = &o->web;
-    else if (!strcmp(a, "--report-to")) dst = &o->report_to;
-    else if (!strcmp(a, "--agent-id")) dst = &o->agent_id;
-    else if (!strcmp(a, "--token-file")) dst = &o->token_file;
-    else return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "tonemon %s: %s needs a value\n", cmd, a);
-        return -1;
-    }
-    *dst = argv[++*i];
-    return 1;
-}
-
 static double wall_s(void)
 {
     struct timespec t;

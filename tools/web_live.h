@@ -10,9 +10,7 @@ typedef struct {
     const char *web, *report_to, *agent_id, *token_file;
 } web_opts;
 
-/* argv[*i] is one of the options above: takes it and its value (advancing *i) and returns 1;
- * 0 if it is not; -1 after printing a usage error. */
-int web_opt(const char *cmd, int argc, char **argv, int *i, web_opts *o);
+/* The help lines of these options (cmd_live.c parses them with the others). */
 extern const char web_opts_help[];
 
 typedef struct web_live web_live;
