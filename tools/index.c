@@ -768,7 +768,7 @@ static int write_html(const char *dir, const iset *s, const group *ga, int nga, 
 
 static int build(const char *dir, iset *s, char *err, size_t errlen)
 {
-    qsort(s->v, (size_t)s->n, sizeof *s->v, by_worst);
+    if (s->n > 1) qsort(s->v, (size_t)s->n, sizeof *s->v, by_worst);   /* v is NULL when no call was written */
     if (write_csv(dir, s, err, errlen)) return -1;
     group *ga = NULL, *gt = NULL, *gd = NULL;
     int nga = rollup(s, key_agent, &ga), ngt = rollup(s, key_team, &gt), ngd = rollup(s, key_date, &gd);
