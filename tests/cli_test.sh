@@ -169,7 +169,7 @@ check "truncated stereo WAV warned" grep -q 'cut2.wav: warning: truncated file: 
 expect_exit 0 "a whole file is not truncated" "$TM" analyze --events whole.jsonl call.wav
 check "a whole file: no truncation warning" bash -c '! grep -q truncated err'
 
-# --- one option layer (tools/args.c): --opt=value; a typo is named with the nearest option --------
+# --- one option layer (tools/cli/args.c): --opt=value; a typo is named with the nearest option --------
 expect_exit 0 "--events=PATH" "$TM" analyze --quiet --events=eq.jsonl call.wav
 check "--events=PATH writes what --events PATH does" cmp -s eq.jsonl ev.jsonl
 expect_exit 2 "a typo in an option" "$TM" analyze --event typo.jsonl call.wav

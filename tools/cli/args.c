@@ -1,4 +1,4 @@
-/* tools/args.c -- the option layer of the commands (args.h). */
+/* tools/cli/args.c -- the option layer of the commands (args.h). */
 #include "args.h"
 #include "term.h"
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* tools/args.h -- the one option layer of the tonemon commands (getopt_long underneath): a
+/* tools/cli/args.h -- the one option layer of the tonemon commands (getopt_long underneath): a
  * command lists its options in a table, and every command then takes `--opt value` and
  * `--opt=value`, rejects an option it does not know with the nearest one it does ("did you
  * mean --events?"), checks number ranges and prints its errors in one style. Options are exact:

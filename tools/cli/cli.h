@@ -1,4 +1,4 @@
-/* tools/cli.h -- shared by the subcommands of the tonemon program. */
+/* tools/cli/cli.h -- shared by the subcommands of the tonemon program. */
 #ifndef TM_CLI_H
 #define TM_CLI_H
 #include "args.h"

@@ -1,4 +1,4 @@
-/* tools/cmd_analyze.c -- `tonemon analyze`: recorded calls to events, frames, summary, report.
+/* tools/cli/cmd_analyze.c -- `tonemon analyze`: recorded calls to events, frames, summary, report.
  * One call or a whole archive: -j workers take files from a shared queue; each file's outputs are
  * written to temporary names and renamed when complete (writers.h), so an interrupted batch leaves
  * finished calls whole and nothing half-written. A bad file costs one line on stderr, never the

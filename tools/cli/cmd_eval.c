@@ -1,4 +1,4 @@
-/* tools/cmd_eval.c -- `tonemon eval` (score calls against their labels) and `tonemon calibrate`
+/* tools/cli/cmd_eval.c -- `tonemon eval` (score calls against their labels) and `tonemon calibrate`
  * (search the thresholds that matter for the best score, with cross-validation by call).
  * Calibration measures each call once (level, loudness, pitch per hop: the costly part) and then
  * replays those features through the decision stages for every candidate setting

@@ -1,4 +1,4 @@
-/* tools/cmd_index.c -- `tonemon index`: one index (index.html, index.csv, moments.csv and the
+/* tools/cli/cmd_index.c -- `tonemon index`: one index (index.html, index.csv, moments.csv and the
  * rollups) over the output folders of several runs, e.g. the shards of a cluster job. Reads only
  * the per-call records (NAME.index.json); reports stay where they are and are linked relatively. */
 #include "cli.h"

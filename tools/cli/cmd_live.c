@@ -1,4 +1,4 @@
-/* tools/cmd_live.c -- `tonemon devices`, `tonemon live` and `tonemon replay` through PortAudio.
+/* tools/cli/cmd_live.c -- `tonemon devices`, `tonemon live` and `tonemon replay` through PortAudio.
  *
  * Real-time rule: the PortAudio callback only copies the mapped channels into a lock-free SPSC
  * ring (tools/ring.c); the main thread drains the ring every 10 ms, runs the analyzer, prints the

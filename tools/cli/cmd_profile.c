@@ -1,4 +1,4 @@
-/* tools/cmd_profile.c -- `tonemon profile`: print the built-in profile, or check a file. */
+/* tools/cli/cmd_profile.c -- `tonemon profile`: print the built-in profile, or check a file. */
 #include "cli.h"
 #include "term_live.h"
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* tools/cmd_synth.c -- `tonemon synth`: a labelled synthetic call (WAV + truth JSON). */
+/* tools/cli/cmd_synth.c -- `tonemon synth`: a labelled synthetic call (WAV + truth JSON). */
 #include "cli.h"
 #include "synth.h"
 #include <math.h>

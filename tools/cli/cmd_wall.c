@@ -1,4 +1,4 @@
-/* tools/cmd_wall.c -- `tonemon wall`: the supervisor's wall (tools/wall.c) until Ctrl-C/SIGTERM. */
+/* tools/cli/cmd_wall.c -- `tonemon wall`: the supervisor's wall (tools/wall.c) until Ctrl-C/SIGTERM. */
 #include "cli.h"
 #include "term_live.h"
 #include "wall.h"

@@ -1,4 +1,4 @@
-/* tools/main.c -- the tonemon program: subcommand dispatch (options: args.c). */
+/* tools/cli/main.c -- the tonemon program: subcommand dispatch (options: args.c). */
 #include "cli.h"
 #include "term.h"
 #include <stdio.h>

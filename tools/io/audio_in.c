@@ -1,4 +1,4 @@
-/* tools/audio_in.c -- file input. libsndfile decodes (WAV, FLAC, Ogg, AIFF, CAF, ...) to float;
+/* tools/io/audio_in.c -- file input. libsndfile decodes (WAV, FLAC, Ogg, AIFF, CAF, ...) to float;
  * the map picks the agent and caller channels; libsoxr (medium quality, linear phase) brings rates
  * above 16 kHz to 16 kHz, since speech features need nothing above 8 kHz and the analysis then
  * costs the same whatever the recording rate. Reads stream in blocks: memory does not grow with

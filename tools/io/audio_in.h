@@ -1,4 +1,4 @@
-/* tools/audio_in.h -- streaming audio input for the front ends: any file libsndfile reads, a
+/* tools/io/audio_in.h -- streaming audio input for the front ends: any file libsndfile reads, a
  * channel map or two mono files, resampled to the analysis rate with libsoxr. */
 #ifndef TM_AUDIO_IN_H
 #define TM_AUDIO_IN_H

@@ -1,4 +1,4 @@
-/* tools/call.c -- drives tm_analyzer over an audio input and keeps the final events. */
+/* tools/io/call.c -- drives tm_analyzer over an audio input and keeps the final events. */
 #include "call.h"
 #include <errno.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-/* tools/call.h -- one call through the analyzer: input, events collected, statistics. */
+/* tools/io/call.h -- one call through the analyzer: input, events collected, statistics. */
 #ifndef TM_CALL_H
 #define TM_CALL_H
 #include "audio_in.h"

@@ -1,4 +1,4 @@
-/* tools/evtype.c -- the event-type table (evtype.h). One row per tm_event_type, in enum order. */
+/* tools/io/evtype.c -- the event-type table (evtype.h). One row per tm_event_type, in enum order. */
 #include "evtype.h"
 #include "call.h"
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* tools/evtype.h -- what the front ends know about each event type, in one table: its JSON
+/* tools/io/evtype.h -- what the front ends know about each event type, in one table: its JSON
  * fields, whether it prompts the agent, how truth files label it, whether it is scored, and how
  * the report and the timeline show it. Writers, report, live, scoring and calibration read this
  * table; a loop over types runs over it (ev_type(k) for k < TM_EV__COUNT), never over a written

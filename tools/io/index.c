@@ -1,4 +1,4 @@
-/* tools/index.c -- the archive view of many calls. Each analysed call leaves a small record
+/* tools/io/index.c -- the archive view of many calls. Each analysed call leaves a small record
  * (BASE.index.json: its metadata, the numbers the index shows and its moments) beside its outputs;
  * the index is built from records only, so one folder, the shards of a cluster run or the folders
  * of several days merge the same way. Outputs: index.csv (every call, RFC 4180, formula-safe),

@@ -1,4 +1,4 @@
-/* tools/index.h -- the archive view: a per-call record beside each call's outputs, and the index
+/* tools/io/index.h -- the archive view: a per-call record beside each call's outputs, and the index
  * (index.html, index.csv, moments.csv, rollups per agent, team and day) built from records of one
  * or many output folders. */
 #ifndef TM_INDEX_H

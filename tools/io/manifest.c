@@ -1,4 +1,4 @@
-/* tools/manifest.c -- the call list of an archive: an RFC 4180 CSV file (quoted fields may hold
+/* tools/io/manifest.c -- the call list of an archive: an RFC 4180 CSV file (quoted fields may hold
  * commas, doubled quotes and line breaks) with a header row. `path` is required; `call_id`,
  * `agent`, `team` and `date` are known; any other column is carried through to the index. */
 #include "manifest.h"

@@ -1,4 +1,4 @@
-/* tools/manifest.h -- an archive's call list (CSV with a header row) and deterministic shards. */
+/* tools/io/manifest.h -- an archive's call list (CSV with a header row) and deterministic shards. */
 #ifndef TM_MANIFEST_H
 #define TM_MANIFEST_H
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* tools/post.c -- posting to the wall with libcurl, on its own thread.
+/* tools/io/post.c -- posting to the wall with libcurl, on its own thread.
  *
  * Every event of the call is kept in a bounded log with a sequence number. A post carries the
  * events from the wall's acknowledged position on, and the wall answers with the position it

@@ -1,4 +1,4 @@
-/* tools/post.h -- an agent's events and state heartbeat posted to the supervisor's wall
+/* tools/io/post.h -- an agent's events and state heartbeat posted to the supervisor's wall
  * (`--report-to URL`). Posting happens on a thread of its own: the analysis only appends to a
  * bounded backlog and never waits for the network. */
 #ifndef TM_POST_H

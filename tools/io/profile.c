@@ -1,4 +1,4 @@
-/* tools/profile.c -- reading and writing profiles with cJSON. A profile is strict: an unknown
+/* tools/io/profile.c -- reading and writing profiles with cJSON. A profile is strict: an unknown
  * key, a wrong type or a value out of range is refused with the key named, since a typo in a
  * threshold would otherwise silently leave the default in force. */
 #include "profile.h"

@@ -1,4 +1,4 @@
-/* tools/profile.h -- profiles (the JSON files in models/): thresholds for tm_config and the texts of the
+/* tools/io/profile.h -- profiles (the JSON files in models/): thresholds for tm_config and the texts of the
  * de-escalation moments. */
 #ifndef TM_PROFILE_H
 #define TM_PROFILE_H

@@ -1,4 +1,4 @@
-/* tools/report.c -- a self-contained HTML page per call (no network: inline CSS, SVG and a few
+/* tools/io/report.c -- a self-contained HTML page per call (no network: inline CSS, SVG and a few
  * lines of script); the index of a batch is in index.c. The timeline has one lane per speaker with
  * their speech, level and pitch, raised-voice spans, backchannels and monologues; overlaps and
  * silences are shaded across both lanes; an interruption is an arrow from the one who took the

@@ -1,4 +1,4 @@
-/* tools/report.h -- the HTML report of one call and the index of a batch. */
+/* tools/io/report.h -- the HTML report of one call and the index of a batch. */
 #ifndef TM_REPORT_H
 #define TM_REPORT_H
 #include "call.h"

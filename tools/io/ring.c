@@ -1,4 +1,4 @@
-/* tools/ring.c -- SPSC frame ring. The producer publishes with a release store of head after
+/* tools/io/ring.c -- SPSC frame ring. The producer publishes with a release store of head after
  * writing the samples; the consumer acquires head before reading them, and publishes tail with a
  * release store after copying them out, so neither side ever sees a half-written frame. */
 #include "ring.h"

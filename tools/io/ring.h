@@ -1,4 +1,4 @@
-/* tools/ring.h -- a lock-free single-producer single-consumer ring of interleaved float frames
+/* tools/io/ring.h -- a lock-free single-producer single-consumer ring of interleaved float frames
  * (C11 atomics). The PortAudio callback writes, the analysis thread reads; a write that does not
  * fit is dropped whole and counted, never waited for. */
 #ifndef TM_RING_H

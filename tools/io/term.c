@@ -1,4 +1,4 @@
-/* tools/term.c -- escaping of untrusted text printed for people (see term.h). One decoder walks
+/* tools/io/term.c -- escaping of untrusted text printed for people (see term.h). One decoder walks
  * the UTF-8 text and hands each piece, escaped or not, to a sink: a bounded buffer or a FILE. */
 #include "term.h"
 #include <string.h>

@@ -1,4 +1,4 @@
-/* tools/term.h -- text for people's terminals and logs: file names, labels and profile texts
+/* tools/io/term.h -- text for people's terminals and logs: file names, labels and profile texts
  * come from outside, and a raw ESC, BEL or carriage return in them would move the cursor,
  * recolour or retitle the terminal, or hide a line. Everything printed for people goes through
  * these; data outputs (JSON Lines, CSV) never do. */

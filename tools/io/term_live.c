@@ -1,4 +1,4 @@
-/* tools/term_live.c -- short-hand for printf callers of tools/term.c's escaping. */
+/* tools/io/term_live.c -- short-hand for printf callers of tools/term.c's escaping. */
 #include "term_live.h"
 #include "term.h"
 

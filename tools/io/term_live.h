@@ -1,4 +1,4 @@
-/* tools/term_live.h -- text from files (labels, profiles, file names) made safe for a terminal:
+/* tools/io/term_live.h -- text from files (labels, profiles, file names) made safe for a terminal:
  * control characters become visible escapes, so a file cannot move the cursor, ring the bell,
  * retitle the window or forge a line. Both go through tools/term.c's term_escape. */
 #ifndef TM_TERM_LIVE_H

@@ -1,4 +1,4 @@
-/* tools/urlenc.c -- percent-encoding of file paths for relative URLs (RFC 3986 section 2). */
+/* tools/io/urlenc.c -- percent-encoding of file paths for relative URLs (RFC 3986 section 2). */
 #include "urlenc.h"
 
 static int unreserved(unsigned char c)

@@ -1,4 +1,4 @@
-/* tools/urlenc.h -- file paths as relative URLs for href and src attributes of the HTML outputs.
+/* tools/io/urlenc.h -- file paths as relative URLs for href and src attributes of the HTML outputs.
  * A file name is never written raw into a link: "javascript:x.html" would be a script, "a#b.html"
  * a fragment, "a?b" a query. */
 #ifndef TM_URLENC_H

@@ -1,4 +1,4 @@
-/* tools/wall.c -- the supervisor's wall (tools/wall.h).
+/* tools/io/wall.c -- the supervisor's wall (tools/wall.h).
  *
  * An agent posts {"agent", "call", "seq", "oldest", "events": [...], "state": {...}}: the events
  * numbered from seq on. The wall keeps, per agent, the next number it expects and answers it

@@ -1,4 +1,4 @@
-/* tools/wall.h -- the supervisor's wall: receives the agents' posts (POST /report, shared token),
+/* tools/io/wall.h -- the supervisor's wall: receives the agents' posts (POST /report, shared token),
  * keeps one tile per agent and its call's timeline, and serves the wall page with live updates
  * (GET /, GET /events, GET /api/agents, GET /api/agent?id=NAME). */
 #ifndef TM_WALL_H

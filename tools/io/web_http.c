@@ -1,4 +1,4 @@
-/* tools/web_http.c -- the listen address, the daemon and plain responses for both HTTP servers.
+/* tools/io/web_http.c -- the listen address, the daemon and plain responses for both HTTP servers.
  * The pages are self-contained (inline CSS and JS): the policy header forbids loading anything
  * from anywhere but the page itself and its own event stream. */
 #include "web_http.h"

@@ -1,4 +1,4 @@
-/* tools/web_http.h -- what the two HTTP servers (the agent's live view and the supervisor's
+/* tools/io/web_http.h -- what the two HTTP servers (the agent's live view and the supervisor's
  * wall) share, on libmicrohttpd: the listen address, the daemon, plain responses with the
  * security headers, and the pages compiled into the binary (tools/web/). */
 #ifndef TM_WEB_HTTP_H

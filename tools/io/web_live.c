@@ -1,4 +1,4 @@
-/* tools/web_live.c -- the agent's live view and the wall report, as hooks of the live loop.
+/* tools/io/web_live.c -- the agent's live view and the wall report, as hooks of the live loop.
  *
  * The page (tools/web/agent.html, compiled in) reads GET /events: on connecting, a "hello" with
  * this run's session id, then every event of the call so far (so a reload resumes), then each

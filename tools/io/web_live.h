@@ -1,4 +1,4 @@
-/* tools/web_live.h -- what `tonemon live` and `tonemon replay` add for the live views: the
+/* tools/io/web_live.h -- what `tonemon live` and `tonemon replay` add for the live views: the
  * agent's web page (--web [ADDR:]PORT) and the report to the supervisor's wall (--report-to URL
  * --agent-id NAME --token-file F). cmd_live.c calls these hooks from its analysis loop; none of
  * them waits on a browser or the network. */

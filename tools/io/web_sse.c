@@ -1,4 +1,4 @@
-/* tools/web_sse.c -- the event-stream hub of tools/web_sse.h (the W3C Server-Sent Events format:
+/* tools/io/web_sse.c -- the event-stream hub of tools/web_sse.h (the W3C Server-Sent Events format:
  * "id: N", "data: JSON", blank line; ": comment" keeps idle connections alive). */
 #include "web_sse.h"
 #include "web_http.h"

@@ -1,4 +1,4 @@
-/* tools/web_sse.h -- Server-Sent Events for the live views: a bounded log of messages that every
+/* tools/io/web_sse.h -- Server-Sent Events for the live views: a bounded log of messages that every
  * client reads at its own pace, plus a latest "state" message sent at most state_hz times a
  * second. Publishing copies the text under a mutex held only for that copy: it never waits for a
  * client. A client that falls behind the log by more than its size loses the oldest messages

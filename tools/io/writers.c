@@ -1,4 +1,4 @@
-/* tools/writers.c -- JSON Lines events, summary JSON, timeline text, atomic files. JSON is
+/* tools/io/writers.c -- JSON Lines events, summary JSON, timeline text, atomic files. JSON is
  * built with cJSON (strings from profiles are escaped properly); times are seconds rounded to the
  * millisecond; no NaN or Inf ever reaches a file (the library floors levels, and every number is
  * checked once more here). */

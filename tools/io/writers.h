@@ -1,4 +1,4 @@
-/* tools/writers.h -- the file contracts of DESIGN.md: event JSON Lines, summary JSON, and the
+/* tools/io/writers.h -- the file contracts of DESIGN.md: event JSON Lines, summary JSON, and the
  * plain-text timeline printed for people. */
 #ifndef TM_WRITERS_H
 #define TM_WRITERS_H

@@ -1,4 +1,4 @@
-/* tools/score.c -- truth loading and event scoring. */
+/* tools/lab/score.c -- truth loading and event scoring. */
 #include "score.h"
 #include "cJSON.h"
 #include "evtype.h"

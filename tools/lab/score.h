@@ -1,4 +1,4 @@
-/* tools/score.h -- labelled truth (synth truth JSON or Audacity label tracks) and the scoring of
+/* tools/lab/score.h -- labelled truth (synth truth JSON or Audacity label tracks) and the scoring of
  * detected events against it: the matching rule of the project (same type and speaker,
  * intervals overlap, onsets within a tolerance), per-type precision/recall/F1, onset error, alert
  * latency, frame-level speech F1 and pitch errors. Used by `tonemon eval`, `calibrate` and tests. */

@@ -1,4 +1,4 @@
-/* tools/synth.c -- a scripted two-party call with exactly known truth.
+/* tools/lab/synth.c -- a scripted two-party call with exactly known truth.
  *
  * Voices: a glottal pulse train (band-limited pulses at fractional positions, so the period and
  * hence the pitch truth are exact) with jitter, shimmer and breath noise, shaped by a glottal

@@ -1,4 +1,4 @@
-/* tools/synth.h -- the labelled call synthesizer behind `tonemon synth` and the tests. */
+/* tools/lab/synth.h -- the labelled call synthesizer behind `tonemon synth` and the tests. */
 #ifndef TM_SYNTH_H
 #define TM_SYNTH_H
 #include <stddef.h>
