@@ -1,6 +1,8 @@
 /* src/biquad.c -- second-order sections designed by the bilinear transform with frequency
- * pre-warping (RBJ audio-EQ cookbook forms). Used for the DC blocker, K-weighting support,
- * the pitch decimator's anti-alias filter and the synthesizer's telephone band. */
+ * pre-warping (RBJ audio-EQ cookbook forms). The designs serve the pitch decimator's anti-alias
+ * low-pass (pitch.c). energy.c designs its BS.1770 K-weighting itself (shelf and high-pass,
+ * re-derived for any rate as libebur128 does) into tm_biquad sections; its DC blocker is a
+ * one-pole, and the synthesizer's telephone band has its own sections in tools/synth.c. */
 #include "biquad.h"
 #include <math.h>
 

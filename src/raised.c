@@ -14,7 +14,7 @@
  * with level (Lombard and anger studies, e.g. Scherer, "Vocal communication of emotion", Speech
  * Communication 2003), while a merely louder turn (+3..5 dB, or the phone held closer) does not.
  * The episode lasts while the excess stays over raised_exit_db (the hysteresis), bridging pauses
- * up to a second, so one outburst is one event. */
+ * up to 2 s (a candidate run, 1.5 s), so one outburst is one event. */
 #include "raised.h"
 #include <math.h>
 

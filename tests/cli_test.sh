@@ -169,6 +169,23 @@ check "truncated stereo WAV warned" grep -q 'cut2.wav: warning: truncated file: 
 expect_exit 0 "a whole file is not truncated" "$TM" analyze --events whole.jsonl call.wav
 check "a whole file: no truncation warning" bash -c '! grep -q truncated err'
 
+# --- one option layer (tools/cli/args.c): --opt=value; a typo is named with the nearest option --------
+expect_exit 0 "--events=PATH" "$TM" analyze --quiet --events=eq.jsonl call.wav
+check "--events=PATH writes what --events PATH does" cmp -s eq.jsonl ev.jsonl
+expect_exit 2 "a typo in an option" "$TM" analyze --event typo.jsonl call.wav
+check "a typo: the nearest option suggested" grep -qxF "tonemon analyze: unknown option --event (did you mean --events?)" err
+check "a typo: nothing written" test ! -e typo.jsonl
+expect_exit 2 "an abbreviation is a typo, not a guess" "$TM" analyze --summ s.json call.wav
+check "an abbreviation: the option it shortens suggested" grep -qF "did you mean --summary?" err
+expect_exit 2 "a flag given a value" "$TM" analyze --quiet=1 call.wav
+check "a flag given a value: said so" grep -qF -- "--quiet takes no value" err
+expect_exit 2 "an option without its value" "$TM" analyze call.wav --events
+check "an option without its value: said so" grep -qF -- "--events needs a value" err
+expect_exit 0 "synth --seed=N --duration=S" "$TM" synth --seed=1 --duration=120 call3.wav
+check "synth --seed=1 writes what --seed 1 does" cmp -s call.wav call3.wav
+expect_exit 2 "a typo in eval" "$TM" eval --tolerence 1 call.wav
+check "eval: the nearest option suggested" grep -qF "did you mean --tolerance?" err
+
 # --- control characters never reach the terminal -------------------------------------------------
 esc=$(printf '\033')
 expect_exit 1 "file name with escape sequences" "$TM" analyze --events x.jsonl "$(printf 'a\033]0;owned\007\033[31mb\r.wav')"

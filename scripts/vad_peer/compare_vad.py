@@ -3,7 +3,7 @@
 
 Speech activity, channel by channel, against the corpus truth (tests/realistic/make_corpus.py):
 the WebRTC VAD peer (webrtc_vad, built by `make -C scripts/vad_peer`) and tonemon's frame speech
-flags (`tonemon analyze --frames`), both scored per 10 ms hop exactly as tools/score.c scores
+flags (`tonemon analyze --frames`), both scored per 10 ms hop exactly as tools/lab/score.c scores
 speech (a hop is truth speech when it lies in [round(start*100), round(end*100)) of an interval).
 Prints a Markdown table per primary condition and channel: precision, recall, F1 of each.
 Files at 44.1 kHz are resampled to 48 kHz for the peer (AudioProcessing takes 8/16/32/48 kHz)."""

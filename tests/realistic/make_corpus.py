@@ -16,7 +16,7 @@ seeded RNG, so the same seed gives the same calls. Writes NAME.wav (stereo, agen
 caller = right, 16-bit) and NAME.truth.json (docs/labels.md) with two extra keys:
   "holds":      [{"start":..,"end":..,"channel":"caller"}]  music/tones on hold, per channel
   "conditions": {"primary":..,"tags":[..],..parameters..}    what was done to the call
-Truth definitions are those of tools/synth.c: a speech interval runs from the first to the last
+Truth definitions are those of tools/lab/synth.c: a speech interval runs from the first to the last
 5 ms block within 30 dB of the phrase's RMS; echo, babble, noise, music, DTMF, coughs, laughs and
 breaths are never speech; dead air is a gap of >= 5 s in the union of speech and hold.
 Renders of the voices are cached (--cache, default OUT_DIR/.cache) by engine, voice and text."""
@@ -308,7 +308,7 @@ NAMES = ["agent", "caller"]
 
 
 class Conversation:
-    """Places phrases on two tracks and keeps the exact truth (the rules of tools/synth.c)."""
+    """Places phrases on two tracks and keeps the exact truth (the rules of tools/lab/synth.c)."""
 
     def __init__(self, rnd, render, voices, levels, fs, dur):
         self.r, self.render, self.voices, self.levels, self.fs, self.dur = rnd, render, voices, levels, fs, dur
@@ -467,7 +467,7 @@ class Conversation:
         return self.last_end[s]
 
     def script(self, want_mono, hold_spec, dtmf_count):
-        """The call: turns with hand-overs, specials spread over the call (as tools/synth.c)."""
+        """The call: turns with hand-overs, specials spread over the call (as tools/lab/synth.c)."""
         specials = ["bc_c", "bc_a", "int_c", "int_a", "raised_c", "louder_c", "louder_a", "silence", "raised_a"]
         todo = set(specials)
         t = self.u(0.3, 0.8)
@@ -542,7 +542,7 @@ class Conversation:
 
 
 def derive_truth(sp, t, dur):
-    """Overlaps and dead air from the speech (and hold) intervals, as tools/synth.c does."""
+    """Overlaps and dead air from the speech (and hold) intervals, as tools/lab/synth.c does."""
     out = {"speech": {"agent": sp[0], "caller": sp[1]}, "overlaps": []}
     for a in sp[0]:
         for c in sp[1]:

@@ -8,7 +8,7 @@ Markdown tables:
     backchannel, silence, raised voice, monologue), pooled over the calls of a condition;
   - hold precision / recall / F1 (hold events of `tonemon analyze` against the truth's "holds",
     same channel, intervals overlap, onsets within the tolerance), until eval scores holds itself;
-  - speech frame F1 per channel (10 ms hops, as tools/score.c counts them), from the speech events;
+  - speech frame F1 per channel (10 ms hops, as tools/lab/score.c counts them), from the speech events;
   - FALSE PROMPTS PER MINUTE: alert-worthy events (interruption, raised voice, silence, monologue)
     that match no truth event of their type and speaker(s) (score.c's matching), per minute of
     call; and the same for the de-escalation prompts the agent would actually see.
@@ -78,7 +78,7 @@ def match(det, tru, tol):
 
 
 def speech_frames(truth, events, dur):
-    """(tp, fp, fn) per channel over 10 ms hops, exactly as tools/score.c counts them."""
+    """(tp, fp, fn) per channel over 10 ms hops, exactly as tools/lab/score.c counts them."""
     hops = int(dur * 100.0)
     out = {}
     for c in ("agent", "caller"):

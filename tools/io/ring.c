@@ -1,0 +1,114 @@
+/* tools/io/ring.c -- SPSC frame ring. The producer publishes with a release store of head after
+ * writing the samples; the consumer acquires head before reading them, and publishes tail with a
+ * release store after copying them out, so neither side ever sees a half-written frame. */
+#include "ring.h"
+#include <stdlib.h>
+
+int ring_init(tm_ring *r, size_t min_frames, int channels)
+{
+    size_t cap = 1;
+    while (cap < min_frames) cap <<= 1;
+    r->buf = calloc(cap * (size_t)channels, sizeof(float));
+    r->cap_frames = cap;
+    r->channels = channels;
+    atomic_init(&r->head, 0);
+    atomic_init(&r->tail, 0);
+    atomic_init(&r->overflows, 0);
+    return r->buf ? 0 : -1;
+}
+
+void ring_free(tm_ring *r)
+{
+    free(r->buf);
+    r->buf = NULL;
+}
+
+void ring_write(tm_ring *r, const float *src, int src_channels, const int *map, size_t n)
+{
+    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    if (r->cap_frames - (head - tail) < n) {
+        atomic_fetch_add_explicit(&r->overflows, 1, memory_order_relaxed);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        float *dst = r->buf + ((head + i) & (r->cap_frames - 1)) * (size_t)r->channels;
+        for (int c = 0; c < r->channels; c++) dst[c] = src ? src[i * (size_t)src_channels + (size_t)map[c]] : 0.0f;
+    }
+    atomic_store_explicit(&r->head, head + n, memory_order_release);
+}
+
+size_t ring_available(tm_ring *r)
+{
+    return atomic_load_explicit(&r->head, memory_order_acquire) - atomic_load_explicit(&r->tail, memory_order_relaxed);
+}
+
+size_t ring_read(tm_ring *r, float *dst, size_t n)
+{
+    size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    size_t avail = atomic_load_explicit(&r->head, memory_order_acquire) - tail;
+    if (n > avail) n = avail;
+    for (size_t i = 0; i < n; i++) {
+        const float *src = r->buf + ((tail + i) & (r->cap_frames - 1)) * (size_t)r->channels;
+        for (int c = 0; c < r->channels; c++) dst[i * (size_t)r->channels + (size_t)c] = src[c];
+    }
+    atomic_store_explicit(&r->tail, tail + n, memory_order_release);
+    return n;
+}
+
+size_t ring_written(tm_ring *r) { return atomic_load_explicit(&r->head, memory_order_acquire); }
+
+void ring_pair_init(ring_pair *p, tm_ring **rings, int n, size_t max_ahead, double stall_s, double now)
+{
+    p->n = n;
+    p->max_ahead = max_ahead;
+    p->stall_s = stall_s;
+    p->flow_s = 0.04;   /* about when a 50 ms lead builds up: a device that just stopped is not trimmed */
+    p->dropped = 0;
+    for (int k = 0; k < 2; k++) {
+        p->r[k] = k < n ? rings[k] : NULL;
+        p->seen[k] = k < n ? ring_written(rings[k]) : 0;
+        p->last[k] = now;
+    }
+}
+
+int ring_pair_poll(ring_pair *p, double now)
+{
+    int stalled = 0;
+    for (int k = 0; k < p->n; k++) {
+        size_t w = ring_written(p->r[k]);
+        if (w != p->seen[k]) {
+            p->seen[k] = w;
+            p->last[k] = now;
+        }
+        if (now - p->last[k] >= p->stall_s) stalled |= 1 << k;
+    }
+    return stalled;
+}
+
+size_t ring_pair_read(ring_pair *p, float *dst, float *tmp, size_t max, double now)
+{
+    ring_pair_poll(p, now);
+    if (p->n == 1) return ring_read(p->r[0], dst, max);
+    size_t a[2] = {ring_available(p->r[0]), ring_available(p->r[1])};
+    for (int k = 0; k < 2; k++) {
+        /* Drop what device k is ahead only while the other one delivers: a device that has gone
+         * quiet is either stalling (the call will end, keep what is there) or hiccuping (it
+         * catches up). Only a steady difference is clock drift. */
+        int other_flows = now - p->last[1 - k] < p->flow_s;
+        while (other_flows && a[k] > a[1 - k] + p->max_ahead) {
+            size_t d = a[k] - a[1 - k];
+            size_t got = ring_read(p->r[k], tmp, d > max ? max : d);
+            if (!got) break;
+            p->dropped += got;
+            a[k] -= got;
+        }
+    }
+    size_t n = a[0] < a[1] ? a[0] : a[1];
+    if (n > max) n = max;
+    for (int k = 0; k < 2; k++) {
+        n = ring_read(p->r[k], tmp, n);   /* n frames are there: the reader is the only consumer */
+        for (size_t i = 0; i < n; i++) dst[2 * i + (size_t)k] = tmp[i];
+    }
+    return n;
+}
