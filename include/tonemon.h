@@ -95,6 +95,8 @@ typedef struct {
     float   floor_db;   /* adaptive noise floor, dBFS */
     float   f0_live_hz; /* F0 as the event stages saw it at the hop, before the 100 ms of
                            lookahead settled f0_hz; replay feeds it to them again */
+    float   tone_frac;  /* share of the 30 ms around the hop in one signalling tone or DTMF
+                           pair (0..1); replay feeds it to the hold stage again */
 } tm_frame;
 
 typedef void (*tm_frame_fn)(void *user, const tm_frame *frame);

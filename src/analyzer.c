@@ -34,6 +34,7 @@ typedef struct {
     tm_raised raised;
     float *hopbuf, *dcbuf;
     float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING], tone_ring[LEVEL_RING];
+    float tone;                   /* tone share of the hop being decided */
     int hold_on;                  /* music holds this channel */
     int64_t hold_start, hold_detected, hold_last;
     double hold_hops;
@@ -212,11 +213,13 @@ static void hold_close(tm_analyzer *a, int c)
 
 /* Music and tones are not speech: a tone hop is never active, and while music holds the channel
  * nothing on it is. When music is recognised, the speech segment it had opened is withdrawn. */
-static void hold_decide(tm_analyzer *a, int c, int64_t n)
+static void hold_decide(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
 {
     chan *ch = &a->ch[c];
     /* the tone window is the 30 ms ending one hop after n: centred on n */
-    float tone = !a->replay && n + 1 < a->hops_in ? ch->tone_ring[(n + 1) % LEVEL_RING] : 0.0f;
+    float tone = given ? given[c].tone_frac
+               : n + 1 < a->hops_in ? ch->tone_ring[(n + 1) % LEVEL_RING] : 0.0f;
+    ch->tone = tone;
     int64_t started;
     /* Music leaking in from the other leg is that leg's hold, not this one's: leak hops are
      * neither sounding nor voiced here, and a hold is not started on a channel while the other
@@ -308,7 +311,7 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
             ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
         }
         ch->active = ch->cand && !ch->bleed_flag;
-        hold_decide(a, c, n);
+        hold_decide(a, c, n, given);
         int64_t prev_last = ch->vad.last_active;
         flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, ch->level, &closed[c].start,
                            &closed[c].end);
@@ -323,6 +326,7 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
          * PITCH_PATH_LAG hops later, before the frame goes out */
         f->f0_hz = given ? given[c].f0_hz : ch->f0;
         f->f0_live_hz = ch->f0;
+        f->tone_frac = ch->tone;
         f->voicing = ch->voicing;
         f->speech = 0;
         f->bleed = ch->bleed_flag;

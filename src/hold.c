@@ -31,6 +31,8 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
  * realistic corpus, and at most 43 % of any 3 s of natural speech (50 % synthesized), whose pitch
  * glides through the grid. Limit: music tuned off A440 by more than about 10 cents. */
 #define HOLD_GRID_ST 0.15f
+/* The shortest note that marks where music begins: 50 ms on the grid. */
+#define HOLD_NOTE_MIN_HOPS 5
 /* A hold tone (a beep every few seconds on hold) lasts 200 ms or more; DTMF digits last
  * 40-120 ms (ITU-T Q.24), so they never start a hold. */
 #define HOLD_BEEP_HOPS 20
@@ -207,9 +209,14 @@ int hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, in
     } else if (!h->on) {
         if (music) {
             h->on = 1;
-            /* the hold starts at the window's first note, not at its edge */
-            int k = 0;
-            while (k < h->win - 1 && !(h->flag[(h->pos + k) % h->win] & 16)) k++;
+            /* the hold starts at the window's first note (five tuned hops in a row: speech
+             * crosses the grid now and then, a note stays on it), not at the window's edge */
+            int k = 0, run = 0;
+            for (; k < h->win; k++) {
+                run = h->flag[(h->pos + k) % h->win] & 16 ? run + 1 : 0;
+                if (run == HOLD_NOTE_MIN_HOPS) break;
+            }
+            k = k < h->win ? k - (HOLD_NOTE_MIN_HOPS - 1) : 0;
             h->start = n - h->win + 1 + k;
             h->bad = 0;
             *started = h->start;
