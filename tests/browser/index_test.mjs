@@ -193,7 +193,8 @@ try {
   await row.click();
   await r.waitForTimeout(300);
   const at = await r.evaluate(() => document.getElementById('player').currentTime);
-  check('60 min: moment row seeks to start - 2 s', Math.abs(at - (start - 2)) < 0.3, `${at} vs ${start - 2}`);
+  // the player plays on after the seek: it may be up to the 300 ms waited (and a loaded machine's lag) past it
+  check('60 min: moment row seeks to start - 2 s', at >= start - 2 - 0.1 && at < start - 2 + 0.8, `${at} vs ${start - 2}`);
   const v2 = await r.evaluate(() => window.tmTimeline.view());
   check('60 min: moment row scrolls the timeline to it', v2[0] <= start && start <= v2[1], `${JSON.stringify(v2)} ${start}`);
   /* the playhead follows the audio */
