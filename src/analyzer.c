@@ -115,7 +115,7 @@ static int publish(tm_analyzer *a, const tm_event *ev, int sev_shown)
     }
     /* the stage keeps the severity a prompt was shown with; sev_shown is not needed there */
     (void)sev_shown;
-    if (a->nch == 2) deesc_event(&a->deesc, ev, a->ch[TM_CALLER].raised.in_ep, a->samples_in);
+    if (a->nch == 2) tmi_deesc_event(&a->deesc, ev, a->ch[TM_CALLER].raised.in_ep, a->samples_in);
     return 0;
 }
 
@@ -193,9 +193,9 @@ static void emit_frame(tm_analyzer *a, int64_t k)
         if (f->speech) {
             chan *ch = &a->ch[c];
             ch->talk_hops++;
-            median_add(&ch->st_level, f->level_db);
-            median_add(&ch->st_loud, f->loudness_lufs);
-            if (f->f0_hz > 0.0f) median_add(&ch->st_f0, f->f0_hz);
+            tmi_median_add(&ch->st_level, f->level_db);
+            tmi_median_add(&ch->st_loud, f->loudness_lufs);
+            if (f->f0_hz > 0.0f) tmi_median_add(&ch->st_f0, f->f0_hz);
         }
     }
 }
@@ -224,7 +224,7 @@ static void hold_decide(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
     /* Music leaking in from the other leg is that leg's hold, not this one's: leak hops are
      * neither sounding nor voiced here, and a hold is not started on a channel while the other
      * one holds (hold music is played into one leg). */
-    int on = hold_hop(&ch->hold, n, ch->active, ch->bleed_flag ? 0.0f : ch->f0, tone, &started);
+    int on = tmi_hold_hop(&ch->hold, n, ch->active, ch->bleed_flag ? 0.0f : ch->f0, tone, &started);
     if (tone >= a->cfg.hold_tone_frac_min) ch->active = 0;
     if (started >= 0 && a->nch == 2 && a->ch[1 - c].hold_on) {
         ch->hold.on = 0;
@@ -236,8 +236,8 @@ static void hold_decide(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
         ch->hold_start = started < 0 ? 0 : started;
         ch->hold_detected = n;
         int64_t s, e;
-        if (vad_cut(&ch->vad, &s, &e)) {
-            turns_withdraw(&a->turns, c, s, &a->emitter);
+        if (tmi_vad_cut(&ch->vad, &s, &e)) {
+            tmi_turns_withdraw(&a->turns, c, s, &a->emitter);
             int64_t from = s > a->fr_next ? s : a->fr_next;
             for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
         }
@@ -247,7 +247,7 @@ static void hold_decide(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
         ch->active = 0;
         if (!on) hold_close(a, c);
     }
-    turns_holding(&a->turns, c, ch->hold_on);
+    tmi_turns_holding(&a->turns, c, ch->hold_on);
 }
 
 /* Puts the pitch path's final F0 into the frames still waiting to go out. */
@@ -256,7 +256,7 @@ static void settle_pitch(tm_analyzer *a, int flush)
     int64_t k;
     float f0, v;
     for (int c = 0; c < a->nch; c++)
-        while (pitch_final(&a->ch[c].pitch, flush, &k, &f0, &v))
+        while (tmi_pitch_final(&a->ch[c].pitch, flush, &k, &f0, &v))
             if (k >= a->fr_next) {
                 a->fr[k % a->fr_cap].f[c].f0_hz = f0;
                 a->fr[k % a->fr_cap].f[c].voicing = v;
@@ -274,7 +274,7 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         chan *ch = &a->ch[c];
         ch->level = given ? given[c].level_db : ch->lev_ring[n % LEVEL_RING];
         ch->loud = given ? given[c].loudness_lufs : ch->loud_ring[n % LEVEL_RING];
-        ch->floor_db = floor_update(&ch->floor, ch->level);
+        ch->floor_db = tmi_floor_update(&ch->floor, ch->level);
         ch->cand = ch->level >= ch->floor_db + a->margin_db && ch->level >= a->min_level_db &&
                    ch->level >= ch->floor.mean_db + a->cfg.speech_over_mean_db;
         if (given) {
@@ -290,13 +290,13 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
             for (int64_t k = n - 2; k <= n + 2; k++)
                 if (k >= 0 && ch->lev_ring[k % LEVEL_RING] > peak) peak = ch->lev_ring[k % LEVEL_RING];
             if (ch->level < peak - 15.0f) {
-                pitch_skip(&ch->pitch);
+                tmi_pitch_skip(&ch->pitch);
                 ch->f0 = ch->voicing = 0.0f;
             } else {
-                pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
+                tmi_pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
             }
         } else {
-            pitch_skip(&ch->pitch);
+            tmi_pitch_skip(&ch->pitch);
             ch->f0 = ch->voicing = 0.0f;
         }
     }
@@ -306,14 +306,14 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         ch->bleed_flag = 0;
         if (a->nch == 2) {
             const chan *o = &a->ch[1 - c];
-            bleed_push_other(&ch->bleed, o->level, o->f0);
-            bleed_learn(&ch->bleed, ch->level, ch->f0, ch->floor_db, o->floor_db, prev_active[1 - c]);
-            ch->bleed_flag = ch->cand && bleed_decide(&ch->bleed, ch->level, ch->f0);
+            tmi_bleed_push_other(&ch->bleed, o->level, o->f0);
+            tmi_bleed_learn(&ch->bleed, ch->level, ch->f0, ch->floor_db, o->floor_db, prev_active[1 - c]);
+            ch->bleed_flag = ch->cand && tmi_bleed_decide(&ch->bleed, ch->level, ch->f0);
         }
         ch->active = ch->cand && !ch->bleed_flag;
         hold_decide(a, c, n, given);
         int64_t prev_last = ch->vad.last_active;
-        flags[c] = vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, ch->level, &closed[c].start,
+        flags[c] = tmi_vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, ch->level, &closed[c].start,
                            &closed[c].end);
         if (flags[c] & VAD_CLOSED) closed[c].confirm = ch->vad.confirm;
 
@@ -336,11 +336,11 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
     }
     int speech[2] = {0, 0};
     for (int c = 0; c < a->nch; c++) speech[c] = a->ch[c].vad.on && a->ch[c].vad.last_active == n;
-    turns_hop(&a->turns, n, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, speech, flags, closed,
+    tmi_turns_hop(&a->turns, n, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, speech, flags, closed,
               &a->emitter);
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
-        raised_hop(&ch->raised, c, n, ch->active && ch->vad.on, ch->loud, ch->f0, &a->emitter);
+        tmi_raised_hop(&ch->raised, c, n, ch->active && ch->vad.on, ch->loud, ch->f0, &a->emitter);
     }
     if (!given) settle_pitch(a, 0);
     while (a->fr_next <= n - a->frame_delay) emit_frame(a, a->fr_next++);
@@ -353,18 +353,18 @@ static void run_hop(tm_analyzer *a)
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         float lev, loud;
-        energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
+        tmi_energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
         ch->lev_ring[m % LEVEL_RING] = lev;
         ch->loud_ring[m % LEVEL_RING] = loud;
         /* Tones are looked for only where a hop could be speech: a tone that matters is loud. */
         if (lev >= ch->floor_db + a->margin_db && lev >= a->min_level_db)
-            ch->tone_ring[m % LEVEL_RING] = hold_tone(&ch->hold, ch->dcbuf);
+            ch->tone_ring[m % LEVEL_RING] = tmi_hold_tone(&ch->hold, ch->dcbuf);
         else {
-            hold_skip(&ch->hold);
+            tmi_hold_skip(&ch->hold);
             ch->tone_ring[m % LEVEL_RING] = 0.0f;
         }
         ch->meter_db = lev;
-        pitch_push(&ch->pitch, ch->dcbuf);
+        tmi_pitch_push(&ch->pitch, ch->dcbuf);
     }
     if (m >= a->la) decide_hop(a, m - a->la, NULL);
 }
@@ -438,7 +438,7 @@ void tm_analyzer_finish(tm_analyzer *a)
     /* Decide the last hops with silence as their lookahead; the partial hop is dropped. */
     static const float zeros[4800];
     for (int64_t n = a->feat_next; n < a->hops_in; n++) {
-        for (int c = 0; c < a->nch; c++) pitch_push(&a->ch[c].pitch, zeros);
+        for (int c = 0; c < a->nch; c++) tmi_pitch_push(&a->ch[c].pitch, zeros);
         decide_hop(a, n, NULL);
     }
     settle_pitch(a, 1);
@@ -447,20 +447,20 @@ void tm_analyzer_finish(tm_analyzer *a)
     int flags[2] = {0, 0}, active[2] = {0, 0};
     turns_seg closed[2];
     for (int c = 0; c < a->nch; c++)
-        if (vad_finish(&a->ch[c].vad, &closed[c].start, &closed[c].end)) {
+        if (tmi_vad_finish(&a->ch[c].vad, &closed[c].start, &closed[c].end)) {
             flags[c] = VAD_CLOSED;
             closed[c].confirm = a->ch[c].vad.confirm;
         }
-    turns_hop(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, active, flags,
+    tmi_turns_hop(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, active, flags,
               closed, &a->emitter);
-    turns_finish(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, &a->emitter);
-    for (int c = 0; c < a->nch; c++) raised_finish(&a->ch[c].raised, c, n_end, &a->emitter);
+    tmi_turns_finish(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, &a->emitter);
+    for (int c = 0; c < a->nch; c++) tmi_raised_finish(&a->ch[c].raised, c, n_end, &a->emitter);
     for (int c = 0; c < a->nch; c++)
         if (a->ch[c].hold_on) hold_close(a, c);
     for (int t = 0; t < TM_EV__COUNT; t++)
         for (int k = 0; k < 3; k++)
             if (a->open[t][k].on) close_open(a, &a->open[t][k], (tm_event_type)t, k - 1);
-    deesc_finish(&a->deesc);
+    tmi_deesc_finish(&a->deesc);
     while (a->fr_next < a->hops_in) emit_frame(a, a->fr_next++);
     a->finished = 1;
 }
@@ -504,37 +504,37 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         ch->hopbuf = calloc((size_t)a->hop, sizeof(float));
         ch->dcbuf = calloc((size_t)a->hop, sizeof(float));
         fail |= !ch->hopbuf || !ch->dcbuf;
-        fail |= pitch_init(&ch->pitch, cfg->sample_rate_hz, a->hop, cfg->f0_min_hz, cfg->f0_max_hz,
+        fail |= tmi_pitch_init(&ch->pitch, cfg->sample_rate_hz, a->hop, cfg->f0_min_hz, cfg->f0_max_hz,
                            cfg->pitch_peak_ratio, cfg->voicing_min) != 0;
-        fail |= raised_init(&ch->raised, cfg, hps) != 0;
-        fail |= median_init(&ch->st_level, -120.0f, 10.0f, 0.25f, 0) != 0;
-        fail |= median_init(&ch->st_loud, -120.0f, 10.0f, 0.25f, 0) != 0;
-        fail |= median_init(&ch->st_f0, 0.0f, 1000.0f, 0.5f, 0) != 0;
-        energy_init(&ch->energy, cfg->sample_rate_hz, a->hop);
-        floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db,
+        fail |= tmi_raised_init(&ch->raised, cfg, hps) != 0;
+        fail |= tmi_median_init(&ch->st_level, -120.0f, 10.0f, 0.25f, 0) != 0;
+        fail |= tmi_median_init(&ch->st_loud, -120.0f, 10.0f, 0.25f, 0) != 0;
+        fail |= tmi_median_init(&ch->st_f0, 0.0f, 1000.0f, 0.5f, 0) != 0;
+        tmi_energy_init(&ch->energy, cfg->sample_rate_hz, a->hop);
+        tmi_floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db,
                    cfg->floor_digital_db, cfg->floor_bias_max_db, cfg->speech_over_mean_db);
-        bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
+        tmi_bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
                    cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db,
                    60.0f / (cfg->bleed_tail_t60_s * (float)hps));
-        hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
+        tmi_hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
                   cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
                   cfg->hold_tuned_min, cfg->hold_tone_frac_min);
-        vad_init(&ch->vad, onset, hang, hops_of(cfg->weak_bridge_ms / 1000.0f, hps),
+        tmi_vad_init(&ch->vad, onset, hang, hops_of(cfg->weak_bridge_ms / 1000.0f, hps),
                  cfg->speech_rel_db);
     }
     if (fail) {
         tm_analyzer_destroy(a);
         return TM_ERR_NOMEM;
     }
-    a->la = pitch_lookahead_hops(&a->ch[0].pitch);
-    turns_init(&a->turns, a->nch, hops_of(cfg->overlap_min_s, hps), hops_of(cfg->backchannel_max_s, hps),
+    a->la = tmi_pitch_lookahead_hops(&a->ch[0].pitch);
+    tmi_turns_init(&a->turns, a->nch, hops_of(cfg->overlap_min_s, hps), hops_of(cfg->backchannel_max_s, hps),
                hops_of(cfg->handover_max_s, hps), hops_of(cfg->turn_pause_max_s, hps),
                hops_of(cfg->backchannel_context_s, hps),
                hops_of(cfg->silence_min_s, hps), hops_of(cfg->monologue_min_s, hps),
                hops_of(cfg->overlap_merge_s, hps));
     a->emitter.fn = on_event;
     a->emitter.ctx = a;
-    deesc_init(&a->deesc, cfg, on_prompt, a);
+    tmi_deesc_init(&a->deesc, cfg, on_prompt, a);
     tm_analyzer_reset(a);
     *out = a;
     return TM_OK;
@@ -547,11 +547,11 @@ void tm_analyzer_destroy(tm_analyzer *a)
         chan *ch = &a->ch[c];
         free(ch->hopbuf);
         free(ch->dcbuf);
-        if (ch->pitch.fwd || ch->pitch.dec_buf) pitch_free(&ch->pitch);
-        raised_free(&ch->raised);
-        median_free(&ch->st_level);
-        median_free(&ch->st_loud);
-        median_free(&ch->st_f0);
+        if (ch->pitch.fwd || ch->pitch.dec_buf) tmi_pitch_free(&ch->pitch);
+        tmi_raised_free(&ch->raised);
+        tmi_median_free(&ch->st_level);
+        tmi_median_free(&ch->st_loud);
+        tmi_median_free(&ch->st_f0);
     }
     free(a->fr);
     free(a->ev);
@@ -563,28 +563,28 @@ void tm_analyzer_reset(tm_analyzer *a)
     if (!a) return;
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
-        energy_reset(&ch->energy);
-        floor_reset(&ch->floor);
-        pitch_reset(&ch->pitch);
-        bleed_reset(&ch->bleed);
-        vad_reset(&ch->vad);
-        hold_reset(&ch->hold);
+        tmi_energy_reset(&ch->energy);
+        tmi_floor_reset(&ch->floor);
+        tmi_pitch_reset(&ch->pitch);
+        tmi_bleed_reset(&ch->bleed);
+        tmi_vad_reset(&ch->vad);
+        tmi_hold_reset(&ch->hold);
         ch->hold_on = 0;
         ch->hold_start = ch->hold_detected = ch->hold_last = 0;
         ch->hold_hops = 0.0;
         memset(ch->tone_ring, 0, sizeof ch->tone_ring);
         ch->floor_db = a->cfg.speech_min_level_db;
-        raised_reset(&ch->raised);
-        median_reset(&ch->st_level, 0.0f, 0);
-        median_reset(&ch->st_loud, 0.0f, 0);
-        median_reset(&ch->st_f0, 0.0f, 0);
+        tmi_raised_reset(&ch->raised);
+        tmi_median_reset(&ch->st_level, 0.0f, 0);
+        tmi_median_reset(&ch->st_loud, 0.0f, 0);
+        tmi_median_reset(&ch->st_f0, 0.0f, 0);
         memset(ch->lev_ring, 0, sizeof ch->lev_ring);
         memset(ch->loud_ring, 0, sizeof ch->loud_ring);
         ch->meter_db = -120.0f;
         ch->talk_hops = 0.0;
         ch->backchannels = ch->interruptions = ch->monologues = 0;
     }
-    turns_reset(&a->turns);
+    tmi_turns_reset(&a->turns);
     memset(a->fr, 0, (size_t)a->fr_cap * sizeof *a->fr);
     a->fill = 0;
     a->hops_in = a->samples_in = 0;
@@ -594,7 +594,7 @@ void tm_analyzer_reset(tm_analyzer *a)
     a->replay = 0;
     a->fed = 0;
     memset(a->open, 0, sizeof a->open);
-    deesc_reset(&a->deesc);
+    tmi_deesc_reset(&a->deesc);
     a->overlap_s = a->silence_s = 0.0;
     a->overlaps = a->silences = a->deescalations = 0;
 }
@@ -652,12 +652,12 @@ tm_status tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
         s->backchannels = ch->backchannels;
         s->monologues = ch->monologues;
         s->hold_s = ch->hold_hops * hop_s;
-        s->f0_median_hz = median_quantile(&ch->st_f0, 0.5f, 0.0f);
-        s->f0_p10_hz = median_quantile(&ch->st_f0, 0.1f, 0.0f);
-        s->f0_p90_hz = median_quantile(&ch->st_f0, 0.9f, 0.0f);
-        s->level_median_db = median_quantile(&ch->st_level, 0.5f, -120.0f);
-        s->level_p90_db = median_quantile(&ch->st_level, 0.9f, -120.0f);
-        s->loudness_median_lufs = median_quantile(&ch->st_loud, 0.5f, -120.0f);
+        s->f0_median_hz = tmi_median_quantile(&ch->st_f0, 0.5f, 0.0f);
+        s->f0_p10_hz = tmi_median_quantile(&ch->st_f0, 0.1f, 0.0f);
+        s->f0_p90_hz = tmi_median_quantile(&ch->st_f0, 0.9f, 0.0f);
+        s->level_median_db = tmi_median_quantile(&ch->st_level, 0.5f, -120.0f);
+        s->level_p90_db = tmi_median_quantile(&ch->st_level, 0.9f, -120.0f);
+        s->loudness_median_lufs = tmi_median_quantile(&ch->st_loud, 0.5f, -120.0f);
         s->baseline_lufs = ch->raised.base_l;
         s->baseline_f0_hz = ch->raised.base_p_ready ? 100.0f * exp2f(ch->raised.base_p / 12.0f) : 0.0f;
         s->coupling_db = ch->bleed.measured ? ch->bleed.coupling_db : 0.0f;

@@ -6,22 +6,22 @@
 #include "biquad.h"
 #include <math.h>
 
-void biquad_reset(tm_biquad *q) { q->x1 = q->x2 = q->y1 = q->y2 = 0.0; }
+void tmi_biquad_reset(tm_biquad *q) { q->x1 = q->x2 = q->y1 = q->y2 = 0.0; }
 
 static void set(tm_biquad *q, double b0, double b1, double b2, double a0, double a1, double a2)
 {
     q->b0 = b0 / a0; q->b1 = b1 / a0; q->b2 = b2 / a0;
     q->a1 = a1 / a0; q->a2 = a2 / a0;
-    biquad_reset(q);
+    tmi_biquad_reset(q);
 }
 
-void biquad_lowpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz)
+void tmi_biquad_lowpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz)
 {
     double w = 2.0 * M_PI * fc_hz / fs_hz, c = cos(w), alpha = sin(w) / (2.0 * q_factor);
     set(q, (1 - c) / 2, 1 - c, (1 - c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
-void biquad_highpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz)
+void tmi_biquad_highpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz)
 {
     double w = 2.0 * M_PI * fc_hz / fs_hz, c = cos(w), alpha = sin(w) / (2.0 * q_factor);
     set(q, (1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha);

@@ -8,9 +8,9 @@ typedef struct {
     double x1, x2, y1, y2;
 } tm_biquad;
 
-void biquad_lowpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz);
-void biquad_highpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz);
-void biquad_reset(tm_biquad *q);
+void tmi_biquad_lowpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz);
+void tmi_biquad_highpass(tm_biquad *q, double fc_hz, double q_factor, double fs_hz);
+void tmi_biquad_reset(tm_biquad *q);
 
 static inline double biquad_run(tm_biquad *q, double x)
 {

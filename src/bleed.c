@@ -25,7 +25,7 @@
 
 #define BLEED_PRIOR_LAGS 13
 
-void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
+void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
                 float min_coupling_db, float tail_decay_db_per_hop)
 {
     memset(b, 0, sizeof *b);
@@ -36,10 +36,10 @@ void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_ma
     b->pitch_match_st = pitch_match_st;
     b->min_coupling_db = min_coupling_db;
     b->tail_decay_db = tail_decay_db_per_hop;
-    bleed_reset(b);
+    tmi_bleed_reset(b);
 }
 
-void bleed_reset(tm_bleed *b)
+void tmi_bleed_reset(tm_bleed *b)
 {
     for (int i = 0; i < BLEED_MAX_LAGS; i++) {
         b->o_level[i] = -120.0f;
@@ -85,7 +85,7 @@ static int slot(const tm_bleed *b, int lag) /* lag hops back from the newest */
     return i;
 }
 
-void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
+void tmi_bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
 {
     b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
     b->o_level[b->pos] = o_level_db;
@@ -98,7 +98,7 @@ void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
     if (direct > b->tail_db) b->tail_db = direct;
 }
 
-void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
+void tmi_bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
                  int o_talking)
 {
     float o_max = -200.0f;
@@ -169,7 +169,7 @@ void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float
     }
 }
 
-int bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
+int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
 {
     float pred = -200.0f;
     /* Before a leak is measured, one is assumed at the delays of a headset or a hybrid (up to

@@ -23,16 +23,16 @@ typedef struct {
     float tail_db;                        /* the other voice's level through the room, decaying */
 } tm_bleed;
 
-void bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
+void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
                 float min_coupling_db, float tail_decay_db_per_hop);
-void bleed_reset(tm_bleed *b);
+void tmi_bleed_reset(tm_bleed *b);
 /* Per hop, in this order: the other channel's level and F0 of this hop, then learn, then decide. */
-void bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz);
+void tmi_bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz);
 /* o_talking: the other side's own voice was heard on its channel (its last decision), so that
  * this channel's leak into the other is not taken for the other side talking. */
-void bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
+void tmi_bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
                  int o_talking);
 /* 1 when this hop's level (and pitch) is explained by the other channel's leak. */
-int  bleed_decide(const tm_bleed *b, float level_db, float f0_hz);
+int  tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz);
 
 #endif

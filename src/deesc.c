@@ -17,7 +17,7 @@
 #include "deesc.h"
 #include <string.h>
 
-void deesc_init(tm_deesc *d, const tm_config *cfg, deesc_out_fn out, void *ctx)
+void tmi_deesc_init(tm_deesc *d, const tm_config *cfg, deesc_out_fn out, void *ctx)
 {
     memset(d, 0, sizeof *d);
     double r = cfg->sample_rate_hz;
@@ -27,10 +27,10 @@ void deesc_init(tm_deesc *d, const tm_config *cfg, deesc_out_fn out, void *ctx)
     d->repeat_count = cfg->repeat_count;
     d->out = out;
     d->ctx = ctx;
-    deesc_reset(d);
+    tmi_deesc_reset(d);
 }
 
-void deesc_reset(tm_deesc *d)
+void tmi_deesc_reset(tm_deesc *d)
 {
     d->n_intr = 0;
     d->caller_raised_at = -1;
@@ -147,7 +147,7 @@ static deesc_prompt *occurrence(tm_deesc *d, int r, const tm_event *ev, int call
     return p;
 }
 
-void deesc_event(tm_deesc *d, const tm_event *ev, int caller_raised_now, int64_t now)
+void tmi_deesc_event(tm_deesc *d, const tm_event *ev, int caller_raised_now, int64_t now)
 {
     tick(d, now);
     int r = reason_of(ev);
@@ -168,7 +168,7 @@ void deesc_event(tm_deesc *d, const tm_event *ev, int caller_raised_now, int64_t
     if (!p->mergeable && p->open_src == 0) complete(d, p);
 }
 
-void deesc_finish(tm_deesc *d)
+void tmi_deesc_finish(tm_deesc *d)
 {
     /* by start, so that the record reads in order */
     for (;;) {

@@ -27,12 +27,12 @@ typedef struct {
     deesc_prompt p[TM_REASON__COUNT][DEESC_SLOTS];
 } tm_deesc;
 
-void deesc_init(tm_deesc *d, const tm_config *cfg, deesc_out_fn out, void *ctx);
-void deesc_reset(tm_deesc *d);
+void tmi_deesc_init(tm_deesc *d, const tm_config *cfg, deesc_out_fn out, void *ctx);
+void tmi_deesc_reset(tm_deesc *d);
 /* One event (times in samples). caller_raised_now: the caller is inside a raised episode.
  * now: the stream position, for closing repeat intervals. Prompts go to out. */
-void deesc_event(tm_deesc *d, const tm_event *ev, int caller_raised_now, int64_t now);
+void tmi_deesc_event(tm_deesc *d, const tm_event *ev, int caller_raised_now, int64_t now);
 /* End of stream: every prompt still open is completed. */
-void deesc_finish(tm_deesc *d);
+void tmi_deesc_finish(tm_deesc *d);
 
 #endif

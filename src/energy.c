@@ -31,7 +31,7 @@ static void kweight_design(tm_energy *e, double fs)
     e->khp.a2 = (1.0 - k / q + k * k) / a0;
 }
 
-void energy_init(tm_energy *e, double fs_hz, int hop)
+void tmi_energy_init(tm_energy *e, double fs_hz, int hop)
 {
     memset(e, 0, sizeof *e);
     e->hop = hop;
@@ -39,7 +39,7 @@ void energy_init(tm_energy *e, double fs_hz, int hop)
     kweight_design(e, fs_hz);
 }
 
-void energy_reset(tm_energy *e)
+void tmi_energy_reset(tm_energy *e)
 {
     e->dc_x1 = e->dc_y1 = 0.0;
     e->k1[0] = e->k1[1] = e->k2[0] = e->k2[1] = 0.0;
@@ -53,7 +53,7 @@ static float to_db(double mean_square, double offset)
     return db < ENERGY_FLOOR_DB ? ENERGY_FLOOR_DB : (float)db;
 }
 
-void energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs)
+void tmi_energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs)
 {
     /* One pass: DC blocker for the level, and the two K-weighting sections (transposed direct
      * form II, two state variables each) for the loudness, all in double. */

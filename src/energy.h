@@ -14,10 +14,10 @@ typedef struct {
     int kpos, kfill, hop;
 } tm_energy;
 
-void energy_init(tm_energy *e, double fs_hz, int hop);
-void energy_reset(tm_energy *e);
+void tmi_energy_init(tm_energy *e, double fs_hz, int hop);
+void tmi_energy_reset(tm_energy *e);
 /* One full hop of input x (finite). Writes the DC-blocked samples to dc_out and returns the
  * hop's RMS level in dBFS and the 400 ms momentary loudness in LUFS (both floored). */
-void energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs);
+void tmi_energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs);
 
 #endif

@@ -22,7 +22,7 @@
 /* One-second time constant of the noise mean at 100 hops/s. */
 #define FLOOR_MEAN_ALPHA 0.01f
 
-void floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
+void tmi_floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
                 float margin_db)
 {
     f->sub_hops = window_hops / FLOOR_SUBWINDOWS;
@@ -31,10 +31,10 @@ void floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, f
     f->digital_db = digital_db;
     f->bias_max_db = bias_max_db;
     f->margin_db = margin_db;
-    floor_reset(f);
+    tmi_floor_reset(f);
 }
 
-void floor_reset(tm_floor *f)
+void tmi_floor_reset(tm_floor *f)
 {
     /* Until a window has passed, assume a quiet line: a loud noise then reads as active for a
      * few seconds, but it is not voiced, so it never confirms speech. */
@@ -45,7 +45,7 @@ void floor_reset(tm_floor *f)
     f->min_db = f->mean_db = f->floor_db = f->init_db;
 }
 
-float floor_update(tm_floor *f, float level_db)
+float tmi_floor_update(tm_floor *f, float level_db)
 {
     if (level_db < f->digital_db) return f->floor_db;   /* the minimum; mean_db beside it */
     if (level_db < f->cur_min) f->cur_min = level_db;

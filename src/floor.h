@@ -18,10 +18,10 @@ typedef struct {
     float floor_db;
 } tm_floor;
 
-void  floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
+void  tmi_floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
                  float margin_db);
-void  floor_reset(tm_floor *f);
+void  tmi_floor_reset(tm_floor *f);
 /* Feeds one hop level (dBFS); returns the floor estimate for this hop. */
-float floor_update(tm_floor *f, float level_db);
+float tmi_floor_update(tm_floor *f, float level_db);
 
 #endif

@@ -41,7 +41,7 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
 /* Hops in a row that do not sound like music before a hold ends (1 s). */
 #define HOLD_EXIT_HOPS 100
 
-void hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
+void tmi_hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
                float steady_min, float tuned_min, float tone_frac_min)
 {
     memset(h, 0, sizeof *h);
@@ -65,10 +65,10 @@ void hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min,
         h->rot_c[i] = cosf(w * (float)h->hop);
         h->rot_s[i] = sinf(w * (float)h->hop);
     }
-    hold_reset(h);
+    tmi_hold_reset(h);
 }
 
-void hold_reset(tm_hold *h)
+void tmi_hold_reset(tm_hold *h)
 {
     memset(h->re, 0, sizeof h->re);
     memset(h->im, 0, sizeof h->im);
@@ -88,7 +88,7 @@ void hold_reset(tm_hold *h)
     h->beeps = 0;
 }
 
-float hold_tone(tm_hold *h, const float *x)
+float tmi_hold_tone(tm_hold *h, const float *x)
 {
     int s = h->slot = (h->slot + 1) % 3;
     double e = 0.0;
@@ -133,7 +133,7 @@ float hold_tone(tm_hold *h, const float *x)
     return dtmf > cp ? dtmf : cp;
 }
 
-void hold_skip(tm_hold *h)
+void tmi_hold_skip(tm_hold *h)
 {
     int s = h->slot = (h->slot + 1) % 3;
     h->e[s] = 0.0;
@@ -162,7 +162,7 @@ static void window_add(tm_hold *h, unsigned char f)
     h->n_grid += (f >> 4) & 1;
 }
 
-int hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started)
+int tmi_hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started)
 {
     *started = -1;
     float st = f0_hz > 0.0f ? 12.0f * log2f(f0_hz) : -1000.0f;

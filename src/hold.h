@@ -30,17 +30,17 @@ typedef struct {
     int64_t trun_start, beep_start, beep_end;
 } tm_hold;
 
-void  hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
+void  tmi_hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
                 float steady_min, float tuned_min, float tone_frac_min);
-void  hold_reset(tm_hold *h);
+void  tmi_hold_reset(tm_hold *h);
 /* Per hop, on the DC-blocked samples: the fraction of the last 30 ms's energy carried by one
  * signalling tone or one DTMF pair (0..1). */
-float hold_tone(tm_hold *h, const float *x);
+float tmi_hold_tone(tm_hold *h, const float *x);
 /* A hop not looked at for tones (too quiet to matter). */
-void  hold_skip(tm_hold *h);
+void  tmi_hold_skip(tm_hold *h);
 /* Per decided hop n: active (over the floor, not leak), F0 (0 unvoiced) and the hop's tone
  * fraction. Returns 1 while music holds the channel; *started is the first hop of the hold when
  * it begins at this hop (else -1). */
-int   hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started);
+int   tmi_hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started);
 
 #endif

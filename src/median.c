@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int median_init(tm_median *m, float lo, float hi, float width, int ring_cap)
+int tmi_median_init(tm_median *m, float lo, float hi, float width, int ring_cap)
 {
     memset(m, 0, sizeof *m);
     m->lo = lo;
@@ -14,11 +14,11 @@ int median_init(tm_median *m, float lo, float hi, float width, int ring_cap)
     m->bins = calloc((size_t)m->nbins, sizeof(int));
     if (ring_cap > 0) m->ring = calloc((size_t)ring_cap, sizeof(float));
     m->ring_cap = ring_cap;
-    if (!m->bins || (ring_cap > 0 && !m->ring)) { median_free(m); return -1; }
+    if (!m->bins || (ring_cap > 0 && !m->ring)) { tmi_median_free(m); return -1; }
     return 0;
 }
 
-void median_free(tm_median *m)
+void tmi_median_free(tm_median *m)
 {
     free(m->bins);
     free(m->ring);
@@ -31,7 +31,7 @@ static int bin_of(const tm_median *m, float v)
     return i < 0 ? 0 : i >= m->nbins ? m->nbins - 1 : i;
 }
 
-void median_reset(tm_median *m, float prior, int prior_count)
+void tmi_median_reset(tm_median *m, float prior, int prior_count)
 {
     memset(m->bins, 0, (size_t)m->nbins * sizeof(int));
     m->ring_pos = m->ring_n = 0;
@@ -41,7 +41,7 @@ void median_reset(tm_median *m, float prior, int prior_count)
     if (prior_count > 0) m->bins[bin_of(m, prior)] += prior_count;
 }
 
-void median_add(tm_median *m, float v)
+void tmi_median_add(tm_median *m, float v)
 {
     if (m->prior_left > 0) {
         m->bins[bin_of(m, m->prior)]--;
@@ -62,7 +62,7 @@ void median_add(tm_median *m, float v)
     m->count++;
 }
 
-float median_quantile(const tm_median *m, float q, float fallback)
+float tmi_median_quantile(const tm_median *m, float q, float fallback)
 {
     if (m->count <= 0) return fallback;
     long target = (long)(q * (float)(m->count - 1));
@@ -74,7 +74,7 @@ float median_quantile(const tm_median *m, float q, float fallback)
     return m->lo + (m->nbins - 0.5f) * m->width;
 }
 
-void median_copy(tm_median *dst, const tm_median *src)
+void tmi_median_copy(tm_median *dst, const tm_median *src)
 {
     memcpy(dst->bins, src->bins, (size_t)dst->nbins * sizeof(int));
     dst->count = src->count;

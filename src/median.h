@@ -15,15 +15,15 @@ typedef struct {
 } tm_median;
 
 /* Allocates (create time only). ring_cap 0: no window. Returns 0 or -1. */
-int   median_init(tm_median *m, float lo, float hi, float width, int ring_cap);
-void  median_free(tm_median *m);
+int   tmi_median_init(tm_median *m, float lo, float hi, float width, int ring_cap);
+void  tmi_median_free(tm_median *m);
 /* Empties it, then seeds prior_count phantom values at prior (each real value added replaces
  * one phantom until none are left). */
-void  median_reset(tm_median *m, float prior, int prior_count);
-void  median_add(tm_median *m, float v);
+void  tmi_median_reset(tm_median *m, float prior, int prior_count);
+void  tmi_median_add(tm_median *m, float v);
 /* Copies the histogram of src into dst (same geometry, no ring). */
-void  median_copy(tm_median *dst, const tm_median *src);
+void  tmi_median_copy(tm_median *dst, const tm_median *src);
 /* Quantile q in 0..1 (bin centre); fallback when empty. */
-float median_quantile(const tm_median *m, float q, float fallback);
+float tmi_median_quantile(const tm_median *m, float q, float fallback);
 
 #endif

@@ -88,14 +88,14 @@
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
 
-int pitch_lookahead_hops(const tm_pitch *p)
+int tmi_pitch_lookahead_hops(const tm_pitch *p)
 {
     /* window centre is 25 ms behind the newest sample; a hop's centre is hop/2 into it */
     double behind = (p->win_s / 2.0 + p->gap_s) * p->fs - p->hop / 2.0;
     return (int)floor(behind / p->hop + 0.5);
 }
 
-int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
+int tmi_pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
                float voicing_min)
 {
     memset(p, 0, sizeof *p);
@@ -131,10 +131,10 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
      * averages out, and it halves the cost; an 8 kHz input is not decimated and gets a 4th-order
      * Butterworth, which measurably helps on narrowband audio. */
     if (p->dec > 1) {
-        biquad_lowpass(&p->aa[0], fc, 0.70710678, fs_hz);
+        tmi_biquad_lowpass(&p->aa[0], fc, 0.70710678, fs_hz);
     } else {
-        biquad_lowpass(&p->aa[0], fc, 0.54119610, fs_hz);
-        biquad_lowpass(&p->aa[1], fc, 1.30656296, fs_hz);
+        tmi_biquad_lowpass(&p->aa[0], fc, 0.54119610, fs_hz);
+        tmi_biquad_lowpass(&p->aa[1], fc, 1.30656296, fs_hz);
     }
     p->weight = calloc((size_t)p->nfft / 2 + 1, sizeof(float));
     for (int i = 0; p->weight && i <= p->nfft / 2; i++) {
@@ -158,14 +158,14 @@ int pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz
     p->inv = kiss_fftr_alloc(p->nfft, 1, NULL, NULL);
     if (!p->weight || !p->dec_buf || !p->env_buf || !p->hist2 || !p->fft_in || !p->acf || !p->sq_prefix ||
         !p->spec || !p->fwd || !p->inv) {
-        pitch_free(p);
+        tmi_pitch_free(p);
         return -1;
     }
-    pitch_reset(p);
+    tmi_pitch_reset(p);
     return 0;
 }
 
-void pitch_free(tm_pitch *p)
+void tmi_pitch_free(tm_pitch *p)
 {
     free(p->dec_buf); free(p->env_buf); free(p->hist2); free(p->fft_in); free(p->acf);
     free(p->sq_prefix); free(p->spec); free(p->weight);
@@ -174,10 +174,10 @@ void pitch_free(tm_pitch *p)
     memset(p, 0, sizeof *p);
 }
 
-void pitch_reset(tm_pitch *p)
+void tmi_pitch_reset(tm_pitch *p)
 {
-    biquad_reset(&p->aa[0]);
-    biquad_reset(&p->aa[1]);
+    tmi_biquad_reset(&p->aa[0]);
+    tmi_biquad_reset(&p->aa[1]);
     p->env_x1 = p->env_x2 = p->env_s1 = p->env_s2 = p->env_h1 = p->env_h2 = 0.0f;
     p->dec_phase = 0;
     memset(p->dec_buf, 0, (size_t)p->buf_dec * sizeof(float));
@@ -201,7 +201,7 @@ static void shift_in(float *buf, int len, const float *x, int k)
     }
 }
 
-void pitch_push(tm_pitch *p, const float *x)
+void tmi_pitch_push(tm_pitch *p, const float *x)
 {
     int n = p->hop;
     /* full-rate ring written twice, so that the newest hist_len samples are always contiguous */
@@ -409,7 +409,7 @@ static pitch_col *new_column(tm_pitch *p)
     if (p->ncols - p->nout > PITCH_PATH_LAG) {
         int64_t k;
         float f, v;
-        pitch_final(p, 1, &k, &f, &v);
+        tmi_pitch_final(p, 1, &k, &f, &v);
     }
     pitch_col *c = &p->col[p->ncols % (PITCH_PATH_LAG + 1)];
     c->n = 0;
@@ -417,13 +417,13 @@ static pitch_col *new_column(tm_pitch *p)
     return c;
 }
 
-void pitch_skip(tm_pitch *p)
+void tmi_pitch_skip(tm_pitch *p)
 {
     pitch_col *c = new_column(p);
     add_column(p, c);
 }
 
-int pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing)
+int tmi_pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing)
 {
     if (p->nout >= p->ncols || (!flush && p->ncols - p->nout <= PITCH_PATH_LAG)) return 0;
     int s = best_state(p);
@@ -443,7 +443,7 @@ int pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float 
     return 1;
 }
 
-void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
+void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
 {
     const int w = p->win_dec, lmax = p->lag_max;
     const float *x = p->dec_buf;

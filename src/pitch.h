@@ -59,23 +59,23 @@ typedef struct {
 /* Allocates (create time only); returns 0 on success, -1 on failure. */
 /* peak_ratio: a peak at twice the lag of another must be 1/peak_ratio as periodic to win
  * (McLeod's rule, made additive: 1 - peak_ratio of NSDF per octave of lag). */
-int  pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
+int  tmi_pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
                 float voicing_min);
-void pitch_free(tm_pitch *p);
-void pitch_reset(tm_pitch *p);
+void tmi_pitch_free(tm_pitch *p);
+void tmi_pitch_reset(tm_pitch *p);
 /* Feeds one hop of DC-blocked samples (decimation and history run on every hop). */
-void pitch_push(tm_pitch *p, const float *x);
-/* Analyses the window centred pitch_lookahead_hops() behind the newest hop and adds it to the
+void tmi_pitch_push(tm_pitch *p, const float *x);
+/* Analyses the window centred tmi_pitch_lookahead_hops() behind the newest hop and adds it to the
  * path. Returns, for that hop, the F0 of the best path ending there (no lookahead: what a live
  * decision can know now; 0 when unvoiced) and its periodicity. */
-void pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing);
+void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing);
 /* Adds a hop that was not analysed (silence, or too quiet to be voice): unvoiced on the path. */
-void pitch_skip(tm_pitch *p);
+void tmi_pitch_skip(tm_pitch *p);
 /* The final F0 and voicing of the oldest hop not yet handed out, once PITCH_PATH_LAG newer hops
  * have been added (or at once when flush is set, at the end of the stream). Returns 1 and the
  * hop's index since reset, or 0 when none is due. */
-int  pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing);
+int  tmi_pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing);
 /* Hops between the newest pushed hop and the hop the estimate is centred on. */
-int  pitch_lookahead_hops(const tm_pitch *p);
+int  tmi_pitch_lookahead_hops(const tm_pitch *p);
 
 #endif

@@ -18,7 +18,7 @@
 #include "raised.h"
 #include <math.h>
 
-int raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
+int tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
 {
     r->min_hops = (int)lrintf(cfg->raised_min_s * hops_per_s);
     r->run_gap_hops = 3 * hops_per_s / 2;  /* a run bridges the pauses between phrases */
@@ -30,30 +30,30 @@ int raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
     r->min_st = cfg->raised_min_st;
     r->prior_lufs = cfg->prior_loudness_lufs;
     int window = (int)lrintf(cfg->baseline_window_s * hops_per_s);
-    if (median_init(&r->base_loud, -100.0f, 10.0f, 0.25f, window) ||
-        median_init(&r->base_st, -30.0f, 30.0f, 0.1f, window) ||
-        median_init(&r->run_excess, -20.0f, 60.0f, 0.25f, 0) ||
-        median_init(&r->run_st, -24.0f, 24.0f, 0.1f, 0) ||
-        median_init(&r->ep_excess, -20.0f, 60.0f, 0.25f, 0) ||
-        median_init(&r->ep_st, -24.0f, 24.0f, 0.1f, 0)) {
-        raised_free(r);
+    if (tmi_median_init(&r->base_loud, -100.0f, 10.0f, 0.25f, window) ||
+        tmi_median_init(&r->base_st, -30.0f, 30.0f, 0.1f, window) ||
+        tmi_median_init(&r->run_excess, -20.0f, 60.0f, 0.25f, 0) ||
+        tmi_median_init(&r->run_st, -24.0f, 24.0f, 0.1f, 0) ||
+        tmi_median_init(&r->ep_excess, -20.0f, 60.0f, 0.25f, 0) ||
+        tmi_median_init(&r->ep_st, -24.0f, 24.0f, 0.1f, 0)) {
+        tmi_raised_free(r);
         return -1;
     }
-    raised_reset(r);
+    tmi_raised_reset(r);
     return 0;
 }
 
-void raised_free(tm_raised *r)
+void tmi_raised_free(tm_raised *r)
 {
-    median_free(&r->base_loud); median_free(&r->base_st);
-    median_free(&r->run_excess); median_free(&r->run_st);
-    median_free(&r->ep_excess); median_free(&r->ep_st);
+    tmi_median_free(&r->base_loud); tmi_median_free(&r->base_st);
+    tmi_median_free(&r->run_excess); tmi_median_free(&r->run_st);
+    tmi_median_free(&r->ep_excess); tmi_median_free(&r->ep_st);
 }
 
-void raised_reset(tm_raised *r)
+void tmi_raised_reset(tm_raised *r)
 {
-    median_reset(&r->base_loud, r->prior_lufs, r->warmup_hops);
-    median_reset(&r->base_st, 0.0f, 0);
+    tmi_median_reset(&r->base_loud, r->prior_lufs, r->warmup_hops);
+    tmi_median_reset(&r->base_st, 0.0f, 0);
     r->base_l = r->prior_lufs;
     r->base_p = 0.0f;
     r->base_p_ready = 0;
@@ -67,15 +67,15 @@ static void end_episode(tm_raised *r, int speaker, const tm_emitter *em)
 {
     tm_event ev = emit_make(TM_EV_RAISED_VOICE, speaker, r->ep_start, r->ep_last + 1,
                             r->ep_detected, 1);
-    ev.level_db = median_quantile(&r->ep_excess, 0.5f, 0.0f);
-    ev.pitch_st = median_quantile(&r->ep_st, 0.5f, 0.0f);
+    ev.level_db = tmi_median_quantile(&r->ep_excess, 0.5f, 0.0f);
+    ev.pitch_st = tmi_median_quantile(&r->ep_st, 0.5f, 0.0f);
     emit_event(em, &ev);
     r->raised_hops += (double)(r->ep_last + 1 - r->ep_start);
     r->in_ep = 0;
     r->in_run = 0;
 }
 
-void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
+void tmi_raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
                 const tm_emitter *em)
 {
     if (r->in_ep && n - r->ep_last > r->ep_gap_hops) end_episode(r, speaker, em);
@@ -84,21 +84,21 @@ void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness
 
     float st = f0_hz > 0.0f ? 12.0f * log2f(f0_hz / 100.0f) : NAN;
     if (!r->in_ep && !r->in_run) {
-        median_add(&r->base_loud, loudness_lufs);
-        if (!isnan(st)) median_add(&r->base_st, st);
+        tmi_median_add(&r->base_loud, loudness_lufs);
+        if (!isnan(st)) tmi_median_add(&r->base_st, st);
         if (++r->cache_age >= r->refresh_hops) {
             r->cache_age = 0;
-            r->base_l = median_quantile(&r->base_loud, 0.6f, r->prior_lufs);
+            r->base_l = tmi_median_quantile(&r->base_loud, 0.6f, r->prior_lufs);
             r->base_p_ready = r->base_st.ring_n >= 100;
-            r->base_p = median_quantile(&r->base_st, 0.5f, 0.0f);
+            r->base_p = tmi_median_quantile(&r->base_st, 0.5f, 0.0f);
         }
     }
     float excess = loudness_lufs - r->base_l;
     float st_excess = isnan(st) || !r->base_p_ready ? NAN : st - r->base_p;
 
     if (r->in_ep) {
-        median_add(&r->ep_excess, excess);
-        if (!isnan(st_excess)) median_add(&r->ep_st, st_excess);
+        tmi_median_add(&r->ep_excess, excess);
+        if (!isnan(st_excess)) tmi_median_add(&r->ep_st, st_excess);
         if (excess >= r->exit_db) r->ep_last = n;
         return;
     }
@@ -106,20 +106,20 @@ void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness
         if (excess < r->exit_db) return;
         r->in_run = 1;
         r->run_start = n;
-        median_reset(&r->run_excess, 0.0f, 0);
-        median_reset(&r->run_st, 0.0f, 0);
+        tmi_median_reset(&r->run_excess, 0.0f, 0);
+        tmi_median_reset(&r->run_st, 0.0f, 0);
     }
     /* Every hop of the run counts, not only the loud ones: a median of the hops picked for
      * being over the entry level would rate a +4 dB turn at +6. */
-    median_add(&r->run_excess, excess);
-    if (!isnan(st_excess)) median_add(&r->run_st, st_excess);
+    tmi_median_add(&r->run_excess, excess);
+    if (!isnan(st_excess)) tmi_median_add(&r->run_st, st_excess);
     if (excess >= r->exit_db) r->run_last = n;
     if (n - r->run_start + 1 < r->min_hops) return;
     /* 60% of the run's hops over raised_min_db: a median would let a +4 dB turn with a loud
      * stretch through */
-    if (median_quantile(&r->run_excess, 0.4f, 0.0f) < r->min_db) return;
+    if (tmi_median_quantile(&r->run_excess, 0.4f, 0.0f) < r->min_db) return;
     int pitch_ok = !r->base_p_ready ||
-                   (r->run_st.count >= 10 && median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st);
+                   (r->run_st.count >= 10 && tmi_median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st);
     if (!pitch_ok) return;
 
     r->in_ep = 1;
@@ -128,16 +128,16 @@ void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness
     r->ep_last = n;
     r->ep_detected = n;
     /* the episode's statistics start with the run that proved it */
-    median_copy(&r->ep_excess, &r->run_excess);
-    median_copy(&r->ep_st, &r->run_st);
+    tmi_median_copy(&r->ep_excess, &r->run_excess);
+    tmi_median_copy(&r->ep_st, &r->run_st);
 
     tm_event ev = emit_make(TM_EV_RAISED_VOICE, speaker, r->ep_start, n + 1, n, 0);
-    ev.level_db = median_quantile(&r->run_excess, 0.5f, 0.0f);
-    ev.pitch_st = median_quantile(&r->run_st, 0.5f, 0.0f);
+    ev.level_db = tmi_median_quantile(&r->run_excess, 0.5f, 0.0f);
+    ev.pitch_st = tmi_median_quantile(&r->run_st, 0.5f, 0.0f);
     emit_event(em, &ev);
 }
 
-void raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em)
+void tmi_raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em)
 {
     (void)n_end;
     if (r->in_ep) end_episode(r, speaker, em);

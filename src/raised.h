@@ -18,12 +18,12 @@ typedef struct {
     int   episodes;
 } tm_raised;
 
-int  raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s);   /* allocates; 0 or -1 */
-void raised_free(tm_raised *r);
-void raised_reset(tm_raised *r);
+int  tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s);   /* allocates; 0 or -1 */
+void tmi_raised_free(tm_raised *r);
+void tmi_raised_reset(tm_raised *r);
 /* One hop: active = own speech heard this hop; f0 0 when unvoiced. */
-void raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
+void tmi_raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
                 const tm_emitter *em);
-void raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em);
+void tmi_raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em);
 
 #endif

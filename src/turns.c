@@ -18,7 +18,7 @@
  * Overlaps are intersections of closed segments, computed by whichever segment closes second. */
 #include "turns.h"
 
-void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
+void tmi_turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
                 int pause_hops, int ctx_hops, int silence_hops, int monologue_hops,
                 int merge_hops)
 {
@@ -31,10 +31,10 @@ void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handove
     t->ctx_hops = ctx_hops;
     t->silence_hops = silence_hops;
     t->monologue_hops = monologue_hops;
-    turns_reset(t);
+    tmi_turns_reset(t);
 }
 
-void turns_reset(tm_turns *t)
+void tmi_turns_reset(tm_turns *t)
 {
     t->holder = TM_NOBODY;
     t->floor_start = 0;
@@ -250,7 +250,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     }
 }
 
-void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
+void tmi_turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
                const turns_seg *closed, const tm_emitter *em)
 {
     for (int c = 0; c < t->nch; c++)
@@ -288,16 +288,16 @@ void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, con
     }
 }
 
-void turns_holding(tm_turns *t, int c, int on) { t->holding[c] = on; }
+void tmi_turns_holding(tm_turns *t, int c, int on) { t->holding[c] = on; }
 
-void turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
+void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
 {
     if (t->pend[c].active && t->pend[c].start == start) t->pend[c].active = 0;
     if (t->intr_start[c] == start) t->intr_start[c] = -1;
     if (t->holder == c && t->floor_start == start) end_floor(t, start, em);
 }
 
-void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em)
+void tmi_turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em)
 {
     overlap_flush(t, em);
     if (t->nch == 2) {

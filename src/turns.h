@@ -42,20 +42,20 @@ typedef struct {
     int ring_pos[2], ring_n[2];
 } tm_turns;
 
-void turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
+void tmi_turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
                 int pause_hops, int ctx_hops, int silence_hops, int monologue_hops,
                 int merge_hops);
-void turns_reset(tm_turns *t);
+void tmi_turns_reset(tm_turns *t);
 /* One hop, after both channels' VADs ran. speech[c]: this hop is speech of channel c (inside a
- * confirmed segment and active). flags[c] is vad_hop's return, closed[c] the closed segment when
+ * confirmed segment and active). flags[c] is tmi_vad_hop's return, closed[c] the closed segment when
  * flags[c] has VAD_CLOSED. */
-void turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
+void tmi_turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
                const turns_seg *closed, const tm_emitter *em);
 /* Music holds (or no longer holds) channel c: the line is not silent. */
-void turns_holding(tm_turns *t, int c, int on);
+void tmi_turns_holding(tm_turns *t, int c, int on);
 /* The open segment of c starting at start was music, not speech: forget it without an event. */
-void turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em);
-/* End of stream at hop n_end (segments already closed through turns_hop with closed flags). */
-void turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em);
+void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em);
+/* End of stream at hop n_end (segments already closed through tmi_turns_hop with closed flags). */
+void tmi_turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em);
 
 #endif

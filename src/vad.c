@@ -29,16 +29,16 @@
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
 
-void vad_init(tm_vad *v, int onset_hops, int hangover_hops, int bridge_hops, float rel_db)
+void tmi_vad_init(tm_vad *v, int onset_hops, int hangover_hops, int bridge_hops, float rel_db)
 {
     v->onset_hops = onset_hops < 1 ? 1 : onset_hops;
     v->hangover_hops = hangover_hops < 0 ? 0 : hangover_hops;
     v->bridge_hops = bridge_hops < 0 ? 0 : bridge_hops;
     v->rel_db = rel_db;
-    vad_reset(v);
+    tmi_vad_reset(v);
 }
 
-void vad_reset(tm_vad *v)
+void tmi_vad_reset(tm_vad *v)
 {
     v->on = 0;
     v->seg_start = v->confirm = 0;
@@ -49,7 +49,7 @@ void vad_reset(tm_vad *v)
     v->spk_n = 0;
 }
 
-int vad_anchor(const tm_vad *v, int active, int voiced, float level_db)
+int tmi_vad_anchor(const tm_vad *v, int active, int voiced, float level_db)
 {
     if (!active || !voiced) return 0;
     return v->spk_n < VAD_LEVEL_WARMUP_HOPS || level_db >= v->spk_db - v->rel_db;
@@ -70,10 +70,10 @@ static int close_seg(tm_vad *v, int64_t *start, int64_t *end)
     return VAD_CLOSED;
 }
 
-int vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *start,
+int tmi_vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *start,
             int64_t *end)
 {
-    int anchor = vad_anchor(v, active, voiced, level_db);
+    int anchor = tmi_vad_anchor(v, active, voiced, level_db);
     if (v->on) {
         if (anchor) {
             learn_level(v, level_db);
@@ -109,11 +109,11 @@ int vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_
     return 0;
 }
 
-int vad_cut(tm_vad *v, int64_t *start, int64_t *end)
+int tmi_vad_cut(tm_vad *v, int64_t *start, int64_t *end)
 {
     if (!v->on) return 0;
     close_seg(v, start, end);
     return 1;
 }
 
-int vad_finish(tm_vad *v, int64_t *start, int64_t *end) { return vad_cut(v, start, end); }
+int tmi_vad_finish(tm_vad *v, int64_t *start, int64_t *end) { return tmi_vad_cut(v, start, end); }

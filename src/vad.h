@@ -20,17 +20,17 @@ typedef struct {
     int run_len, run_anchor;
 } tm_vad;
 
-void vad_init(tm_vad *v, int onset_hops, int hangover_hops, int bridge_hops, float rel_db);
-void vad_reset(tm_vad *v);
+void tmi_vad_init(tm_vad *v, int onset_hops, int hangover_hops, int bridge_hops, float rel_db);
+void tmi_vad_reset(tm_vad *v);
 /* 1 when a hop with this level, active and voiced, is an anchor: it may start or carry speech. */
-int  vad_anchor(const tm_vad *v, int active, int voiced, float level_db);
+int  tmi_vad_anchor(const tm_vad *v, int active, int voiced, float level_db);
 /* One hop. Returns VAD_CONFIRMED when a segment starting at v->seg_start is confirmed, or
  * VAD_CLOSED with the closed segment in [*start, *end). */
-int  vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *start,
+int  tmi_vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *start,
              int64_t *end);
 /* Ends an open segment now (music took over the channel): returns 1 and the segment, else 0. */
-int  vad_cut(tm_vad *v, int64_t *start, int64_t *end);
+int  tmi_vad_cut(tm_vad *v, int64_t *start, int64_t *end);
 /* End of stream: closes an open segment. Returns 1 and the segment, else 0. */
-int  vad_finish(tm_vad *v, int64_t *start, int64_t *end);
+int  tmi_vad_finish(tm_vad *v, int64_t *start, int64_t *end);
 
 #endif

@@ -64,4 +64,10 @@ so=$(find "$T/prefix-shared" -name 'libtonemon.so.*.*' | head -n1)
 nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | sort >"$T/exported"
 if grep -v '^tm_' "$T/exported"; then fail "libtonemon.so exports the non-tm_ symbols above"; fi
 if ! diff -u "$T/api" "$T/exported"; then fail "libtonemon.so's exports differ from tonemon.h's TM_API functions (diff above: - header only, + library only)"; fi
+echo "== static: global symbols"
+a=$(find "$T/prefix-static" -name 'libtonemon.a' | head -n1)
+# a static archive cannot hide symbols: internal ones carry the private prefix tmi_ so that they
+# never collide with a consumer's own floor_init or median_add
+nm -g --defined-only "$a" | awk 'NF == 3 {print $3}' | sort -u >"$T/static-globals"
+if grep -v -e '^tm_' -e '^tmi_' "$T/static-globals"; then fail "libtonemon.a defines the globals above without the tm_/tmi_ prefix"; fi
 echo "package_test: ok ($(wc -l <"$T/exported") tm_ symbols exported)"

@@ -33,7 +33,7 @@ static void setup(float repeat_min_s)
     c.sample_rate_hz = RATE;          /* samples are milliseconds here */
     c.alert_repeat_min_s = repeat_min_s;
     memset(&o, 0, sizeof o);
-    deesc_init(&d, &c, collect, &o);
+    tmi_deesc_init(&d, &c, collect, &o);
 }
 
 static int64_t ms(double s) { return (int64_t)(s * RATE + 0.5); }
@@ -49,7 +49,7 @@ static void send(tm_event_type type, int speaker, int other, double start, doubl
     e.detected = ms(det);
     e.end = end > 0 ? ms(end) : ms(det);
     e.final = end > 0;
-    deesc_event(&d, &e, raising_now, e.final ? ms(end) : ms(det));
+    tmi_deesc_event(&d, &e, raising_now, e.final ? ms(end) : ms(det));
 }
 static void interrupt_caller(double start, double det, int raising_now)
 {
@@ -112,7 +112,7 @@ static void test_repeats_merged(void **state)
     assert_int_equal(shown(TM_REASON_AGENT_INTERRUPTS, sev), 2);
     assert_int_equal(sev[1], 1);
     interrupt_caller_end(34.0, 35.0, 36.0);
-    deesc_finish(&d);
+    tmi_deesc_finish(&d);
     f = final_at(TM_REASON_AGENT_INTERRUPTS, 35.0);
     assert_non_null(f);
     assert_int_equal(f->count, 1);
@@ -188,7 +188,7 @@ static void test_information_only(void **state)
         send(TM_EV_INTERRUPTION, TM_CALLER, TM_AGENT, 10.0 * k, 10.0 * k + 1, 10.0 * k + 2, 1);
         send(TM_EV_BACKCHANNEL, TM_AGENT, TM_NOBODY, 10.0 * k + 3, 10.0 * k + 4, 10.0 * k + 4, 0);
     }
-    deesc_finish(&d);
+    tmi_deesc_finish(&d);
     assert_int_equal(o.n, 0);
 }
 

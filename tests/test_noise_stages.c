@@ -29,10 +29,10 @@ static void test_floor_skips_digital_silence(void **state)
 {
     (void)state;
     tm_floor f;
-    floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
+    tmi_floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
     float fl = 0.0f;
     /* 10 s of steady line noise at -50 dBFS with one lost packet (two zeroed hops) in ten */
-    for (int n = 0; n < 1000; n++) fl = floor_update(&f, n % 10 < 2 ? -120.0f : -50.0f);
+    for (int n = 0; n < 1000; n++) fl = tmi_floor_update(&f, n % 10 < 2 ? -120.0f : -50.0f);
     assert_true(fabsf(fl - (-50.0f)) < 0.5f);
     assert_true(fabsf(f.mean_db - (-50.0f)) < 0.5f);
 }
@@ -41,10 +41,10 @@ static void test_floor_mean_corrects_fluctuating_noise(void **state)
 {
     (void)state;
     tm_floor f;
-    floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
+    tmi_floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
     uint64_t seed = 7;
     /* babble-like levels: uniform in -52..-38 dB (mean -45): the minimum sits at -52 */
-    for (int n = 0; n < 2000; n++) floor_update(&f, -52.0f + 14.0f * lcg_uniform(&seed));
+    for (int n = 0; n < 2000; n++) tmi_floor_update(&f, -52.0f + 14.0f * lcg_uniform(&seed));
     print_message("floor min %.1f, noise mean %.1f (seed 7)\n", f.floor_db, f.mean_db);
     assert_true(f.floor_db < -51.0f);
     assert_true(f.mean_db > -47.0f && f.mean_db < -43.0f);
@@ -56,22 +56,22 @@ static void test_vad_weak_voiced_sound_does_not_start_speech(void **state)
 {
     (void)state;
     tm_vad v;
-    vad_init(&v, 3, 20, 20, 15.0f);
+    tmi_vad_init(&v, 3, 20, 20, 15.0f);
     int64_t s, e;
     int64_t n = 0;
     /* the talker: 3 s of voiced speech at -20 dBFS in 300 ms phrases */
     for (int k = 0; k < 10; k++) {
-        for (int i = 0; i < 30; i++, n++) vad_hop(&v, n, 1, 1, -20.0f, &s, &e);
-        for (int i = 0; i < 30; i++, n++) vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
+        for (int i = 0; i < 30; i++, n++) tmi_vad_hop(&v, n, 1, 1, -20.0f, &s, &e);
+        for (int i = 0; i < 30; i++, n++) tmi_vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
     }
     assert_true(v.spk_db > -22.0f && v.spk_db < -18.0f);
     /* babble: voiced and active but 20 dB under the talker: never speech */
     int confirmed = 0;
-    for (int i = 0; i < 300; i++, n++) confirmed |= vad_hop(&v, n, 1, 1, -40.0f, &s, &e) & VAD_CONFIRMED;
+    for (int i = 0; i < 300; i++, n++) confirmed |= tmi_vad_hop(&v, n, 1, 1, -40.0f, &s, &e) & VAD_CONFIRMED;
     assert_false(confirmed);
     /* the talker 10 dB softer (a backchannel) still is */
-    for (int i = 0; i < 30; i++, n++) vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
-    for (int i = 0; i < 10; i++, n++) confirmed |= vad_hop(&v, n, 1, 1, -30.0f, &s, &e) & VAD_CONFIRMED;
+    for (int i = 0; i < 30; i++, n++) tmi_vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
+    for (int i = 0; i < 10; i++, n++) confirmed |= tmi_vad_hop(&v, n, 1, 1, -30.0f, &s, &e) & VAD_CONFIRMED;
     assert_true(confirmed);
 }
 
@@ -79,14 +79,14 @@ static void test_vad_clicks_do_not_chain(void **state)
 {
     (void)state;
     tm_vad v;
-    vad_init(&v, 3, 20, 20, 15.0f);
+    tmi_vad_init(&v, 3, 20, 20, 15.0f);
     int64_t s = 0, e = 0, n = 0;
-    for (int i = 0; i < 100; i++, n++) vad_hop(&v, n, 1, 1, -20.0f, &s, &e);   /* a phrase */
+    for (int i = 0; i < 100; i++, n++) tmi_vad_hop(&v, n, 1, 1, -20.0f, &s, &e);   /* a phrase */
     /* then keyboard clicks: one unvoiced active hop every 150 ms for 3 s */
     int closed = 0;
     int64_t end = -1;
     for (int i = 0; i < 300; i++, n++) {
-        int r = vad_hop(&v, n, i % 15 == 0, 0, -35.0f, &s, &e);
+        int r = tmi_vad_hop(&v, n, i % 15 == 0, 0, -35.0f, &s, &e);
         if (r & VAD_CLOSED) { closed = 1; end = e; }
     }
     assert_true(closed);

@@ -46,13 +46,13 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
     float *dc = malloc((size_t)hop * sizeof *dc);
     tm_energy e;
     tm_pitch p;
-    if (!dc || pitch_init(&p, rate, hop, cfg.f0_min_hz, cfg.f0_max_hz, cfg.pitch_peak_ratio,
+    if (!dc || tmi_pitch_init(&p, rate, hop, cfg.f0_min_hz, cfg.f0_max_hz, cfg.pitch_peak_ratio,
                           cfg.voicing_min)) {
         free(dc);
         synth_free(l, r, &t);
         return;
     }
-    energy_init(&e, rate, hop);
+    tmi_energy_init(&e, rate, hop);
     double t_energy = 0.0, t_pitch = 0.0, audio_s = 0.0;
     float lev, loud, f0, v;
     int64_t k;
@@ -62,14 +62,14 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
             const float *x = c ? r : l;
             double t0 = cpu_s();
             for (size_t h = 0; h < hops; h++) {
-                energy_hop(&e, x + h * (size_t)hop, dc, &lev, &loud);
+                tmi_energy_hop(&e, x + h * (size_t)hop, dc, &lev, &loud);
                 sink += lev;
             }
             double t1 = cpu_s();
             for (size_t h = 0; h < hops; h++) {
-                pitch_push(&p, x + h * (size_t)hop);
-                pitch_estimate(&p, &f0, &v);
-                while (pitch_final(&p, 0, &k, &f0, &v)) sink += f0;
+                tmi_pitch_push(&p, x + h * (size_t)hop);
+                tmi_pitch_estimate(&p, &f0, &v);
+                while (tmi_pitch_final(&p, 0, &k, &f0, &v)) sink += f0;
             }
             t_pitch += cpu_s() - t1;
             t_energy += t1 - t0;
@@ -77,7 +77,7 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
         audio_s += (double)n / rate;
     }
     (void)sink;
-    pitch_free(&p);
+    tmi_pitch_free(&p);
     free(dc);
     synth_free(l, r, &t);
     /* per channel: the pipeline figure above is for the two channels together */
