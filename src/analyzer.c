@@ -12,40 +12,35 @@
 #include "deesc.h"
 #include "energy.h"
 #include "floor.h"
+#include "gate.h"
 #include "hold.h"
-#include "median.h"
 #include "pitch.h"
 #include "raised.h"
+#include "stage.h"
+#include "stats.h"
 #include "turns.h"
 #include "vad.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define LEVEL_RING 8
+#define LEVEL_RING 8   /* the front's outputs wait here for the lookahead (> pitch lookahead) */
 
 typedef struct {
+    /* the stages of one speaker, in order */
     tm_energy energy;
+    tm_gate gate;
     tm_floor floor;
     tm_pitch pitch;
     tm_bleed bleed;
-    tm_vad vad;
     tm_hold hold;
+    tm_vad vad;
     tm_raised raised;
     float *hopbuf, *dcbuf;
+    /* the front's outputs, waiting for the hop to be decided */
     float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING], tone_ring[LEVEL_RING];
-    float tone;                   /* tone share of the hop being decided */
-    int hold_on;                  /* music holds this channel */
-    int64_t hold_start, hold_detected, hold_last;
-    double hold_hops;
+    float floor_db;               /* the floor decided last, for the front's tone gate */
     float meter_db;
-    /* the feature hop being decided */
-    float level, loud, floor_db, f0, voicing;
-    int cand, bleed_flag, active;
-    /* call statistics over final speech frames */
-    tm_median st_level, st_loud, st_f0;
-    double talk_hops;
-    int backchannels, interruptions, monologues;
 } chan;
 
 typedef struct { tm_frame f[2]; } frame_pair;
@@ -56,8 +51,8 @@ typedef struct { int on, other, sev; int64_t start, detected; } open_alert;
 struct tm_analyzer {
     tm_config cfg;
     int nch, hop, la, frame_delay, hops_per_s;
-    float margin_db, min_level_db;
     chan ch[2];
+    tmi_hop hp[2];                /* the hop being decided, per channel, filled in stage order */
     int fill;
     int64_t hops_in, samples_in;
     tm_turns turns;
@@ -70,11 +65,8 @@ struct tm_analyzer {
     size_t ev_cap, ev_head, ev_n, dropped;
     int finished, replay, fed;   /* fed: samples went in since create or reset */
     tm_deesc deesc;               /* de-escalation policy (src/deesc.c) */
+    tm_callstats stats;           /* the summary's statistics (src/stats.c) */
     open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
-    /* statistics */
-    int64_t overlap_hops_final;
-    double overlap_s, silence_s;
-    int overlaps, silences, deescalations;
 };
 
 /* ---- events ---------------------------------------------------------------------------- */
@@ -95,24 +87,14 @@ static void on_prompt(void *ctx, const tm_event *d)
 {
     tm_analyzer *a = ctx;
     ring_push(a, d);
-    if (d->final) a->deescalations++;
+    tmi_stats_event(&a->stats, d);
 }
 
 /* Pushes an event (times in samples) with its statistics and de-escalation moment. */
 static int publish(tm_analyzer *a, const tm_event *ev, int sev_shown)
 {
     ring_push(a, ev);
-    if (ev->final) {
-        double dur = (double)(ev->end - ev->start) / a->cfg.sample_rate_hz;
-        switch (ev->type) {
-        case TM_EV_OVERLAP: a->overlaps++; a->overlap_s += dur; break;
-        case TM_EV_SILENCE: a->silences++; a->silence_s += dur; break;
-        case TM_EV_BACKCHANNEL: a->ch[ev->speaker].backchannels++; break;
-        case TM_EV_INTERRUPTION: a->ch[ev->speaker].interruptions++; break;
-        case TM_EV_MONOLOGUE: a->ch[ev->speaker].monologues++; break;
-        default: break;
-        }
-    }
+    tmi_stats_event(&a->stats, ev);
     /* the stage keeps the severity a prompt was shown with; sev_shown is not needed there */
     (void)sev_shown;
     if (a->nch == 2) tmi_deesc_event(&a->deesc, ev, a->ch[TM_CALLER].raised.in_ep, a->samples_in);
@@ -190,64 +172,21 @@ static void emit_frame(tm_analyzer *a, int64_t k)
     for (int c = 0; c < a->nch; c++) {
         const tm_frame *f = &p->f[c];
         if (a->cfg.on_frame) a->cfg.on_frame(a->cfg.on_frame_user, f);
-        if (f->speech) {
-            chan *ch = &a->ch[c];
-            ch->talk_hops++;
-            tmi_median_add(&ch->st_level, f->level_db);
-            tmi_median_add(&ch->st_loud, f->loudness_lufs);
-            if (f->f0_hz > 0.0f) tmi_median_add(&ch->st_f0, f->f0_hz);
-        }
+        tmi_stats_frame(&a->stats, f);
     }
 }
 
 /* ---- the hop pipeline ------------------------------------------------------------------ */
 
-static void hold_close(tm_analyzer *a, int c)
+/* Music was recognised on channel c from hop start on: the speech segment it had opened is
+ * withdrawn, from the turns and from the frames still waiting to go out. */
+static void withdraw_segment(tm_analyzer *a, int c, int64_t n)
 {
-    chan *ch = &a->ch[c];
-    tm_event ev = emit_make(TM_EV_HOLD, c, ch->hold_start, ch->hold_last + 1, ch->hold_detected, 1);
-    emit_event(&a->emitter, &ev);
-    ch->hold_hops += (double)(ch->hold_last + 1 - ch->hold_start);
-    ch->hold_on = 0;
-}
-
-/* Music and tones are not speech: a tone hop is never active, and while music holds the channel
- * nothing on it is. When music is recognised, the speech segment it had opened is withdrawn. */
-static void hold_decide(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
-{
-    chan *ch = &a->ch[c];
-    /* the tone window is the 30 ms ending one hop after n: centred on n */
-    float tone = given ? given[c].tone_frac
-               : n + 1 < a->hops_in ? ch->tone_ring[(n + 1) % LEVEL_RING] : 0.0f;
-    ch->tone = tone;
-    int64_t started;
-    /* Music leaking in from the other leg is that leg's hold, not this one's: leak hops are
-     * neither sounding nor voiced here, and a hold is not started on a channel while the other
-     * one holds (hold music is played into one leg). */
-    int on = tmi_hold_hop(&ch->hold, n, ch->active, ch->bleed_flag ? 0.0f : ch->f0, tone, &started);
-    if (tone >= a->cfg.hold_tone_frac_min) ch->active = 0;
-    if (started >= 0 && a->nch == 2 && a->ch[1 - c].hold_on) {
-        ch->hold.on = 0;
-        on = 0;
-        started = -1;
-    }
-    if (started >= 0) {
-        ch->hold_on = 1;
-        ch->hold_start = started < 0 ? 0 : started;
-        ch->hold_detected = n;
-        int64_t s, e;
-        if (tmi_vad_cut(&ch->vad, &s, &e)) {
-            tmi_turns_withdraw(&a->turns, c, s, &a->emitter);
-            int64_t from = s > a->fr_next ? s : a->fr_next;
-            for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
-        }
-    }
-    if (ch->hold_on) {
-        ch->hold_last = ch->hold.last_music > ch->hold_start ? ch->hold.last_music : ch->hold_start;
-        ch->active = 0;
-        if (!on) hold_close(a, c);
-    }
-    tmi_turns_holding(&a->turns, c, ch->hold_on);
+    tmi_span cut;
+    if (!tmi_vad_cut(&a->ch[c].vad, &cut)) return;
+    tmi_turns_withdraw(&a->turns, c, cut.start, &a->emitter);
+    int64_t from = cut.start > a->fr_next ? cut.start : a->fr_next;
+    for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
 }
 
 /* Puts the pitch path's final F0 into the frames still waiting to go out. */
@@ -263,85 +202,87 @@ static void settle_pitch(tm_analyzer *a, int flush)
             }
 }
 
-/* Decides feature hop n. given: this hop's measured features per channel (replay), or NULL to
- * take them from the energy and pitch stages. */
+/* Front features, floor, level gate and pitch of hop n on channel c. given: the hop's measured
+ * features (replay), or NULL to take them from the front and the pitch tracker. */
+static void measure(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
+{
+    chan *ch = &a->ch[c];
+    tmi_hop *h = &a->hp[c];
+    h->n = n;
+    h->ch = c;
+    h->level_db = given ? given[c].level_db : ch->lev_ring[n % LEVEL_RING];
+    h->loud_lufs = given ? given[c].loudness_lufs : ch->loud_ring[n % LEVEL_RING];
+    /* the tone window is the 30 ms ending one hop after n: centred on n */
+    h->tone_frac = given ? given[c].tone_frac
+                 : n + 1 < a->hops_in ? ch->tone_ring[(n + 1) % LEVEL_RING] : 0.0f;
+    tmi_floor_update(&ch->floor, h);
+    h->floor_db = ch->floor_db = ch->floor.floor_db;
+    h->noise_mean_db = ch->floor.mean_db;
+    h->cand = tmi_gate_update(&ch->gate, h);
+    if (given) {
+        h->f0_hz = given[c].f0_live_hz;
+        h->voicing = given[c].voicing;
+    } else if (tmi_gate_pitch(&ch->gate, h, ch->hold.held)) {
+        tmi_pitch_estimate(&ch->pitch, &h->f0_hz, &h->voicing);
+    } else {
+        tmi_pitch_skip(&ch->pitch);
+        h->f0_hz = h->voicing = 0.0f;
+    }
+}
+
+/* The frame of hop n on channel c, as far as it is known now. */
+static void fill_frame(tm_analyzer *a, int c, const tm_frame *given)
+{
+    const tmi_hop *h = &a->hp[c];
+    tm_frame *f = &a->fr[h->n % a->fr_cap].f[c];
+    f->start = h->n * a->hop;
+    f->channel = c;
+    f->level_db = h->level_db;
+    f->loudness_lufs = h->loud_lufs;
+    /* the live F0 drives the events; the frame's F0 is replaced by the path's final one
+     * PITCH_PATH_LAG hops later, before the frame goes out */
+    f->f0_hz = given ? given[c].f0_hz : h->f0_hz;
+    f->f0_live_hz = h->f0_hz;
+    f->tone_frac = h->tone_frac;
+    f->voicing = h->voicing;
+    f->speech = 0;
+    f->bleed = h->leak;
+    f->floor_db = h->floor_db;
+}
+
+static void copy_segment(tmi_hop *h, const tm_vad *v)
+{
+    h->seg_on = v->on;
+    h->seg_start = v->seg_start;
+    h->seg_last = v->last_active;
+}
+
+/* Decides feature hop n: every stage in order, each reading the hop's features decided before
+ * it. given: this hop's measured features per channel (replay), or NULL. */
 static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
 {
-    int flags[2] = {0, 0};
-    turns_seg closed[2];
-
+    int prev_active[2] = {a->hp[0].active, a->hp[1].active};
+    for (int c = 0; c < a->nch; c++) measure(a, c, n, given);
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
-        ch->level = given ? given[c].level_db : ch->lev_ring[n % LEVEL_RING];
-        ch->loud = given ? given[c].loudness_lufs : ch->loud_ring[n % LEVEL_RING];
-        ch->floor_db = tmi_floor_update(&ch->floor, ch->level);
-        ch->cand = ch->level >= ch->floor_db + a->margin_db && ch->level >= a->min_level_db &&
-                   ch->level >= ch->floor.mean_db + a->cfg.speech_over_mean_db;
-        if (given) {
-            ch->f0 = given[c].f0_live_hz;
-            ch->voicing = given[c].voicing;
-        } else if ((ch->level >= ch->floor_db + a->margin_db - 3.0f || ch->hold_on) &&
-                   ch->level >= a->min_level_db - 3.0f) {
-            /* Pitch costs most: only where the level could be speech (own or leaked), or during
-             * hold music, whose notes must go on being heard once the floor has risen to it. The 40 ms
-             * window reaches 20 ms either side: a hop far quieter than its neighbours (a stop
-             * closure, the silence after a word) would only borrow their periodicity. */
-            float peak = ch->level;
-            for (int64_t k = n - 2; k <= n + 2; k++)
-                if (k >= 0 && ch->lev_ring[k % LEVEL_RING] > peak) peak = ch->lev_ring[k % LEVEL_RING];
-            if (ch->level < peak - 15.0f) {
-                tmi_pitch_skip(&ch->pitch);
-                ch->f0 = ch->voicing = 0.0f;
-            } else {
-                tmi_pitch_estimate(&ch->pitch, &ch->f0, &ch->voicing);
-            }
-        } else {
-            tmi_pitch_skip(&ch->pitch);
-            ch->f0 = ch->voicing = 0.0f;
-        }
-    }
-    int prev_active[2] = {a->ch[0].active, a->ch[1].active};
-    for (int c = 0; c < a->nch; c++) {
-        chan *ch = &a->ch[c];
-        ch->bleed_flag = 0;
-        if (a->nch == 2) {
-            const chan *o = &a->ch[1 - c];
-            tmi_bleed_push_other(&ch->bleed, o->level, o->f0);
-            tmi_bleed_learn(&ch->bleed, ch->level, ch->f0, ch->floor_db, o->floor_db, prev_active[1 - c]);
-            ch->bleed_flag = ch->cand && tmi_bleed_decide(&ch->bleed, ch->level, ch->f0);
-        }
-        ch->active = ch->cand && !ch->bleed_flag;
-        hold_decide(a, c, n, given);
+        tmi_hop *h = &a->hp[c];
+        h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c]);
+        h->active = h->cand && !h->leak;
+        int64_t started;
+        int other_held = a->nch == 2 && a->ch[1 - c].hold.held;
+        if (tmi_hold_update(&ch->hold, h, other_held, &a->emitter, &started)) h->active = 0;
+        if (started >= 0) withdraw_segment(a, c, n);
+        h->holding = ch->hold.held;
         int64_t prev_last = ch->vad.last_active;
-        flags[c] = tmi_vad_hop(&ch->vad, n, ch->active, ch->f0 > 0.0f, ch->level, &closed[c].start,
-                           &closed[c].end);
-        if (flags[c] & VAD_CLOSED) closed[c].confirm = ch->vad.confirm;
-
-        tm_frame *f = &a->fr[n % a->fr_cap].f[c];
-        f->start = n * a->hop;
-        f->channel = c;
-        f->level_db = ch->level;
-        f->loudness_lufs = ch->loud;
-        /* the live F0 drives the events; the frame's F0 is replaced by the path's final one
-         * PITCH_PATH_LAG hops later, before the frame goes out */
-        f->f0_hz = given ? given[c].f0_hz : ch->f0;
-        f->f0_live_hz = ch->f0;
-        f->tone_frac = ch->tone;
-        f->voicing = ch->voicing;
-        f->speech = 0;
-        f->bleed = ch->bleed_flag;
-        f->floor_db = ch->floor_db;
-        if (flags[c] & VAD_CONFIRMED) mark_speech(a, c, ch->vad.seg_start, n);
-        else if (ch->vad.on && ch->vad.last_active == n) mark_speech(a, c, prev_last + 1, n);
+        h->seg_flags = tmi_vad_update(&ch->vad, h, &h->closed);
+        copy_segment(h, &ch->vad);
+        h->speech = h->seg_on && h->seg_last == n;
+        fill_frame(a, c, given);
+        if (h->seg_flags & TMI_SEG_CONFIRMED) mark_speech(a, c, h->seg_start, n);
+        else if (h->speech) mark_speech(a, c, prev_last + 1, n);
     }
-    int speech[2] = {0, 0};
-    for (int c = 0; c < a->nch; c++) speech[c] = a->ch[c].vad.on && a->ch[c].vad.last_active == n;
-    tmi_turns_hop(&a->turns, n, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, speech, flags, closed,
-              &a->emitter);
-    for (int c = 0; c < a->nch; c++) {
-        chan *ch = &a->ch[c];
-        tmi_raised_hop(&ch->raised, c, n, ch->active && ch->vad.on, ch->loud, ch->f0, &a->emitter);
-    }
+    tmi_turns_update(&a->turns, a->hp, &a->emitter);
+    for (int c = 0; c < a->nch; c++) tmi_raised_update(&a->ch[c].raised, &a->hp[c], &a->emitter);
     if (!given) settle_pitch(a, 0);
     while (a->fr_next <= n - a->frame_delay) emit_frame(a, a->fr_next++);
     a->feat_next = n + 1;
@@ -356,8 +297,7 @@ static void run_hop(tm_analyzer *a)
         tmi_energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
         ch->lev_ring[m % LEVEL_RING] = lev;
         ch->loud_ring[m % LEVEL_RING] = loud;
-        /* Tones are looked for only where a hop could be speech: a tone that matters is loud. */
-        if (lev >= ch->floor_db + a->margin_db && lev >= a->min_level_db)
+        if (tmi_gate_push(&ch->gate, m, lev, ch->floor_db))
             ch->tone_ring[m % LEVEL_RING] = tmi_hold_tone(&ch->hold, ch->dcbuf);
         else {
             tmi_hold_skip(&ch->hold);
@@ -443,20 +383,18 @@ void tm_analyzer_finish(tm_analyzer *a)
     }
     settle_pitch(a, 1);
     if (a->replay) a->samples_in = a->hops_in * a->hop;
-    int64_t n_end = a->hops_in;
-    int flags[2] = {0, 0}, active[2] = {0, 0};
-    turns_seg closed[2];
-    for (int c = 0; c < a->nch; c++)
-        if (tmi_vad_finish(&a->ch[c].vad, &closed[c].start, &closed[c].end)) {
-            flags[c] = VAD_CLOSED;
-            closed[c].confirm = a->ch[c].vad.confirm;
-        }
-    tmi_turns_hop(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, active, flags,
-              closed, &a->emitter);
-    tmi_turns_finish(&a->turns, n_end, (const tm_vad[]){a->ch[0].vad, a->ch[1].vad}, &a->emitter);
-    for (int c = 0; c < a->nch; c++) tmi_raised_finish(&a->ch[c].raised, c, n_end, &a->emitter);
-    for (int c = 0; c < a->nch; c++)
-        if (a->ch[c].hold_on) hold_close(a, c);
+    /* one more hop at the end: open segments close, nothing is heard */
+    for (int c = 0; c < a->nch; c++) {
+        tmi_hop *h = &a->hp[c];
+        h->n = a->hops_in;
+        h->active = h->speech = 0;
+        h->seg_flags = tmi_vad_finish(&a->ch[c].vad, &h->closed) ? TMI_SEG_CLOSED : 0;
+        copy_segment(h, &a->ch[c].vad);
+    }
+    tmi_turns_update(&a->turns, a->hp, &a->emitter);
+    tmi_turns_finish(&a->turns, a->hp, &a->emitter);
+    for (int c = 0; c < a->nch; c++) tmi_raised_finish(&a->ch[c].raised, &a->hp[c], &a->emitter);
+    for (int c = 0; c < a->nch; c++) tmi_hold_finish(&a->ch[c].hold, c, &a->emitter);
     for (int t = 0; t < TM_EV__COUNT; t++)
         for (int k = 0; k < 3; k++)
             if (a->open[t][k].on) close_open(a, &a->open[t][k], (tm_event_type)t, k - 1);
@@ -482,8 +420,6 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     a->nch = cfg->channels;
     a->hops_per_s = 100;
     a->hop = cfg->sample_rate_hz / a->hops_per_s;
-    a->margin_db = cfg->speech_margin_db;
-    a->min_level_db = cfg->speech_min_level_db;
     int hps = a->hops_per_s;
     int hang = hops_of(cfg->hangover_ms / 1000.0f, hps);
     int onset = hops_of(cfg->onset_ms / 1000.0f, hps);
@@ -498,40 +434,28 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);
     a->ev_cap = cfg->event_capacity;
     a->ev = calloc(a->ev_cap, sizeof *a->ev);
-    int fail = !a->fr || !a->ev;
+    int fail = !a->fr || !a->ev || tmi_stats_init(&a->stats, cfg, hps) != 0;
     for (int c = 0; c < a->nch && !fail; c++) {
         chan *ch = &a->ch[c];
         ch->hopbuf = calloc((size_t)a->hop, sizeof(float));
         ch->dcbuf = calloc((size_t)a->hop, sizeof(float));
         fail |= !ch->hopbuf || !ch->dcbuf;
-        fail |= tmi_pitch_init(&ch->pitch, cfg->sample_rate_hz, a->hop, cfg->f0_min_hz, cfg->f0_max_hz,
-                           cfg->pitch_peak_ratio, cfg->voicing_min) != 0;
+        fail |= tmi_pitch_init(&ch->pitch, cfg->sample_rate_hz, a->hop, cfg->f0_min_hz,
+                               cfg->f0_max_hz, cfg->pitch_peak_ratio, cfg->voicing_min) != 0;
         fail |= tmi_raised_init(&ch->raised, cfg, hps) != 0;
-        fail |= tmi_median_init(&ch->st_level, -120.0f, 10.0f, 0.25f, 0) != 0;
-        fail |= tmi_median_init(&ch->st_loud, -120.0f, 10.0f, 0.25f, 0) != 0;
-        fail |= tmi_median_init(&ch->st_f0, 0.0f, 1000.0f, 0.5f, 0) != 0;
-        tmi_energy_init(&ch->energy, cfg->sample_rate_hz, a->hop);
-        tmi_floor_init(&ch->floor, hops_of(cfg->floor_window_s, hps), cfg->speech_min_level_db,
-                   cfg->floor_digital_db, cfg->floor_bias_max_db, cfg->speech_over_mean_db);
-        tmi_bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
-                   cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db,
-                   60.0f / (cfg->bleed_tail_t60_s * (float)hps));
-        tmi_hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
-                  cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
-                  cfg->hold_tuned_min, cfg->hold_tone_frac_min);
-        tmi_vad_init(&ch->vad, onset, hang, hops_of(cfg->weak_bridge_ms / 1000.0f, hps),
-                 cfg->speech_rel_db);
+        tmi_energy_init(&ch->energy, cfg, hps);
+        tmi_gate_init(&ch->gate, cfg, hps);
+        tmi_floor_init(&ch->floor, cfg, hps);
+        tmi_bleed_init(&ch->bleed, cfg, hps);
+        tmi_hold_init(&ch->hold, cfg, hps);
+        tmi_vad_init(&ch->vad, cfg, hps);
     }
     if (fail) {
         tm_analyzer_destroy(a);
         return TM_ERR_NOMEM;
     }
     a->la = tmi_pitch_lookahead_hops(&a->ch[0].pitch);
-    tmi_turns_init(&a->turns, a->nch, hops_of(cfg->overlap_min_s, hps), hops_of(cfg->backchannel_max_s, hps),
-               hops_of(cfg->handover_max_s, hps), hops_of(cfg->turn_pause_max_s, hps),
-               hops_of(cfg->backchannel_context_s, hps),
-               hops_of(cfg->silence_min_s, hps), hops_of(cfg->monologue_min_s, hps),
-               hops_of(cfg->overlap_merge_s, hps));
+    tmi_turns_init(&a->turns, cfg, hps);
     a->emitter.fn = on_event;
     a->emitter.ctx = a;
     tmi_deesc_init(&a->deesc, cfg, on_prompt, a);
@@ -549,10 +473,8 @@ void tm_analyzer_destroy(tm_analyzer *a)
         free(ch->dcbuf);
         if (ch->pitch.fwd || ch->pitch.dec_buf) tmi_pitch_free(&ch->pitch);
         tmi_raised_free(&ch->raised);
-        tmi_median_free(&ch->st_level);
-        tmi_median_free(&ch->st_loud);
-        tmi_median_free(&ch->st_f0);
     }
+    tmi_stats_free(&a->stats);
     free(a->fr);
     free(a->ev);
     free(a);
@@ -564,27 +486,23 @@ void tm_analyzer_reset(tm_analyzer *a)
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         tmi_energy_reset(&ch->energy);
+        tmi_gate_reset(&ch->gate);
         tmi_floor_reset(&ch->floor);
         tmi_pitch_reset(&ch->pitch);
         tmi_bleed_reset(&ch->bleed);
-        tmi_vad_reset(&ch->vad);
         tmi_hold_reset(&ch->hold);
-        ch->hold_on = 0;
-        ch->hold_start = ch->hold_detected = ch->hold_last = 0;
-        ch->hold_hops = 0.0;
-        memset(ch->tone_ring, 0, sizeof ch->tone_ring);
-        ch->floor_db = a->cfg.speech_min_level_db;
+        tmi_vad_reset(&ch->vad);
         tmi_raised_reset(&ch->raised);
-        tmi_median_reset(&ch->st_level, 0.0f, 0);
-        tmi_median_reset(&ch->st_loud, 0.0f, 0);
-        tmi_median_reset(&ch->st_f0, 0.0f, 0);
         memset(ch->lev_ring, 0, sizeof ch->lev_ring);
         memset(ch->loud_ring, 0, sizeof ch->loud_ring);
+        memset(ch->tone_ring, 0, sizeof ch->tone_ring);
+        ch->floor_db = a->cfg.speech_min_level_db;
         ch->meter_db = -120.0f;
-        ch->talk_hops = 0.0;
-        ch->backchannels = ch->interruptions = ch->monologues = 0;
     }
+    memset(a->hp, 0, sizeof a->hp);
+    for (int c = 0; c < 2; c++) copy_segment(&a->hp[c], &a->ch[c].vad);
     tmi_turns_reset(&a->turns);
+    tmi_stats_reset(&a->stats);
     memset(a->fr, 0, (size_t)a->fr_cap * sizeof *a->fr);
     a->fill = 0;
     a->hops_in = a->samples_in = 0;
@@ -595,8 +513,6 @@ void tm_analyzer_reset(tm_analyzer *a)
     a->fed = 0;
     memset(a->open, 0, sizeof a->open);
     tmi_deesc_reset(&a->deesc);
-    a->overlap_s = a->silence_s = 0.0;
-    a->overlaps = a->silences = a->deescalations = 0;
 }
 
 /* ---- getters --------------------------------------------------------------------------- */
@@ -636,32 +552,20 @@ tm_status tm_analyzer_stats(const tm_analyzer *a, tm_stats *out)
     if (!a) return TM_ERR_ARG;
     double hop_s = (double)a->hop / a->cfg.sample_rate_hz;
     out->duration_s = (double)a->samples_in / a->cfg.sample_rate_hz;
-    out->overlap_s = a->overlap_s;
-    out->silence_s = a->silence_s;
-    out->overlaps = a->overlaps;
-    out->silences = a->silences;
-    out->deescalations = a->deescalations;
     out->events_dropped = a->dropped;
+    tmi_stats_fill(&a->stats, a->nch, hop_s, out);
     for (int c = 0; c < a->nch; c++) {
         const chan *ch = &a->ch[c];
         tm_speaker_stats *s = &out->speaker[c];
-        s->talk_s = ch->talk_hops * hop_s;
         s->raised_s = ch->raised.raised_hops * hop_s;
         s->raised_count = ch->raised.episodes;
-        s->interruptions_made = ch->interruptions;
-        s->backchannels = ch->backchannels;
-        s->monologues = ch->monologues;
-        s->hold_s = ch->hold_hops * hop_s;
-        s->f0_median_hz = tmi_median_quantile(&ch->st_f0, 0.5f, 0.0f);
-        s->f0_p10_hz = tmi_median_quantile(&ch->st_f0, 0.1f, 0.0f);
-        s->f0_p90_hz = tmi_median_quantile(&ch->st_f0, 0.9f, 0.0f);
-        s->level_median_db = tmi_median_quantile(&ch->st_level, 0.5f, -120.0f);
-        s->level_p90_db = tmi_median_quantile(&ch->st_level, 0.9f, -120.0f);
-        s->loudness_median_lufs = tmi_median_quantile(&ch->st_loud, 0.5f, -120.0f);
+        s->hold_s = ch->hold.held_hops * hop_s;
         s->baseline_lufs = ch->raised.base_l;
-        s->baseline_f0_hz = ch->raised.base_p_ready ? 100.0f * exp2f(ch->raised.base_p / 12.0f) : 0.0f;
+        s->baseline_f0_hz = ch->raised.base_p_ready ? 100.0f * exp2f(ch->raised.base_p / 12.0f)
+                                                    : 0.0f;
         s->coupling_db = ch->bleed.measured ? ch->bleed.coupling_db : 0.0f;
-        s->coupling_delay_ms = ch->bleed.measured ? (float)(ch->bleed.delay_hops * hop_s * 1000.0) : 0.0f;
+        s->coupling_delay_ms =
+            ch->bleed.measured ? (float)(ch->bleed.delay_hops * hop_s * 1000.0) : 0.0f;
     }
     return TM_OK;
 }

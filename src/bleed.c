@@ -25,17 +25,17 @@
 
 #define BLEED_PRIOR_LAGS 13
 
-void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
-                float min_coupling_db, float tail_decay_db_per_hop)
+void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
 {
     memset(b, 0, sizeof *b);
-    b->nlags = max_delay_hops + 1;
+    b->nlags = (int)lrintf(cfg->bleed_max_delay_ms / 1000.0f * (float)hops_per_s) + 1;
     if (b->nlags > BLEED_MAX_LAGS - 1) b->nlags = BLEED_MAX_LAGS - 1;
     if (b->nlags < 1) b->nlags = 1;
-    b->margin_db = margin_db;
-    b->pitch_match_st = pitch_match_st;
-    b->min_coupling_db = min_coupling_db;
-    b->tail_decay_db = tail_decay_db_per_hop;
+    b->margin_db = cfg->bleed_margin_db;
+    b->pitch_match_st = cfg->bleed_pitch_match_st;
+    b->min_coupling_db = cfg->bleed_min_coupling_db;
+    /* a reverberant tail decays 60 dB in its T60 */
+    b->tail_decay_db = 60.0f / (cfg->bleed_tail_t60_s * (float)hops_per_s);
     tmi_bleed_reset(b);
 }
 
@@ -85,7 +85,7 @@ static int slot(const tm_bleed *b, int lag) /* lag hops back from the newest */
     return i;
 }
 
-void tmi_bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
+static void push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
 {
     b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
     b->o_level[b->pos] = o_level_db;
@@ -98,8 +98,8 @@ void tmi_bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
     if (direct > b->tail_db) b->tail_db = direct;
 }
 
-void tmi_bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
-                 int o_talking)
+static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
+                  int o_talking)
 {
     float o_max = -200.0f;
     for (int k = 0; k < b->nlags; k++) {
@@ -169,7 +169,7 @@ void tmi_bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, f
     }
 }
 
-int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
+static int decide(const tm_bleed *b, float level_db, float f0_hz)
 {
     float pred = -200.0f;
     /* Before a leak is measured, one is assumed at the delays of a headset or a hybrid (up to
@@ -202,4 +202,11 @@ int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
         if (!same) return 0;
     }
     return 1;
+}
+
+int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking)
+{
+    push_other(b, o->level_db, o->f0_hz);
+    learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
+    return h->cand && decide(b, h->level_db, h->f0_hz);
 }

@@ -2,6 +2,8 @@
  * line echo, crosstalk)? Learns the leak's loss and delay from the audio. */
 #ifndef TM_BLEED_H
 #define TM_BLEED_H
+#include "stage.h"
+#include "tonemon.h"
 
 #define BLEED_MAX_LAGS 52   /* 0..510 ms at 10 ms hops */
 
@@ -23,16 +25,12 @@ typedef struct {
     float tail_db;                        /* the other voice's level through the room, decaying */
 } tm_bleed;
 
-void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitch_match_st,
-                float min_coupling_db, float tail_decay_db_per_hop);
+void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s);
 void tmi_bleed_reset(tm_bleed *b);
-/* Per hop, in this order: the other channel's level and F0 of this hop, then learn, then decide. */
-void tmi_bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz);
-/* o_talking: the other side's own voice was heard on its channel (its last decision), so that
- * this channel's leak into the other is not taken for the other side talking. */
-void tmi_bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db,
-                 int o_talking);
-/* 1 when this hop's level (and pitch) is explained by the other channel's leak. */
-int  tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz);
+/* One hop of this channel (h: level, F0, floor, cand) with the other channel's hop o (level, F0,
+ * floor). o_talking: the other side's own voice was heard on its channel (its last decision),
+ * so that this channel's leak into the other is not taken for the other side talking. Learns the
+ * leak, then returns 1 when this hop is a speech candidate explained by the other's leak. */
+int  tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking);
 
 #endif

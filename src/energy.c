@@ -31,10 +31,11 @@ static void kweight_design(tm_energy *e, double fs)
     e->khp.a2 = (1.0 - k / q + k * k) / a0;
 }
 
-void tmi_energy_init(tm_energy *e, double fs_hz, int hop)
+void tmi_energy_init(tm_energy *e, const tm_config *cfg, int hops_per_s)
 {
+    double fs_hz = cfg->sample_rate_hz;
     memset(e, 0, sizeof *e);
-    e->hop = hop;
+    e->hop = cfg->sample_rate_hz / hops_per_s;
     e->dc_r = exp(-2.0 * M_PI * 20.0 / fs_hz);
     kweight_design(e, fs_hz);
 }

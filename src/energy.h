@@ -2,6 +2,7 @@
 #ifndef TM_ENERGY_H
 #define TM_ENERGY_H
 #include "biquad.h"
+#include "tonemon.h"
 
 #define ENERGY_MOMENTARY_HOPS 40   /* 400 ms of 10 ms hops */
 #define ENERGY_FLOOR_DB (-120.0f)
@@ -14,7 +15,7 @@ typedef struct {
     int kpos, kfill, hop;
 } tm_energy;
 
-void tmi_energy_init(tm_energy *e, double fs_hz, int hop);
+void tmi_energy_init(tm_energy *e, const tm_config *cfg, int hops_per_s);
 void tmi_energy_reset(tm_energy *e);
 /* One full hop of input x (finite). Writes the DC-blocked samples to dc_out and returns the
  * hop's RMS level in dBFS and the 400 ms momentary loudness in LUFS (both floored). */

@@ -18,19 +18,19 @@
  * skipped, or one lost packet would drag the floor to -120 dBFS for a whole window and every
  * hiss would read as speech. */
 #include "floor.h"
+#include <math.h>
 
 /* One-second time constant of the noise mean at 100 hops/s. */
 #define FLOOR_MEAN_ALPHA 0.01f
 
-void tmi_floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
-                float margin_db)
+void tmi_floor_init(tm_floor *f, const tm_config *cfg, int hops_per_s)
 {
-    f->sub_hops = window_hops / FLOOR_SUBWINDOWS;
+    f->sub_hops = (int)lrintf(cfg->floor_window_s * (float)hops_per_s) / FLOOR_SUBWINDOWS;
     if (f->sub_hops < 1) f->sub_hops = 1;
-    f->init_db = init_db;
-    f->digital_db = digital_db;
-    f->bias_max_db = bias_max_db;
-    f->margin_db = margin_db;
+    f->init_db = cfg->speech_min_level_db;
+    f->digital_db = cfg->floor_digital_db;
+    f->bias_max_db = cfg->floor_bias_max_db;
+    f->margin_db = cfg->speech_over_mean_db;
     tmi_floor_reset(f);
 }
 
@@ -45,9 +45,10 @@ void tmi_floor_reset(tm_floor *f)
     f->min_db = f->mean_db = f->floor_db = f->init_db;
 }
 
-float tmi_floor_update(tm_floor *f, float level_db)
+void tmi_floor_update(tm_floor *f, const tmi_hop *h)
 {
-    if (level_db < f->digital_db) return f->floor_db;   /* the minimum; mean_db beside it */
+    float level_db = h->level_db;
+    if (level_db < f->digital_db) return;   /* the estimates stay as they were */
     if (level_db < f->cur_min) f->cur_min = level_db;
     if (++f->cur_count >= f->sub_hops) {
         f->sub_min[f->pos] = f->cur_min;
@@ -63,5 +64,4 @@ float tmi_floor_update(tm_floor *f, float level_db)
     if (f->mean_db < m) f->mean_db = m;
     if (f->mean_db > m + f->bias_max_db) f->mean_db = m + f->bias_max_db;
     f->floor_db = m;
-    return m;
 }

@@ -2,6 +2,8 @@
  * for the bias of a minimum, blind to digital silence. */
 #ifndef TM_FLOOR_H
 #define TM_FLOOR_H
+#include "stage.h"
+#include "tonemon.h"
 
 #define FLOOR_SUBWINDOWS 6
 
@@ -18,10 +20,9 @@ typedef struct {
     float floor_db;
 } tm_floor;
 
-void  tmi_floor_init(tm_floor *f, int window_hops, float init_db, float digital_db, float bias_max_db,
-                 float margin_db);
-void  tmi_floor_reset(tm_floor *f);
-/* Feeds one hop level (dBFS); returns the floor estimate for this hop. */
-float tmi_floor_update(tm_floor *f, float level_db);
+void tmi_floor_init(tm_floor *f, const tm_config *cfg, int hops_per_s);
+void tmi_floor_reset(tm_floor *f);
+/* Reads the hop's level; the estimates for this hop are then floor_db and mean_db. */
+void tmi_floor_update(tm_floor *f, const tmi_hop *h);
 
 #endif

@@ -41,11 +41,12 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
 /* Hops in a row that do not sound like music before a hold ends (1 s). */
 #define HOLD_EXIT_HOPS 100
 
-void tmi_hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
-               float steady_min, float tuned_min, float tone_frac_min)
+void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
 {
+    int rate_hz = cfg->sample_rate_hz, hop = rate_hz / hops_per_s;
+    int window_hops = (int)lrintf(cfg->hold_window_s * (float)hops_per_s);
     memset(h, 0, sizeof *h);
-    h->tuned_min = tuned_min;
+    h->tuned_min = cfg->hold_tuned_min;
     /* Every tone lies under 1.7 kHz, so the tone DFTs read every step-th sample (about 4 kHz):
      * no tone aliases, noise above 2 kHz folds in and only lowers the tone share, and the cost
      * falls fourfold at 16 kHz. step divides the hop, so the hops' DFTs join exactly. */
@@ -54,10 +55,10 @@ void tmi_hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_
     while (hop % h->step) h->step--;
     h->hop = hop / h->step;
     h->win = window_hops < 10 ? 10 : window_hops > HOLD_MAX_WIN ? HOLD_MAX_WIN : window_hops;
-    h->act_min = act_min;
-    h->voiced_min = voiced_min;
-    h->steady_min = steady_min;
-    h->tone_frac_min = tone_frac_min;
+    h->act_min = cfg->hold_active_min;
+    h->voiced_min = cfg->hold_voiced_min;
+    h->steady_min = cfg->hold_steady_min;
+    h->tone_frac_min = cfg->hold_tone_frac_min;
     for (int i = 0; i < HOLD_TONES; i++) {
         float w = 2.0f * 3.14159265f * tone_hz[i] * (float)h->step / (float)rate_hz;
         h->coef[i] = 2.0f * cosf(w);
@@ -86,6 +87,9 @@ void tmi_hold_reset(tm_hold *h)
     h->trun_start = h->beep_start = 0;
     h->beep_end = -1;
     h->beeps = 0;
+    h->held = 0;
+    h->held_start = h->held_detected = h->held_last = 0;
+    h->held_hops = 0.0;
 }
 
 float tmi_hold_tone(tm_hold *h, const float *x)
@@ -162,7 +166,7 @@ static void window_add(tm_hold *h, unsigned char f)
     h->n_grid += (f >> 4) & 1;
 }
 
-int tmi_hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started)
+static int music_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started)
 {
     *started = -1;
     float st = f0_hz > 0.0f ? 12.0f * log2f(f0_hz) : -1000.0f;
@@ -229,4 +233,43 @@ int tmi_hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac
     }
     if (h->on && (tone || (grid && music))) h->last_music = n;
     return h->on;
+}
+
+static void close_hold(tm_hold *h, int ch, const tm_emitter *em)
+{
+    tm_event ev = emit_make(TM_EV_HOLD, ch, h->held_start, h->held_last + 1, h->held_detected, 1);
+    emit_event(em, &ev);
+    h->held_hops += (double)(h->held_last + 1 - h->held_start);
+    h->held = 0;
+}
+
+int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,
+                    int64_t *started)
+{
+    /* Music leaking in from the other leg is that leg's hold, not this one's: leak hops are
+     * neither sounding nor voiced here, and a hold is not started on a channel while the other
+     * one holds (hold music is played into one leg). */
+    int on = music_hop(h, hp->n, hp->active, hp->leak ? 0.0f : hp->f0_hz, hp->tone_frac, started);
+    int mute = hp->tone_frac >= h->tone_frac_min;
+    if (*started >= 0 && other_held) {
+        h->on = 0;
+        on = 0;
+        *started = -1;
+    }
+    if (*started >= 0) {
+        h->held = 1;
+        h->held_start = *started < 0 ? 0 : *started;
+        h->held_detected = hp->n;
+    }
+    if (h->held) {
+        h->held_last = h->last_music > h->held_start ? h->last_music : h->held_start;
+        mute = 1;
+        if (!on) close_hold(h, hp->ch, em);
+    }
+    return mute;
+}
+
+void tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em)
+{
+    if (h->held) close_hold(h, ch, em);
 }

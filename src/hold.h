@@ -2,7 +2,8 @@
  * speech nor silence. */
 #ifndef TM_HOLD_H
 #define TM_HOLD_H
-#include <stdint.h>
+#include "emit.h"
+#include "stage.h"
 
 #define HOLD_TONES 14
 #define HOLD_MAX_WIN 1024   /* hops of the music window (10.24 s at most) */
@@ -28,19 +29,26 @@ typedef struct {
     int   bad;                          /* hops in a row that do not sound like music */
     int   trun, beeps;                  /* tone hops in a row; beeps recurring so far */
     int64_t trun_start, beep_start, beep_end;
+    /* the hold as reported: music or beeps on this leg while the other leg is not on hold */
+    int   held;
+    int64_t held_start, held_detected, held_last;
+    double held_hops;                   /* total hops on hold, for the summary */
 } tm_hold;
 
-void  tmi_hold_init(tm_hold *h, int rate_hz, int hop, int window_hops, float act_min, float voiced_min,
-                float steady_min, float tuned_min, float tone_frac_min);
+void  tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s);
 void  tmi_hold_reset(tm_hold *h);
-/* Per hop, on the DC-blocked samples: the fraction of the last 30 ms's energy carried by one
- * signalling tone or one DTMF pair (0..1). */
+/* Sample side, per hop, on the DC-blocked samples: the fraction of the last 30 ms's energy
+ * carried by one signalling tone or one DTMF pair (0..1). */
 float tmi_hold_tone(tm_hold *h, const float *x);
 /* A hop not looked at for tones (too quiet to matter). */
 void  tmi_hold_skip(tm_hold *h);
-/* Per decided hop n: active (over the floor, not leak), F0 (0 unvoiced) and the hop's tone
- * fraction. Returns 1 while music holds the channel; *started is the first hop of the hold when
- * it begins at this hop (else -1). */
-int   tmi_hold_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started);
+/* One decided hop: reads n, ch, active, leak, F0 and tone_frac. other_held: the other leg is on
+ * hold. Emits the hold event when a hold ends. Returns 1 when this hop is not speech (a tone, or
+ * the leg is on hold); *started is the first hop of a hold that begins at this hop, else -1:
+ * the speech segment the music had opened is then the caller's to withdraw. */
+int   tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,
+                      int64_t *started);
+/* End of stream: an open hold ends at its last music. */
+void  tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em);
 
 #endif

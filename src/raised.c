@@ -75,9 +75,13 @@ static void end_episode(tm_raised *r, int speaker, const tm_emitter *em)
     r->in_run = 0;
 }
 
-void tmi_raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
-                const tm_emitter *em)
+void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
 {
+    int speaker = h->ch;
+    int64_t n = h->n;
+    /* own speech heard this hop: active (not leak, not music) inside a confirmed segment */
+    int active = h->active && h->seg_on;
+    float loudness_lufs = h->loud_lufs, f0_hz = h->f0_hz;
     if (r->in_ep && n - r->ep_last > r->ep_gap_hops) end_episode(r, speaker, em);
     if (r->in_run && n - r->run_last > r->run_gap_hops) r->in_run = 0;
     if (!active) return;
@@ -137,8 +141,7 @@ void tmi_raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loud
     emit_event(em, &ev);
 }
 
-void tmi_raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em)
+void tmi_raised_finish(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
 {
-    (void)n_end;
-    if (r->in_ep) end_episode(r, speaker, em);
+    if (r->in_ep) end_episode(r, h->ch, em);
 }

@@ -3,6 +3,7 @@
 #define TM_RAISED_H
 #include "emit.h"
 #include "median.h"
+#include "stage.h"
 
 typedef struct {
     int   min_hops, run_gap_hops, ep_gap_hops, warmup_hops, refresh_hops;
@@ -21,9 +22,9 @@ typedef struct {
 int  tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s);   /* allocates; 0 or -1 */
 void tmi_raised_free(tm_raised *r);
 void tmi_raised_reset(tm_raised *r);
-/* One hop: active = own speech heard this hop; f0 0 when unvoiced. */
-void tmi_raised_hop(tm_raised *r, int speaker, int64_t n, int active, float loudness_lufs, float f0_hz,
-                const tm_emitter *em);
-void tmi_raised_finish(tm_raised *r, int speaker, int64_t n_end, const tm_emitter *em);
+/* One hop: reads the channel, n, active and seg_on (own speech), the loudness and F0. */
+void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em);
+/* End of stream (h: the hop after the last): closes an open episode. */
+void tmi_raised_finish(tm_raised *r, const tmi_hop *h, const tm_emitter *em);
 
 #endif

@@ -17,20 +17,22 @@
  * the newcomer is heard past the backchannel limit, which bounds the alert latency.
  * Overlaps are intersections of closed segments, computed by whichever segment closes second. */
 #include "turns.h"
+#include <math.h>
 
-void tmi_turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
-                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops,
-                int merge_hops)
+static int hops_of(float seconds, int hops_per_s) { return (int)lrintf(seconds * (float)hops_per_s); }
+
+void tmi_turns_init(tm_turns *t, const tm_config *cfg, int hops_per_s)
 {
-    t->merge_hops = merge_hops;
-    t->pause_hops = pause_hops;
-    t->nch = nch;
+    int overlap_hops = hops_of(cfg->overlap_min_s, hops_per_s);
+    t->merge_hops = hops_of(cfg->overlap_merge_s, hops_per_s);
+    t->pause_hops = hops_of(cfg->turn_pause_max_s, hops_per_s);
+    t->nch = cfg->channels;
     t->overlap_hops = overlap_hops < 1 ? 1 : overlap_hops;
-    t->bc_hops = bc_hops;
-    t->handover_hops = handover_hops;
-    t->ctx_hops = ctx_hops;
-    t->silence_hops = silence_hops;
-    t->monologue_hops = monologue_hops;
+    t->bc_hops = hops_of(cfg->backchannel_max_s, hops_per_s);
+    t->handover_hops = hops_of(cfg->handover_max_s, hops_per_s);
+    t->ctx_hops = hops_of(cfg->backchannel_context_s, hops_per_s);
+    t->silence_hops = hops_of(cfg->silence_min_s, hops_per_s);
+    t->monologue_hops = hops_of(cfg->monologue_min_s, hops_per_s);
     tmi_turns_reset(t);
 }
 
@@ -45,7 +47,6 @@ void tmi_turns_reset(tm_turns *t)
     t->sil_detected = 0;
     t->ov_pending = 0;
     for (int c = 0; c < 2; c++) {
-        t->holding[c] = 0;
         t->pend[c].active = 0;
         t->intr_start[c] = -1;
         t->intr_detected[c] = 0;
@@ -64,10 +65,10 @@ static void end_floor(tm_turns *t, int64_t end, const tm_emitter *em)
     t->holder = TM_NOBODY;
 }
 
-static void take_floor(tm_turns *t, int c, int64_t start, const tm_vad *vad, const tm_emitter *em)
+static void take_floor(tm_turns *t, int c, int64_t start, const tmi_hop *hp, const tm_emitter *em)
 {
     if (t->holder != TM_NOBODY && t->holder != c) {
-        int64_t end = vad[t->holder].last_active + 1;
+        int64_t end = hp[t->holder].seg_last + 1;
         end_floor(t, end < start ? end : start, em);
     }
     t->holder = c;
@@ -101,15 +102,15 @@ static void overlap_add(tm_turns *t, int64_t a, int64_t b, int64_t det, const tm
 /* Could an overlap still be found that starts within merge_hops of the held one? Only while a
  * channel is in a segment whose intersection with the other side's speech (open, or the last
  * closed segment) has not been computed yet. */
-static int overlap_may_join(const tm_turns *t, const tm_vad *vad)
+static int overlap_may_join(const tm_turns *t, const tmi_hop *hp)
 {
     for (int c = 0; c < 2; c++) {
-        if (!vad[c].on) continue;
+        if (!hp[c].seg_on) continue;
         int o = 1 - c;
-        int64_t s = vad[c].seg_start, os = -1;
-        if (vad[o].on) os = vad[o].seg_start;
+        int64_t s = hp[c].seg_start, os = -1;
+        if (hp[o].seg_on) os = hp[o].seg_start;
         else if (t->ring_n[o] > 0) {
-            const turns_seg *q = &t->ring[o][(t->ring_pos[o] + TURNS_RING - 1) % TURNS_RING];
+            const tmi_span *q = &t->ring[o][(t->ring_pos[o] + TURNS_RING - 1) % TURNS_RING];
             if (q->end > s) os = q->start;
         }
         if (os >= 0 && (s > os ? s : os) - t->ov_end <= t->merge_hops) return 1;
@@ -117,11 +118,11 @@ static int overlap_may_join(const tm_turns *t, const tm_vad *vad)
     return 0;
 }
 
-static void overlaps_with(tm_turns *t, int c, const turns_seg *s, const tm_emitter *em)
+static void overlaps_with(tm_turns *t, int c, const tmi_span *s, const tm_emitter *em)
 {
     int o = 1 - c;
     for (int i = 0; i < t->ring_n[o]; i++) {
-        const turns_seg *q = &t->ring[o][i];
+        const tmi_span *q = &t->ring[o][i];
         int64_t a = s->start > q->start ? s->start : q->start;
         int64_t b = s->end < q->end ? s->end : q->end;
         if (b - a < t->overlap_hops) continue;
@@ -135,7 +136,7 @@ static void overlaps_with(tm_turns *t, int c, const turns_seg *s, const tm_emitt
     if (t->ring_n[c] < TURNS_RING) t->ring_n[c]++;
 }
 
-static void on_closed(tm_turns *t, int c, const turns_seg *s, const tm_emitter *em)
+static void on_closed(tm_turns *t, int c, const tmi_span *s, const tm_emitter *em)
 {
     tm_event ev = emit_make(TM_EV_SPEECH, c, s->start, s->end, s->confirm, 1);
     emit_event(em, &ev);
@@ -170,9 +171,9 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int64_t h
     p->holder_last = holder_last;
 }
 
-static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const tm_emitter *em)
+static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
 {
-    int64_t s = vad[c].seg_start;
+    int64_t s = hp[c].seg_start;
     if (t->sil_alerted) {
         tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, s, t->sil_detected, 1);
         emit_event(em, &ev);
@@ -187,18 +188,17 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tm_vad *vad, const
         return;
     }
     if (t->holder == TM_NOBODY) {
-        take_floor(t, c, s, vad, em);
+        take_floor(t, c, s, hp, em);
     } else if (t->holder == o) {
-        if (!vad[o].on && vad[o].last_active < s - t->ctx_hops) {
-            take_floor(t, c, s, vad, em);    /* the holder's turn was over: a new turn */
+        if (!hp[o].seg_on && hp[o].seg_last < s - t->ctx_hops) {
+            take_floor(t, c, s, hp, em);    /* the holder's turn was over: a new turn */
         } else {
-            pend_open(&t->pend[c], s, vad[o].on, vad[o].last_active);
+            pend_open(&t->pend[c], s, hp[o].seg_on, hp[o].seg_last);
         }
     }
 }
 
-static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, const int *speech,
-                            const tm_emitter *em)
+static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
 {
     turns_pending *p = &t->pend[c];
     int o = 1 - c;
@@ -207,7 +207,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     /* Did the holder's turn go on past the hand-over window, with no pause longer than a turn
      * pause since they were last heard? A later "uh-huh" of theirs, after a real pause, does
      * not count; a stop closure or a breath does not end their turn. */
-    if (speech[o] && !p->holder_broke) {
+    if (hp[o].speech && !p->holder_broke) {
         if (n - p->holder_last > t->pause_hops + 1) p->holder_broke = 1;
         else {
             if (n >= p->start + t->handover_hops) p->holder_went_on = 1;
@@ -216,7 +216,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
     }
     if (!p->ho_checked && n >= p->start + t->handover_hops) p->ho_checked = 1;
     if (!p->closed) {
-        if (speech[c] && n - p->start >= t->bc_hops && p->ho_checked) {
+        if (hp[c].speech && n - p->start >= t->bc_hops && p->ho_checked) {
             if (p->overlapped && p->holder_went_on) {
                 tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
                 ev.other = o;
@@ -225,51 +225,51 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tm_vad *vad, co
                 t->intr_detected[c] = n;
                 t->intr_of[c] = o;
             }
-            take_floor(t, c, p->start, vad, em);
+            take_floor(t, c, p->start, hp, em);
             p->active = 0;
             /* The old holder may have started a new segment after the newcomer came in (an
              * "uh-huh" into the new turn): it is a newcomer to the new floor now. */
-            if (vad[o].seg_start > p->start && vad[o].last_active >= vad[o].seg_start) {
+            if (hp[o].seg_start > p->start && hp[o].seg_last >= hp[o].seg_start) {
                 turns_pending *q = &t->pend[o];
-                pend_open(q, vad[o].seg_start, 1, vad[c].last_active);
-                q->closed = !vad[o].on;
-                q->end = vad[o].last_active + 1;
+                pend_open(q, hp[o].seg_start, 1, hp[c].seg_last);
+                q->closed = !hp[o].seg_on;
+                q->end = hp[o].seg_last + 1;
                 q->deadline = q->end + t->ctx_hops;
             }
         }
         return;
     }
     if (n < p->end + t->pause_hops) return;   /* the newcomer may only be pausing */
-    if (vad[o].last_active >= p->end - 1) {
+    if (hp[o].seg_last >= p->end - 1) {
         tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
         emit_event(em, &ev);
         p->active = 0;
     } else if (n >= p->deadline) {
-        take_floor(t, c, p->start, vad, em);   /* a short turn: "Yes." and the other stops */
+        take_floor(t, c, p->start, hp, em);   /* a short turn: "Yes." and the other stops */
         p->active = 0;
     }
 }
 
-void tmi_turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
-               const turns_seg *closed, const tm_emitter *em)
+void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
 {
+    int64_t n = hp[0].n;
     for (int c = 0; c < t->nch; c++)
-        if (flags[c] & VAD_CLOSED) on_closed(t, c, &closed[c], em);
+        if (hp[c].seg_flags & TMI_SEG_CLOSED) on_closed(t, c, &hp[c].closed, em);
     for (int c = 0; c < t->nch; c++)
-        if (flags[c] & VAD_CONFIRMED) on_confirmed(t, n, c, vad, em);
+        if (hp[c].seg_flags & TMI_SEG_CONFIRMED) on_confirmed(t, n, c, hp, em);
     if (t->nch == 2)
-        for (int c = 0; c < 2; c++) resolve_pending(t, n, c, vad, speech, em);
-    if (t->ov_pending && n - t->ov_end > t->merge_hops && !overlap_may_join(t, vad))
+        for (int c = 0; c < 2; c++) resolve_pending(t, n, c, hp, em);
+    if (t->ov_pending && n - t->ov_end > t->merge_hops && !overlap_may_join(t, hp))
         overlap_flush(t, em);
 
     int any_on = 0;
     int64_t last_any = -1;
     for (int c = 0; c < t->nch; c++) {
-        any_on |= vad[c].on;
-        if (vad[c].last_active > last_any) last_any = vad[c].last_active;
+        any_on |= hp[c].seg_on;
+        if (hp[c].seg_last > last_any) last_any = hp[c].seg_last;
     }
     for (int c = 0; c < t->nch; c++)
-        if (t->holding[c]) last_any = n;   /* hold music is not dead air */
+        if (hp[c].holding) last_any = n;   /* hold music is not dead air */
     if (!any_on && !t->sil_alerted && n - last_any >= t->silence_hops) {
         t->sil_alerted = 1;
         t->sil_start = last_any + 1;
@@ -288,8 +288,6 @@ void tmi_turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech,
     }
 }
 
-void tmi_turns_holding(tm_turns *t, int c, int on) { t->holding[c] = on; }
-
 void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
 {
     if (t->pend[c].active && t->pend[c].start == start) t->pend[c].active = 0;
@@ -297,20 +295,21 @@ void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
     if (t->holder == c && t->floor_start == start) end_floor(t, start, em);
 }
 
-void tmi_turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em)
+void tmi_turns_finish(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
 {
+    int64_t n_end = hp[0].n;
     overlap_flush(t, em);
     if (t->nch == 2) {
         for (int c = 0; c < 2; c++) {
             turns_pending *p = &t->pend[c];
             int o = 1 - c;
-            if (p->active && p->closed && t->holder == o && vad[o].last_active >= p->end - 1) {
+            if (p->active && p->closed && t->holder == o && hp[o].seg_last >= p->end - 1) {
                 tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n_end, 1);
                 emit_event(em, &ev);
             }
             p->active = 0;
         }
-        if (t->holder != TM_NOBODY) end_floor(t, vad[t->holder].last_active + 1, em);
+        if (t->holder != TM_NOBODY) end_floor(t, hp[t->holder].seg_last + 1, em);
     }
     if (t->sil_alerted) {
         tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, n_end, t->sil_detected, 1);

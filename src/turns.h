@@ -3,11 +3,9 @@
 #ifndef TM_TURNS_H
 #define TM_TURNS_H
 #include "emit.h"
-#include "vad.h"
+#include "stage.h"
 
 #define TURNS_RING 32   /* closed segments remembered per channel for overlaps */
-
-typedef struct { int64_t start, end, confirm; } turns_seg;
 
 typedef struct {
     int active;          /* a newcomer segment waiting for its class */
@@ -34,28 +32,22 @@ typedef struct {
     turns_pending pend[2];
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];
-    int holding[2];                   /* music holds the channel: not silence */
     int merge_hops;                   /* overlaps this close are one */
     int ov_pending;                   /* an overlap held back in case the next one joins it */
     int64_t ov_start, ov_end, ov_detected;
-    turns_seg ring[2][TURNS_RING];
+    tmi_span ring[2][TURNS_RING];
     int ring_pos[2], ring_n[2];
 } tm_turns;
 
-void tmi_turns_init(tm_turns *t, int nch, int overlap_hops, int bc_hops, int handover_hops,
-                int pause_hops, int ctx_hops, int silence_hops, int monologue_hops,
-                int merge_hops);
+void tmi_turns_init(tm_turns *t, const tm_config *cfg, int hops_per_s);
 void tmi_turns_reset(tm_turns *t);
-/* One hop, after both channels' VADs ran. speech[c]: this hop is speech of channel c (inside a
- * confirmed segment and active). flags[c] is tmi_vad_hop's return, closed[c] the closed segment when
- * flags[c] has VAD_CLOSED. */
-void tmi_turns_hop(tm_turns *t, int64_t n, const tm_vad *vad, const int *speech, const int *flags,
-               const turns_seg *closed, const tm_emitter *em);
-/* Music holds (or no longer holds) channel c: the line is not silent. */
-void tmi_turns_holding(tm_turns *t, int c, int on);
+/* One hop, after both channels' speech segments were decided: hp[c] for each channel (all with
+ * the same n) gives its segment (seg_on, seg_start, seg_last), what opened or closed at this hop
+ * (seg_flags, closed), whether this hop is its speech, and whether music holds it (not silence). */
+void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);
 /* The open segment of c starting at start was music, not speech: forget it without an event. */
 void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em);
-/* End of stream at hop n_end (segments already closed through tmi_turns_hop with closed flags). */
-void tmi_turns_finish(tm_turns *t, int64_t n_end, const tm_vad *vad, const tm_emitter *em);
+/* End of stream at hop hp[0].n, after a last update that closed the open segments. */
+void tmi_turns_finish(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);
 
 #endif

@@ -14,6 +14,7 @@
  * last active hop, not the end of the hangover. Until the speaker's level is known (one second
  * of voiced speech) every active voiced hop is an anchor. */
 #include "vad.h"
+#include <math.h>
 
 /* The speaker's level must come from real speech before it gates anything: 100 voiced hops. */
 #define VAD_LEVEL_WARMUP_HOPS 100
@@ -29,12 +30,15 @@
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
 
-void tmi_vad_init(tm_vad *v, int onset_hops, int hangover_hops, int bridge_hops, float rel_db)
+void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
 {
+    int onset_hops = (int)lrintf(cfg->onset_ms / 1000.0f * (float)hops_per_s);
+    int hangover_hops = (int)lrintf(cfg->hangover_ms / 1000.0f * (float)hops_per_s);
+    int bridge_hops = (int)lrintf(cfg->weak_bridge_ms / 1000.0f * (float)hops_per_s);
     v->onset_hops = onset_hops < 1 ? 1 : onset_hops;
     v->hangover_hops = hangover_hops < 0 ? 0 : hangover_hops;
     v->bridge_hops = bridge_hops < 0 ? 0 : bridge_hops;
-    v->rel_db = rel_db;
+    v->rel_db = cfg->speech_rel_db;
     tmi_vad_reset(v);
 }
 
@@ -61,18 +65,21 @@ static void learn_level(tm_vad *v, float level_db)
     else v->spk_db += level_db > v->spk_db ? VAD_LEVEL_UP_DB : -VAD_LEVEL_DOWN_DB;
 }
 
-static int close_seg(tm_vad *v, int64_t *start, int64_t *end)
+static int close_seg(tm_vad *v, tmi_span *closed)
 {
     v->on = 0;
     v->run_len = v->run_anchor = 0;
-    *start = v->seg_start;
-    *end = v->last_active + 1;
-    return VAD_CLOSED;
+    closed->start = v->seg_start;
+    closed->end = v->last_active + 1;
+    closed->confirm = v->confirm;
+    return TMI_SEG_CLOSED;
 }
 
-int tmi_vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *start,
-            int64_t *end)
+int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
 {
+    int64_t n = h->n;
+    int active = h->active, voiced = h->f0_hz > 0.0f;
+    float level_db = h->level_db;
     int anchor = tmi_vad_anchor(v, active, voiced, level_db);
     if (v->on) {
         if (anchor) {
@@ -84,7 +91,7 @@ int tmi_vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, in
             v->last_active = n;
             return 0;
         }
-        if (n - v->last_active > v->hangover_hops) return close_seg(v, start, end);
+        if (n - v->last_active > v->hangover_hops) return close_seg(v, closed);
         return 0;
     }
     if (!active) {
@@ -104,16 +111,16 @@ int tmi_vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, in
         v->last_active = v->last_anchor = n;
         v->confirm = n;
         if (anchor) learn_level(v, level_db);
-        return VAD_CONFIRMED;
+        return TMI_SEG_CONFIRMED;
     }
     return 0;
 }
 
-int tmi_vad_cut(tm_vad *v, int64_t *start, int64_t *end)
+int tmi_vad_cut(tm_vad *v, tmi_span *closed)
 {
     if (!v->on) return 0;
-    close_seg(v, start, end);
+    close_seg(v, closed);
     return 1;
 }
 
-int tmi_vad_finish(tm_vad *v, int64_t *start, int64_t *end) { return tmi_vad_cut(v, start, end); }
+int tmi_vad_finish(tm_vad *v, tmi_span *closed) { return tmi_vad_cut(v, closed); }

@@ -2,9 +2,8 @@
  * confirmation by a voiced hop near the speaker's own level, weak hops only bridging, hangover. */
 #ifndef TM_VAD_H
 #define TM_VAD_H
-#include <stdint.h>
-
-enum { VAD_CONFIRMED = 1, VAD_CLOSED = 2 };
+#include "stage.h"
+#include "tonemon.h"
 
 typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
@@ -20,17 +19,16 @@ typedef struct {
     int run_len, run_anchor;
 } tm_vad;
 
-void tmi_vad_init(tm_vad *v, int onset_hops, int hangover_hops, int bridge_hops, float rel_db);
+void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
 void tmi_vad_reset(tm_vad *v);
 /* 1 when a hop with this level, active and voiced, is an anchor: it may start or carry speech. */
 int  tmi_vad_anchor(const tm_vad *v, int active, int voiced, float level_db);
-/* One hop. Returns VAD_CONFIRMED when a segment starting at v->seg_start is confirmed, or
- * VAD_CLOSED with the closed segment in [*start, *end). */
-int  tmi_vad_hop(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *start,
-             int64_t *end);
+/* One hop: reads n, active, f0 (voiced) and the level. Returns TMI_SEG_CONFIRMED when a segment
+ * starting at v->seg_start is confirmed, or TMI_SEG_CLOSED with the closed segment in *closed. */
+int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* Ends an open segment now (music took over the channel): returns 1 and the segment, else 0. */
-int  tmi_vad_cut(tm_vad *v, int64_t *start, int64_t *end);
+int  tmi_vad_cut(tm_vad *v, tmi_span *closed);
 /* End of stream: closes an open segment. Returns 1 and the segment, else 0. */
-int  tmi_vad_finish(tm_vad *v, int64_t *start, int64_t *end);
+int  tmi_vad_finish(tm_vad *v, tmi_span *closed);
 
 #endif

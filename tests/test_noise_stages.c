@@ -25,14 +25,52 @@ static float lcg_uniform(uint64_t *s)
     return (float)((*s >> 33) & 0xffffff) / (float)0x1000000;
 }
 
+/* The stages read their thresholds from a profile: these are the ones the tests below assume. */
+static tm_config stage_cfg(void)
+{
+    tm_config c = tm_config_default(16000);
+    c.floor_window_s = 3.0f;
+    c.speech_min_level_db = -60.0f;
+    c.floor_digital_db = -100.0f;
+    c.floor_bias_max_db = 10.0f;
+    c.speech_over_mean_db = 6.0f;
+    c.onset_ms = 30.0f;
+    c.hangover_ms = 200.0f;
+    c.weak_bridge_ms = 200.0f;
+    c.speech_rel_db = 15.0f;
+    return c;
+}
+
+static float floor_feed(tm_floor *f, float level_db)
+{
+    tmi_hop h = {0};
+    h.level_db = level_db;
+    tmi_floor_update(f, &h);
+    return f->floor_db;
+}
+
+static int vad_feed(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *end)
+{
+    tmi_hop h = {0};
+    tmi_span closed = {0, 0, 0};
+    h.n = n;
+    h.active = active;
+    h.f0_hz = voiced ? 120.0f : 0.0f;
+    h.level_db = level_db;
+    int r = tmi_vad_update(v, &h, &closed);
+    if (r & TMI_SEG_CLOSED) *end = closed.end;
+    return r;
+}
+
 static void test_floor_skips_digital_silence(void **state)
 {
     (void)state;
     tm_floor f;
-    tmi_floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
+    tm_config cfg = stage_cfg();
+    tmi_floor_init(&f, &cfg, 100);
     float fl = 0.0f;
     /* 10 s of steady line noise at -50 dBFS with one lost packet (two zeroed hops) in ten */
-    for (int n = 0; n < 1000; n++) fl = tmi_floor_update(&f, n % 10 < 2 ? -120.0f : -50.0f);
+    for (int n = 0; n < 1000; n++) fl = floor_feed(&f, n % 10 < 2 ? -120.0f : -50.0f);
     assert_true(fabsf(fl - (-50.0f)) < 0.5f);
     assert_true(fabsf(f.mean_db - (-50.0f)) < 0.5f);
 }
@@ -41,10 +79,11 @@ static void test_floor_mean_corrects_fluctuating_noise(void **state)
 {
     (void)state;
     tm_floor f;
-    tmi_floor_init(&f, 300, -60.0f, -100.0f, 10.0f, 6.0f);
+    tm_config cfg = stage_cfg();
+    tmi_floor_init(&f, &cfg, 100);
     uint64_t seed = 7;
     /* babble-like levels: uniform in -52..-38 dB (mean -45): the minimum sits at -52 */
-    for (int n = 0; n < 2000; n++) tmi_floor_update(&f, -52.0f + 14.0f * lcg_uniform(&seed));
+    for (int n = 0; n < 2000; n++) floor_feed(&f, -52.0f + 14.0f * lcg_uniform(&seed));
     print_message("floor min %.1f, noise mean %.1f (seed 7)\n", f.floor_db, f.mean_db);
     assert_true(f.floor_db < -51.0f);
     assert_true(f.mean_db > -47.0f && f.mean_db < -43.0f);
@@ -56,22 +95,23 @@ static void test_vad_weak_voiced_sound_does_not_start_speech(void **state)
 {
     (void)state;
     tm_vad v;
-    tmi_vad_init(&v, 3, 20, 20, 15.0f);
-    int64_t s, e;
+    tm_config cfg = stage_cfg();
+    tmi_vad_init(&v, &cfg, 100);
+    int64_t e = 0;
     int64_t n = 0;
     /* the talker: 3 s of voiced speech at -20 dBFS in 300 ms phrases */
     for (int k = 0; k < 10; k++) {
-        for (int i = 0; i < 30; i++, n++) tmi_vad_hop(&v, n, 1, 1, -20.0f, &s, &e);
-        for (int i = 0; i < 30; i++, n++) tmi_vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
+        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 1, 1, -20.0f, &e);
+        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
     }
     assert_true(v.spk_db > -22.0f && v.spk_db < -18.0f);
     /* babble: voiced and active but 20 dB under the talker: never speech */
     int confirmed = 0;
-    for (int i = 0; i < 300; i++, n++) confirmed |= tmi_vad_hop(&v, n, 1, 1, -40.0f, &s, &e) & VAD_CONFIRMED;
+    for (int i = 0; i < 300; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -40.0f, &e) & TMI_SEG_CONFIRMED;
     assert_false(confirmed);
     /* the talker 10 dB softer (a backchannel) still is */
-    for (int i = 0; i < 30; i++, n++) tmi_vad_hop(&v, n, 0, 0, -80.0f, &s, &e);
-    for (int i = 0; i < 10; i++, n++) confirmed |= tmi_vad_hop(&v, n, 1, 1, -30.0f, &s, &e) & VAD_CONFIRMED;
+    for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    for (int i = 0; i < 10; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -30.0f, &e) & TMI_SEG_CONFIRMED;
     assert_true(confirmed);
 }
 
@@ -79,15 +119,16 @@ static void test_vad_clicks_do_not_chain(void **state)
 {
     (void)state;
     tm_vad v;
-    tmi_vad_init(&v, 3, 20, 20, 15.0f);
-    int64_t s = 0, e = 0, n = 0;
-    for (int i = 0; i < 100; i++, n++) tmi_vad_hop(&v, n, 1, 1, -20.0f, &s, &e);   /* a phrase */
+    tm_config cfg = stage_cfg();
+    tmi_vad_init(&v, &cfg, 100);
+    int64_t e = 0, n = 0;
+    for (int i = 0; i < 100; i++, n++) vad_feed(&v, n, 1, 1, -20.0f, &e);   /* a phrase */
     /* then keyboard clicks: one unvoiced active hop every 150 ms for 3 s */
     int closed = 0;
     int64_t end = -1;
     for (int i = 0; i < 300; i++, n++) {
-        int r = tmi_vad_hop(&v, n, i % 15 == 0, 0, -35.0f, &s, &e);
-        if (r & VAD_CLOSED) { closed = 1; end = e; }
+        int r = vad_feed(&v, n, i % 15 == 0, 0, -35.0f, &e);
+        if (r & TMI_SEG_CLOSED) { closed = 1; end = e; }
     }
     assert_true(closed);
     /* the segment ends within the weak-hop bridge (200 ms) of the phrase's last voiced hop */

@@ -52,7 +52,7 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
         synth_free(l, r, &t);
         return;
     }
-    tmi_energy_init(&e, rate, hop);
+    tmi_energy_init(&e, &cfg, rate / hop);
     double t_energy = 0.0, t_pitch = 0.0, audio_s = 0.0;
     float lev, loud, f0, v;
     int64_t k;

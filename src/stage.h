@@ -1,0 +1,50 @@
+/* src/stage.h -- private. The one shape of a decision stage, and what it reads.
+ *
+ * Every stage is a plain struct owned by the analyzer with the same lifecycle:
+ *   tmi_NAME_init(&st, cfg, hops_per_s)   thresholds from the profile; any allocation is here
+ *   tmi_NAME_reset(&st)                   t = 0 again, nothing freed
+ *   tmi_NAME_update(&st, hop, ...)        one decided hop, read from a const tmi_hop
+ *   tmi_NAME_finish(&st, ..., emitter)    end of stream: close what is open
+ *   tmi_NAME_free(&st)                    only if init allocated
+ * and hands its events to the emitter (src/emit.h) with times in hops. The analyzer fills a
+ * tmi_hop per channel in stage order: each stage's result becomes a field that the stages after
+ * it read, so a stage sees exactly what was decided before it and nothing of what comes after.
+ * The sample-side front (energy, the pitch and tone windows) reads the hop's samples instead. */
+#ifndef TM_STAGE_H
+#define TM_STAGE_H
+#include <stdint.h>
+
+/* A speech segment of one channel, in hops: [start, end); confirm is the hop it was confirmed. */
+typedef struct { int64_t start, end, confirm; } tmi_span;
+
+enum { TMI_SEG_CONFIRMED = 1, TMI_SEG_CLOSED = 2 };
+
+typedef struct {
+    int64_t n;              /* hop index */
+    int     ch;             /* TM_AGENT or TM_CALLER */
+    /* front */
+    float   level_db;       /* hop RMS, dBFS */
+    float   loud_lufs;      /* BS.1770 momentary loudness */
+    float   tone_frac;      /* share of the hop carried by one signalling tone or DTMF pair */
+    /* floor and level gate */
+    float   floor_db;       /* noise floor (minimum statistics) */
+    float   noise_mean_db;  /* bias-corrected noise mean */
+    int     cand;           /* the level could be speech */
+    /* pitch (the live decision; the frame later gets the path's final F0) */
+    float   f0_hz;          /* 0 unvoiced */
+    float   voicing;
+    /* leak */
+    int     leak;           /* the level is the other party leaking in */
+    /* hold */
+    int     holding;        /* music holds this channel */
+    int     active;         /* cand, not leak, not a tone, not on hold */
+    /* speech segments */
+    int     seg_on;         /* a confirmed segment is open (hangover included) */
+    int64_t seg_start;      /* first hop of the open (or last) segment */
+    int64_t seg_last;       /* its last active hop; -1 none yet */
+    int     seg_flags;      /* TMI_SEG_CONFIRMED / TMI_SEG_CLOSED at this hop */
+    tmi_span closed;        /* the segment closed at this hop (TMI_SEG_CLOSED) */
+    int     speech;         /* this hop is speech: active inside a confirmed segment */
+} tmi_hop;
+
+#endif
