@@ -11,6 +11,16 @@
  * memory is allocated in tm_analyzer_create(). One analyzer is used by one thread at a time.
  *
  * Time is a sample index (int64_t) since create or reset, at the configured sample rate.
+ *
+ * Callbacks: tm_config.on_frame is called on the caller's thread from inside
+ * tm_analyzer_process*(), tm_analyzer_process_frames() and tm_analyzer_finish() (which flushes
+ * the last frames). Inside it the getters and tm_analyzer_next_event() may be used on the same
+ * analyzer; tm_analyzer_process*(), _process_frames() return TM_ERR_STATE there and _finish()
+ * and _reset() do nothing; it must not destroy the analyzer. Distinct analyzers share no state:
+ * any number may run on different threads at once.
+ *
+ * Input: NaN and +-Inf samples are treated as silence, finite samples beyond +-1000 are clipped
+ * there (see tm_analyzer_process); no input makes the analyzer allocate, block or fail later.
  */
 #ifndef TONEMON_H
 #define TONEMON_H
@@ -26,6 +36,13 @@ extern "C" {
 #define TM_API __attribute__((visibility("default")))
 #else
 #define TM_API
+#endif
+
+/* A result that must be looked at (a status, a "got one" flag): ignoring it is a bug. */
+#if defined(__GNUC__) && !defined(TM_NO_WARN_UNUSED)
+#define TM_WUR __attribute__((warn_unused_result))
+#else
+#define TM_WUR
 #endif
 
 #define TM_VERSION_STRING "0.1.0"
@@ -198,9 +215,9 @@ TM_API const char *tm_version(void);
 TM_API tm_config   tm_config_default(int sample_rate_hz);
 /* Checks every field's range; returns TM_OK, TM_ERR_RATE or TM_ERR_ARG (and the field name in
  * *bad_field when not NULL). */
-TM_API tm_status   tm_config_check(const tm_config *cfg, const char **bad_field);
+TM_API TM_WUR tm_status   tm_config_check(const tm_config *cfg, const char **bad_field);
 /* Allocates everything the analyzer will ever need. TM_ERR_ARG, TM_ERR_RATE, TM_ERR_NOMEM. */
-TM_API tm_status   tm_analyzer_create(const tm_config *cfg, tm_analyzer **out);
+TM_API TM_WUR tm_status   tm_analyzer_create(const tm_config *cfg, tm_analyzer **out);
 TM_API void        tm_analyzer_destroy(tm_analyzer *a);       /* NULL is a no-op */
 TM_API void        tm_analyzer_reset(tm_analyzer *a);         /* t = 0 again, frees nothing */
 /* ch1 is ignored (may be NULL) for a mono analyzer. Non-finite samples (NaN, +-Inf) are treated
@@ -208,11 +225,11 @@ TM_API void        tm_analyzer_reset(tm_analyzer *a);         /* t = 0 again, fr
  * TM_ERR_ARG for a NULL analyzer or a NULL channel with n_frames > 0; TM_ERR_STATE after
  * tm_analyzer_finish() or tm_analyzer_process_frames() (until tm_analyzer_reset()); then nothing
  * is consumed. */
-TM_API tm_status   tm_analyzer_process(tm_analyzer *a, const float *ch0, const float *ch1,
+TM_API TM_WUR tm_status   tm_analyzer_process(tm_analyzer *a, const float *ch0, const float *ch1,
                                        size_t n_frames);
 /* Interleaved twin: frame i is x[i*stride + c0] and x[i*stride + c1]. Statuses as process(), and
  * TM_ERR_ARG for stride < 1 or a channel index outside 0..stride-1. */
-TM_API tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int stride,
+TM_API TM_WUR tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int stride,
                                                    int c0, int c1, size_t n_frames);
 /* Replay: instead of samples, the measured features of n_hops hops (frames[h * channels + c],
  * as on_frame reported them: level_db, loudness_lufs, f0_hz, voicing; the rest is ignored).
@@ -220,7 +237,7 @@ TM_API tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const float *
  * times faster than process(): for re-scoring a call under other thresholds. Do not mix with
  * process() on one analyzer between resets. TM_ERR_ARG for a NULL analyzer, or NULL frames with
  * n_hops > 0; TM_ERR_STATE after process() or finish() (until reset). */
-TM_API tm_status   tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, size_t n_hops);
+TM_API TM_WUR tm_status   tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, size_t n_hops);
 /* End of stream: closes open speech, overlaps, episodes and flushes the delayed frames; every
  * alert still open gets its complete event. Later process calls return TM_ERR_STATE until
  * tm_analyzer_reset(). NULL, or a second call, is a no-op. */
@@ -229,7 +246,7 @@ TM_API void        tm_analyzer_finish(tm_analyzer *a);
  * sooner or later, by a complete event (final = 1) of the same type, speaker and start, and a
  * de-escalation moment's complete event keeps the severity its alert had: what a live run shows
  * is what the record keeps. */
-TM_API int         tm_analyzer_next_event(tm_analyzer *a, tm_event *ev);
+TM_API TM_WUR int         tm_analyzer_next_event(tm_analyzer *a, tm_event *ev);
 TM_API size_t      tm_analyzer_dropped(const tm_analyzer *a);   /* 0 for NULL */
 /* Samples between a sample entering process and its frame reaching on_frame. 0 for NULL. */
 TM_API int64_t     tm_analyzer_latency(const tm_analyzer *a);

@@ -64,6 +64,7 @@ struct tm_analyzer {
     tm_event *ev;
     size_t ev_cap, ev_head, ev_n, dropped;
     int finished, replay, fed;   /* fed: samples went in since create or reset */
+    int in_callback;              /* inside on_frame: the stream may not be pushed from there */
     tm_deesc deesc;               /* de-escalation policy (src/deesc.c) */
     tm_callstats stats;           /* the summary's statistics (src/stats.c) */
     open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
@@ -171,7 +172,11 @@ static void emit_frame(tm_analyzer *a, int64_t k)
     frame_pair *p = &a->fr[k % a->fr_cap];
     for (int c = 0; c < a->nch; c++) {
         const tm_frame *f = &p->f[c];
-        if (a->cfg.on_frame) a->cfg.on_frame(a->cfg.on_frame_user, f);
+        if (a->cfg.on_frame) {
+            a->in_callback = 1;
+            a->cfg.on_frame(a->cfg.on_frame_user, f);
+            a->in_callback = 0;
+        }
         tmi_stats_frame(&a->stats, f);
     }
 }
@@ -321,7 +326,7 @@ static tm_status process_any(tm_analyzer *a, const float *x0, const float *x1, i
                              size_t n)
 {
     size_t i = 0;
-    if (a->finished || a->replay) return TM_ERR_STATE;
+    if (a->finished || a->replay || a->in_callback) return TM_ERR_STATE;
     if (n) a->fed = 1;
     while (i < n) {
         size_t k = (size_t)(a->hop - a->fill);
@@ -361,7 +366,7 @@ tm_status tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, siz
 {
     if (!a || (n_hops && !frames)) return TM_ERR_ARG;
     /* a process() call that ended on a hop boundary leaves fill at 0: remember it was used */
-    if (a->finished || a->fed) return TM_ERR_STATE;
+    if (a->finished || a->fed || a->in_callback) return TM_ERR_STATE;
     a->replay = 1;
     for (size_t i = 0; i < n_hops; i++) {
         a->hops_in++;
@@ -374,7 +379,7 @@ tm_status tm_analyzer_process_frames(tm_analyzer *a, const tm_frame *frames, siz
 
 void tm_analyzer_finish(tm_analyzer *a)
 {
-    if (!a || a->finished) return;
+    if (!a || a->finished || a->in_callback) return;
     /* Decide the last hops with silence as their lookahead; the partial hop is dropped. */
     static const float zeros[4800];
     for (int64_t n = a->feat_next; n < a->hops_in; n++) {
@@ -482,7 +487,7 @@ void tm_analyzer_destroy(tm_analyzer *a)
 
 void tm_analyzer_reset(tm_analyzer *a)
 {
-    if (!a) return;
+    if (!a || a->in_callback) return;
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         tmi_energy_reset(&ch->energy);

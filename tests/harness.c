@@ -91,7 +91,7 @@ int harness_analyze(const float *l, const float *r, size_t n, int rate, const tm
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i += block) {
         size_t k = n - i < block ? n - i : block;
-        tm_analyzer_process(a, l + i, r + i, k);
+        if (tm_analyzer_process(a, l + i, r + i, k) != TM_OK) rc = -1;
         while (tm_analyzer_next_event(a, &e)) rc |= push_ev(out, &ev_cap, &e);
     }
     tm_analyzer_finish(a);

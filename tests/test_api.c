@@ -97,6 +97,54 @@ static void test_null_arguments(void **state)
 
 /* The state rules: nothing is consumed after finish (until reset), samples and frames do not mix
  * even when a process() call ended exactly on a hop boundary, NULL outputs are refused. */
+/* on_frame calling back into its own analyzer: the stream may not be pushed, finished or reset
+ * from inside (the analyzer is in the middle of a hop), while the getters work. */
+typedef struct { tm_analyzer *a; int frames, refused, bad; int64_t last_start; } reentry;
+
+static void reenter(void *user, const tm_frame *f)
+{
+    reentry *r = user;
+    float x[160] = {0};
+    tm_frame fr[2];
+    memset(fr, 0, sizeof fr);
+    tm_stats st;
+    float lv[2];
+    int talk[2];
+    r->frames++;
+    if (f->start < r->last_start) r->bad++;
+    r->last_start = f->start;
+    r->refused += tm_analyzer_process(r->a, x, x, 160) == TM_ERR_STATE;
+    r->refused += tm_analyzer_process_frames(r->a, fr, 1) == TM_ERR_STATE;
+    tm_analyzer_finish(r->a);   /* ignored */
+    tm_analyzer_reset(r->a);    /* ignored */
+    if (tm_analyzer_stats(r->a, &st) != TM_OK || tm_analyzer_meter(r->a, lv, talk) != TM_OK) r->bad++;
+}
+
+static void test_callback_reentry(void **state)
+{
+    (void)state;
+    reentry r = {0};
+    tm_config c = tm_config_default(16000);
+    c.on_frame = reenter;
+    c.on_frame_user = &r;
+    assert_int_equal(tm_analyzer_create(&c, &r.a), TM_OK);
+    float x[16000];
+    for (int i = 0; i < 16000; i++) x[i] = 0.1f * sinf(2.0f * 3.14159265f * 150.0f * (float)i / 16000.0f);
+    assert_int_equal(tm_analyzer_process(r.a, x, x, 16000), TM_OK);
+    int during_process = r.frames;
+    assert_true(during_process > 0);
+    tm_analyzer_finish(r.a);
+    /* 100 hops of 1 s, two channels, every one reported once and in order: the calls from
+     * inside neither fed more audio, nor finished early, nor reset the stream */
+    assert_int_equal(r.frames, 200);
+    assert_int_equal(r.refused, 2 * r.frames);
+    assert_int_equal(r.bad, 0);
+    tm_stats st;
+    assert_int_equal(tm_analyzer_stats(r.a, &st), TM_OK);
+    assert_true(st.duration_s > 0.999 && st.duration_s < 1.001);
+    tm_analyzer_destroy(r.a);
+}
+
 static void test_states_and_nulls(void **state)
 {
     (void)state;
@@ -151,7 +199,7 @@ static void events_of(tm_analyzer *a, const float *l, const float *r, size_t n, 
     *got = 0;
     tm_event e;
     for (size_t i = 0; i < n; i += 4096) {
-        tm_analyzer_process(a, l + i, r + i, n - i < 4096 ? n - i : 4096);
+        assert_int_equal(tm_analyzer_process(a, l + i, r + i, n - i < 4096 ? n - i : 4096), TM_OK);
         while (tm_analyzer_next_event(a, &e)) if (*got < cap) out[(*got)++] = e;
     }
     tm_analyzer_finish(a);
@@ -182,7 +230,7 @@ static void test_ring_and_reset(void **state)
 
     c.event_capacity = 4;                       /* a ring of 4 never drained: the newest 4 stay */
     assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
-    tm_analyzer_process(a, l, r, n);
+    assert_int_equal(tm_analyzer_process(a, l, r, n), TM_OK);
     tm_analyzer_finish(a);
     assert_int_equal(tm_analyzer_dropped(a), n1 - 4);
     tm_event e;
@@ -312,7 +360,7 @@ static void test_no_allocation_in_process(void **state)
     size_t i = 0;
     for (int k = 0; i < n; k = (k + 1) % 4) {
         size_t b = n - i < blocks[k] ? n - i : blocks[k];
-        tm_analyzer_process(a, l + i, r + i, b);
+        assert_int_equal(tm_analyzer_process(a, l + i, r + i, b), TM_OK);
         while (tm_analyzer_next_event(a, &e)) {}
         tm_analyzer_meter(a, lv, talk);
         i += b;
@@ -334,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_config_checks),
         cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_states_and_nulls),
+        cmocka_unit_test(test_callback_reentry),
         cmocka_unit_test(test_ring_and_reset),
         cmocka_unit_test(test_absurd_samples),
         cmocka_unit_test(test_inf_is_silence),

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int r = 0; r < repeat; r++)
         for (size_t i = 0; i < size; i += block) {
             size_t k = size - i < block ? size - i : block;
-            tm_analyzer_process(a, x0 + i, x1 + i, k);
+            if (tm_analyzer_process(a, x0 + i, x1 + i, k) != TM_OK) abort();
             while (tm_analyzer_next_event(a, &ev))
                 if (ev.start > ev.end || !isfinite(ev.level_db) || !isfinite(ev.pitch_st)) abort();
         }

@@ -128,7 +128,10 @@ int cmd_bench(int argc, char **argv)
     while (audio_s < target) {
         for (size_t i = 0; i < n; i += (size_t)block) {
             size_t k = n - i < (size_t)block ? n - i : (size_t)block;
-            tm_analyzer_process(a, l + i, r + i, k);
+            if (tm_analyzer_process(a, l + i, r + i, k) != TM_OK) {
+                fprintf(stderr, "tonemon bench: the analyzer refused audio\n");
+                exit(1);
+            }
             while (tm_analyzer_next_event(a, &ev)) events++;
         }
         audio_s += (double)n / rate;

@@ -94,7 +94,8 @@ int call_analyze_until(const tm_profile *p, audio_in *in, tm_frame_fn on_frame, 
         long n = audio_read(in, b0, b1, BLOCK, err, errlen);
         if (n < 0) { rc = -1; break; }
         if (n == 0) break;
-        tm_analyzer_process(a, b0, in->nout == 2 ? b1 : NULL, (size_t)n);
+        tm_status pst = tm_analyzer_process(a, b0, in->nout == 2 ? b1 : NULL, (size_t)n);
+        if (pst != TM_OK) { snprintf(err, errlen, "cannot analyse: %s", tm_strerror(pst)); rc = -1; break; }
         if (drain(a, r)) { snprintf(err, errlen, "out of memory"); rc = -1; }
     }
     if (!rc) {

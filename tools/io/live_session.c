@@ -131,7 +131,10 @@ void live_feed(live_ctx *L, const float *x, size_t n)
             (c ? L->b1 : L->b0)[i] = v;
         }
     }
-    tm_analyzer_process(L->a, L->b0, L->res.nch == 2 ? L->b1 : NULL, n);
+    /* The analyzer was made for these channels and is finished only by live_close: a refusal
+     * here is a bug, reported once the call ends rather than by dropping audio unseen. */
+    tm_status st = tm_analyzer_process(L->a, L->b0, L->res.nch == 2 ? L->b1 : NULL, n);
+    if (st != TM_OK) L->refused = st;
     drain(L);
 }
 
@@ -197,6 +200,10 @@ int live_close(live_ctx *L, const char *summary_path)
     web_live_end(L->web, L->a, L->res.duration_s);
     events_sort(&L->res.ev);
     if (L->tty && !L->quiet) fputs("\r\033[K", L->human);
+    if (L->refused != TM_OK) {
+        fprintf(stderr, "tonemon: the analyzer refused audio: %s\n", tm_strerror(L->refused));
+        rc = -1;
+    }
     if (L->lost_events) {
         fprintf(stderr, "tonemon: out of memory: %zu events are missing from the summary\n", L->lost_events);
         rc = -1;

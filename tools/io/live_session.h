@@ -21,6 +21,7 @@ typedef struct {
     const char *events_path;
     FILE *human;              /* alerts and meter: stdout, or stderr when stdout carries JSON */
     web_live *web;            /* --web, --report-to (tools/web_live.c) */
+    tm_status refused;        /* a status other than TM_OK from process (a bug), for live_close */
 } live_ctx;
 
 double live_wall_now(void);                 /* seconds, CLOCK_REALTIME */

@@ -201,7 +201,10 @@ int calib_replay_score(const lcall *c, const tm_config *cfg_in, double tol, scor
     cfg.event_capacity = 1 << 16;
     tm_analyzer *a;
     if (tm_analyzer_create(&cfg, &a) != TM_OK) return -1;
-    tm_analyzer_process_frames(a, c->fr, c->hops);
+    if (tm_analyzer_process_frames(a, c->fr, c->hops) != TM_OK) {
+        tm_analyzer_destroy(a);
+        return -1;
+    }
     tm_analyzer_finish(a);
     event_list ev = {0};
     tm_event e;
