@@ -180,6 +180,10 @@ typedef struct {
     /* prompts that do not nag */
     float alert_repeat_min_s;    /* a prompt of the same reason this soon is merged into the shown one */
     float upset_window_s;        /* "upset caller" needs a caller raised voice within this */
+    /* speech onset in babble */
+    float onset_voiced_ms;       /* a segment starts once its onset run holds this much voiced
+                                    speech near the talker's level (a distant talker's vowel
+                                    peak is shorter) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -426,20 +426,9 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     a->hops_per_s = 100;
     a->hop = cfg->sample_rate_hz / a->hops_per_s;
     int hps = a->hops_per_s;
-    int hang = hops_of(cfg->hangover_ms / 1000.0f, hps);
-    int onset = hops_of(cfg->onset_ms / 1000.0f, hps);
-    /* A frame goes out once no later hop can change its speech flag: a confirmation reaches back
-     * over the onset run (an unvoiced lead-in of up to 21 hops, or onset hops), a renewed
-     * activity over the hangover gap. */
-    int reach = hang + 1 > 21 ? hang + 1 : 21;
-    if (onset > reach) reach = onset;
-    a->frame_delay = reach + 1;
-    if (a->frame_delay <= PITCH_PATH_LAG) a->frame_delay = PITCH_PATH_LAG + 1;  /* final F0 first */
-    a->fr_cap = a->frame_delay + 4;
-    a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);
     a->ev_cap = cfg->event_capacity;
     a->ev = calloc(a->ev_cap, sizeof *a->ev);
-    int fail = !a->fr || !a->ev || tmi_stats_init(&a->stats, cfg, hps) != 0;
+    int fail = !a->ev || tmi_stats_init(&a->stats, cfg, hps) != 0;
     for (int c = 0; c < a->nch && !fail; c++) {
         chan *ch = &a->ch[c];
         ch->hopbuf = calloc((size_t)a->hop, sizeof(float));
@@ -454,6 +443,18 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         tmi_bleed_init(&ch->bleed, cfg, hps);
         tmi_hold_init(&ch->hold, cfg, hps);
         tmi_vad_init(&ch->vad, cfg, hps);
+    }
+    if (!fail) {
+        /* A frame goes out once no later hop can change its speech flag: a confirmation reaches
+         * back over the onset run (the VAD's reach), a renewed activity over the hangover gap;
+         * and once the pitch path has settled its F0. */
+        int reach = hops_of(cfg->hangover_ms / 1000.0f, hps) + 1;
+        if (tmi_vad_reach_hops(&a->ch[0].vad) > reach) reach = tmi_vad_reach_hops(&a->ch[0].vad);
+        a->frame_delay = reach + 1;
+        if (a->frame_delay <= PITCH_PATH_LAG) a->frame_delay = PITCH_PATH_LAG + 1;
+        a->fr_cap = a->frame_delay + 4;
+        a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);
+        fail = !a->fr;
     }
     if (fail) {
         tm_analyzer_destroy(a);

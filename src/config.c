@@ -54,6 +54,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.hold_tuned_min = 0.6f;
     c.alert_repeat_min_s = 20.0f;
     c.upset_window_s = 60.0f;
+    c.onset_voiced_ms = 10.0f;
     return c;
 }
 
@@ -104,6 +105,7 @@ static const tm_config_field fields[] = {
     F(hold_tuned_min, 0, 1, "share of voiced hops on the A440 semitone grid for music"),
     F(alert_repeat_min_s, 0, 600, "a prompt of the same reason this soon is merged into the shown one, s"),
     F(upset_window_s, 1, 3600, "\"upset caller\" needs a caller raised voice within this, s"),
+    F(onset_voiced_ms, 10, 1000, "speech starts once its onset holds this much voiced speech near the talker's level, ms"),
 };
 #undef F
 #undef I

@@ -39,6 +39,8 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     v->hangover_hops = hangover_hops < 0 ? 0 : hangover_hops;
     v->bridge_hops = bridge_hops < 0 ? 0 : bridge_hops;
     v->rel_db = cfg->speech_rel_db;
+    v->onset_anchors = (int)lrintf(cfg->onset_voiced_ms / 1000.0f * (float)hops_per_s);
+    if (v->onset_anchors < 1) v->onset_anchors = 1;
     tmi_vad_reset(v);
 }
 
@@ -100,12 +102,20 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     }
     if (v->run_len == 0) v->run_start = n;
     v->run_len++;
-    if (anchor) v->run_anchor = 1;
+    if (anchor) v->run_anchor++;
     if (!v->run_anchor && v->run_len > VAD_LEADIN_HOPS) {
         v->run_start = n - (VAD_LEADIN_HOPS - 1);
         v->run_len = VAD_LEADIN_HOPS;
     }
-    if (v->run_len >= v->onset_hops && v->run_anchor) {
+    /* The anchors must come close together: a run that has not found them within twice their
+     * time after the lead-in is weak sound that now and then crosses the talker's level (the
+     * loudest voice of the babble), not the talker. It starts again here. */
+    if (v->run_len > tmi_vad_reach_hops(v)) {
+        v->run_start = n;
+        v->run_len = 1;
+        v->run_anchor = anchor;
+    }
+    if (v->run_len >= v->onset_hops && v->run_anchor >= v->onset_anchors) {
         v->on = 1;
         v->seg_start = v->run_start;
         v->last_active = v->last_anchor = n;
@@ -114,6 +124,14 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         return TMI_SEG_CONFIRMED;
     }
     return 0;
+}
+
+int tmi_vad_reach_hops(const tm_vad *v)
+{
+    int reach = VAD_LEADIN_HOPS + 1;
+    if (v->onset_anchors > 1) reach = VAD_LEADIN_HOPS + 2 * v->onset_anchors;
+    if (v->onset_hops > reach) reach = v->onset_hops;
+    return reach;
 }
 
 int tmi_vad_cut(tm_vad *v, tmi_span *closed)

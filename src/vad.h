@@ -7,6 +7,7 @@
 
 typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
+    int onset_anchors;       /* anchors an onset run needs before it is speech */
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
@@ -16,7 +17,7 @@ typedef struct {
     int64_t last_anchor;     /* last anchor hop of the open segment */
     int64_t confirm;         /* hop at which the open segment was confirmed */
     int64_t run_start;       /* candidate run before confirmation */
-    int run_len, run_anchor;
+    int run_len, run_anchor; /* run_anchor: anchors in the run */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
@@ -26,6 +27,8 @@ int  tmi_vad_anchor(const tm_vad *v, int active, int voiced, float level_db);
 /* One hop: reads n, active, f0 (voiced) and the level. Returns TMI_SEG_CONFIRMED when a segment
  * starting at v->seg_start is confirmed, or TMI_SEG_CLOSED with the closed segment in *closed. */
 int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
+/* The longest onset run: a confirmation marks speech back this many hops. */
+int  tmi_vad_reach_hops(const tm_vad *v);
 /* Ends an open segment now (music took over the channel): returns 1 and the segment, else 0. */
 int  tmi_vad_cut(tm_vad *v, tmi_span *closed);
 /* End of stream: closes an open segment. Returns 1 and the segment, else 0. */
