@@ -1,0 +1,330 @@
+/* tests/test_bleed.c -- the leak stage (src/bleed.c) alone, on scripted per-hop level and F0
+ * tracks with the thresholds of tm_config_default(): the other channel's voice leaking in through
+ * a known delay and loss (120 ms, 20 dB) is learnt (delay within a hop, loss within 1 dB) and
+ * flagged; this channel's own voice far over the predicted leak, or at its level with another
+ * pitch, is not; a room's reverberant tail is flagged while it decays within its T60 and not
+ * after; two independent channels in conversation end the call with no coupling measured (and,
+ * once a known bug is fixed, never measure one: see the KNOWN BUG tests at the end). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tonemon.h"
+#include "bleed.h"
+
+#define HPS 100                 /* hops per second */
+#define FLOOR_DB (-70.0f)       /* both channels' noise floor */
+#define SPEECH_OVER_FLOOR 15.0f /* the other side "talking": its own voice this far over its floor */
+#define DELAY 12                /* the scripted leak: 120 ms ... */
+#define LOSS 20.0f              /* ... and 20 dB */
+
+static int H(double s) { return (int)lrint(s * HPS); }
+
+/* ---- adapter: every call into the stage is in this section ------------------------------- */
+
+static tm_bleed B;
+static float tail_db_per_hop;
+
+static void setup(void)
+{
+    tm_config c = tm_config_default(16000);
+    tail_db_per_hop = 60.0f / (c.bleed_tail_t60_s * HPS);
+    tmi_bleed_init(&B, H(c.bleed_max_delay_ms / 1000.0), c.bleed_margin_db, c.bleed_pitch_match_st,
+                   c.bleed_min_coupling_db, tail_db_per_hop);
+}
+
+/* One hop of this channel (level, F0; 0 unvoiced) against the other's: 1 when it is leak.
+ * o_talking: the other side's own voice was heard on its channel (at the previous hop). */
+static int feed_hop(float o_level, float o_f0, int o_talking, float level, float f0)
+{
+    tmi_bleed_push_other(&B, o_level, o_f0);
+    tmi_bleed_learn(&B, level, f0, FLOOR_DB, FLOOR_DB, o_talking);
+    return tmi_bleed_decide(&B, level, f0);
+}
+
+static int measured(void) { return B.measured; }
+static int delay_hops(void) { return B.delay_hops; }
+static float coupling_db(void) { return B.coupling_db; }
+
+/* ---- scripted tracks --------------------------------------------------------------------- */
+
+static uint64_t rng;
+static float uni(float lo, float hi)
+{
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return lo + (hi - lo) * (float)((rng >> 33) & 0xffffff) / (float)0x1000000;
+}
+
+/* Speech of one talker, per hop: syllables of 80-250 ms at -15..-35 dBFS, each with its own F0
+ * in [f0_lo, f0_hi] (voiced), apart by pauses of 30 to gap_max_ms at the floor (unvoiced).
+ * Stop closures and joins between words: 30-80 ms; with pauses between words, up to 150. */
+static float gap_max_ms = 80.0f;
+static void talker(float *lev, float *f0, int n, uint64_t seed, float f0_lo, float f0_hi)
+{
+    rng = seed;
+    int i = 0;
+    while (i < n) {
+        int syl = (int)uni(8.0f, 25.0f), gap = (int)uni(3.0f, gap_max_ms / 10.0f);
+        float l = uni(-35.0f, -15.0f), f = uni(f0_lo, f0_hi);
+        for (int k = 0; k < syl && i < n; k++, i++) { lev[i] = l + uni(-1.0f, 1.0f); f0[i] = f; }
+        for (int k = 0; k < gap && i < n; k++, i++) { lev[i] = FLOOR_DB; f0[i] = 0.0f; }
+    }
+}
+
+/* The other talker's voice through the leak: DELAY hops later, LOSS dB down, its pitch; the
+ * floor where that is under it. */
+static void leak_of(const float *o_lev, const float *o_f0, float *lev, float *f0, int n)
+{
+    for (int i = 0; i < n; i++) {
+        float l = i >= DELAY ? o_lev[i - DELAY] - LOSS : FLOOR_DB - LOSS;
+        int audible = l > FLOOR_DB + 1.0f;
+        lev[i] = audible ? l + uni(-0.5f, 0.5f) : FLOOR_DB;
+        f0[i] = audible && i >= DELAY ? o_f0[i - DELAY] : 0.0f;
+    }
+}
+
+static int talking(const float *o_lev, int i) { return i > 0 && o_lev[i - 1] >= FLOOR_DB + SPEECH_OVER_FLOOR; }
+
+/* ---- the tests --------------------------------------------------------------------------- */
+
+#define LEARN_S 30.0
+
+/* 30 s of the other side's speech leaking in; returns how many of the leak's hops over the floor
+ * + 8 dB (those that would pass for speech) in the last 10 s were flagged, *n their number. */
+static int learn_leak(int *n_judged)
+{
+    int n = H(LEARN_S);
+    float *ol = calloc((size_t)n, sizeof(float)), *of = calloc((size_t)n, sizeof(float));
+    float *l = calloc((size_t)n, sizeof(float)), *f = calloc((size_t)n, sizeof(float));
+    talker(ol, of, n, 11, 90.0f, 160.0f);
+    leak_of(ol, of, l, f, n);
+    setup();
+    int flagged = 0;
+    *n_judged = 0;
+    for (int i = 0; i < n; i++) {
+        int d = feed_hop(ol[i], of[i], talking(ol, i), l[i], f[i]);
+        if (i >= n - H(10.0) && l[i] >= FLOOR_DB + 8.0f) { (*n_judged)++; flagged += d; }
+    }
+    print_message("measured %d, delay %d hops, coupling %.2f dB; leak flagged %d of %d hops\n",
+                  measured(), delay_hops(), coupling_db(), flagged, *n_judged);
+    free(ol); free(of); free(l); free(f);
+    return flagged;
+}
+
+static void test_leak_learnt_and_flagged(void **state)
+{
+    (void)state;
+    int leak_hops, flagged = learn_leak(&leak_hops);
+    assert_true(measured());
+    assert_true(abs(delay_hops() - DELAY) <= 1);
+    assert_true(fabsf(coupling_db() - LOSS) <= 1.0f);
+    assert_true(leak_hops > 300);
+    assert_int_equal(flagged, leak_hops);
+
+    /* now this channel's own voice: 15 dB or more over the predicted leak, another register */
+    float own_l[300], own_f[300];
+    rng = 99;
+    int own_flagged = 0, pitch_flagged = 0;
+    for (int i = 0; i < 300; i++) {
+        own_l[i] = uni(-20.0f, -12.0f);
+        own_f[i] = uni(200.0f, 260.0f);
+    }
+    float ol2[300], of2[300];
+    talker(ol2, of2, 300, 12, 90.0f, 160.0f);   /* the other side talks on: double-talk */
+    for (int i = 0; i < 300; i++) own_flagged += feed_hop(ol2[i], of2[i], talking(ol2, i), own_l[i], own_f[i]);
+    assert_int_equal(own_flagged, 0);
+    /* at the predicted leak's level plus 4 dB (under the margin), voiced at another pitch (a
+     * tritone off the other voice's, no harmonic of it): a different voice, not leak. The
+     * prediction is the loudest of the three hops around the delay, or the room's tail of an
+     * earlier, louder syllable (falling by the T60's rate), whichever is louder. */
+    int tested = 0;
+    float room = FLOOR_DB;
+    for (int i = 0; i < 300; i++) {
+        float direct = i >= DELAY ? ol2[i - DELAY] : FLOOR_DB;
+        room = fmaxf(room - tail_db_per_hop, direct);
+        float pred = room;
+        for (int k = i - DELAY - 1; k <= i - DELAY + 1; k++) if (k >= 0) pred = fmaxf(pred, ol2[k]);
+        float o_f = i >= DELAY ? of2[i - DELAY] : 0.0f;
+        /* inside a syllable: the three hops around the delay have its pitch */
+        int inner = i >= DELAY + 1 && o_f > 0.0f && of2[i - DELAY - 1] == o_f && of2[i - DELAY + 1] == o_f;
+        int voiced_leak = inner && pred - LOSS > FLOOR_DB + 8.0f;
+        float lev = voiced_leak ? pred - LOSS + 4.0f : FLOOR_DB;
+        float f0 = voiced_leak ? o_f * 1.4142f : 0.0f;
+        int d = feed_hop(ol2[i], of2[i], talking(ol2, i), lev, f0);
+        if (voiced_leak) { tested++; pitch_flagged += d; }
+    }
+    print_message("own voice flagged %d of 300; leak-level other pitch flagged %d of %d\n",
+                  own_flagged, pitch_flagged, tested);
+    assert_true(tested > 50);
+    assert_int_equal(pitch_flagged, 0);
+    assert_true(measured());
+}
+
+/* The other talker's last syllable (-20 dBFS, 300 ms) and then nothing; this channel carries
+ * its echo and then a tail falling by decay_db per hop. Returns how many of the tail's hops
+ * over the floor + 8 dB were flagged; *n_tail their number. */
+static int tail_run(float decay_db, int *n_tail)
+{
+    int n = H(LEARN_S);
+    float *ol = calloc((size_t)n, sizeof(float)), *of = calloc((size_t)n, sizeof(float));
+    float *l = calloc((size_t)n, sizeof(float)), *f = calloc((size_t)n, sizeof(float));
+    talker(ol, of, n, 11, 90.0f, 160.0f);
+    leak_of(ol, of, l, f, n);
+    setup();
+    for (int i = 0; i < n; i++) feed_hop(ol[i], of[i], talking(ol, i), l[i], f[i]);
+    assert_true(measured());
+    int flagged = 0;
+    *n_tail = 0;
+    /* the last syllable: 30 hops, then 2 s of the other side's silence */
+    float prev_o = ol[n - 1];
+    for (int i = 0; i < 30 + H(2.0); i++) {
+        float o = i < 30 ? -20.0f : FLOOR_DB, o_f = i < 30 ? 120.0f : 0.0f;
+        float here, here_f = 0.0f;
+        if (i < DELAY) here = FLOOR_DB;
+        else if (i < 30 + DELAY) { here = -20.0f - LOSS; here_f = 120.0f; }
+        else here = -20.0f - LOSS - decay_db * (float)(i - 30 - DELAY + 1);
+        if (here < FLOOR_DB) here = FLOOR_DB;
+        int d = feed_hop(o, o_f, prev_o >= FLOOR_DB + SPEECH_OVER_FLOOR, here, here_f);
+        prev_o = o;
+        if (i >= 30 + DELAY && here >= FLOOR_DB + 8.0f) { (*n_tail)++; flagged += d; }
+    }
+    /* 1.5 s after the other side stopped, this side's own quiet voice is not its tail */
+    for (int i = 0; i < 10; i++) assert_false(feed_hop(FLOOR_DB, 0.0f, 0, -50.0f, 0.0f));
+    free(ol); free(of); free(l); free(f);
+    return flagged;
+}
+
+static void test_reverberant_tail(void **state)
+{
+    (void)state;
+    setup();
+    int n_tail;
+    /* a room of the profile's T60 (60 dB in bleed_tail_t60_s): every tail hop is leak */
+    int flagged = tail_run(tail_db_per_hop, &n_tail);
+    print_message("tail at T60: %d of %d hops flagged\n", flagged, n_tail);
+    assert_true(n_tail >= 40);
+    assert_int_equal(flagged, n_tail);
+    /* a sound falling three times slower than the room can is not its tail: once it stands
+     * over the room's tail by the margin (6 dB, after about 18 hops), no hop of it is leak */
+    int slow_tail;
+    int slow_flagged = tail_run(tail_db_per_hop / 3.0f, &slow_tail);
+    print_message("slower than T60: %d of %d hops flagged\n", slow_flagged, slow_tail);
+    assert_true(slow_tail > 100);
+    assert_true(slow_flagged <= 20);
+}
+
+/* Two independent talkers in conversation: turns of 1-4 s, each taken 0-0.6 s before the other
+ * stops (double-talk at every change) or after a gap of up to 0.8 s. */
+static void conversation(float *ol, float *of, float *l, float *f, int n, uint64_t seed)
+{
+    talker(ol, of, n, seed, 90.0f, 200.0f);
+    talker(l, f, n, seed + 1, 90.0f, 200.0f);
+    char *on[2] = {calloc((size_t)n, 1), calloc((size_t)n, 1)};
+    rng = seed + 2;
+    int who = 0, s = 0;
+    while (s < n) {
+        int e = s + (int)uni(100.0f, 400.0f);
+        for (int k = s; k < e && k < n; k++) on[who][k] = 1;
+        s = uni(0.0f, 1.0f) < 0.5f ? e - (int)uni(0.0f, 60.0f) : e + (int)uni(0.0f, 80.0f);
+        who = 1 - who;
+    }
+    for (int k = 0; k < n; k++) {
+        if (!on[0][k]) { ol[k] = FLOOR_DB; of[k] = 0.0f; }
+        if (!on[1][k]) { l[k] = FLOOR_DB; f[k] = 0.0f; }
+    }
+    free(on[0]);
+    free(on[1]);
+}
+
+/* Runs 20 seeded conversations of 2 min; returns in how many a coupling was measured at some
+ * hop (*ever) and at the end (*at_end). */
+static void independent_runs(int *ever_n, int *at_end_n)
+{
+    int n = H(120.0);
+    float *ol = calloc((size_t)n, sizeof(float)), *of = calloc((size_t)n, sizeof(float));
+    float *l = calloc((size_t)n, sizeof(float)), *f = calloc((size_t)n, sizeof(float));
+    *ever_n = *at_end_n = 0;
+    for (uint64_t seed = 10; seed <= 200; seed += 10) {
+        conversation(ol, of, l, f, n, seed);
+        setup();
+        int ever = 0;
+        for (int i = 0; i < n; i++) {
+            feed_hop(ol[i], of[i], talking(ol, i), l[i], f[i]);
+            if (measured() && !ever)
+                print_message("seed %d: coupling measured at %.2f s: delay %d hops, %.2f dB\n", (int)seed,
+                              i / (double)HPS, delay_hops(), coupling_db());
+            ever |= measured();
+        }
+        *ever_n += ever;
+        *at_end_n += measured();
+    }
+    free(ol); free(of); free(l); free(f);
+}
+
+static void test_independent_channels_keep_no_coupling(void **state)
+{
+    (void)state;
+    int ever, at_end;
+    independent_runs(&ever, &at_end);
+    /* a coupling "measured" by chance is dropped again when its leak does not show */
+    assert_int_equal(at_end, 0);
+}
+
+/* KNOWN BUG (src/bleed.c, tmi_bleed_learn; registered as test_bleed_known_bug with WILL_FAIL):
+ * independent talkers in conversation "measure" a coupling of 4-7 dB at some point in 4 of 20
+ * seeded 2-minute calls (double-talk only at turn changes; syllable levels -15..-35 dBFS, pitch
+ * 90-200 Hz). Learning keeps only hops where the other side is at least 3 dB louder, so the
+ * difference it averages is a truncated one whose spread, after the 6 dB clipping, sits near
+ * the 9 dB^2 limit; while it lasts, this side's own hops under the other's level + 1 dB are
+ * taken for leak. Expected: never measured. */
+static void test_known_bug_independent_channels_measure_a_coupling(void **state)
+{
+    (void)state;
+    int ever, at_end;
+    independent_runs(&ever, &at_end);
+    assert_int_equal(ever, 0);
+}
+
+/* KNOWN BUG (src/bleed.c, tmi_bleed_learn; registered as test_bleed_known_bug with WILL_FAIL):
+ * the check that forgets a measured leak "that keeps not showing" compares this hop with the
+ * other side's loudest hop over the whole search range (0-250 ms), not with its hop at the leak
+ * delay. With pauses of 30-150 ms between the other talker's syllables, this hop is often the
+ * echo of a pause while a syllable sits elsewhere in the range: a true 20 dB, 120 ms leak is
+ * forgotten again and again, and about one leak hop in five passes for speech (519 of 658).
+ * Checked: comparing with the loudest of the three hops around the measured delay instead keeps
+ * the leak (658 of 658 flagged). Expected: learnt and all flagged, as with shorter pauses. */
+static void test_known_bug_leak_forgotten_with_word_pauses(void **state)
+{
+    (void)state;
+    gap_max_ms = 150.0f;
+    int leak_hops, flagged = learn_leak(&leak_hops);
+    gap_max_ms = 80.0f;
+    assert_true(measured());
+    assert_int_equal(flagged, leak_hops);
+}
+
+/* With the arguments known-bug NAME: only that test of an open bug (expected to fail). */
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest bugs[] = {
+        cmocka_unit_test(test_known_bug_independent_channels_measure_a_coupling),
+        cmocka_unit_test(test_known_bug_leak_forgotten_with_word_pauses),
+    };
+    if (argc > 2 && !strcmp(argv[1], "known-bug"))
+        for (size_t i = 0; i < sizeof bugs / sizeof bugs[0]; i++)
+            if (!strcmp(bugs[i].name, argv[2])) {
+                const struct CMUnitTest one[1] = {bugs[i]};
+                return cmocka_run_group_tests_name(argv[2], one, NULL, NULL);
+            }
+    if (argc > 1) return 2;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_leak_learnt_and_flagged),
+        cmocka_unit_test(test_reverberant_tail),
+        cmocka_unit_test(test_independent_channels_keep_no_coupling),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,137 @@
+/* tests/test_raised.c -- the raised-voice stage (src/raised.c) alone on scripted per-hop loudness
+ * and F0, with the thresholds of tm_config_default(): after 20 s of steady speech (-30 LUFS,
+ * 120 Hz), a step of +12 dB with a pitch rise (150 Hz, +3.9 semitones) for 3 s is a raised voice
+ * from the step's first hop, known raised_min_s later; +4 or +5 dB with the same pitch rise is
+ * only a louder turn, and +12 dB at the same pitch only a closer microphone. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tonemon.h"
+#include "raised.h"
+
+#define HPS 100
+#define MAXEV 64
+
+static int H(double s) { return (int)lrint(s * HPS); }
+
+static tm_event ev[MAXEV];
+static int nev;
+static void collect(void *ctx, const tm_event *e)
+{
+    (void)ctx;
+    assert_true(nev < MAXEV);
+    ev[nev++] = *e;
+}
+
+/* ---- adapter: every call into the stage is in this section ------------------------------- */
+
+static tm_raised R;
+static const tm_emitter EM = {collect, NULL};
+static int min_hops;
+
+static void setup(void)
+{
+    tm_config c = tm_config_default(16000);
+    assert_int_equal(tmi_raised_init(&R, &c, HPS), 0);
+    min_hops = H(c.raised_min_s);
+    nev = 0;
+}
+/* one hop of the caller's own speech (active), its loudness and F0 (0 unvoiced) */
+static void feed_hop(int64_t n, int active, float loudness_lufs, float f0_hz)
+{
+    tmi_raised_hop(&R, TM_CALLER, n, active, loudness_lufs, f0_hz, &EM);
+}
+static void finish(int64_t n_end)
+{
+    tmi_raised_finish(&R, TM_CALLER, n_end, &EM);
+    tmi_raised_free(&R);
+}
+
+/* ---- the script -------------------------------------------------------------------------- */
+
+#define BASE_LUFS (-30.0f)
+#define BASE_F0 120.0f
+
+/* 20 s of steady speech, then 3 s at +step_db and f0_hz, then 5 s back at the baseline. */
+static void run(float step_db, float f0_hz)
+{
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_hop(n, 1, BASE_LUFS, BASE_F0);
+    for (; n < H(23.0); n++) feed_hop(n, 1, BASE_LUFS + step_db, f0_hz);
+    for (; n < H(28.0); n++) feed_hop(n, 1, BASE_LUFS, BASE_F0);
+    finish(n);
+}
+
+/* ---- the tests --------------------------------------------------------------------------- */
+
+static void test_step_with_pitch_rise_is_raised(void **state)
+{
+    (void)state;
+    run(12.0f, 150.0f);
+    assert_int_equal(nev, 2);
+    const tm_event *early = &ev[0], *fin = &ev[1];
+    assert_int_equal(early->type, TM_EV_RAISED_VOICE);
+    assert_int_equal(early->final, 0);
+    assert_int_equal(early->speaker, TM_CALLER);
+    assert_int_equal(early->start, H(20.0));
+    assert_int_equal(early->detected, H(20.0) + min_hops - 1);   /* raised_min_s of it */
+    assert_int_equal(fin->type, TM_EV_RAISED_VOICE);
+    assert_int_equal(fin->final, 1);
+    assert_int_equal(fin->start, H(20.0));
+    assert_int_equal(fin->end, H(23.0));
+    assert_int_equal(fin->detected, early->detected);
+    /* +12 dB and +3.86 semitones over the baselines, within a bin (0.25 dB, 0.1 st) */
+    print_message("level +%.2f dB, pitch +%.2f st\n", fin->level_db, fin->pitch_st);
+    assert_true(fabsf(fin->level_db - 12.0f) <= 0.25f);
+    assert_true(fabsf(fin->pitch_st - 12.0f * log2f(150.0f / BASE_F0)) <= 0.1f);
+}
+
+static void test_louder_turn_is_not_raised(void **state)
+{
+    (void)state;
+    run(4.0f, 150.0f);
+    assert_int_equal(nev, 0);
+    run(5.0f, 150.0f);
+    assert_int_equal(nev, 0);
+}
+
+static void test_louder_at_same_pitch_is_not_raised(void **state)
+{
+    (void)state;
+    run(12.0f, BASE_F0);
+    assert_int_equal(nev, 0);
+}
+
+static void test_pause_inside_episode_bridged(void **state)
+{
+    (void)state;
+    /* raised 20-22 s, a 1.5 s pause (an episode bridges 2 s), raised again 23.5-25 s: one
+     * episode 20-25 s */
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_hop(n, 1, BASE_LUFS, BASE_F0);
+    for (; n < H(22.0); n++) feed_hop(n, 1, BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(23.5); n++) feed_hop(n, 0, -70.0f, 0.0f);
+    for (; n < H(25.0); n++) feed_hop(n, 1, BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(30.0); n++) feed_hop(n, 1, BASE_LUFS, BASE_F0);
+    finish(n);
+    assert_int_equal(nev, 2);
+    assert_int_equal(ev[1].start, H(20.0));
+    assert_int_equal(ev[1].end, H(25.0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_step_with_pitch_rise_is_raised),
+        cmocka_unit_test(test_louder_turn_is_not_raised),
+        cmocka_unit_test(test_louder_at_same_pitch_is_not_raised),
+        cmocka_unit_test(test_pause_inside_episode_bridged),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

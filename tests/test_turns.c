@@ -1,0 +1,380 @@
+/* tests/test_turns.c -- the turn-taking stage (src/turns.c) alone, driven by scripted speech
+ * segments per channel ("agent speaks 0-3 s, caller 1.5-1.9 s"), with the thresholds of
+ * tm_config_default(). The script stands in for the two VADs: each segment is confirmed
+ * onset_ms after its start and closed hangover_ms after its end, exactly as src/vad.c reports
+ * them (tests/test_vad_hops.c checks that part), so every expected time below is exact, in hops
+ * of 10 ms, and follows from the script and the thresholds alone. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tonemon.h"
+#include "turns.h"
+
+#define HPS 100            /* hops per second at the default 10 ms hop */
+#define MAXEV 256
+
+static int H(double s) { return (int)lrint(s * HPS); }
+
+/* A scripted segment of channel c over [s, e) seconds. cut > 0: it is music, recognised at
+ * `cut` s: its speech segment is withdrawn there and the channel is held until e. */
+typedef struct { int c; double s, e, cut; } seg;
+
+static tm_event ev[MAXEV];
+static int nev;
+
+static void collect(void *ctx, const tm_event *e)
+{
+    (void)ctx;
+    assert_true(nev < MAXEV);
+    ev[nev++] = *e;
+}
+
+/* ---- adapter: every call into the stage is in this section ------------------------------- */
+
+static int onset_hops, hang_hops;
+static tm_turns T;
+static const tm_emitter EM = {collect, NULL};
+
+static void setup(void)
+{
+    tm_config c = tm_config_default(16000);
+    onset_hops = H(c.onset_ms / 1000.0);
+    hang_hops = H(c.hangover_ms / 1000.0);
+    tmi_turns_init(&T, 2, H(c.overlap_min_s), H(c.backchannel_max_s), H(c.handover_max_s),
+                   H(c.turn_pause_max_s), H(c.backchannel_context_s), H(c.silence_min_s),
+                   H(c.monologue_min_s), H(c.overlap_merge_s));
+    nev = 0;
+}
+
+/* Music recognised on channel c: its open segment (starting at seg_start) is withdrawn. */
+static void withdraw(int c, int64_t seg_start) { tmi_turns_withdraw(&T, c, seg_start, &EM); }
+static void holding(int c, int on) { tmi_turns_holding(&T, c, on); }
+
+/* One hop: both channels' VAD state after the hop, this hop's speech, confirm/close flags. */
+static void feed_hop(int64_t n, const tm_vad *vad, const int *speech, const int *flags,
+                     const turns_seg *closed)
+{
+    tmi_turns_hop(&T, n, vad, speech, flags, closed, &EM);
+}
+
+static void finish(int64_t n_end, const tm_vad *vad) { tmi_turns_finish(&T, n_end, vad, &EM); }
+
+/* ---- the scripted VADs ------------------------------------------------------------------- */
+
+/* Runs the script for dur_s seconds; the events land in ev[0..nev). Segments of one channel
+ * must be in order and further apart than the hangover (the VAD would have joined them). */
+static void run(const seg *script, int nseg, double dur_s)
+{
+    setup();
+    tm_vad vad[2];
+    memset(vad, 0, sizeof vad);
+    int next[2] = {-1, -1};                 /* index of the channel's open or next segment */
+    for (int c = 0; c < 2; c++) vad[c].last_active = -1;
+    int64_t n_end = H(dur_s);
+    for (int64_t n = 0; n < n_end; n++) {
+        int flags[2] = {0, 0}, speech[2] = {0, 0};
+        turns_seg closed[2];
+        memset(closed, 0, sizeof closed);
+        for (int c = 0; c < 2; c++) {
+            tm_vad *v = &vad[c];
+            /* music: cut the open segment, withdraw it, hold the channel */
+            for (int i = 0; i < nseg; i++) {
+                const seg *g = &script[i];
+                if (g->c != c || g->cut <= 0.0) continue;
+                if (n == H(g->cut)) {
+                    if (v->on) { v->on = 0; withdraw(c, v->seg_start); }
+                    holding(c, 1);
+                }
+                if (n == H(g->e)) holding(c, 0);
+            }
+            if (v->on) {
+                const seg *g = &script[next[c]];
+                int64_t e = H(g->e);
+                if (n < e) {
+                    v->last_active = n;
+                } else if (n - v->last_active > hang_hops) {
+                    v->on = 0;
+                    flags[c] = VAD_CLOSED;
+                    closed[c].start = v->seg_start;
+                    closed[c].end = v->last_active + 1;
+                    closed[c].confirm = v->confirm;
+                }
+            }
+            if (!v->on) {
+                for (int i = 0; i < nseg; i++) {
+                    const seg *g = &script[i];
+                    if (g->c != c || H(g->s) + onset_hops - 1 != n) continue;
+                    if (g->cut > 0.0 && n >= H(g->cut)) continue;
+                    assert_true(H(g->e) - H(g->s) >= onset_hops);
+                    v->on = 1;
+                    v->seg_start = H(g->s);
+                    v->last_active = v->confirm = n;
+                    flags[c] |= VAD_CONFIRMED;
+                    next[c] = i;
+                }
+            }
+            speech[c] = v->on && v->last_active == n;
+        }
+        feed_hop(n, vad, speech, flags, closed);
+    }
+    /* end of stream: open segments close, then the stage finishes */
+    int flags[2] = {0, 0}, speech[2] = {0, 0};
+    turns_seg closed[2];
+    memset(closed, 0, sizeof closed);
+    for (int c = 0; c < 2; c++)
+        if (vad[c].on) {
+            vad[c].on = 0;
+            flags[c] = VAD_CLOSED;
+            closed[c].start = vad[c].seg_start;
+            closed[c].end = vad[c].last_active + 1;
+            closed[c].confirm = vad[c].confirm;
+        }
+    feed_hop(n_end, vad, speech, flags, closed);
+    finish(n_end, vad);
+}
+
+/* ---- looking at the events --------------------------------------------------------------- */
+
+static int count(tm_event_type type, int final)
+{
+    if (getenv("TURNS_DEBUG"))
+        for (int i = 0; i < nev; i++)
+            print_message("ev type %d spk %d [%lld, %lld) det %lld final %d\n", (int)ev[i].type, ev[i].speaker,
+                          (long long)ev[i].start, (long long)ev[i].end, (long long)ev[i].detected, ev[i].final);
+
+    int k = 0;
+    for (int i = 0; i < nev; i++) k += ev[i].type == type && ev[i].final == final;
+    return k;
+}
+
+/* The only event of this type and finality (fails when there is not exactly one). */
+static const tm_event *only(tm_event_type type, int final)
+{
+    const tm_event *f = NULL;
+    for (int i = 0; i < nev; i++)
+        if (ev[i].type == type && ev[i].final == final) {
+            if (f) fail_msg("more than one event of type %d (final %d)", (int)type, final);
+            f = &ev[i];
+        }
+    if (!f) fail_msg("no event of type %d (final %d)", (int)type, final);
+    return f;
+}
+
+/* The k-th event of this type and finality, in the order emitted. */
+static const tm_event *nth(tm_event_type type, int final, int k)
+{
+    for (int i = 0; i < nev; i++)
+        if (ev[i].type == type && ev[i].final == final && k-- == 0) return &ev[i];
+    fail_msg("no event %d of type %d (final %d)", k, (int)type, final);
+    return NULL;
+}
+
+static void expect(const tm_event *e, int speaker, double start_s, double end_s)
+{
+    assert_int_equal(e->speaker, speaker);
+    assert_int_equal(e->start, H(start_s));
+    assert_int_equal(e->end, H(end_s));
+}
+
+/* ---- the tests --------------------------------------------------------------------------- */
+
+static void test_burst_overlap_at_its_start(void **state)
+{
+    (void)state;
+    /* the example: agent 0-3 s, caller 1.5-1.9 s: both talk over 1.5-1.9 s */
+    const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 1.5, 1.9, 0}};
+    run(s, 2, 4.0);
+    const tm_event *o = only(TM_EV_OVERLAP, 1);
+    expect(o, TM_NOBODY, 1.5, 1.9);
+    /* known once it has lasted overlap_min_s (0.1 s) */
+    assert_int_equal(o->detected, H(1.6));
+    /* both channels' speech, as scripted */
+    assert_int_equal(count(TM_EV_SPEECH, 1), 2);
+}
+
+static void test_short_uh_huh_is_a_backchannel(void **state)
+{
+    (void)state;
+    const seg s[] = {{TM_AGENT, 0.0, 5.0, 0}, {TM_CALLER, 2.0, 2.4, 0}};
+    run(s, 2, 6.0);
+    const tm_event *b = only(TM_EV_BACKCHANNEL, 1);
+    expect(b, TM_CALLER, 2.0, 2.4);
+    /* decided once the caller has not resumed within turn_pause_max_s (0.5 s) of its end */
+    assert_int_equal(b->detected, H(2.9));
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0), 0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 1), 0);
+}
+
+static void test_caller_taking_the_floor_is_an_interruption(void **state)
+{
+    (void)state;
+    /* the caller comes in at 2.0 s; the agent talks on 0.5 s (past handover_max_s) and stops */
+    const seg s[] = {{TM_AGENT, 0.0, 2.5, 0}, {TM_CALLER, 2.0, 5.0, 0}};
+    run(s, 2, 6.0);
+    const tm_event *early = only(TM_EV_INTERRUPTION, 0);
+    assert_int_equal(early->speaker, TM_CALLER);
+    assert_int_equal(early->other, TM_AGENT);
+    assert_int_equal(early->start, H(2.0));
+    /* known when the caller is heard past backchannel_max_s (1 s) */
+    assert_int_equal(early->detected, H(3.0));
+    const tm_event *fin = only(TM_EV_INTERRUPTION, 1);
+    expect(fin, TM_CALLER, 2.0, 5.0);
+    assert_int_equal(fin->other, TM_AGENT);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+}
+
+static void test_turn_handover_is_not_an_interruption(void **state)
+{
+    (void)state;
+    /* the caller starts 0.2 s before the agent's turn ends: within handover_max_s (0.3 s) */
+    const seg s[] = {{TM_AGENT, 0.0, 2.5, 0}, {TM_CALLER, 2.3, 5.0, 0}};
+    run(s, 2, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+}
+
+static void test_silence_exact_start_and_end(void **state)
+{
+    (void)state;
+    /* a gap of exactly silence_min_s (5 s): 1.0-6.0 s */
+    const seg s[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 6.0, 7.0, 0}};
+    run(s, 2, 8.0);
+    const tm_event *fin = only(TM_EV_SILENCE, 1);
+    expect(fin, TM_NOBODY, 1.0, 6.0);
+    const tm_event *early = only(TM_EV_SILENCE, 0);
+    assert_int_equal(early->start, H(1.0));
+    assert_int_equal(early->detected, H(6.0) - 1);   /* the gap's 500th hop */
+
+    /* 4.9 s is not one */
+    const seg s2[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 5.9, 7.0, 0}};
+    run(s2, 2, 8.0);
+    assert_int_equal(count(TM_EV_SILENCE, 0) + count(TM_EV_SILENCE, 1), 0);
+}
+
+static void test_long_single_speaker_stretch_is_a_monologue(void **state)
+{
+    (void)state;
+    const seg s[] = {{TM_AGENT, 0.0, 50.0, 0}};
+    run(s, 1, 51.0);
+    const tm_event *early = only(TM_EV_MONOLOGUE, 0);
+    assert_int_equal(early->speaker, TM_AGENT);
+    assert_int_equal(early->start, 0);
+    assert_int_equal(early->detected, H(45.0));     /* monologue_min_s */
+    expect(only(TM_EV_MONOLOGUE, 1), TM_AGENT, 0.0, 50.0);
+
+    /* the caller takes the floor at 40.5 s: neither held it 45 s */
+    const seg s2[] = {{TM_AGENT, 0.0, 40.0, 0}, {TM_CALLER, 40.5, 60.0, 0}};
+    run(s2, 2, 61.0);
+    assert_int_equal(count(TM_EV_MONOLOGUE, 0) + count(TM_EV_MONOLOGUE, 1), 0);
+}
+
+static void test_close_overlaps_are_merged(void **state)
+{
+    (void)state;
+    /* two overlaps 0.25 s apart (under overlap_merge_s, 0.3 s): one, 1.0-2.25 s */
+    const seg s[] = {{TM_AGENT, 0.0, 6.0, 0}, {TM_CALLER, 1.0, 1.5, 0}, {TM_CALLER, 1.75, 2.25, 0}};
+    run(s, 3, 7.0);
+    expect(only(TM_EV_OVERLAP, 1), TM_NOBODY, 1.0, 2.25);
+
+    /* 0.35 s apart: two */
+    const seg s2[] = {{TM_AGENT, 0.0, 6.0, 0}, {TM_CALLER, 1.0, 1.5, 0}, {TM_CALLER, 1.85, 2.35, 0}};
+    run(s2, 3, 7.0);
+    assert_int_equal(count(TM_EV_OVERLAP, 1), 2);
+    expect(nth(TM_EV_OVERLAP, 1, 0), TM_NOBODY, 1.0, 1.5);
+    expect(nth(TM_EV_OVERLAP, 1, 1), TM_NOBODY, 1.85, 2.35);
+}
+
+static void test_pause_inside_a_turn_is_not_a_new_entry(void **state)
+{
+    (void)state;
+    /* the caller comes in at 2.0 s, pauses 0.4 s (over the hangover, under turn_pause_max_s
+     * 0.5 s) and goes on to 4.2 s while the agent talks on: one attempt at the floor from 2.0 s */
+    const seg s[] = {{TM_AGENT, 0.0, 6.0, 0}, {TM_CALLER, 2.0, 2.6, 0}, {TM_CALLER, 3.0, 4.2, 0}};
+    run(s, 3, 7.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+    const tm_event *early = only(TM_EV_INTERRUPTION, 0);
+    assert_int_equal(early->start, H(2.0));
+    assert_int_equal(early->detected, H(3.0) + onset_hops - 1);   /* heard again, past 1 s */
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 4.2);
+
+    /* a 0.6 s pause ends the attempt: a backchannel, then a new entry at 3.2 s */
+    const seg s2[] = {{TM_AGENT, 0.0, 6.0, 0}, {TM_CALLER, 2.0, 2.6, 0}, {TM_CALLER, 3.2, 4.4, 0}};
+    run(s2, 3, 7.0);
+    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.6);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 3.2, 4.4);
+}
+
+static void test_hold_is_not_silence(void **state)
+{
+    (void)state;
+    /* the caller's leg plays music 1.5-20 s (recognised at 2.0 s); the agent is back at 19 s */
+    const seg s[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 1.5, 20.0, 2.0}, {TM_AGENT, 19.0, 21.0, 0}};
+    run(s, 3, 22.0);
+    assert_int_equal(count(TM_EV_SILENCE, 0) + count(TM_EV_SILENCE, 1), 0);
+    /* the same line without the music is silent from 1.0 s to 19.0 s */
+    const seg s2[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_AGENT, 19.0, 21.0, 0}};
+    run(s2, 2, 22.0);
+    expect(only(TM_EV_SILENCE, 1), TM_NOBODY, 1.0, 19.0);
+}
+
+/* KNOWN BUG (src/turns.c, left for the stage's owner; registered as test_turns_known_bug with
+ * WILL_FAIL): when a hold ends, dead air is counted from the last speech before the hold, so a
+ * hold longer than silence_min_s followed by half a second of nothing is reported at the hold's
+ * end as one silence over the whole hold (and prompts the agent). Seen on the realistic corpus:
+ * /tmp/rc2/c38_hold_dtmf.wav, hold 25.23-41.91 s, silence 27.02-43.89 s. Expected: no silence
+ * (the line was held, then quiet for 0.5 s). */
+static void test_known_bug_hold_end_reports_the_hold_as_silence(void **state)
+{
+    (void)state;
+    const seg s[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 1.5, 20.0, 2.0}, {TM_AGENT, 20.5, 21.5, 0}};
+    run(s, 3, 22.0);
+    assert_int_equal(count(TM_EV_SILENCE, 0) + count(TM_EV_SILENCE, 1), 0);
+}
+
+static void test_withdrawn_segment_leaves_no_event(void **state)
+{
+    (void)state;
+    /* music alone on the caller's leg for a minute, its segment withdrawn at 1.5 s: it never
+     * held the floor (no monologue), it was no speech, and the held line is not silence */
+    const seg s[] = {{TM_CALLER, 1.0, 61.0, 1.5}};
+    run(s, 1, 61.0);
+    assert_int_equal(nev, 0);
+
+    /* the caller's "interruption" at 2.0 s turns out to be music at 3.5 s: its final event never
+     * comes, not even with the caller's next real segment */
+    const seg s2[] = {{TM_AGENT, 0.0, 6.0, 0}, {TM_CALLER, 2.0, 4.0, 3.5}, {TM_CALLER, 7.0, 8.0, 0}};
+    run(s2, 3, 9.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 1), 0);
+}
+
+/* With the arguments known-bug NAME: only that test of an open bug (expected to fail). */
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest bugs[] = {
+        cmocka_unit_test(test_known_bug_hold_end_reports_the_hold_as_silence),
+    };
+    if (argc > 2 && !strcmp(argv[1], "known-bug"))
+        for (size_t i = 0; i < sizeof bugs / sizeof bugs[0]; i++)
+            if (!strcmp(bugs[i].name, argv[2])) {
+                const struct CMUnitTest one[1] = {bugs[i]};
+                return cmocka_run_group_tests_name(argv[2], one, NULL, NULL);
+            }
+    if (argc > 1) return 2;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_burst_overlap_at_its_start),
+        cmocka_unit_test(test_short_uh_huh_is_a_backchannel),
+        cmocka_unit_test(test_caller_taking_the_floor_is_an_interruption),
+        cmocka_unit_test(test_turn_handover_is_not_an_interruption),
+        cmocka_unit_test(test_silence_exact_start_and_end),
+        cmocka_unit_test(test_long_single_speaker_stretch_is_a_monologue),
+        cmocka_unit_test(test_close_overlaps_are_merged),
+        cmocka_unit_test(test_pause_inside_a_turn_is_not_a_new_entry),
+        cmocka_unit_test(test_hold_is_not_silence),
+        cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

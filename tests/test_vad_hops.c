@@ -1,0 +1,145 @@
+/* tests/test_vad_hops.c -- the speech segmenter (src/vad.c) alone: exact hops of onset
+ * confirmation, hangover, gaps bridged or not, and the unvoiced lead-in, with the thresholds of
+ * tm_config_default() (onset 30 ms = 3 hops, hangover 200 ms = 20 hops). The speaker gate and the
+ * click bridge: tests/test_noise_stages.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tonemon.h"
+#include "vad.h"
+
+#define HPS 100
+static int H(double s) { return (int)lrint(s * HPS); }
+
+/* ---- adapter: every call into the stage is in this section ------------------------------- */
+
+static tm_vad V;
+static int onset, hang;
+
+static void setup(void)
+{
+    tm_config c = tm_config_default(16000);
+    onset = H(c.onset_ms / 1000.0);
+    hang = H(c.hangover_ms / 1000.0);
+    tmi_vad_init(&V, onset, hang, H(c.weak_bridge_ms / 1000.0), c.speech_rel_db);
+}
+/* one hop; returns the flags, the closed segment in [*s, *e) */
+static int feed_hop(int64_t n, int active, int voiced, float level_db, int64_t *s, int64_t *e)
+{
+    return tmi_vad_hop(&V, n, active, voiced, level_db, s, e);
+}
+static int64_t seg_start(void) { return V.seg_start; }
+
+/* ---- the script -------------------------------------------------------------------------- */
+
+/* per hop: 0 quiet, 'v' voiced speech, 'u' active unvoiced */
+typedef struct { int64_t confirm_hop[8], confirm_start[8], close_hop[8], start[8], end[8]; int nc, nx; } result;
+
+static result run(const char *script_of_hops, int n)
+{
+    setup();
+    result r;
+    memset(&r, 0, sizeof r);
+    for (int64_t i = 0; i < n; i++) {
+        char k = script_of_hops[i];
+        int64_t s = -1, e = -1;
+        int f = feed_hop(i, k != 0, k == 'v', k ? -20.0f : -70.0f, &s, &e);
+        if (f & VAD_CONFIRMED) { r.confirm_hop[r.nc] = i; r.confirm_start[r.nc++] = seg_start(); }
+        if (f & VAD_CLOSED) { r.close_hop[r.nx] = i; r.start[r.nx] = s; r.end[r.nx++] = e; }
+        assert_true(r.nc < 8 && r.nx < 8);
+    }
+    return r;
+}
+
+static char hops[1000];
+static void mark(int from, int to, char k) { for (int i = from; i < to; i++) hops[i] = k; }
+
+/* ---- the tests --------------------------------------------------------------------------- */
+
+static void test_onset_and_hangover_exact(void **state)
+{
+    (void)state;
+    memset(hops, 0, sizeof hops);
+    mark(100, 200, 'v');
+    result r = run(hops, 400);
+    assert_int_equal(r.nc, 1);
+    assert_int_equal(r.confirm_hop[0], 100 + onset - 1);    /* the onset's last hop */
+    assert_int_equal(r.confirm_start[0], 100);
+    assert_int_equal(r.nx, 1);
+    assert_int_equal(r.close_hop[0], 199 + hang + 1);       /* the hangover passed */
+    assert_int_equal(r.start[0], 100);
+    assert_int_equal(r.end[0], 200);                       /* the last active hop, not the hangover */
+}
+
+static void test_burst_shorter_than_onset(void **state)
+{
+    (void)state;
+    memset(hops, 0, sizeof hops);
+    mark(100, 100 + onset - 1, 'v');
+    result r = run(hops, 300);
+    assert_int_equal(r.nc, 0);
+    assert_int_equal(r.nx, 0);
+}
+
+static void test_gap_bridged_up_to_hangover(void **state)
+{
+    (void)state;
+    memset(hops, 0, sizeof hops);
+    mark(100, 150, 'v');
+    mark(150 + hang, 220, 'v');               /* a gap of exactly the hangover: one segment */
+    result r = run(hops, 400);
+    assert_int_equal(r.nc, 1);
+    assert_int_equal(r.nx, 1);
+    assert_int_equal(r.start[0], 100);
+    assert_int_equal(r.end[0], 220);
+
+    memset(hops, 0, sizeof hops);
+    mark(100, 150, 'v');
+    mark(150 + hang + 1, 220, 'v');           /* one hop longer: two */
+    r = run(hops, 400);
+    assert_int_equal(r.nc, 2);
+    assert_int_equal(r.nx, 2);
+    assert_int_equal(r.start[0], 100);
+    assert_int_equal(r.end[0], 150);
+    assert_int_equal(r.start[1], 150 + hang + 1);
+    assert_int_equal(r.end[1], 220);
+}
+
+static void test_unvoiced_lead_in(void **state)
+{
+    (void)state;
+    /* a fricative onset of 100 ms before the vowel is kept */
+    memset(hops, 0, sizeof hops);
+    mark(90, 100, 'u');
+    mark(100, 150, 'v');
+    result r = run(hops, 300);
+    assert_int_equal(r.nc, 1);
+    assert_int_equal(r.confirm_hop[0], 100);                /* confirmed by the first vowel hop */
+    assert_int_equal(r.confirm_start[0], 90);
+    /* 500 ms of unvoiced noise before it: only the last 200 ms are kept as lead-in */
+    memset(hops, 0, sizeof hops);
+    mark(50, 100, 'u');
+    mark(100, 150, 'v');
+    r = run(hops, 300);
+    assert_int_equal(r.confirm_start[0], 80);
+    /* unvoiced activity alone never starts speech */
+    memset(hops, 0, sizeof hops);
+    mark(50, 250, 'u');
+    r = run(hops, 400);
+    assert_int_equal(r.nc, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_onset_and_hangover_exact),
+        cmocka_unit_test(test_burst_shorter_than_onset),
+        cmocka_unit_test(test_gap_bridged_up_to_hangover),
+        cmocka_unit_test(test_unvoiced_lead_in),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
