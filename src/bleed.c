@@ -24,6 +24,8 @@
 #include <string.h>
 
 #define BLEED_PRIOR_LAGS 13
+/* Share of the hops with both sides voiced on which a leak carries the other voice's pitch. */
+#define BLEED_SAME_VOICE 0.6
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
 {
@@ -47,6 +49,7 @@ void tmi_bleed_reset(tm_bleed *b)
         b->mean[i] = 0.0;
         b->var[i] = 0.0;
         b->cnt[i] = 0;
+        b->both_voiced[i] = 0;
     }
     b->pos = 0;
     b->count = 0;
@@ -106,14 +109,24 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
         float v = b->o_level[slot(b, k)];
         if (v > o_max) o_max = v;
     }
-    if (b->measured && o_talking && o_max >= o_floor_db + 15.0f &&
-        o_max - b->coupling_db >= floor_db + 9.0f) {
+    /* the other voice at the measured delay (a delay between hops: the loudest of three) */
+    float o_at = -200.0f;
+    for (int k = b->delay_hops - 1; k <= b->delay_hops + 1; k++)
+        if (k >= 0 && k < b->nlags && b->o_level[slot(b, k)] > o_at) o_at = b->o_level[slot(b, k)];
+    /* Judged at the measured delay, not at the loudest hop of the whole range: in the pauses
+     * between syllables the echo of a pause sits at the delay while a syllable sits elsewhere,
+     * and a true leak would be "missed" and forgotten again and again. */
+    if (b->measured && o_talking && o_at >= o_floor_db + 15.0f &&
+        o_at - b->coupling_db >= floor_db + 9.0f) {
         /* The measured leak should show here now. If it keeps not showing, it was a
          * coincidence (double-talk at a steady level difference), not a leak: forget it. */
         float miss = level_db < floor_db + 3.0f ? 1.0f : 0.0f;
         b->contra += 0.02f * (miss - b->contra);
         if (++b->chances >= 50 && b->contra > 0.5f) {
-            for (int k = 0; k < BLEED_MAX_LAGS; k++) { b->mean[k] = b->var[k] = 0.0; b->cnt[k] = 0; }
+            for (int k = 0; k < BLEED_MAX_LAGS; k++) {
+                b->mean[k] = b->var[k] = 0.0;
+                b->cnt[k] = b->both_voiced[k] = 0;
+            }
             b->measured = 0;
             b->coupling_db = b->min_coupling_db;
             b->contra = 0.0f;
@@ -138,6 +151,7 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
          * than this channel: at the true delay the difference is then the steady leak loss,
          * at the wrong ones it jumps with every syllable. */
         if (ref < o_floor_db + 15.0f || ref - level_db < 3.0f) continue;
+        if (st > -900.0f && b->o_f0[slot(b, k)] > -900.0f) b->both_voiced[k]++;
         /* ... and where this channel carries the other voice's pitch: a leak is that voice,
          * while double-talk at a steady level difference is another voice. */
         if (!same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) continue;
@@ -158,8 +172,13 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
     for (int k = 0; k < b->nlags; k++)
         if (b->cnt[k] >= 50 && (best < 0 || b->var[k] < b->var[best])) best = k;
     if (best < 0) return;
+    /* A leak is the other voice: at its delay nearly every hop where both sides are voiced
+     * carries the other's pitch, while another talker matches it only by chance (one of four
+     * harmonic ratios within the match). */
+    int same_voice = b->cnt[best] >= BLEED_SAME_VOICE * (double)b->both_voiced[best];
     /* A leak has a steady loss, a spread of a few dB, and loses at least 3 dB on its way. */
-    if (b->var[best] < 9.0 && b->mean[best] - sqrt(b->var[best]) >= 3.0) b->measured = 1;
+    if (b->var[best] < 9.0 && b->mean[best] - sqrt(b->var[best]) >= 3.0 && same_voice)
+        b->measured = 1;
     if (b->measured) {
         b->delay_hops = best;
         /* The mean is the loss; taking a standard deviation or more off it (as this once did)

@@ -15,6 +15,7 @@ typedef struct {
     int   pos;                            /* slot of the newest entry */
     double mean[BLEED_MAX_LAGS], var[BLEED_MAX_LAGS];
     long  cnt[BLEED_MAX_LAGS];          /* learning hops per delay */
+    long  both_voiced[BLEED_MAX_LAGS];  /* of the chances to learn, hops with both sides voiced */
     long  count, o_talk, clear_count;
     float clear_db;                       /* loss an unseen leak must have, dB */
     float contra;                         /* how often the measured leak failed to show */

@@ -46,6 +46,7 @@ void tmi_turns_reset(tm_turns *t)
     t->sil_alerted = 0;
     t->sil_detected = 0;
     t->ov_pending = 0;
+    t->last_held = -1;
     for (int c = 0; c < 2; c++) {
         t->pend[c].active = 0;
         t->intr_start[c] = -1;
@@ -268,8 +269,10 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
         any_on |= hp[c].seg_on;
         if (hp[c].seg_last > last_any) last_any = hp[c].seg_last;
     }
+    /* Hold music is not dead air, and dead air after a hold starts when the music stops. */
     for (int c = 0; c < t->nch; c++)
-        if (hp[c].holding) last_any = n;   /* hold music is not dead air */
+        if (hp[c].holding) t->last_held = n;
+    if (t->last_held > last_any) last_any = t->last_held;
     if (!any_on && !t->sil_alerted && n - last_any >= t->silence_hops) {
         t->sil_alerted = 1;
         t->sil_start = last_any + 1;

@@ -33,6 +33,7 @@ typedef struct {
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];
     int merge_hops;                   /* overlaps this close are one */
+    int64_t last_held;                /* last hop on which music held a channel; -1 none */
     int ov_pending;                   /* an overlap held back in case the next one joins it */
     int64_t ov_start, ov_end, ov_detected;
     tmi_span ring[2][TURNS_RING];

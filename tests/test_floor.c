@@ -28,10 +28,16 @@ static void setup(void)
 {
     tm_config c = tm_config_default(16000);
     init_db = c.speech_min_level_db;
-    tmi_floor_init(&F, H(c.floor_window_s), c.speech_min_level_db, c.floor_digital_db,
-                   c.floor_bias_max_db, c.speech_over_mean_db);
+    tmi_floor_init(&F, &c, HPS);
 }
-static float feed_hop(float level_db) { return tmi_floor_update(&F, level_db); }  /* the floor */
+static float feed_hop(float level_db)   /* the floor */
+{
+    tmi_hop h;
+    memset(&h, 0, sizeof h);
+    h.level_db = level_db;
+    tmi_floor_update(&F, &h);
+    return F.floor_db;
+}
 static float noise_mean(void) { return F.mean_db; }
 
 /* ---- hop levels of white noise ----------------------------------------------------------- */

@@ -43,11 +43,22 @@ static void setup(void)
 /* one hop of the caller's own speech (active), its loudness and F0 (0 unvoiced) */
 static void feed_hop(int64_t n, int active, float loudness_lufs, float f0_hz)
 {
-    tmi_raised_hop(&R, TM_CALLER, n, active, loudness_lufs, f0_hz, &EM);
+    tmi_hop h;
+    memset(&h, 0, sizeof h);
+    h.n = n;
+    h.ch = TM_CALLER;
+    h.active = h.seg_on = active;
+    h.loud_lufs = loudness_lufs;
+    h.f0_hz = f0_hz;
+    tmi_raised_update(&R, &h, &EM);
 }
 static void finish(int64_t n_end)
 {
-    tmi_raised_finish(&R, TM_CALLER, n_end, &EM);
+    tmi_hop h;
+    memset(&h, 0, sizeof h);
+    h.n = n_end;
+    h.ch = TM_CALLER;
+    tmi_raised_finish(&R, &h, &EM);
     tmi_raised_free(&R);
 }
 

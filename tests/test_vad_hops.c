@@ -25,12 +25,26 @@ static void setup(void)
     tm_config c = tm_config_default(16000);
     onset = H(c.onset_ms / 1000.0);
     hang = H(c.hangover_ms / 1000.0);
-    tmi_vad_init(&V, onset, hang, H(c.weak_bridge_ms / 1000.0), c.speech_rel_db);
+    tmi_vad_init(&V, &c, HPS);
 }
+#define VAD_CONFIRMED TMI_SEG_CONFIRMED
+#define VAD_CLOSED TMI_SEG_CLOSED
 /* one hop; returns the flags, the closed segment in [*s, *e) */
 static int feed_hop(int64_t n, int active, int voiced, float level_db, int64_t *s, int64_t *e)
 {
-    return tmi_vad_hop(&V, n, active, voiced, level_db, s, e);
+    tmi_hop h;
+    tmi_span closed = {0, 0, 0};
+    memset(&h, 0, sizeof h);
+    h.n = n;
+    h.active = active;
+    h.f0_hz = voiced ? 120.0f : 0.0f;
+    h.level_db = level_db;
+    int r = tmi_vad_update(&V, &h, &closed);
+    if (r & TMI_SEG_CLOSED) {
+        *s = closed.start;
+        *e = closed.end;
+    }
+    return r;
 }
 static int64_t seg_start(void) { return V.seg_start; }
 
