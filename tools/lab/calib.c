@@ -93,18 +93,6 @@ char **expand(char **args, int n, int *count)
 /* ---- one labelled call: measured once ------------------------------------------------- */
 
 
-/* The analyzer's hop at a rate, asked of the library (11025 Hz: 110 samples, 9.977 ms). */
-int hop_of_rate(int rate)
-{
-    tm_config c = tm_config_default(rate);
-    c.event_capacity = 4;
-    tm_analyzer *a;
-    if (tm_analyzer_create(&c, &a) != TM_OK) return rate / 100;
-    int hop = tm_analyzer_hop_size(a);
-    tm_analyzer_destroy(a);
-    return hop;
-}
-
 /* Seconds of audio in a measured call. */
 double calib_call_seconds(const lcall *c) { return (double)c->hops * c->hop / c->rate; }
 
@@ -157,7 +145,7 @@ int measure(lcall *c, const char *audio, const char *truth_path, const tm_profil
     c->nch = in.nout;
     c->rate = in.out_rate;
     int64_t frames = audio_frames(&in);
-    c->hop = hop_of_rate(in.out_rate);
+    c->hop = call_hop_size(in.out_rate);
     c->hops = (size_t)((frames > 0 ? frames : 0) / c->hop) + 2;
     c->fr = calloc(c->hops * (size_t)c->nch, sizeof *c->fr);
     if (!c->fr) {
