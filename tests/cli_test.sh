@@ -45,6 +45,13 @@ for c in analyze synth bench profile; do expect_exit 0 "$c --help" "$TM" "$c" --
 expect_exit 2 "unknown command" "$TM" frobnicate
 expect_exit 2 "analyze without files" "$TM" analyze
 expect_exit 2 "unknown option" "$TM" analyze --colour call.wav
+# bench takes its options through the one option layer: both forms, ranges, typos named
+expect_exit 0 "bench --minutes=0.1 --rate 8000" "$TM" bench --minutes=0.1 --rate 8000 --block=512
+check "bench ran at the rate asked" grep -q '8000 Hz call audio.*blocks of 512' out
+expect_exit 2 "bench typo" "$TM" bench --minuts 1
+check "bench typo: the nearest option named" grep -q 'did you mean --minutes?' err
+expect_exit 2 "bench out of range" "$TM" bench --rate=4000
+check "bench range said" grep -q -- '--rate needs a number in 8000..48000' err
 
 # --- synth: deterministic, with truth -------------------------------------------------------
 "$TM" synth --seed 1 --duration 120 call.wav --truth call.json --pitch-truth pitch.csv
