@@ -168,66 +168,77 @@ static void write_failed(const char *path, int is_stdout, int e, char *errw, siz
     else snprintf(errw, cap, "cannot write %s: %s", path, strerror(e ? e : EIO));
 }
 
-static int process_one(batch_t *b, job_t *j)
+/* The call's input, opened; -1 after saying why. */
+static int open_input(batch_t *b, job_t *j, audio_in *in)
 {
     const batch_opts *o = b->o;
-    char err[600], path[1200], frames_path[1200], errw[1400];
-    audio_in in;
-    int rc = o->agent ? audio_open_pair(&in, o->agent, o->caller, err, sizeof err)
-                      : audio_open(&in, j->path, o->agent_ch, o->caller_ch, err, sizeof err);
+    char err[600];
+    int rc = o->agent ? audio_open_pair(in, o->agent, o->caller, err, sizeof err)
+                      : audio_open(in, j->path, o->agent_ch, o->caller_ch, err, sizeof err);
     if (rc) {
         say(b, j->path, err);
-        audio_close(&in);
+        audio_close(in);
         return -1;
     }
-    if (in.nout == 1) say(b, j->path, "mono recording: one mixed channel, so overlap and interruption cannot be detected");
+    if (in->nout == 1) say(b, j->path, "mono recording: one mixed channel, so overlap and interruption cannot be detected");
+    return 0;
+}
 
-    frames_csv fw = {0};
-    out_file fo = {0};
-    int want_frames = o->out_dir ? o->frames_too : o->frames != NULL, frames_locked = 0;
-    if (want_frames) {
-        out_path(o, j, o->frames, ".frames.csv", frames_path, sizeof frames_path);
-        if (out_open(&fo, frames_path, errw, sizeof errw)) {
-            say(b, j->path, errw);
-            audio_close(&in);
-            return -1;
-        }
-        if (fo.is_stdout) { pthread_mutex_lock(&b->stdout_lock); frames_locked = 1; }
-        fw.f = fo.f;
-        fw.rate_hz = in.out_rate;
-        fw.nch = in.nout;
-        frames_csv_header(&fw);
-    }
-    int want_report = o->out_dir || o->report;
-    report_contour contour;
-    report_contour_init(&contour, audio_frames(&in), in.out_rate, in.nout);
-    frame_tee tee = {want_frames ? &fw : NULL, want_report ? &contour : NULL};
+/* The per-hop CSV of one call, if asked for: opened before the analysis, committed after it. */
+typedef struct {
+    frames_csv w;
+    out_file f;
+    int want, locked;
+    char path[1200];
+} frames_out;
 
-    rc = call_analyze_until(b->prof, &in, frame_tee_fn, &tee, &j->res, &g_stop, err, sizeof err);
-    atomic_fetch_add(&b->audio_ms, (long long)(j->res.duration_s * 1000.0));
-    int frames_rc = 0;
-    if (want_frames) {
-        if (rc) out_abort(&fo);
-        else if (fw.failed) {
-            int e = fw.err;
-            if (fflush(fo.f) != 0) e = errno;
-            write_failed(frames_path, fo.is_stdout, e, errw, sizeof errw);
-            out_abort(&fo);
-            frames_rc = -1;
-        } else if (out_commit(&fo, errw, sizeof errw)) frames_rc = -1;
-        if (frames_locked) pthread_mutex_unlock(&b->stdout_lock);
-        if (frames_rc) say(b, j->path, errw);
-    }
-    if (rc) {
-        say(b, j->path, err);
-        audio_close(&in);
-        report_contour_free(&contour);
+static int frames_begin(batch_t *b, job_t *j, const audio_in *in, frames_out *fo)
+{
+    const batch_opts *o = b->o;
+    char errw[1400];
+    memset(fo, 0, sizeof *fo);
+    fo->want = o->out_dir ? o->frames_too : o->frames != NULL;
+    if (!fo->want) return 0;
+    out_path(o, j, o->frames, ".frames.csv", fo->path, sizeof fo->path);
+    if (out_open(&fo->f, fo->path, errw, sizeof errw)) {
+        say(b, j->path, errw);
         return -1;
     }
-    rc = frames_rc;
+    if (fo->f.is_stdout) { pthread_mutex_lock(&b->stdout_lock); fo->locked = 1; }
+    fo->w.f = fo->f.f;
+    fo->w.rate_hz = in->out_rate;
+    fo->w.nch = in->nout;
+    frames_csv_header(&fo->w);
+    return 0;
+}
+
+/* Commits the frames (analysis_rc 0) or removes them; -1 if they could not be written. */
+static int frames_end(batch_t *b, job_t *j, frames_out *fo, int analysis_rc)
+{
+    char errw[1400];
+    int rc = 0;
+    if (!fo->want) return 0;
+    if (analysis_rc) out_abort(&fo->f);
+    else if (fo->w.failed) {
+        int e = fo->w.err;
+        if (fflush(fo->f.f) != 0) e = errno;
+        write_failed(fo->path, fo->f.is_stdout, e, errw, sizeof errw);
+        out_abort(&fo->f);
+        rc = -1;
+    } else if (out_commit(&fo->f, errw, sizeof errw)) rc = -1;
+    if (fo->locked) pthread_mutex_unlock(&b->stdout_lock);
+    if (rc) say(b, j->path, errw);
+    return rc;
+}
+
+/* What is odd about a recording that was analysed anyway. */
+static void input_warnings(batch_t *b, job_t *j, audio_in *in)
+{
+    const batch_opts *o = b->o;
+    char err[600];
     int which;
     double promised_s, actual_s;
-    if (audio_shortfall(&in, &which, &promised_s, &actual_s)) {
+    if (audio_shortfall(in, &which, &promised_s, &actual_s)) {
         snprintf(err, sizeof err, "warning: truncated file: the header promises %.2f s, the file holds %.2f s; "
                  "analysed what is there", promised_s, actual_s);
         say(b, o->agent ? (which ? o->caller : o->agent) : j->path, err);
@@ -237,11 +248,18 @@ static int process_one(batch_t *b, job_t *j)
         say(b, j->path, err);
     }
     if (j->res.peak == 0.0) say(b, j->path, "warning: digital silence (all samples are zero)");
-    else if (j->res.clipped > (int64_t)(0.001 * (double)in.frames_read * in.nout)) {
+    else if (j->res.clipped > (int64_t)(0.001 * (double)in->frames_read * in->nout)) {
         snprintf(err, sizeof err, "warning: %lld samples at full scale (clipped recording)", (long long)j->res.clipped);
         say(b, j->path, err);
     }
+}
 
+/* Events, summary and report of an analysed call, each whole or not at all; -1 if one failed. */
+static int write_outputs(batch_t *b, job_t *j, const report_contour *contour)
+{
+    const batch_opts *o = b->o;
+    char path[1200], errw[1400];
+    int rc = 0;
     struct { const char *explicit_path, *suffix; int kind; } outs[] = {
         {o->events, ".events.jsonl", 0}, {o->summary, ".summary.json", 1}, {o->report, ".html", 2}};
     for (size_t k = 0; k < 3; k++) {
@@ -257,7 +275,7 @@ static int process_one(batch_t *b, job_t *j)
             else if (outs[k].kind == 1) bad = write_summary(f.f, &j->res, b->prof);
             else {
                 report_opts ro = {o->embed_audio, path};   /* the audio's URL is relative to here */
-                bad = report_write(f.f, &j->res, &contour, b->prof, j->path, &ro);
+                bad = report_write(f.f, &j->res, contour, b->prof, j->path, &ro);
             }
             if (bad) {
                 int e = errno;
@@ -273,19 +291,54 @@ static int process_one(batch_t *b, job_t *j)
             rc = -1;
         }
     }
-    if (b->timeline) {
-        pthread_mutex_lock(&b->stdout_lock);
-        print_timeline(stdout, &j->res, b->prof);
-        int bad = fflush(stdout) != 0 || ferror(stdout);
-        int e = errno;
-        clearerr(stdout);
-        pthread_mutex_unlock(&b->stdout_lock);
-        if (bad) {
-            write_failed("-", 1, e, errw, sizeof errw);
-            say(b, j->path, errw);
-            rc = -1;
-        }
+    return rc;
+}
+
+/* The text timeline of a call to stdout, whole; -1 if it could not be written. */
+static int write_timeline(batch_t *b, job_t *j)
+{
+    char errw[1400];
+    pthread_mutex_lock(&b->stdout_lock);
+    print_timeline(stdout, &j->res, b->prof);
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    clearerr(stdout);
+    pthread_mutex_unlock(&b->stdout_lock);
+    if (!bad) return 0;
+    write_failed("-", 1, e, errw, sizeof errw);
+    say(b, j->path, errw);
+    return -1;
+}
+
+static int process_one(batch_t *b, job_t *j)
+{
+    const batch_opts *o = b->o;
+    char err[600], errw[1400];
+    audio_in in;
+    frames_out fo;
+    if (open_input(b, j, &in)) return -1;
+    if (frames_begin(b, j, &in, &fo)) {
+        audio_close(&in);
+        return -1;
     }
+    int want_report = o->out_dir || o->report;
+    report_contour contour;
+    report_contour_init(&contour, audio_frames(&in), in.out_rate, in.nout);
+    frame_tee tee = {fo.want ? &fo.w : NULL, want_report ? &contour : NULL};
+
+    int rc = call_analyze_until(b->prof, &in, frame_tee_fn, &tee, &j->res, &g_stop, err, sizeof err);
+    atomic_fetch_add(&b->audio_ms, (long long)(j->res.duration_s * 1000.0));
+    int frames_rc = frames_end(b, j, &fo, rc);
+    if (rc) {
+        say(b, j->path, err);
+        audio_close(&in);
+        report_contour_free(&contour);
+        return -1;
+    }
+    rc = frames_rc;
+    input_warnings(b, j, &in);
+    if (write_outputs(b, j, &contour)) rc = -1;
+    if (b->timeline && write_timeline(b, j)) rc = -1;
     report_contour_free(&contour);
     audio_close(&in);
     /* archive hook: the call's record for the index, written after its other outputs */
