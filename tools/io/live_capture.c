@@ -42,104 +42,136 @@ static int capture_cb(const void *in, void *out, unsigned long n, const PaStream
     return paContinue;
 }
 
-int live_capture_run(const capture_opts *o, const tm_profile *prof)
+/* One device with both sides, or two devices with a ring each. */
+typedef struct {
+    int two, rate, idx[2];
+    tm_ring ring[2];
+    cap_t cap[2];
+    PaStream *stream[2];
+} capture;
+
+static const char *dev_name(const capture *c, int k) { return Pa_GetDeviceInfo(c->idx[k])->name; }
+
+/* The devices asked for, and the rate; 1 after saying why not. */
+static int find_devices(const capture_opts *o, capture *c)
 {
-    const char *dev = o->dev, *adev = o->agent_dev, *cdev = o->caller_dev;
-    int ach = o->agent_ch, cch = o->caller_ch, quiet = o->quiet, rate = o->rate;
-    double duration = o->duration_s;
-    if (audio_dev_start()) return 1;
-    int two = adev != NULL, rc = 0;
-    int idx[2] = {-1, -1};
-    const char *spec[2] = {two ? adev : dev, cdev};
-    for (int k = 0; k < 1 + two; k++) {
-        idx[k] = spec[k] ? audio_dev_find(spec[k], 1) : Pa_GetDefaultInputDevice();
-        if (idx[k] < 0) {
+    int ach = o->agent_ch, cch = o->caller_ch;
+    const char *spec[2] = {c->two ? o->agent_dev : o->dev, o->caller_dev};
+    for (int k = 0; k < 1 + c->two; k++) {
+        c->idx[k] = spec[k] ? audio_dev_find(spec[k], 1) : Pa_GetDefaultInputDevice();
+        if (c->idx[k] < 0) {
             fprintf(stderr, "tonemon: no input device %s%s%s\n", spec[k] ? "'" : "(no default input)",
                     spec[k] ? tesc(spec[k]) : "", spec[k] ? "' (see tonemon devices)" : "");
-            Pa_Terminate();
             return 1;
         }
     }
-    const PaDeviceInfo *d0 = Pa_GetDeviceInfo(idx[0]);
-    if (!rate) rate = (int)d0->defaultSampleRate;
-    if (!two && d0->maxInputChannels < (ach > cch ? ach : cch) + 1) {
+    const PaDeviceInfo *d0 = Pa_GetDeviceInfo(c->idx[0]);
+    c->rate = o->rate ? o->rate : (int)d0->defaultSampleRate;
+    if (!c->two && d0->maxInputChannels < (ach > cch ? ach : cch) + 1) {
         fprintf(stderr, "tonemon: %s has %d input channel%s; channel %d does not exist\n", tesc(d0->name),
                 d0->maxInputChannels, d0->maxInputChannels == 1 ? "" : "s", ach > cch ? ach : cch);
-        Pa_Terminate();
         return 1;
     }
-    tm_ring ring[2] = {{0}, {0}};
-    cap_t cap[2];
-    PaStream *stream[2] = {NULL, NULL};
-    live_ctx L;
-    int opened = 0;
-    float *buf = malloc(8192 * 2 * sizeof(float)), *tmp = malloc(8192 * sizeof(float));
-    for (int k = 0; k < 1 + two; k++)
-        if (ring_init(&ring[k], (size_t)rate * 4, two ? 1 : 2)) rc = 1;   /* 4 s: room for a stalled reader */
-    if (rc || !buf || !tmp) {
-        fprintf(stderr, "tonemon: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    for (int k = 0; k < 1 + two; k++) {
-        cap[k].ring = &ring[k];
-        cap[k].channels = two ? 1 : (ach > cch ? ach : cch) + 1;
-        cap[k].map[0] = two ? 0 : ach;
-        cap[k].map[1] = two ? 0 : cch;
-        PaStreamParameters in = {idx[k], cap[k].channels, paFloat32, Pa_GetDeviceInfo(idx[k])->defaultLowInputLatency, NULL};
-        PaError e = Pa_OpenStream(&stream[k], &in, NULL, rate, paFramesPerBufferUnspecified, paClipOff, capture_cb, &cap[k]);
-        if (e == paNoError) e = Pa_StartStream(stream[k]);
+    return 0;
+}
+
+/* Starts a stream per device, each copying into its ring; 1 after saying why not. */
+static int open_streams(const capture_opts *o, capture *c)
+{
+    int ach = o->agent_ch, cch = o->caller_ch;
+    for (int k = 0; k < 1 + c->two; k++) {
+        c->cap[k].ring = &c->ring[k];
+        c->cap[k].channels = c->two ? 1 : (ach > cch ? ach : cch) + 1;
+        c->cap[k].map[0] = c->two ? 0 : ach;
+        c->cap[k].map[1] = c->two ? 0 : cch;
+        PaStreamParameters in = {c->idx[k], c->cap[k].channels, paFloat32, Pa_GetDeviceInfo(c->idx[k])->defaultLowInputLatency, NULL};
+        PaError e = Pa_OpenStream(&c->stream[k], &in, NULL, c->rate, paFramesPerBufferUnspecified, paClipOff, capture_cb, &c->cap[k]);
+        if (e == paNoError) e = Pa_StartStream(c->stream[k]);
         if (e != paNoError) {
-            fprintf(stderr, "tonemon: %s: cannot capture at %d Hz: %s\n", tesc(Pa_GetDeviceInfo(idx[k])->name), rate, Pa_GetErrorText(e));
-            rc = 1;
-            goto done;
+            fprintf(stderr, "tonemon: %s: cannot capture at %d Hz: %s\n", tesc(dev_name(c, k)), c->rate, Pa_GetErrorText(e));
+            return 1;
         }
     }
-    if (live_open(&L, prof, rate, 2, o->events, o->alerts, quiet)) { rc = 1; goto done; }
-    opened = 1;
-    int web_failed;
-    L.web = web_live_start(o->web, L.res.name, L.res.nch, &web_failed);
-    if (web_failed) { g_stop = 1; rc = 2; }
-    catch_signals();
-    if (!quiet) fprintf(stderr, "tonemon: listening on %s%s%s at %d Hz (Ctrl-C ends the call)\n", tesc(d0->name),
-                        two ? " + " : "", two ? tesc(Pa_GetDeviceInfo(idx[1])->name) : "", rate);
-    size_t total = 0;
-    L.wall0 = live_wall_now();
-    tm_ring *rings[2] = {&ring[0], &ring[1]};
-    ring_pair rp;
-    /* two clocks within 50 ms; a device silent of frames for 2 s has stalled */
-    ring_pair_init(&rp, rings, 1 + two, (size_t)rate / 20, 2.0, L.wall0);
-    int dead = 0;
+    return 0;
+}
+
+/* Drains the rings into the session every 10 ms until a signal, the duration or a device that
+ * stops delivering (then 1, said on stderr). *total: frames analysed. */
+static int capture_loop(const capture_opts *o, capture *c, live_ctx *L, ring_pair *rp, float *buf, float *tmp,
+                        size_t *total)
+{
+    int dead = 0, two = c->two, rate = c->rate;
+    double duration = o->duration_s;
     while (!g_stop) {
         Pa_Sleep(10);
         double now = live_wall_now();
-        int stalled = ring_pair_poll(&rp, now);
+        int stalled = ring_pair_poll(rp, now);
         for (int k = 0; k < 1 + two; k++)
-            if (Pa_IsStreamActive(stream[k]) != 1) stalled |= 1 << k;
+            if (Pa_IsStreamActive(c->stream[k]) != 1) stalled |= 1 << k;
         if (stalled) {
             /* Either device: a stream that stops, or stays silent of frames for 2 s, has lost its
              * device. The call ends at the last moment both delivered; the outputs are kept. */
             for (int k = 0; k < 1 + two; k++)
                 if (stalled & (1 << k))
                     fprintf(stderr, "tonemon: %s%s stopped delivering audio (device gone?); the call ends, the outputs so far are kept\n",
-                            tesc(Pa_GetDeviceInfo(idx[k])->name), !two ? "" : k == 0 ? " (agent)" : " (caller)");
+                            tesc(dev_name(c, k)), !two ? "" : k == 0 ? " (agent)" : " (caller)");
             g_stop = 1;
             dead = 1;
-            rc = 1;
         }
         for (;;) {
-            size_t n = ring_pair_read(&rp, buf, tmp, 8192, now);
+            size_t n = ring_pair_read(rp, buf, tmp, 8192, now);
             if (!n) break;
-            if (duration > 0 && total + n > (size_t)(duration * rate)) n = (size_t)(duration * rate) - total;
-            live_feed(&L, buf, n);
-            total += n;
-            if (duration > 0 && total >= (size_t)(duration * rate)) g_stop = 1;
+            if (duration > 0 && *total + n > (size_t)(duration * rate)) n = (size_t)(duration * rate) - *total;
+            live_feed(L, buf, n);
+            *total += n;
+            if (duration > 0 && *total >= (size_t)(duration * rate)) g_stop = 1;
             if (!n || g_stop) break;
         }
-        live_status(&L, (double)total / rate);
+        live_status(L, (double)*total / rate);
     }
+    return dead;
+}
+
+int live_capture_run(const capture_opts *o, const tm_profile *prof)
+{
+    capture c;
+    memset(&c, 0, sizeof c);
+    c.two = o->agent_dev != NULL;
+    if (audio_dev_start()) return 1;
+    if (find_devices(o, &c)) {
+        Pa_Terminate();
+        return 1;
+    }
+    int two = c.two, rate = c.rate, rc = 0;
+    live_ctx L;
+    int opened = 0;
+    float *buf = malloc(8192 * 2 * sizeof(float)), *tmp = malloc(8192 * sizeof(float));
+    for (int k = 0; k < 1 + two; k++)
+        if (ring_init(&c.ring[k], (size_t)rate * 4, two ? 1 : 2)) rc = 1;   /* 4 s: room for a stalled reader */
+    if (rc || !buf || !tmp) {
+        fprintf(stderr, "tonemon: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if (open_streams(o, &c)) { rc = 1; goto done; }
+    if (live_open(&L, prof, rate, 2, o->events, o->alerts, o->quiet)) { rc = 1; goto done; }
+    opened = 1;
+    int web_failed;
+    L.web = web_live_start(o->web, L.res.name, L.res.nch, &web_failed);
+    if (web_failed) { g_stop = 1; rc = 2; }
+    catch_signals();
+    if (!o->quiet) fprintf(stderr, "tonemon: listening on %s%s%s at %d Hz (Ctrl-C ends the call)\n", tesc(dev_name(&c, 0)),
+                           two ? " + " : "", two ? tesc(dev_name(&c, 1)) : "", rate);
+    size_t total = 0;
+    L.wall0 = live_wall_now();
+    tm_ring *rings[2] = {&c.ring[0], &c.ring[1]};
+    ring_pair rp;
+    /* two clocks within 50 ms; a device silent of frames for 2 s has stalled */
+    ring_pair_init(&rp, rings, 1 + two, (size_t)rate / 20, 2.0, L.wall0);
+    int dead = capture_loop(o, &c, &L, &rp, buf, tmp, &total);
+    if (dead) rc = 1;
     /* outputs first: tearing down a stream whose device died can block inside the host API */
-    unsigned long overflows = atomic_load(&ring[0].overflows) + (two ? atomic_load(&ring[1].overflows) : 0);
+    unsigned long overflows = atomic_load(&c.ring[0].overflows) + (two ? atomic_load(&c.ring[1].overflows) : 0);
     if (live_close(&L, o->summary)) rc = 1;
     opened = 0;
     fprintf(stderr, "tonemon: call ended after %.1f s; %lu overflow%s", (double)total / rate, overflows, overflows == 1 ? "" : "s");
@@ -152,8 +184,8 @@ int live_capture_run(const capture_opts *o, const tm_profile *prof)
 done:
     if (opened) live_close(&L, NULL);
     for (int k = 0; k < 1 + two; k++)
-        if (stream[k]) { Pa_AbortStream(stream[k]); Pa_CloseStream(stream[k]); }
-    for (int k = 0; k < 1 + two; k++) ring_free(&ring[k]);
+        if (c.stream[k]) { Pa_AbortStream(c.stream[k]); Pa_CloseStream(c.stream[k]); }
+    for (int k = 0; k < 1 + two; k++) ring_free(&c.ring[k]);
     free(buf);
     free(tmp);
     Pa_Terminate();
