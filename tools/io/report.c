@@ -384,7 +384,7 @@ static void section_markers(FILE *f, const call_result *r, const tm_profile *p)
         const tm_event *e = &r->ev.v[i];
         if (e->type != TM_EV_DEESCALATION) continue;
         const tm_texts *t = &p->text[e->reason];
-        char reason[700], title[1200];
+        char reason[300], title[1200];
         moment_reason(reason, sizeof reason, e, t);
         snprintf(title, sizeof title, "%s: %s", reason, e->severity >= 2 ? t->suggestion_high : t->suggestion);
         fprintf(f, "%s[%.2f,%d,", first ? "" : ",", sec(e->start, r->rate_hz), e->severity);
@@ -428,7 +428,7 @@ static void section_moments(FILE *f, const call_result *r, const tm_profile *p)
         const tm_event *e = &r->ev.v[i];
         if (e->type != TM_EV_DEESCALATION) continue;
         const tm_texts *t = &p->text[e->reason];
-        char b[16], reason[700];
+        char b[16], reason[300];
         mmss(b, sizeof b, sec(e->start, r->rate_hz));
         fprintf(f, "<tr data-t=\"%.2f\" data-start=\"%.2f\"%s><td>%d</td><td>%s</td><td>%s</td><td style=\"text-align:left\">",
                 fmax(0.0, sec(e->start, r->rate_hz) - LEAD_IN_S), sec(e->start, r->rate_hz), e->severity >= 2 ? " class=\"sev2\"" : "", ++num, b,
