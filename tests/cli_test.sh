@@ -45,6 +45,13 @@ for c in analyze synth bench profile; do expect_exit 0 "$c --help" "$TM" "$c" --
 expect_exit 2 "unknown command" "$TM" frobnicate
 expect_exit 2 "analyze without files" "$TM" analyze
 expect_exit 2 "unknown option" "$TM" analyze --colour call.wav
+# bench takes its options through the one option layer: both forms, ranges, typos named
+expect_exit 0 "bench --minutes=0.1 --rate 8000" "$TM" bench --minutes=0.1 --rate 8000 --block=512
+check "bench ran at the rate asked" grep -q '8000 Hz call audio.*blocks of 512' out
+expect_exit 2 "bench typo" "$TM" bench --minuts 1
+check "bench typo: the nearest option named" grep -q 'did you mean --minutes?' err
+expect_exit 2 "bench out of range" "$TM" bench --rate=4000
+check "bench range said" grep -q -- '--rate needs a number in 8000..48000' err
 
 # --- synth: deterministic, with truth -------------------------------------------------------
 "$TM" synth --seed 1 --duration 120 call.wav --truth call.json --pitch-truth pitch.csv
@@ -288,6 +295,33 @@ for f in term/many*.events.jsonl; do
   b=${f%.events.jsonl}
   check "SIGTERM: $b complete" bash -c "test -s $b.summary.json && test -s $b.html && python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' $f"
 done
+
+# The report at 11025 Hz (hop 110 samples, 100.227 hops/s): the level and pitch contour spans the
+# recording's own length (to one bucket), and a de-escalation prompt that merged repeats shows
+# them (x N) in its table row and marker. Seed 15 has a silence prompt repeated twice.
+"$TM" synth --seed 15 --duration 90 --rate 11025 r11k.wav >/dev/null
+"$TM" analyze --events r11k.jsonl --report r11k.html r11k.wav
+check "report 11025 Hz: the contour spans the call" python3 - r11k.wav r11k.html <<'PY'
+import json, re, sys, wave
+w = wave.open(sys.argv[1]); dur = w.getnframes() / w.getframerate()
+html = open(sys.argv[2], encoding="utf-8").read()
+d = json.loads(re.search(r'id="tl-data">(.*?)</script>', html, re.S).group(1))
+span = d["bucket_s"] * len(d["level"][0])
+assert abs(span - dur) <= d["bucket_s"], f"contour spans {span:.3f} s of a {dur:.3f} s call"
+PY
+check "report: a prompt's repeats are shown" python3 - r11k.jsonl r11k.html <<'PY'
+import json, re, sys
+html = open(sys.argv[2], encoding="utf-8").read()
+d = json.loads(re.search(r'id="tl-data">(.*?)</script>', html, re.S).group(1))
+ev = [json.loads(l) for l in open(sys.argv[1])]
+counts = [e.get("count", 1) for e in ev if e["type"] == "deescalation"]
+assert any(c > 1 for c in counts), "no repeated prompt in this call: pick another seed"
+rows = re.findall(r'<tr data-t=.*?</tr>', html)
+assert len(rows) == len(counts) == len(d["moments"]), (len(rows), len(counts))
+for c, row, m in zip(counts, rows, d["moments"]):
+    shown = "\u00d7%d" % c in row and "\u00d7%d" % c in m[2]
+    assert shown == (c > 1), f"count {c}: {row}"
+PY
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -94,18 +94,17 @@ int cmd_bench(int argc, char **argv)
 {
     double minutes = 10.0;
     int rate = 16000, block = 4096;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            puts("usage: tonemon bench [--minutes M] [--rate HZ] [--block N]\n"
-                 "Prints real-time factor, CPU ms per second of audio and memory of the analysis.");
-            return 0;
-        }
-        if (!strcmp(a, "--minutes")) { if (arg_double("bench", a, next, 0.1, 600, &minutes)) return 2; i++; }
-        else if (!strcmp(a, "--rate")) { if (arg_int("bench", a, next, 8000, 48000, &rate)) return 2; i++; }
-        else if (!strcmp(a, "--block")) { if (arg_int("bench", a, next, 1, 1 << 20, &block)) return 2; i++; }
-        else { fprintf(stderr, "tonemon bench: unknown option %s\n", a); return 2; }
-    }
+    const arg_spec spec[] = {
+        {"minutes", 0, ARG_DOUBLE, &minutes, 0.1, 600, NULL},
+        {"rate", 0, ARG_INT, &rate, 8000, 48000, NULL},
+        {"block", 0, ARG_INT, &block, 1, 1 << 20, NULL},
+        {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
+    int first, prc = args_parse("bench", argc, argv, spec, &first);
+    if (prc == ARGS_HELP)
+        puts("usage: tonemon bench [--minutes M] [--rate HZ] [--block N]\n"
+             "Prints real-time factor, CPU ms per second of audio and memory of the analysis.");
+    if (prc) return prc == ARGS_HELP ? 0 : 2;
+    if (first < argc) { fprintf(stderr, "tonemon bench: unknown argument %s\n", argv[first]); return 2; }
     synth_opts o = synth_defaults();
     o.rate_hz = rate;
     o.duration_s = 60.0;

@@ -1,22 +1,12 @@
 /* tools/cli/cmd_eval.c -- `tonemon eval` (score calls against their labels) and `tonemon calibrate`
- * (search the thresholds that matter for the best score, with cross-validation by call).
- * Calibration measures each call once (level, loudness, pitch per hop: the costly part) and then
- * replays those features through the decision stages for every candidate setting
- * (tm_analyzer_process_frames), so hundreds of settings cost seconds. */
+ * (search the thresholds that matter for the best score, with cross-validation by call). Both
+ * measure the calls once (tools/lab/calib.c); the run itself is tools/lab/calib_run.c. */
 #include "cli.h"
-#include "call.h"
-#include "cJSON.h"
-#include "evtype.h"
-#include "calib.h"
-#include "score.h"
+#include "calib_run.h"
 #include "term_live.h"
-#include <dirent.h>
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 typedef struct {
@@ -57,9 +47,6 @@ static int parse(int argc, char **argv, const char *cmd, eopts *o, char ***files
     return 0;
 }
 
-/* Measures every call that has labels; returns how many (messages printed for the others, and
- * one warning for the truth keys that were skipped). -1: out of memory. */
-
 static void help_eval(void)
 {
     puts("usage: tonemon eval [--profile P] [--truth T | --truth-dir DIR] [--tolerance S] [--json] CALL... | DIR\n"
@@ -82,29 +69,15 @@ int cmd_eval(int argc, char **argv)
     lcall *calls;
     int failed;
     int n = calib_load_calls(o.truth, o.truth_dir, o.agent_ch, o.caller_ch, &p, args, nargs, &calls, &failed);
+    free(args);
     score_tally *t = n >= 0 ? calloc(1, sizeof *t) : NULL;
+    rc = 1;
     if (!t) {
         if (n >= 0) fprintf(stderr, "tonemon: out of memory\n");
-        for (int i = 0; i < n; i++) calib_call_free(&calls[i]);
-        free(calls);
-        free(args);
-        return 1;
-    }
-    for (int i = 0; i < n; i++)
-        if (calib_replay_score(&calls[i], &p.cfg, o.tol, t) || calib_add_pitch(&calls[i], t)) {
-            fprintf(stderr, "tonemon: %s: out of memory\n", tesc(calls[i].path));
-            failed++;
-        }
-    if (!score_any(t)) {
+    } else if (failed += calib_score_calls(calls, n, &p.cfg, o.tol, t), !score_any(t)) {
         /* an empty table with "macro F1 0.000" would read as a result */
         fprintf(stderr, "tonemon eval: nothing was scored (%d call%s with usable labels)\n", n, n == 1 ? "" : "s");
-        for (int i = 0; i < n; i++) calib_call_free(&calls[i]);
-        free(calls);
-        free(t);
-        free(args);
-        return 1;
-    }
-    if (o.json) {
+    } else if (o.json) {
         cJSON *j = calib_tally_json(t);
         cJSON_AddNumberToObject(j, "calls", n);
         cJSON_AddStringToObject(j, "profile", p.name);
@@ -112,17 +85,16 @@ int cmd_eval(int argc, char **argv)
         puts(s);
         free(s);
         cJSON_Delete(j);
+        rc = failed || n == 0;
     } else {
         printf("%d call%s, profile \"%s\", onset tolerance %.2f s\n", n, n == 1 ? "" : "s", tesc(p.name), o.tol);
         score_print(stdout, t);
+        rc = failed || n == 0;
     }
-    for (int i = 0; i < n; i++) calib_call_free(&calls[i]);
-    free(calls);
+    calib_calls_free(calls, n);
     free(t);
-    free(args);
-    return failed || n == 0 ? 1 : 0;
+    return rc;
 }
-
 
 static void help_calibrate(void)
 {
@@ -160,126 +132,12 @@ int cmd_calibrate(int argc, char **argv)
     free(args);
     if (n < 2) {
         if (n >= 0) fprintf(stderr, "tonemon calibrate: need at least 2 labelled calls (have %d)\n", n);
-        for (int i = 0; i < n; i++) calib_call_free(&calls[i]);
-        free(calls);
+        calib_calls_free(calls, n);
         return 1;
     }
     double measure_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    double audio_s = 0.0;
-    for (int i = 0; i < n; i++) audio_s += calib_call_seconds(&calls[i]);
-
-    int *use = malloc((size_t)n * sizeof *use);
-    if (!use) { fprintf(stderr, "tonemon: out of memory\n"); exit(1); }
-    long evals = 0;
-    tm_config start = p.cfg;
-    for (int i = 0; i < n; i++) use[i] = 1;
-    double start_score = calib_evaluate(calls, use, n, &start, &obj, NULL);
-
-    /* k-fold cross-validation by call: fit on the others, score the held-out calls */
-    int folds = o.folds < n ? o.folds : n;
-    double cv_sum = 0.0, cv_start = 0.0;
-    for (int f = 0; f < folds; f++) {
-        for (int i = 0; i < n; i++) use[i] = i % folds != f;
-        tm_config c = start;
-        calib_fit(calls, use, n, &c, &obj, &evals);
-        for (int i = 0; i < n; i++) use[i] = i % folds == f;
-        cv_sum += calib_evaluate(calls, use, n, &c, &obj, NULL);
-        cv_start += calib_evaluate(calls, use, n, &start, &obj, NULL);
-    }
-    for (int i = 0; i < n; i++) use[i] = 1;
-    tm_config best = start;
-    double fit_score = calib_fit(calls, use, n, &best, &obj, &evals);
-    double search_s = (double)(clock() - t0) / CLOCKS_PER_SEC - measure_s;
-    /* Thresholds that only fit these calls better are not worth shipping: keep the start unless
-     * the held-out score gains at least --min-gain. */
-    int kept_start = cv_sum / folds < cv_start / folds + o.min_gain;
-
-    printf("tonemon calibrate: %d calls, %.1f min of audio; objective %s\n", n, audio_s / 60.0,
-           o.objective ? tesc(o.objective) : "macro");
-    printf("  measuring the calls %.1f s, %ld settings replayed in %.1f s\n", measure_s, evals, search_s);
-    printf("  start profile: %.3f on all calls, %.3f held out; calibrated: %.3f on all calls, %.3f held out (%d-fold by call)\n",
-           start_score, cv_start / folds, fit_score, cv_sum / folds, folds);
-    if (kept_start)
-        printf("  held-out gain under %.3f: the start thresholds are kept (the table shows what the fit chose)\n", o.min_gain);
-    printf("\n  %-20s %8s %8s   objective at each value tried (others as chosen)\n", "threshold", "start", "chosen");
-    for (int k = 0; k < CALIB_N_KNOBS; k++) {
-        tm_config c = best;
-        float *fp = calib_field(&c, calib_knobs[k].name), chosen = *fp;
-        printf("  %-20s %8g %8g  ", calib_knobs[k].name, *calib_field(&start, calib_knobs[k].name), chosen);
-        double ov[8], pv[8], rv[8];
-        for (int j = 0; j < calib_knobs[k].n; j++) {
-            *fp = (float)calib_knobs[k].v[j];
-            ov[j] = pv[j] = rv[j] = 0.0;
-            if (tm_config_check(&c, NULL) != TM_OK) { printf("   %g:-", calib_knobs[k].v[j]); continue; }
-            score_tally *t = calloc(1, sizeof *t);
-            ov[j] = calib_evaluate(calls, use, n, &c, &obj, t);
-            /* precision and recall of the type the threshold mostly acts on */
-            tm_event_type ty = obj.type >= 0 ? (tm_event_type)obj.type
-                             : strstr(calib_knobs[k].name, "raised") ? TM_EV_RAISED_VOICE
-                             : strstr(calib_knobs[k].name, "backchannel") ? TM_EV_BACKCHANNEL
-                             : strstr(calib_knobs[k].name, "handover") || strstr(calib_knobs[k].name, "turn_pause") ? TM_EV_INTERRUPTION
-                             : TM_EV_OVERLAP;
-            type_score ts = score_type(t, ty);
-            pv[j] = ts.precision;
-            rv[j] = ts.recall;
-            free(t);
-            printf(" %s%g:%.3f", (float)calib_knobs[k].v[j] == chosen ? "*" : " ", calib_knobs[k].v[j], ov[j]);
-        }
-        printf("\n");
-        if (o.plot) {
-            mkdir(o.plot, 0777);
-            calib_plot_knob(o.plot, &calib_knobs[k], ov, pv, rv);
-        }
-    }
-    score_tally *t = calloc(1, sizeof *t);
-    calib_evaluate(calls, use, n, kept_start ? &start : &best, &obj, t);
-    printf("\n  the %s profile on all calls:\n", kept_start ? "start (kept)" : "calibrated");
-    score_print(stdout, t);
-
-    if (o.out) {
-        tm_profile outp = p;
-        outp.cfg = kept_start ? start : best;
-        const char *base = strrchr(o.out, '/');
-        snprintf(outp.name, sizeof outp.name, "%s", base ? base + 1 : o.out);
-        char *dot = strrchr(outp.name, '.');
-        if (dot && dot != outp.name) *dot = 0;
-        char date[32];
-        time_t now = time(NULL);
-        strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
-        cJSON *prov = cJSON_CreateObject();
-        cJSON_AddStringToObject(prov, "tool", "tonemon calibrate " TM_VERSION_STRING);
-        cJSON_AddStringToObject(prov, "date", date);
-        cJSON_AddStringToObject(prov, "objective", o.objective ? o.objective : "macro");
-        cJSON_AddStringToObject(prov, "start_profile", o.profile ? o.profile : "built-in default");
-        cJSON *cl = cJSON_AddArrayToObject(prov, "calls");
-        for (int i = 0; i < n; i++) {
-            const char *b = strrchr(calls[i].path, '/');
-            cJSON_AddItemToArray(cl, cJSON_CreateString(b ? b + 1 : calls[i].path));
-        }
-        cJSON_AddNumberToObject(prov, "audio_minutes", round(audio_s / 6.0) / 10.0);
-        cJSON_AddNumberToObject(prov, "folds", folds);
-        cJSON_AddNumberToObject(prov, "score_start_all", round(start_score * 1e4) / 1e4);
-        cJSON_AddNumberToObject(prov, "score_all", round(fit_score * 1e4) / 1e4);
-        cJSON_AddNumberToObject(prov, "score_cross_validated", round(cv_sum / folds * 1e4) / 1e4);
-        cJSON_AddNumberToObject(prov, "score_start_cross_validated", round(cv_start / folds * 1e4) / 1e4);
-        cJSON_AddBoolToObject(prov, "kept_start_thresholds", kept_start);
-        cJSON_AddItemToObject(prov, "scores", calib_tally_json(t));
-        char *pj = cJSON_PrintUnformatted(prov);
-        char *js = profile_to_json(&outp, pj);
-        FILE *f = fopen(o.out, "w");
-        if (!f || !js || fprintf(f, "%s\n", js) < 0 || fclose(f)) {
-            fprintf(stderr, "tonemon: cannot write %s: %s\n", tesc(o.out), strerror(errno));
-            rc = 1;
-        } else {
-            printf("\n  wrote %s\n", tesc(o.out));
-        }
-        free(pj);
-        free(js);
-        cJSON_Delete(prov);
-    }
-    free(t);
-    for (int i = 0; i < n; i++) calib_call_free(&calls[i]);
-    free(calls);
-    free(use);
+    calib_run_opts ro = {o.objective, o.profile, o.out, o.plot, o.folds, o.min_gain};
+    rc = calib_run(calls, n, &p, &obj, &ro, measure_s, t0);
+    calib_calls_free(calls, n);
     return rc ? rc : failed ? 1 : 0;
 }

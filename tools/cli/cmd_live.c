@@ -1,28 +1,10 @@
-/* tools/cli/cmd_live.c -- `tonemon devices`, `tonemon live` and `tonemon replay` through PortAudio.
- *
- * Real-time rule: the PortAudio callback only copies the mapped channels into a lock-free SPSC
- * ring (tools/io/ring.c); the main thread drains the ring every 10 ms, runs the analyzer, prints the
- * alerts and streams the events. Two devices (the agent's microphone and a loopback of the
- * caller's side) get a ring each; their clocks drift, so the reader keeps them within 50 ms by
- * dropping the excess of the one ahead, and reports how much it dropped. */
+/* tools/cli/cmd_live.c -- `tonemon devices`, `tonemon live` and `tonemon replay`: their options;
+ * the capture and the replay run in tools/io/live_capture.c. */
 #include "cli.h"
 #include "audio_dev.h"
-#include "call.h"
-#include "live_session.h"
-#include "ring.h"
+#include "live_capture.h"
 #include "term_live.h"
-#include <errno.h>
-#include <math.h>
-#include <portaudio.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-static volatile sig_atomic_t g_stop;
-static void on_signal(int s) { (void)s; g_stop = 1; }
 
 int cmd_devices(int argc, char **argv)
 {
@@ -34,42 +16,13 @@ int cmd_devices(int argc, char **argv)
     }
     if (prc) return 2;
     if (first < argc) { fprintf(stderr, "tonemon devices: unknown argument %s\n", tesc(argv[first])); return 2; }
-    if (audio_dev_start()) return 1;
-    int n = Pa_GetDeviceCount();
-    if (n < 0) {
-        fprintf(stderr, "tonemon: audio system: %s\n", Pa_GetErrorText(n));
-        Pa_Terminate();
-        return 1;
-    }
-    printf("index\thost_api\tinputs\toutputs\trate_hz\tname\n");
-    for (int i = 0; i < n; i++) {
-        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
-        const PaHostApiInfo *h = d ? Pa_GetHostApiInfo(d->hostApi) : NULL;
-        if (d) printf("%d\t%s\t%d\t%d\t%.0f\t%s\n", i, h ? tesc(h->name) : "?", d->maxInputChannels,
-                      d->maxOutputChannels, d->defaultSampleRate, tesc(d->name));
-    }
-    if (n == 0) fprintf(stderr, "tonemon: no audio devices found\n");
-    Pa_Terminate();
-    return 0;
+    return audio_dev_list(stdout);
 }
 
 /* The options of the live web view and the wall (web_live.h), shared by live and replay. */
 #define WEB_SPECS(o) \
     {"web", 0, ARG_STR, &(o).web, 0, 0, NULL}, {"report-to", 0, ARG_STR, &(o).report_to, 0, 0, NULL}, \
     {"agent-id", 0, ARG_STR, &(o).agent_id, 0, 0, NULL}, {"token-file", 0, ARG_STR, &(o).token_file, 0, 0, NULL}
-
-/* ---- live capture ------------------------------------------------------------------------ */
-
-typedef struct { tm_ring *ring; int channels, map[2]; } cap_t;
-
-static int capture_cb(const void *in, void *out, unsigned long n, const PaStreamCallbackTimeInfo *ti,
-                      PaStreamCallbackFlags flags, void *user)
-{
-    (void)out; (void)ti; (void)flags;
-    cap_t *c = user;
-    ring_write(c->ring, in, c->channels, c->map, n);   /* copy only: no allocation, lock or I/O */
-    return paContinue;
-}
 
 static void help_live(FILE *f)
 {
@@ -89,154 +42,36 @@ static void help_live(FILE *f)
 
 int cmd_live(int argc, char **argv)
 {
-    const char *dev = NULL, *adev = NULL, *cdev = NULL, *events = NULL, *alerts = NULL, *summary = NULL,
-               *profile = NULL;
-    int ach = 0, cch = 1, quiet = 0, rate = 0;
-    double duration = 0.0;
+    const char *profile = NULL;
     web_opts wo = {0};
+    capture_opts o = {.agent_ch = 0, .caller_ch = 1, .web = &wo};
     const arg_spec opts[] = {
-        {"device", 0, ARG_STR, &dev, 0, 0, NULL},
-        {"agent-device", 0, ARG_STR, &adev, 0, 0, NULL},
-        {"caller-device", 0, ARG_STR, &cdev, 0, 0, NULL},
-        {"events", 0, ARG_STR, &events, 0, 0, NULL},
-        {"alerts", 0, ARG_STR, &alerts, 0, 0, NULL},
-        {"summary", 0, ARG_STR, &summary, 0, 0, NULL},
+        {"device", 0, ARG_STR, &o.dev, 0, 0, NULL},
+        {"agent-device", 0, ARG_STR, &o.agent_dev, 0, 0, NULL},
+        {"caller-device", 0, ARG_STR, &o.caller_dev, 0, 0, NULL},
+        {"events", 0, ARG_STR, &o.events, 0, 0, NULL},
+        {"alerts", 0, ARG_STR, &o.alerts, 0, 0, NULL},
+        {"summary", 0, ARG_STR, &o.summary, 0, 0, NULL},
         {"profile", 0, ARG_STR, &profile, 0, 0, NULL},
-        {"quiet", 0, ARG_FLAG, &quiet, 0, 0, NULL},
-        {"agent-channel", 0, ARG_INT, &ach, 0, 255, NULL},
-        {"caller-channel", 0, ARG_INT, &cch, 0, 255, NULL},
-        {"rate", 0, ARG_INT, &rate, 8000, 48000, NULL},
-        {"duration", 0, ARG_DOUBLE, &duration, 0.1, 86400, NULL},
+        {"quiet", 0, ARG_FLAG, &o.quiet, 0, 0, NULL},
+        {"agent-channel", 0, ARG_INT, &o.agent_ch, 0, 255, NULL},
+        {"caller-channel", 0, ARG_INT, &o.caller_ch, 0, 255, NULL},
+        {"rate", 0, ARG_INT, &o.rate, 8000, 48000, NULL},
+        {"duration", 0, ARG_DOUBLE, &o.duration_s, 0.1, 86400, NULL},
         WEB_SPECS(wo),
         {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
     int first, prc = args_parse("live", argc, argv, opts, &first);
     if (prc == ARGS_HELP) { help_live(stdout); return 0; }
     if (prc) return 2;
     if (first < argc) { fprintf(stderr, "tonemon live: unknown argument %s\n", tesc(argv[first])); help_live(stderr); return 2; }
-    if ((adev != NULL) != (cdev != NULL) || (adev && dev)) {
+    if ((o.agent_dev != NULL) != (o.caller_dev != NULL) || (o.agent_dev && o.dev)) {
         fprintf(stderr, "tonemon live: give --device, or both --agent-device and --caller-device\n");
         return 2;
     }
     tm_profile prof;
     if (load_profile(&prof, profile)) return 2;
-    if (audio_dev_start()) return 1;
-    int two = adev != NULL, rc = 0;
-    int idx[2] = {-1, -1};
-    const char *spec[2] = {two ? adev : dev, cdev};
-    for (int k = 0; k < 1 + two; k++) {
-        idx[k] = spec[k] ? audio_dev_find(spec[k], 1) : Pa_GetDefaultInputDevice();
-        if (idx[k] < 0) {
-            fprintf(stderr, "tonemon: no input device %s%s%s\n", spec[k] ? "'" : "(no default input)",
-                    spec[k] ? tesc(spec[k]) : "", spec[k] ? "' (see tonemon devices)" : "");
-            Pa_Terminate();
-            return 1;
-        }
-    }
-    const PaDeviceInfo *d0 = Pa_GetDeviceInfo(idx[0]);
-    if (!rate) rate = (int)d0->defaultSampleRate;
-    if (!two && d0->maxInputChannels < (ach > cch ? ach : cch) + 1) {
-        fprintf(stderr, "tonemon: %s has %d input channel%s; channel %d does not exist\n", tesc(d0->name),
-                d0->maxInputChannels, d0->maxInputChannels == 1 ? "" : "s", ach > cch ? ach : cch);
-        Pa_Terminate();
-        return 1;
-    }
-    tm_ring ring[2] = {{0}, {0}};
-    cap_t cap[2];
-    PaStream *stream[2] = {NULL, NULL};
-    live_ctx L;
-    int opened = 0;
-    float *buf = malloc(8192 * 2 * sizeof(float)), *tmp = malloc(8192 * sizeof(float));
-    for (int k = 0; k < 1 + two; k++)
-        if (ring_init(&ring[k], (size_t)rate * 4, two ? 1 : 2)) rc = 1;   /* 4 s: room for a stalled reader */
-    if (rc || !buf || !tmp) {
-        fprintf(stderr, "tonemon: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    for (int k = 0; k < 1 + two; k++) {
-        cap[k].ring = &ring[k];
-        cap[k].channels = two ? 1 : (ach > cch ? ach : cch) + 1;
-        cap[k].map[0] = two ? 0 : ach;
-        cap[k].map[1] = two ? 0 : cch;
-        PaStreamParameters in = {idx[k], cap[k].channels, paFloat32, Pa_GetDeviceInfo(idx[k])->defaultLowInputLatency, NULL};
-        PaError e = Pa_OpenStream(&stream[k], &in, NULL, rate, paFramesPerBufferUnspecified, paClipOff, capture_cb, &cap[k]);
-        if (e == paNoError) e = Pa_StartStream(stream[k]);
-        if (e != paNoError) {
-            fprintf(stderr, "tonemon: %s: cannot capture at %d Hz: %s\n", tesc(Pa_GetDeviceInfo(idx[k])->name), rate, Pa_GetErrorText(e));
-            rc = 1;
-            goto done;
-        }
-    }
-    if (live_open(&L, &prof, rate, 2, events, alerts, quiet)) { rc = 1; goto done; }
-    opened = 1;
-    int web_failed;
-    L.web = web_live_start(&wo, L.res.name, L.res.nch, &web_failed);
-    if (web_failed) { g_stop = 1; rc = 2; }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    if (!quiet) fprintf(stderr, "tonemon: listening on %s%s%s at %d Hz (Ctrl-C ends the call)\n", tesc(d0->name),
-                        two ? " + " : "", two ? tesc(Pa_GetDeviceInfo(idx[1])->name) : "", rate);
-    size_t total = 0;
-    L.wall0 = live_wall_now();
-    tm_ring *rings[2] = {&ring[0], &ring[1]};
-    ring_pair rp;
-    /* two clocks within 50 ms; a device silent of frames for 2 s has stalled */
-    ring_pair_init(&rp, rings, 1 + two, (size_t)rate / 20, 2.0, L.wall0);
-    int dead = 0;
-    while (!g_stop) {
-        Pa_Sleep(10);
-        double now = live_wall_now();
-        int stalled = ring_pair_poll(&rp, now);
-        for (int k = 0; k < 1 + two; k++)
-            if (Pa_IsStreamActive(stream[k]) != 1) stalled |= 1 << k;
-        if (stalled) {
-            /* Either device: a stream that stops, or stays silent of frames for 2 s, has lost its
-             * device. The call ends at the last moment both delivered; the outputs are kept. */
-            for (int k = 0; k < 1 + two; k++)
-                if (stalled & (1 << k))
-                    fprintf(stderr, "tonemon: %s%s stopped delivering audio (device gone?); the call ends, the outputs so far are kept\n",
-                            tesc(Pa_GetDeviceInfo(idx[k])->name), !two ? "" : k == 0 ? " (agent)" : " (caller)");
-            g_stop = 1;
-            dead = 1;
-            rc = 1;
-        }
-        for (;;) {
-            size_t n = ring_pair_read(&rp, buf, tmp, 8192, now);
-            if (!n) break;
-            if (duration > 0 && total + n > (size_t)(duration * rate)) n = (size_t)(duration * rate) - total;
-            live_feed(&L, buf, n);
-            total += n;
-            if (duration > 0 && total >= (size_t)(duration * rate)) g_stop = 1;
-            if (!n || g_stop) break;
-        }
-        live_status(&L, (double)total / rate);
-    }
-    /* outputs first: tearing down a stream whose device died can block inside the host API */
-    unsigned long overflows = atomic_load(&ring[0].overflows) + (two ? atomic_load(&ring[1].overflows) : 0);
-    if (live_close(&L, summary)) rc = 1;
-    opened = 0;
-    fprintf(stderr, "tonemon: call ended after %.1f s; %lu overflow%s", (double)total / rate, overflows, overflows == 1 ? "" : "s");
-    if (two) fprintf(stderr, ", %zu frames dropped to keep the two devices aligned", rp.dropped);
-    fputc('\n', stderr);
-    if (dead) {
-        fflush(NULL);
-        _exit(rc);   /* the host API may hang on a dead device's teardown; everything is written */
-    }
-done:
-    if (opened) live_close(&L, NULL);
-    for (int k = 0; k < 1 + two; k++)
-        if (stream[k]) { Pa_AbortStream(stream[k]); Pa_CloseStream(stream[k]); }
-    for (int k = 0; k < 1 + two; k++) ring_free(&ring[k]);
-    free(buf);
-    free(tmp);
-    Pa_Terminate();
-    return rc;
+    return live_capture_run(&o, &prof);
 }
-
-/* ---- replay ------------------------------------------------------------------------------ */
 
 static void help_replay(void)
 {
@@ -252,21 +87,20 @@ static void help_replay(void)
 
 int cmd_replay(int argc, char **argv)
 {
-    const char *file = NULL, *events = NULL, *alerts = NULL, *summary = NULL, *profile = NULL, *dev = NULL;
-    double speed = 1.0;
-    int no_audio = 0, quiet = 0, ach = -1, cch = -1;
+    const char *profile = NULL;
     web_opts wo = {0};
+    replay_opts o = {.agent_ch = -1, .caller_ch = -1, .speed = 1.0, .web = &wo};
     const arg_spec opts[] = {
-        {"events", 0, ARG_STR, &events, 0, 0, NULL},
-        {"alerts", 0, ARG_STR, &alerts, 0, 0, NULL},
-        {"summary", 0, ARG_STR, &summary, 0, 0, NULL},
+        {"events", 0, ARG_STR, &o.events, 0, 0, NULL},
+        {"alerts", 0, ARG_STR, &o.alerts, 0, 0, NULL},
+        {"summary", 0, ARG_STR, &o.summary, 0, 0, NULL},
         {"profile", 0, ARG_STR, &profile, 0, 0, NULL},
-        {"device", 0, ARG_STR, &dev, 0, 0, NULL},
-        {"no-audio", 0, ARG_FLAG, &no_audio, 0, 0, NULL},
-        {"quiet", 0, ARG_FLAG, &quiet, 0, 0, NULL},
-        {"speed", 0, ARG_DOUBLE, &speed, 0.1, 1000, NULL},
-        {"agent-channel", 0, ARG_INT, &ach, 0, 255, NULL},
-        {"caller-channel", 0, ARG_INT, &cch, 0, 255, NULL},
+        {"device", 0, ARG_STR, &o.dev, 0, 0, NULL},
+        {"no-audio", 0, ARG_FLAG, &o.no_audio, 0, 0, NULL},
+        {"quiet", 0, ARG_FLAG, &o.quiet, 0, 0, NULL},
+        {"speed", 0, ARG_DOUBLE, &o.speed, 0.1, 1000, NULL},
+        {"agent-channel", 0, ARG_INT, &o.agent_ch, 0, 255, NULL},
+        {"caller-channel", 0, ARG_INT, &o.caller_ch, 0, 255, NULL},
         WEB_SPECS(wo),
         {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
     int first, prc = args_parse("replay", argc, argv, opts, &first);
@@ -276,82 +110,9 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "tonemon replay: one call at a time (got %s and %s)\n", tesc(argv[first]), tesc(argv[first + 1]));
         return 2;
     }
-    if (first < argc) file = argv[first];
-    if (!file) { fprintf(stderr, "tonemon replay: no file (try --help)\n"); return 2; }
+    if (first < argc) o.file = argv[first];
+    if (!o.file) { fprintf(stderr, "tonemon replay: no file (try --help)\n"); return 2; }
     tm_profile prof;
     if (load_profile(&prof, profile)) return 2;
-    audio_in in;
-    char err[600];
-    if (audio_open(&in, file, ach, cch, err, sizeof err)) {
-        fprintf(stderr, "tonemon: %s: %s\n", tesc(file), tesc(err));
-        audio_close(&in);
-        return 1;
-    }
-    if (speed != 1.0) no_audio = 1;   /* sound at another speed would only mislead */
-    PaStream *out = NULL;
-    int rc = 0;
-    if (!no_audio) {
-        if (audio_dev_start()) { audio_close(&in); return 1; }
-        int od = dev ? audio_dev_find(dev, 0) : Pa_GetDefaultOutputDevice();
-        PaError e = paDeviceUnavailable;
-        if (od >= 0) {
-            PaStreamParameters op = {od, 2, paFloat32, Pa_GetDeviceInfo(od)->defaultLowOutputLatency, NULL};
-            e = Pa_OpenStream(&out, NULL, &op, in.out_rate, 1024, paClipOff, NULL, NULL);
-            if (e == paNoError) e = Pa_StartStream(out);
-        }
-        if (e != paNoError) {
-            fprintf(stderr, "tonemon: no output device to play %s (%s); use --no-audio\n", tesc(file),
-                    od < 0 ? "none found" : Pa_GetErrorText(e));
-            Pa_Terminate();
-            audio_close(&in);
-            return 1;
-        }
-    }
-    live_ctx L;
-    if (live_open(&L, &prof, in.out_rate, in.nout, events, alerts, quiet)) {
-        if (out) { Pa_AbortStream(out); Pa_CloseStream(out); Pa_Terminate(); }
-        audio_close(&in);
-        return 1;
-    }
-    snprintf(L.res.name, sizeof L.res.name, "%s", file);
-    int web_failed;
-    L.web = web_live_start(&wo, L.res.name, L.res.nch, &web_failed);
-    if (web_failed) { g_stop = 1; rc = 2; }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    size_t total = 0, block = (size_t)in.out_rate / 50;     /* 20 ms steps */
-    float *b0 = malloc(block * sizeof(float)), *b1 = malloc(block * sizeof(float)), *inter = malloc(block * 2 * sizeof(float));
-    if (!b0 || !b1 || !inter) { fprintf(stderr, "tonemon: out of memory\n"); rc = 1; g_stop = 1; }
-    L.wall0 = live_wall_now();
-    while (!g_stop) {
-        long n = audio_read(&in, b0, b1, block, err, sizeof err);
-        if (n < 0) { fprintf(stderr, "tonemon: %s: %s\n", tesc(file), tesc(err)); rc = 1; break; }
-        if (n == 0) break;
-        for (long i = 0; i < n; i++) {
-            inter[i * in.nout] = b0[i];
-            if (in.nout == 2) inter[i * 2 + 1] = b1[i];
-        }
-        if (out) {
-            float *st = inter;
-            float mono[2048];
-            if (in.nout == 1) { for (long i = 0; i < n && i < 1024; i++) mono[2 * i] = mono[2 * i + 1] = b0[i]; st = mono; }
-            Pa_WriteStream(out, st, (unsigned long)n);   /* the sound card sets the pace */
-        }
-        live_feed(&L, inter, (size_t)n);
-        total += (size_t)n;
-        if (!out) {
-            double due = L.wall0 + (double)total / in.out_rate / speed, now = live_wall_now();
-            if (due > now) usleep((useconds_t)((due - now) * 1e6));
-        }
-        live_status(&L, (double)total / in.out_rate);
-    }
-    if (out) { Pa_StopStream(out); Pa_CloseStream(out); Pa_Terminate(); }
-    L.res.nonfinite += in.nonfinite;   /* the file reader cleaned them before live_feed() saw them */
-    if (live_close(&L, summary)) rc = 1;
-    audio_close(&in);
-    free(b0); free(b1); free(inter);
-    return rc;
+    return live_replay_run(&o, &prof);
 }

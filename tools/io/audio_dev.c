@@ -1,6 +1,7 @@
 /* tools/io/audio_dev.c -- PortAudio started without the probing noise of ALSA and JACK, and the
  * devices found by index or by name (audio_dev.h). */
 #include "audio_dev.h"
+#include "term_live.h"
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
 #include <portaudio.h>
@@ -45,4 +46,25 @@ int audio_dev_find(const char *spec, int want_input)
         if (d && strstr(d->name, spec) && (want_input ? d->maxInputChannels : d->maxOutputChannels) > 0) return i;
     }
     return -1;
+}
+
+int audio_dev_list(FILE *out)
+{
+    if (audio_dev_start()) return 1;
+    int n = Pa_GetDeviceCount();
+    if (n < 0) {
+        fprintf(stderr, "tonemon: audio system: %s\n", Pa_GetErrorText(n));
+        Pa_Terminate();
+        return 1;
+    }
+    fprintf(out, "index\thost_api\tinputs\toutputs\trate_hz\tname\n");
+    for (int i = 0; i < n; i++) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        const PaHostApiInfo *h = d ? Pa_GetHostApiInfo(d->hostApi) : NULL;
+        if (d) fprintf(out, "%d\t%s\t%d\t%d\t%.0f\t%s\n", i, h ? tesc(h->name) : "?", d->maxInputChannels,
+                       d->maxOutputChannels, d->defaultSampleRate, tesc(d->name));
+    }
+    if (n == 0) fprintf(stderr, "tonemon: no audio devices found\n");
+    Pa_Terminate();
+    return 0;
 }

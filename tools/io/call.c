@@ -13,6 +13,17 @@ const char *speaker_name(int speaker, int nch)
 
 double sec(int64_t samples, int rate_hz) { return round((double)samples / rate_hz * 1000.0) / 1000.0; }
 
+int call_hop_size(int rate_hz)
+{
+    tm_config c = tm_config_default(rate_hz);
+    c.event_capacity = 4;
+    tm_analyzer *a;
+    if (tm_analyzer_create(&c, &a) != TM_OK) return rate_hz / 100;
+    int hop = tm_analyzer_hop_size(a);
+    tm_analyzer_destroy(a);
+    return hop;
+}
+
 int events_push(event_list *l, const tm_event *ev)
 {
     if (l->n == l->cap) {

@@ -44,5 +44,7 @@ void events_sort(event_list *l);
 
 const char *speaker_name(int speaker, int nch);
 double sec(int64_t samples, int rate_hz);
+/* The analyzer's hop at a rate in samples, asked of the library (11025 Hz: 110, 9.977 ms). */
+int call_hop_size(int rate_hz);
 
 #endif

@@ -1,5 +1,5 @@
 /* tools/io/live_session.h -- one live or replayed call on its way through the analyzer (used by
- * tools/cli/cmd_live.c): alerts, events, meter, live views and summary. */
+ * tools/io/live_capture.c): alerts, events, meter, live views and summary. */
 #ifndef TM_LIVE_SESSION_H
 #define TM_LIVE_SESSION_H
 #include "call.h"
@@ -20,7 +20,7 @@ typedef struct {
     size_t alerts_n, lost_events;
     const char *events_path;
     FILE *human;              /* alerts and meter: stdout, or stderr when stdout carries JSON */
-    web_live *web;            /* --web, --report-to (tools/web_live.c) */
+    web_live *web;            /* --web, --report-to (web_live.c) */
     tm_status refused;        /* a status other than TM_OK from process (a bug), for live_close */
 } live_ctx;
 

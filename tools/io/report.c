@@ -20,7 +20,9 @@ void report_contour_init(report_contour *c, int64_t total_frames, int rate_hz, i
     memset(c, 0, sizeof *c);
     c->rate_hz = rate_hz;
     c->nch = nch;
-    int64_t hops = total_frames > 0 ? total_frames / (rate_hz / 100) : 360000;
+    c->hop = call_hop_size(rate_hz);
+    if (c->hop < 1) c->hop = 1;
+    int64_t hops = total_frames > 0 ? total_frames / c->hop : 360000;
     c->bucket_hops = (int)((hops + 35999) / 36000);   /* 100 ms buckets up to an hour: detail when zoomed */
     if (c->bucket_hops < 10) c->bucket_hops = 10;      /* 100 ms is detail enough to read */
 }
@@ -38,7 +40,7 @@ static void contour_add(report_contour *c, const tm_frame *f)
     if (c->acc_hops[k] == 0 || f->level_db > c->acc_level[k]) c->acc_level[k] = f->level_db;
     if (f->f0_hz > 0.0f && f->speech) { c->acc_f0[k] += f->f0_hz; c->acc_voiced[k]++; }
     if (++c->acc_hops[k] < c->bucket_hops) return;
-    size_t i = (size_t)(f->start / (c->rate_hz / 100) / c->bucket_hops);
+    size_t i = (size_t)(f->start / c->hop / c->bucket_hops);
     if (i >= c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 1024;
         while (cap <= i) cap *= 2;
@@ -243,67 +245,9 @@ static const char timeline_js[] =
 "pps=Math.max(minP(),Math.min(MAXP,dur<=600?minP():sc.clientWidth/600));overview();draw();fromHash();\n"
 "})();\n";
 
-static void timeline_write(FILE *f, const call_result *r, const report_contour *c, const tm_profile *p)
+/* The page's top: its title, the style and the heading with what the call is. */
+static void section_head(FILE *f, const call_result *r, const tm_profile *p)
 {
-    fputs(timeline_css, f);
-    fputs("<div class=\"tl-bar\"><button type=\"button\" id=\"zoom-in\" title=\"zoom in (or Ctrl + wheel)\">zoom +</button>"
-          "<button type=\"button\" id=\"zoom-out\">zoom &minus;</button><button type=\"button\" id=\"zoom-fit\">whole call</button>"
-          "<span id=\"tl-range\"></span></div>\n"
-          "<svg id=\"overview\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1000 46\" preserveAspectRatio=\"none\">"
-          "<title>the whole call: click to move the detail view</title></svg>\n"
-          "<div class=\"tl\"><div class=\"tl-labels\" id=\"tl-labels\"></div><div class=\"tl-scroll\" id=\"tl-scroll\">"
-          "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\"></svg></div></div>\n", f);
-    fputs("<script type=\"application/json\" id=\"tl-data\">{", f);
-    fprintf(f, "\"dur\":%.3f,\"lead\":%.1f,\"lanes\":[", r->duration_s, LEAD_IN_S);
-    for (int k = 0; k < r->nch; k++) fprintf(f, "%s\"%s\"", k ? "," : "", speaker_name(k, r->nch));
-    fprintf(f, "],\"colours\":[\"%s\",\"%s\"],\"ev\":[", colour[0], colour[1]);
-    int first = 1;
-    for (size_t i = 0; i < r->ev.n; i++) {
-        const tm_event *e = &r->ev.v[i];
-        const ev_type_info *t = ev_type(e->type);
-        char code = t ? t->lane : 0, extra[160] = "";
-        if (!code) continue;
-        /* the lane is the speaker's: the title says what the lane does not */
-        if (t->other_key) ev_detail(extra, sizeof extra, e, r->nch, 0);
-        else if (e->type == TM_EV_RAISED_VOICE) snprintf(extra, sizeof extra, "+%.1f dB, %+.1f st", e->level_db, e->pitch_st);
-        fprintf(f, "%s[\"%c\",%d,%d,%.2f,%.2f,\"%s\"]", first ? "" : ",\n", code, e->speaker < 0 ? 0 : e->speaker,
-                e->other < 0 ? 0 : e->other, sec(e->start, r->rate_hz), sec(e->end, r->rate_hz), extra);
-        first = 0;
-    }
-    fputs("],\n\"moments\":[", f);
-    first = 1;
-    for (size_t i = 0; i < r->ev.n; i++) {
-        const tm_event *e = &r->ev.v[i];
-        if (e->type != TM_EV_DEESCALATION) continue;
-        const tm_texts *t = &p->text[e->reason];
-        char title[1200];
-        snprintf(title, sizeof title, "%s: %s", t->reason, e->severity >= 2 ? t->suggestion_high : t->suggestion);
-        fprintf(f, "%s[%.2f,%d,", first ? "" : ",", sec(e->start, r->rate_hz), e->severity);
-        json_text(f, title);
-        fputc(']', f);
-        first = 0;
-    }
-    int have = c && !c->failed && c->n > 0;
-    fprintf(f, "],\n\"bucket_s\":%.2f,\"level\":[", have ? c->bucket_hops / 100.0 : 1.0);
-    for (int k = 0; have && k < r->nch; k++) {
-        fputs(k ? ",[" : "[", f);
-        for (size_t i = 0; i < c->n; i++) fprintf(f, "%s%.1f", i ? "," : "", c->level[k][i]);
-        fputc(']', f);
-    }
-    fputs("],\"f0\":[", f);
-    for (int k = 0; have && k < r->nch; k++) {
-        fputs(k ? ",[" : "[", f);
-        for (size_t i = 0; i < c->n; i++) fprintf(f, "%s%.0f", i ? "," : "", c->f0[k][i]);
-        fputc(']', f);
-    }
-    fputs("]}</script>\n", f);
-}
-
-int report_write(FILE *f, const call_result *r, const report_contour *c, const tm_profile *p,
-                 const char *audio_path, const report_opts *o)
-{
-    int lanes = r->nch;
-
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>tonemon: ", f);
     esc(f, r->name);
     fputs("</title>\n<style>\n"
@@ -324,8 +268,11 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
             r->rate_hz);
     esc(f, p->name);
     fputs("\"</div>\n", f);
+}
 
-    /* audio player */
+/* The audio player: the recording inside the page, or a link relative to the report's folder. */
+static void section_player(FILE *f, const char *audio_path, const report_opts *o)
+{
     fputs("<audio id=\"player\" controls preload=\"metadata\" src=\"", f);
     if (o && o->embed_audio) {
         fprintf(f, "data:%s;base64,", mime_of(audio_path));
@@ -338,9 +285,13 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
         if (url_path_encode(rel, url, sizeof url) == 0) fputs(url, f);
     }
     fputs("\"></audio>\n", f);
+}
 
-    /* summary table */
+/* The call's statistics per speaker, and the line of call-wide counts under them. */
+static void section_summary(FILE *f, const call_result *r)
+{
     const tm_stats *s = &r->stats;
+    int lanes = r->nch;
     fputs("<table id=\"summary\"><tr><th></th>", f);
     for (int k = 0; k < lanes; k++) fprintf(f, "<th style=\"color:%s\">%s</th>", colour[k], speaker_name(k, r->nch));
     fputs("</tr>\n", f);
@@ -364,11 +315,13 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
     fputs("</tr>\n</table>\n", f);
     fprintf(f, "<p>Overlap %.1f s in %d overlaps &middot; silences %d (%.1f s) &middot; de-escalation moments %d</p>\n",
             s->overlap_s, s->overlaps, s->silences, s->silence_s, s->deescalations);
+}
 
-    /* legend */
+static void section_legend(FILE *f, const call_result *r)
+{
     fprintf(f, "<div class=\"legend\">"
                "<span><i class=\"sw\" style=\"background:%s\"></i>%s speech</span>", colour[0], speaker_name(0, r->nch));
-    if (lanes == 2) fprintf(f, "<span><i class=\"sw\" style=\"background:%s\"></i>caller speech</span>", colour[1]);
+    if (r->nch == 2) fprintf(f, "<span><i class=\"sw\" style=\"background:%s\"></i>caller speech</span>", colour[1]);
     fputs("<span>line: level (dBFS) &middot; dots: pitch</span>"
           "<span><i class=\"sw\" style=\"background:#d0021b;opacity:.35\"></i>raised voice</span>"
           "<span><i class=\"sw\" style=\"background:#888;opacity:.3\"></i>overlap</span>"
@@ -377,34 +330,133 @@ int report_write(FILE *f, const call_result *r, const report_contour *c, const t
           "<span><i class=\"sw\" style=\"background:#2a9d4b\"></i>backchannel</span>"
           "<span style=\"color:#d0021b\">&#10140; interruption (from who took the floor)</span>"
           "<span>&#9679; numbered: de-escalation moment (click to listen)</span></div>\n", f);
+}
 
-    /* the timeline */
-    timeline_write(f, r, c, p);
+/* The overview strip and the detail view: the controls and the empty SVGs the script fills. */
+static void section_overview(FILE *f)
+{
+    fputs(timeline_css, f);
+    fputs("<div class=\"tl-bar\"><button type=\"button\" id=\"zoom-in\" title=\"zoom in (or Ctrl + wheel)\">zoom +</button>"
+          "<button type=\"button\" id=\"zoom-out\">zoom &minus;</button><button type=\"button\" id=\"zoom-fit\">whole call</button>"
+          "<span id=\"tl-range\"></span></div>\n"
+          "<svg id=\"overview\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1000 46\" preserveAspectRatio=\"none\">"
+          "<title>the whole call: click to move the detail view</title></svg>\n"
+          "<div class=\"tl\"><div class=\"tl-labels\" id=\"tl-labels\"></div><div class=\"tl-scroll\" id=\"tl-scroll\">"
+          "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\"></svg></div></div>\n", f);
+}
+
+/* The timeline's lanes: every event the table gives a lane code, as [code, speaker, other,
+ * start, end, title]. */
+static void section_lanes(FILE *f, const call_result *r)
+{
+    fprintf(f, "\"dur\":%.3f,\"lead\":%.1f,\"lanes\":[", r->duration_s, LEAD_IN_S);
+    for (int k = 0; k < r->nch; k++) fprintf(f, "%s\"%s\"", k ? "," : "", speaker_name(k, r->nch));
+    fprintf(f, "],\"colours\":[\"%s\",\"%s\"],\"ev\":[", colour[0], colour[1]);
+    int first = 1;
+    for (size_t i = 0; i < r->ev.n; i++) {
+        const tm_event *e = &r->ev.v[i];
+        const ev_type_info *t = ev_type(e->type);
+        char code = t ? t->lane : 0, extra[160] = "";
+        if (!code) continue;
+        /* the lane is the speaker's: the title says what the lane does not */
+        if (t->other_key) ev_detail(extra, sizeof extra, e, r->nch, 0);
+        else if (e->type == TM_EV_RAISED_VOICE) snprintf(extra, sizeof extra, "+%.1f dB, %+.1f st", e->level_db, e->pitch_st);
+        fprintf(f, "%s[\"%c\",%d,%d,%.2f,%.2f,\"%s\"]", first ? "" : ",\n", code, e->speaker < 0 ? 0 : e->speaker,
+                e->other < 0 ? 0 : e->other, sec(e->start, r->rate_hz), sec(e->end, r->rate_hz), extra);
+        first = 0;
+    }
+    fputs("]", f);
+}
+
+/* What happened at a de-escalation moment, with the repeats merged into its prompt (" ×3"). */
+static void moment_reason(char *buf, size_t cap, const tm_event *e, const tm_texts *t)
+{
+    if (e->count > 1) snprintf(buf, cap, "%s \xc3\x97%d", t->reason, e->count);
+    else snprintf(buf, cap, "%s", t->reason);
+}
+
+/* The numbered markers of the de-escalation moments, as [start, severity, title]. */
+static void section_markers(FILE *f, const call_result *r, const tm_profile *p)
+{
+    fputs(",\n\"moments\":[", f);
+    int first = 1;
+    for (size_t i = 0; i < r->ev.n; i++) {
+        const tm_event *e = &r->ev.v[i];
+        if (e->type != TM_EV_DEESCALATION) continue;
+        const tm_texts *t = &p->text[e->reason];
+        char reason[300], title[1200];
+        moment_reason(reason, sizeof reason, e, t);
+        snprintf(title, sizeof title, "%s: %s", reason, e->severity >= 2 ? t->suggestion_high : t->suggestion);
+        fprintf(f, "%s[%.2f,%d,", first ? "" : ",", sec(e->start, r->rate_hz), e->severity);
+        json_text(f, title);
+        fputc(']', f);
+        first = 0;
+    }
+    fputs("]", f);
+}
+
+/* Level and pitch per bucket and lane. A bucket lasts bucket_hops hops of the analyzer's own
+ * hop (at 11025 Hz 110 samples, not 10 ms), so the contour stays under the events it goes with. */
+static void section_contours(FILE *f, const call_result *r, const report_contour *c)
+{
+    int have = c && !c->failed && c->n > 0;
+    fprintf(f, ",\n\"bucket_s\":%.9g,\"level\":[", have ? (double)c->bucket_hops * c->hop / c->rate_hz : 1.0);
+    for (int k = 0; have && k < r->nch; k++) {
+        fputs(k ? ",[" : "[", f);
+        for (size_t i = 0; i < c->n; i++) fprintf(f, "%s%.1f", i ? "," : "", c->level[k][i]);
+        fputc(']', f);
+    }
+    fputs("],\"f0\":[", f);
+    for (int k = 0; have && k < r->nch; k++) {
+        fputs(k ? ",[" : "[", f);
+        for (size_t i = 0; i < c->n; i++) fprintf(f, "%s%.0f", i ? "," : "", c->f0[k][i]);
+        fputc(']', f);
+    }
+    fputs("]", f);
+}
+
+/* The table of de-escalation moments: each row seeks the player to a lead-in before it. */
+static void section_moments(FILE *f, const call_result *r, const tm_profile *p)
+{
     int num = 0;
     for (size_t i = 0; i < r->ev.n; i++) num += r->ev.v[i].type == TM_EV_DEESCALATION;
-
-    /* moments table */
     fputs("<h2 style=\"font-size:16px\">De-escalation moments</h2>\n", f);
-    if (!num) fputs("<p>None: nothing in this call needed the agent's attention.</p>\n", f);
-    else {
-        fputs("<table id=\"moments\"><tr><th>#</th><th>time</th><th>who</th><th>what happened</th><th>suggestion</th></tr>\n", f);
-        num = 0;
-        for (size_t i = 0; i < r->ev.n; i++) {
-            const tm_event *e = &r->ev.v[i];
-            if (e->type != TM_EV_DEESCALATION) continue;
-            const tm_texts *t = &p->text[e->reason];
-            char b[16];
-            mmss(b, sizeof b, sec(e->start, r->rate_hz));
-            fprintf(f, "<tr data-t=\"%.2f\" data-start=\"%.2f\"%s><td>%d</td><td>%s</td><td>%s</td><td style=\"text-align:left\">",
-                    fmax(0.0, sec(e->start, r->rate_hz) - LEAD_IN_S), sec(e->start, r->rate_hz), e->severity >= 2 ? " class=\"sev2\"" : "", ++num, b,
-                    e->speaker >= 0 ? speaker_name(e->speaker, r->nch) : "-");
-            esc(f, t->reason);
-            fputs("</td><td style=\"text-align:left\">", f);
-            esc(f, e->severity >= 2 ? t->suggestion_high : t->suggestion);
-            fputs("</td></tr>\n", f);
-        }
-        fputs("</table>\n", f);
+    if (!num) { fputs("<p>None: nothing in this call needed the agent's attention.</p>\n", f); return; }
+    fputs("<table id=\"moments\"><tr><th>#</th><th>time</th><th>who</th><th>what happened</th><th>suggestion</th></tr>\n", f);
+    num = 0;
+    for (size_t i = 0; i < r->ev.n; i++) {
+        const tm_event *e = &r->ev.v[i];
+        if (e->type != TM_EV_DEESCALATION) continue;
+        const tm_texts *t = &p->text[e->reason];
+        char b[16], reason[300];
+        mmss(b, sizeof b, sec(e->start, r->rate_hz));
+        fprintf(f, "<tr data-t=\"%.2f\" data-start=\"%.2f\"%s><td>%d</td><td>%s</td><td>%s</td><td style=\"text-align:left\">",
+                fmax(0.0, sec(e->start, r->rate_hz) - LEAD_IN_S), sec(e->start, r->rate_hz), e->severity >= 2 ? " class=\"sev2\"" : "", ++num, b,
+                e->speaker >= 0 ? speaker_name(e->speaker, r->nch) : "-");
+        moment_reason(reason, sizeof reason, e, t);
+        esc(f, reason);
+        fputs("</td><td style=\"text-align:left\">", f);
+        esc(f, e->severity >= 2 ? t->suggestion_high : t->suggestion);
+        fputs("</td></tr>\n", f);
     }
+    fputs("</table>\n", f);
+}
+
+int report_write(FILE *f, const call_result *r, const report_contour *c, const tm_profile *p,
+                 const char *audio_path, const report_opts *o)
+{
+    section_head(f, r, p);
+    section_player(f, audio_path, o);
+    section_summary(f, r);
+    section_legend(f, r);
+    section_overview(f);
+    /* the timeline's data, drawn by the script at the page's end */
+    fputs("<script type=\"application/json\" id=\"tl-data\">{", f);
+    section_lanes(f, r);
+    section_markers(f, r, p);
+    section_contours(f, r, c);
+    fputs("}</script>\n", f);
+    section_moments(f, r, p);
     fputs("<script>\n", f);
     fputs(timeline_js, f);
     fputs("</script>\n</body></html>\n", f);

@@ -7,7 +7,7 @@
 
 /* Level and pitch contours reduced to at most a few thousand points per channel. */
 typedef struct {
-    int rate_hz, nch, bucket_hops;
+    int rate_hz, nch, hop, bucket_hops;   /* hop: the analyzer's, in samples (call_hop_size) */
     size_t n, cap;
     float *level[2], *f0[2];        /* per bucket: max level, mean voiced F0 (0 none) */
     int acc_hops[2], acc_voiced[2];

@@ -1,6 +1,6 @@
 /* tools/io/web_live.h -- what `tonemon live` and `tonemon replay` add for the live views: the
  * agent's web page (--web [ADDR:]PORT) and the report to the supervisor's wall (--report-to URL
- * --agent-id NAME --token-file F). cmd_live.c calls these hooks from its analysis loop; none of
+ * --agent-id NAME --token-file F). live_session.c calls these hooks from the analysis loop; none of
  * them waits on a browser or the network. */
 #ifndef TM_WEB_LIVE_H
 #define TM_WEB_LIVE_H
@@ -10,7 +10,7 @@ typedef struct {
     const char *web, *report_to, *agent_id, *token_file;
 } web_opts;
 
-/* The help lines of these options (cmd_live.c parses them with the others). */
+/* The help lines of these options (tools/cli/cmd_live.c parses them with the others). */
 extern const char web_opts_help[];
 
 typedef struct web_live web_live;

@@ -93,18 +93,6 @@ char **expand(char **args, int n, int *count)
 /* ---- one labelled call: measured once ------------------------------------------------- */
 
 
-/* The analyzer's hop at a rate, asked of the library (11025 Hz: 110 samples, 9.977 ms). */
-int hop_of_rate(int rate)
-{
-    tm_config c = tm_config_default(rate);
-    c.event_capacity = 4;
-    tm_analyzer *a;
-    if (tm_analyzer_create(&c, &a) != TM_OK) return rate / 100;
-    int hop = tm_analyzer_hop_size(a);
-    tm_analyzer_destroy(a);
-    return hop;
-}
-
 /* Seconds of audio in a measured call. */
 double calib_call_seconds(const lcall *c) { return (double)c->hops * c->hop / c->rate; }
 
@@ -157,7 +145,7 @@ int measure(lcall *c, const char *audio, const char *truth_path, const tm_profil
     c->nch = in.nout;
     c->rate = in.out_rate;
     int64_t frames = audio_frames(&in);
-    c->hop = hop_of_rate(in.out_rate);
+    c->hop = call_hop_size(in.out_rate);
     c->hops = (size_t)((frames > 0 ? frames : 0) / c->hop) + 2;
     c->fr = calloc(c->hops * (size_t)c->nch, sizeof *c->fr);
     if (!c->fr) {
@@ -189,6 +177,12 @@ void calib_call_free(lcall *c)
     free(c->fr);
     free(c->pitch_truth);
     truth_free(&c->truth);
+}
+
+void calib_calls_free(lcall *calls, int n)
+{
+    for (int i = 0; i < n; i++) calib_call_free(&calls[i]);
+    free(calls);
 }
 
 /* Replays a measured call under cfg and adds its score. */
@@ -281,23 +275,25 @@ double calib_evaluate(lcall *calls, const int *use, int n, const tm_config *cfg,
 /* ---- the search space -------------------------------------------------------------------- */
 
 
+/* name, values tried, how many, the type it mostly acts on (the sweep table shows its precision
+ * and recall) */
 const knob calib_knobs[] = {
-    {"speech_margin_db", {5, 6, 7, 8, 9, 10, 12}, 7},
-    {"hangover_ms", {120, 160, 200, 260, 320}, 5},
-    {"bleed_margin_db", {3, 4.5, 6, 8, 10}, 5},
-    {"backchannel_max_s", {0.6, 0.8, 1.0, 1.2, 1.5}, 5},
-    {"handover_max_s", {0.15, 0.2, 0.3, 0.4, 0.5}, 5},
-    {"turn_pause_max_s", {0.3, 0.4, 0.5, 0.7}, 4},
-    {"raised_min_db", {4, 5, 6, 7, 8, 10}, 6},
-    {"raised_min_st", {0.5, 1.0, 1.5, 2.0, 3.0}, 5},
-    {"raised_min_s", {0.6, 0.8, 1.0, 1.3}, 4},
-    {"speech_rel_db", {10, 12, 15, 18, 21}, 5},
-    {"speech_over_mean_db", {0, 3, 6, 9}, 4},
-    {"weak_bridge_ms", {100, 200, 300}, 3},
-    {"overlap_merge_s", {0, 0.3, 0.6}, 3},
-    {"bleed_max_delay_ms", {130, 200, 250}, 3},
-    {"bleed_tail_t60_s", {0.3, 0.5, 0.8, 1.2, 1.6}, 5},
-    {"onset_voiced_ms", {10, 30, 50}, 3},
+    {"speech_margin_db", {5, 6, 7, 8, 9, 10, 12}, 7, TM_EV_OVERLAP},
+    {"hangover_ms", {120, 160, 200, 260, 320}, 5, TM_EV_OVERLAP},
+    {"bleed_margin_db", {3, 4.5, 6, 8, 10}, 5, TM_EV_OVERLAP},
+    {"backchannel_max_s", {0.6, 0.8, 1.0, 1.2, 1.5}, 5, TM_EV_BACKCHANNEL},
+    {"handover_max_s", {0.15, 0.2, 0.3, 0.4, 0.5}, 5, TM_EV_INTERRUPTION},
+    {"turn_pause_max_s", {0.3, 0.4, 0.5, 0.7}, 4, TM_EV_INTERRUPTION},
+    {"raised_min_db", {4, 5, 6, 7, 8, 10}, 6, TM_EV_RAISED_VOICE},
+    {"raised_min_st", {0.5, 1.0, 1.5, 2.0, 3.0}, 5, TM_EV_RAISED_VOICE},
+    {"raised_min_s", {0.6, 0.8, 1.0, 1.3}, 4, TM_EV_RAISED_VOICE},
+    {"speech_rel_db", {10, 12, 15, 18, 21}, 5, TM_EV_OVERLAP},
+    {"speech_over_mean_db", {0, 3, 6, 9}, 4, TM_EV_OVERLAP},
+    {"weak_bridge_ms", {100, 200, 300}, 3, TM_EV_OVERLAP},
+    {"overlap_merge_s", {0, 0.3, 0.6}, 3, TM_EV_OVERLAP},
+    {"bleed_max_delay_ms", {130, 200, 250}, 3, TM_EV_OVERLAP},
+    {"bleed_tail_t60_s", {0.3, 0.5, 0.8, 1.2, 1.6}, 5, TM_EV_OVERLAP},
+    {"onset_voiced_ms", {10, 30, 50}, 3, TM_EV_SILENCE},
 };
 _Static_assert(sizeof calib_knobs / sizeof calib_knobs[0] == CALIB_N_KNOBS, "one row per knob");
 

@@ -23,8 +23,8 @@ typedef struct {
     double min_precision;  /* constraint for a single type, 0 none */
 } objective;
 
-/* A threshold the search moves, and the values it tries. */
-typedef struct { const char *name; double v[8]; int n; } knob;
+/* A threshold the search moves, the values it tries, and the event type it mostly acts on. */
+typedef struct { const char *name; double v[8]; int n; tm_event_type acts_on; } knob;
 extern const knob calib_knobs[];
 enum { CALIB_N_KNOBS = 16 };
 
@@ -35,6 +35,8 @@ enum { CALIB_N_KNOBS = 16 };
 int    calib_load_calls(const char *truth, const char *truth_dir, int agent_ch, int caller_ch, const tm_profile *p,
                         char **args, int nargs, lcall **out, int *failed);
 void   calib_call_free(lcall *c);
+/* Frees n calls and the array (n < 0: only the array). */
+void   calib_calls_free(lcall *calls, int n);
 double calib_call_seconds(const lcall *c);
 /* Replays one call under cfg and adds its events (and pitch) to the tally. 0, or -1 out of memory. */
 int    calib_replay_score(const lcall *c, const tm_config *cfg, double tol, score_tally *t);
