@@ -31,12 +31,16 @@ static void kweight_design(tm_energy *e, double fs)
     e->khp.a2 = (1.0 - k / q + k * k) / a0;
 }
 
+/* The DC blocker's corner: under the lowest voice (70 Hz) and above mains-borne rumble and the
+ * offset of cheap capture chains. */
+#define ENERGY_DC_CUTOFF_HZ 20.0
+
 void tmi_energy_init(tm_energy *e, const tm_config *cfg, int hops_per_s)
 {
     double fs_hz = cfg->sample_rate_hz;
     memset(e, 0, sizeof *e);
     e->hop = cfg->sample_rate_hz / hops_per_s;
-    e->dc_r = exp(-2.0 * M_PI * 20.0 / fs_hz);
+    e->dc_r = exp(-2.0 * M_PI * ENERGY_DC_CUTOFF_HZ / fs_hz);
     kweight_design(e, fs_hz);
 }
 

@@ -19,6 +19,9 @@
 
 /* DTMF low group, high group (Q.23), then call-progress tones (E.180: 350, 425, 440, 480, 620)
  * and the 1 kHz test/beep tone. */
+/* A music window shorter than 100 ms holds no note and its pause. */
+#define HOLD_MIN_WIN 10
+
 static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 1633,
                                           350, 425, 440, 480, 620, 1000};
 /* A pitch that moves less than this between hops stands still: a played or sung note. Measured
@@ -54,7 +57,8 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     if (h->step < 1) h->step = 1;
     while (hop % h->step) h->step--;
     h->hop = hop / h->step;
-    h->win = window_hops < 10 ? 10 : window_hops > HOLD_MAX_WIN ? HOLD_MAX_WIN : window_hops;
+    h->win = window_hops < HOLD_MIN_WIN ? HOLD_MIN_WIN
+           : window_hops > HOLD_MAX_WIN ? HOLD_MAX_WIN : window_hops;
     h->act_min = cfg->hold_active_min;
     h->voiced_min = cfg->hold_voiced_min;
     h->steady_min = cfg->hold_steady_min;

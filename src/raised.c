@@ -18,6 +18,10 @@
 #include "raised.h"
 #include <math.h>
 
+/* The pitch baseline counts only after a second of voiced speech: a few syllables' median
+ * is the intonation of one phrase, not the speaker's register. */
+#define RAISED_PITCH_BASE_MIN_HOPS 100
+
 int tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
 {
     r->min_hops = (int)lrintf(cfg->raised_min_s * hops_per_s);
@@ -93,7 +97,7 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
         if (++r->cache_age >= r->refresh_hops) {
             r->cache_age = 0;
             r->base_l = tmi_median_quantile(&r->base_loud, 0.6f, r->prior_lufs);
-            r->base_p_ready = r->base_st.ring_n >= 100;
+            r->base_p_ready = r->base_st.ring_n >= RAISED_PITCH_BASE_MIN_HOPS;
             r->base_p = tmi_median_quantile(&r->base_st, 0.5f, 0.0f);
         }
     }
