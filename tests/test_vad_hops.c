@@ -20,9 +20,12 @@ static int H(double s) { return (int)lrint(s * HPS); }
 static tm_vad V;
 static int onset, hang;
 
+static float onset_voiced_ms = 10.0f;   /* the profile's value for the next setup() */
+
 static void setup(void)
 {
     tm_config c = tm_config_default(16000);
+    c.onset_voiced_ms = onset_voiced_ms;
     onset = H(c.onset_ms / 1000.0);
     hang = H(c.hangover_ms / 1000.0);
     tmi_vad_init(&V, &c, HPS);
@@ -147,6 +150,32 @@ static void test_unvoiced_lead_in(void **state)
     assert_int_equal(r.nc, 0);
 }
 
+/* onset_voiced_ms 30 (3 anchors): a distant talker's vowel peak of two hops inside an active
+ * run is not speech, three are; anchors spread wider than twice their time after the lead-in
+ * (20 + 2 x 3 hops) never add up. */
+static void test_onset_needs_its_voiced_hops(void **state)
+{
+    (void)state;
+    onset_voiced_ms = 30.0f;
+    memset(hops, 0, sizeof hops);
+    mark(100, 110, 'u');
+    mark(105, 107, 'v');                        /* two voiced hops: no speech */
+    result r = run(hops, 300);
+    assert_int_equal(r.nc, 0);
+    mark(107, 108, 'v');                        /* a third: speech, from the run's start */
+    r = run(hops, 300);
+    assert_int_equal(r.nc, 1);
+    assert_int_equal(r.confirm_hop[0], 107);
+    assert_int_equal(r.confirm_start[0], 100);
+    /* unvoiced hum with a voiced hop every 15 hops: the run restarts, never confirmed */
+    memset(hops, 0, sizeof hops);
+    mark(100, 400, 'u');
+    for (int i = 100; i < 400; i += 15) hops[i] = 'v';
+    r = run(hops, 500);
+    assert_int_equal(r.nc, 0);
+    onset_voiced_ms = 10.0f;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_burst_shorter_than_onset),
         cmocka_unit_test(test_gap_bridged_up_to_hangover),
         cmocka_unit_test(test_unvoiced_lead_in),
+        cmocka_unit_test(test_onset_needs_its_voiced_hops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
