@@ -172,6 +172,18 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int64_t h
     p->holder_last = holder_last;
 }
 
+/* Does c's segment starting at s resume c's own turn after a pause of at most a turn pause, that
+ * turn having still been going at hop since? Read from c's closed segments before s. */
+static int resumed(const tm_turns *t, int c, int64_t s, int64_t since)
+{
+    for (int i = 1; i <= t->ring_n[c] && i <= 2; i++) {
+        const tmi_span *q = &t->ring[c][(t->ring_pos[c] + TURNS_RING - i) % TURNS_RING];
+        if (q->start >= s) continue;            /* the segment itself, already closed */
+        return q->end > since && s - q->end <= t->pause_hops;
+    }
+    return 0;
+}
+
 static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
 {
     int64_t s = hp[c].seg_start;
@@ -188,13 +200,17 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
         pc->closed = 0;    /* the newcomer only paused: still the same attempt at the floor */
         return;
     }
+    /* c was still talking when o took the floor from them and only paused: c's turn goes on
+     * through the interruption (a competitive overlap). It may win the floor back, but it does
+     * not interrupt the interrupter. */
+    int resumes = t->holder == o && resumed(t, c, s, t->floor_start);
     if (t->holder == TM_NOBODY) {
         take_floor(t, c, s, hp, em);
     } else if (t->holder == o) {
         if (!hp[o].seg_on && hp[o].seg_last < s - t->ctx_hops) {
             take_floor(t, c, s, hp, em);    /* the holder's turn was over: a new turn */
         } else {
-            pend_open(&t->pend[c], s, hp[o].seg_on, hp[o].seg_last);
+            pend_open(&t->pend[c], s, hp[o].seg_on && !resumes, hp[o].seg_last);
         }
     }
 }
@@ -232,7 +248,10 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
              * "uh-huh" into the new turn): it is a newcomer to the new floor now. */
             if (hp[o].seg_start > p->start && hp[o].seg_last >= hp[o].seg_start) {
                 turns_pending *q = &t->pend[o];
-                pend_open(q, hp[o].seg_start, 1, hp[c].seg_last);
+                /* ... unless it only paused in its own turn: then it talks on through the
+                 * interruption and does not interrupt the interrupter */
+                int resumes = resumed(t, o, hp[o].seg_start, p->start);
+                pend_open(q, hp[o].seg_start, !resumes, hp[c].seg_last);
                 q->closed = !hp[o].seg_on;
                 q->end = hp[o].seg_last + 1;
                 q->deadline = q->end + t->ctx_hops;

@@ -338,6 +338,23 @@ static void test_pause_inside_a_turn_is_not_a_new_entry(void **state)
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 3.2, 4.4);
 }
 
+static void test_interrupted_speaker_talking_on_does_not_interrupt_back(void **state)
+{
+    (void)state;
+    /* the caller cuts in at 1.0 s and talks to 5.0 s; the agent, interrupted, pauses 0.3 s at
+     * 1.5 s (over the hangover, under a turn pause) and talks on to 4.0 s: one interruption, the
+     * caller's; the agent talking on through it does not interrupt the interrupter */
+    const seg s[] = {{TM_AGENT, 0.0, 1.5, 0}, {TM_CALLER, 1.0, 5.0, 0}, {TM_AGENT, 1.8, 4.0, 0}};
+    run(s, 3, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 1), 1);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.0, 5.0);
+    /* after a pause longer than a turn pause (0.6 s) the agent's return is a new attempt: it
+     * interrupts the caller, who now holds the floor */
+    const seg s2[] = {{TM_AGENT, 0.0, 1.5, 0}, {TM_CALLER, 1.0, 5.0, 0}, {TM_AGENT, 2.1, 4.0, 0}};
+    run(s2, 3, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 1), 2);
+}
+
 static void test_hold_is_not_silence(void **state)
 {
     (void)state;
@@ -392,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_long_single_speaker_stretch_is_a_monologue),
         cmocka_unit_test(test_close_overlaps_are_merged),
         cmocka_unit_test(test_pause_inside_a_turn_is_not_a_new_entry),
+        cmocka_unit_test(test_interrupted_speaker_talking_on_does_not_interrupt_back),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
     };
