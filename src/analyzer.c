@@ -15,6 +15,7 @@
 #include "gate.h"
 #include "hold.h"
 #include "pitch.h"
+#include "stageprof.h"
 #include "raised.h"
 #include "stage.h"
 #include "stats.h"
@@ -23,6 +24,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define LEVEL_RING 8   /* the front's outputs wait here for the lookahead (> pitch lookahead) */
 
@@ -65,10 +67,56 @@ struct tm_analyzer {
     size_t ev_cap, ev_head, ev_n, dropped;
     int finished, replay, fed;   /* fed: samples went in since create or reset */
     int in_callback;              /* inside on_frame: the stream may not be pushed from there */
+    int prof;                     /* per-stage timing on (src/stageprof.h) */
+    uint64_t prof_t;              /* clock at the last mark */
+    uint64_t stage_ns[TMI_ST__COUNT];
     tm_deesc deesc;               /* de-escalation policy (src/deesc.c) */
     tm_callstats stats;           /* the summary's statistics (src/stats.c) */
     open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
 };
+
+/* ---- per-stage timing (tonemon bench) ---------------------------------------------------- */
+
+static uint64_t prof_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* The time since the last mark goes to stage k. */
+static inline void prof_mark(tm_analyzer *a, int k)
+{
+    if (!a->prof) return;
+    uint64_t t = prof_clock();
+    a->stage_ns[k] += t - a->prof_t;
+    a->prof_t = t;
+}
+
+static inline void prof_start(tm_analyzer *a)
+{
+    if (a->prof) a->prof_t = prof_clock();
+}
+
+void tmi_analyzer_profile(tm_analyzer *a, int on)
+{
+    if (!a) return;
+    a->prof = on;
+    if (on) memset(a->stage_ns, 0, sizeof a->stage_ns);
+}
+
+void tmi_analyzer_stage_seconds(const tm_analyzer *a, double out[TMI_ST__COUNT])
+{
+    for (int k = 0; k < TMI_ST__COUNT; k++) out[k] = a ? (double)a->stage_ns[k] / 1e9 : 0.0;
+}
+
+const char *tmi_stage_name(int stage)
+{
+    static const char *const names[TMI_ST__COUNT] = {
+        "energy + loudness", "tones", "pitch", "floor + level gate", "leak", "hold",
+        "speech segments", "turns", "raised voice", "frames, statistics, events"};
+    return stage >= 0 && stage < TMI_ST__COUNT ? names[stage] : "?";
+}
 
 /* ---- events ---------------------------------------------------------------------------- */
 
@@ -224,6 +272,7 @@ static void measure(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
     h->floor_db = ch->floor_db = ch->floor.floor_db;
     h->noise_mean_db = ch->floor.mean_db;
     h->cand = tmi_gate_update(&ch->gate, h);
+    prof_mark(a, TMI_ST_FLOOR);
     if (given) {
         h->f0_hz = given[c].f0_live_hz;
         h->voicing = given[c].voicing;
@@ -233,6 +282,7 @@ static void measure(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
         tmi_pitch_skip(&ch->pitch);
         h->f0_hz = h->voicing = 0.0f;
     }
+    prof_mark(a, TMI_ST_PITCH);
 }
 
 /* The frame of hop n on channel c, as far as it is known now. */
@@ -267,17 +317,20 @@ static void copy_segment(tmi_hop *h, const tm_vad *v)
 static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
 {
     int prev_active[2] = {a->hp[0].active, a->hp[1].active};
+    prof_start(a);
     for (int c = 0; c < a->nch; c++) measure(a, c, n, given);
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         tmi_hop *h = &a->hp[c];
         h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c]);
         h->active = h->cand && !h->leak;
+        prof_mark(a, TMI_ST_BLEED);
         int64_t started;
         int other_held = a->nch == 2 && a->ch[1 - c].hold.held;
         if (tmi_hold_update(&ch->hold, h, other_held, &a->emitter, &started)) h->active = 0;
         if (started >= 0) withdraw_segment(a, c, n);
         h->holding = ch->hold.held;
+        prof_mark(a, TMI_ST_HOLD);
         int64_t prev_last = ch->vad.last_active;
         h->seg_flags = tmi_vad_update(&ch->vad, h, &h->closed);
         copy_segment(h, &ch->vad);
@@ -285,31 +338,40 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         fill_frame(a, c, given);
         if (h->seg_flags & TMI_SEG_CONFIRMED) mark_speech(a, c, h->seg_start, n);
         else if (h->speech) mark_speech(a, c, prev_last + 1, n);
+        prof_mark(a, TMI_ST_VAD);
     }
     tmi_turns_update(&a->turns, a->hp, &a->emitter);
+    prof_mark(a, TMI_ST_TURNS);
     for (int c = 0; c < a->nch; c++) tmi_raised_update(&a->ch[c].raised, &a->hp[c], &a->emitter);
+    prof_mark(a, TMI_ST_RAISED);
     if (!given) settle_pitch(a, 0);
+    prof_mark(a, TMI_ST_PITCH);
     while (a->fr_next <= n - a->frame_delay) emit_frame(a, a->fr_next++);
     a->feat_next = n + 1;
+    prof_mark(a, TMI_ST_OUTPUT);
 }
 
 static void run_hop(tm_analyzer *a)
 {
     int64_t m = a->hops_in++;
+    prof_start(a);
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         float lev, loud;
         tmi_energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
         ch->lev_ring[m % LEVEL_RING] = lev;
         ch->loud_ring[m % LEVEL_RING] = loud;
+        prof_mark(a, TMI_ST_ENERGY);
         if (tmi_gate_push(&ch->gate, m, lev, ch->floor_db))
             ch->tone_ring[m % LEVEL_RING] = tmi_hold_tone(&ch->hold, ch->dcbuf);
         else {
             tmi_hold_skip(&ch->hold);
             ch->tone_ring[m % LEVEL_RING] = 0.0f;
         }
+        prof_mark(a, TMI_ST_TONES);
         ch->meter_db = lev;
         tmi_pitch_push(&ch->pitch, ch->dcbuf);
+        prof_mark(a, TMI_ST_PITCH);
     }
     if (m >= a->la) decide_hop(a, m - a->la, NULL);
 }

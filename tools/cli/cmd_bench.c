@@ -1,12 +1,10 @@
 /* tools/cmd_bench.c -- `tonemon bench`: speed and memory of the analysis on one core.
  * A synthesized minute of call (noise, leak) is fed again and again through one analyzer, so the
  * measured time is the analyzer's alone and memory shows whether it grows with the call. Then
- * the costly stages run alone over the same audio (the library's private stage API: a benchmark
- * is the one front end that looks inside), to show where the time goes. */
+ * a second run times each stage, to show where the time goes. */
 #include "cli.h"
 #include "synth.h"
-#include "energy.h"
-#include "pitch.h"
+#include "stageprof.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,63 +29,45 @@ static long rss_kb(void)
     return kb;
 }
 
-/* CPU of the energy and pitch stages alone, per second of audio per channel, on the same call:
- * pitch analysed on every hop (an upper bound: the analyzer skips hops too quiet to be voice). */
-static void stage_costs(const synth_opts *o0, int rate, double target_s, double whole_ms)
+/* Where the time goes: the same call through an analyzer that times its stages (the
+ * library's private profile, src/stageprof.h: a benchmark is the one front end that looks
+ * inside). Reported per second of stereo audio, in the pipeline as it runs: pitch only where
+ * the level gate asks for it, tones only on loud hops. */
+static void stage_costs(const float *l, const float *r, size_t n, int rate, int block,
+                        double target_s, double whole_ms)
 {
-    synth_opts o = *o0;
-    float *l, *r;
-    size_t n;
-    synth_truth t;
-    if (synth_generate(&o, &l, &r, &n, &t)) return;
+#ifdef TONEMON_BENCH_NO_STAGES
+    (void)l; (void)r; (void)n; (void)rate; (void)block; (void)target_s; (void)whole_ms;
+    puts("  (per-stage CPU needs the static library: a shared libtonemon hides its stages)");
+#else
     tm_config cfg = tm_config_default(rate);
-    int hop = rate / 100;
-    size_t hops = n / (size_t)hop;
-    float *dc = malloc((size_t)hop * sizeof *dc);
-    tm_energy e;
-    tm_pitch p;
-    if (!dc || tmi_pitch_init(&p, rate, hop, cfg.f0_min_hz, cfg.f0_max_hz, cfg.pitch_peak_ratio,
-                          cfg.voicing_min)) {
-        free(dc);
-        synth_free(l, r, &t);
-        return;
-    }
-    tmi_energy_init(&e, &cfg, rate / hop);
-    double t_energy = 0.0, t_pitch = 0.0, audio_s = 0.0;
-    float lev, loud, f0, v;
-    int64_t k;
-    volatile float sink = 0.0f;
+    tm_analyzer *a;
+    if (tm_analyzer_create(&cfg, &a) != TM_OK) return;
+    tmi_analyzer_profile(a, 1);
+    double audio_s = 0.0, t0 = cpu_s();
+    tm_event ev;
     while (audio_s < target_s) {
-        for (int c = 0; c < 2; c++) {
-            const float *x = c ? r : l;
-            double t0 = cpu_s();
-            for (size_t h = 0; h < hops; h++) {
-                tmi_energy_hop(&e, x + h * (size_t)hop, dc, &lev, &loud);
-                sink += lev;
-            }
-            double t1 = cpu_s();
-            for (size_t h = 0; h < hops; h++) {
-                tmi_pitch_push(&p, x + h * (size_t)hop);
-                tmi_pitch_estimate(&p, &f0, &v);
-                while (tmi_pitch_final(&p, 0, &k, &f0, &v)) sink += f0;
-            }
-            t_pitch += cpu_s() - t1;
-            t_energy += t1 - t0;
+        for (size_t i = 0; i < n; i += (size_t)block) {
+            size_t k = n - i < (size_t)block ? n - i : (size_t)block;
+            if (tm_analyzer_process(a, l + i, r + i, k) != TM_OK) break;
+            while (tm_analyzer_next_event(a, &ev)) {}
         }
         audio_s += (double)n / rate;
     }
-    (void)sink;
-    tmi_pitch_free(&p);
-    free(dc);
-    synth_free(l, r, &t);
-    /* per channel: the pipeline figure above is for the two channels together */
-    double e_ms = t_energy / (2.0 * audio_s) * 1000.0, p_ms = t_pitch / (2.0 * audio_s) * 1000.0;
-    printf("  CPU per audio second, per channel, stage alone:\n");
-    printf("    energy + loudness   %.3f ms\n", e_ms);
-    printf("    pitch, every hop    %.3f ms (candidates, path, refinement)\n", p_ms);
-    printf("    the rest            %.3f ms (floor, leak, speech, turns, raised, frames; pitch\n"
-           "                        skipped on quiet hops), from the pipeline's figure\n",
-           whole_ms / 2.0 - e_ms - p_ms > 0.0 ? whole_ms / 2.0 - e_ms - p_ms : 0.0);
+    tm_analyzer_finish(a);
+    double cpu = cpu_s() - t0;
+    double sec[TMI_ST__COUNT], sum = 0.0;
+    tmi_analyzer_stage_seconds(a, sec);
+    tm_analyzer_destroy(a);
+    for (int k = 0; k < TMI_ST__COUNT; k++) sum += sec[k];
+    printf("  CPU per audio second by stage (stereo, a second run with the stages timed: %.3f ms\n"
+           "  in all, of which the clock readings take %.0f %%):\n",
+           cpu / audio_s * 1000.0, whole_ms > 0.0 && cpu / audio_s * 1000.0 > whole_ms
+               ? 100.0 * (cpu / audio_s * 1000.0 - whole_ms) / (cpu / audio_s * 1000.0) : 0.0);
+    for (int k = 0; k < TMI_ST__COUNT; k++)
+        printf("    %-26s %.3f ms  %4.1f %%\n", tmi_stage_name(k), sec[k] / audio_s * 1000.0,
+               sum > 0.0 ? 100.0 * sec[k] / sum : 0.0);
+#endif
 }
 
 int cmd_bench(int argc, char **argv)
@@ -141,7 +121,6 @@ int cmd_bench(int argc, char **argv)
     double cpu = cpu_s() - t0;
     long rss_end = rss_kb();
     tm_analyzer_destroy(a);
-    synth_free(l, r, &t);
 
     printf("tonemon bench: %.1f min of stereo %d Hz call audio (noise 25 dB SNR, leak -25 dB), blocks of %d\n",
            audio_s / 60.0, rate, block);
@@ -151,6 +130,7 @@ int cmd_bench(int argc, char **argv)
     printf("  analyzer memory       %ld kB at create, %ld kB at half, %ld kB at end (RSS growth)\n",
            rss_created - rss0, rss_mid - rss0, rss_end - rss0);
     printf("  events                %zu\n", events);
-    stage_costs(&o, rate, minutes * 60.0, cpu / audio_s * 1000.0);
+    stage_costs(l, r, n, rate, block, target, cpu / audio_s * 1000.0);
+    synth_free(l, r, &t);
     return 0;
 }
