@@ -197,8 +197,15 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
     int o = 1 - c;
     turns_pending *pc = &t->pend[c];
     if (pc->active && pc->closed && s - pc->end <= t->pause_hops) {
-        pc->closed = 0;    /* the newcomer only paused: still the same attempt at the floor */
-        return;
+        /* The newcomer only paused: still the same attempt at the floor. Unless all it said
+         * before was a blip shorter than an overlap (a cough, a click, the babble behind
+         * them) and the holder has finished since: then the attempt starts now, after the
+         * holder's turn, and is judged as such. */
+        if (pc->end - pc->start >= t->overlap_hops || hp[o].seg_last >= s) {
+            pc->closed = 0;
+            return;
+        }
+        pc->active = 0;
     }
     /* c was still talking when o took the floor from them and only paused: c's turn goes on
      * through the interruption (a competitive overlap). It may win the floor back, but it does

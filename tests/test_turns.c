@@ -355,6 +355,21 @@ static void test_interrupted_speaker_talking_on_does_not_interrupt_back(void **s
     assert_int_equal(count(TM_EV_INTERRUPTION, 1), 2);
 }
 
+static void test_blip_before_the_end_of_a_turn_does_not_make_an_interruption(void **state)
+{
+    (void)state;
+    /* a 70 ms blip on the caller's channel at 2.6 s (a cough, the babble behind them) while the
+     * agent talks to 3.0 s; the caller starts for real at 3.1 s, after the agent's turn: a
+     * turn taken, no interruption */
+    const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.6, 2.67, 0}, {TM_CALLER, 3.1, 5.0, 0}};
+    run(s, 3, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    /* 200 ms of it (an overlap's worth) is a real attempt: the agent talked on, an interruption */
+    const seg s2[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.4, 2.6, 0}, {TM_CALLER, 3.0, 5.0, 0}};
+    run(s2, 3, 6.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.4, 5.0);
+}
+
 static void test_hold_is_not_silence(void **state)
 {
     (void)state;
@@ -410,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_close_overlaps_are_merged),
         cmocka_unit_test(test_pause_inside_a_turn_is_not_a_new_entry),
         cmocka_unit_test(test_interrupted_speaker_talking_on_does_not_interrupt_back),
+        cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
     };
