@@ -32,6 +32,7 @@ typedef struct {
     float jump_cost;                 /* cost per octave of F0 change between voiced hops */
     double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
     int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
+    int low_bins;                    /* FFT bins of the low band that tells band-limited audio */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
     float env_x1, env_x2, env_h1, env_h2, env_b;   /* envelope cue: high-pass states, coefficient */
