@@ -35,7 +35,7 @@ typedef struct {
     int low_bins;                    /* FFT bins of the low band that tells band-limited audio */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
-    float env_x1, env_x2, env_h1, env_h2, env_b;   /* envelope cue: high-pass states, coefficient */
+    tm_biquad env_hp[2];             /* envelope cue: 4th-order high-pass to the upper band */
     float env_s1, env_s2, env_a;                   /* its smoothing states, coefficient */
     int dec_phase;
     float *dec_buf;                  /* last buf_dec decimated, pre-emphasised samples, oldest first */
