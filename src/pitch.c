@@ -67,6 +67,8 @@
  * fine structure, which makes the envelope's periodicity swing between integer lags, goes. */
 #define ENV_LP_HZ 700.0
 #define ENV_HP_HZ 1000.0
+/* The envelope's filters start at rest at the window's start: its first 2 ms are left out. */
+#define ENV_WARM_S 0.002
 /* Envelope periodicity differences below this are noise, not evidence. */
 #define ENV_MARGIN 0.05f
 /* An envelope this periodic at the shorter lag clears it: the smoothing blurs a high voice's
@@ -170,7 +172,8 @@ int tmi_pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_ma
 
     p->buf_dec = p->win_dec + p->gap_dec;
     p->dec_buf = calloc((size_t)p->buf_dec, sizeof(float));
-    p->env_buf = calloc((size_t)p->buf_dec, sizeof(float));
+    p->env_buf = calloc((size_t)p->win_dec, sizeof(float));
+    p->env_warm = (int)ceil(ENV_WARM_S * fsd);
     p->hist2 = calloc((size_t)p->hist_len * 2, sizeof(float));
     p->fft_in = calloc((size_t)p->nfft, sizeof(float));
     p->acf = calloc((size_t)p->nfft, sizeof(float));
@@ -200,12 +203,8 @@ void tmi_pitch_reset(tm_pitch *p)
 {
     tmi_biquad_reset(&p->aa[0]);
     tmi_biquad_reset(&p->aa[1]);
-    p->env_s1 = p->env_s2 = 0.0f;
-    tmi_biquad_reset(&p->env_hp[0]);
-    tmi_biquad_reset(&p->env_hp[1]);
     p->dec_phase = 0;
     memset(p->dec_buf, 0, (size_t)p->buf_dec * sizeof(float));
-    memset(p->env_buf, 0, (size_t)p->buf_dec * sizeof(float));
     memset(p->hist2, 0, (size_t)p->hist_len * 2 * sizeof(float));
     p->hist_pos = 0;
     p->pushes = 0;
@@ -239,7 +238,7 @@ void tmi_pitch_push(tm_pitch *p, const float *x)
     }
     p->pushes++;
     /* Filter the hop, keep every dec-th sample, then shift them in at once. */
-    float lp[480], out[256], env[256];
+    float lp[480], out[256];
     int k = 0;
     for (int done = 0; done < n; done += 480) {
         int m = n - done < 480 ? n - done : 480;
@@ -251,23 +250,7 @@ void tmi_pitch_push(tm_pitch *p, const float *x)
                 if (k < 256) out[k++] = lp[i];
             }
     }
-    /* upper band: a 4th-order Butterworth high-pass at ENV_HP_HZ (a strong first formant near
-     * 500 Hz must not leak into it: rectified, its ripple repeats at the period of the formant's
-     * harmonic); the half-wave rectified band smoothed by two one-pole low-passes, in float: the
-     * cue needs the envelope's shape, not an exact filter */
-    float hp[256];
-    biquad_block(&p->env_hp[0], out, hp, k);
-    biquad_block(&p->env_hp[1], hp, hp, k);
-    float s1 = p->env_s1, s2 = p->env_s2, a = p->env_a;
-    for (int i = 0; i < k; i++) {
-        s1 += a * ((hp[i] > 0.0f ? hp[i] : 0.0f) - s1);
-        s2 += a * (s1 - s2);
-        env[i] = s2;
-    }
-    p->env_s1 = s1 < 1e-20f ? 0.0f : s1;   /* no denormals in silence */
-    p->env_s2 = s2 < 1e-20f ? 0.0f : s2;
     shift_in(p->dec_buf, p->buf_dec, out, k);
-    shift_in(p->env_buf, p->buf_dec, env, k);
 }
 
 /* Parabolic vertex offset in -0.5..0.5 around the middle of three samples. */
@@ -320,6 +303,31 @@ static float refine(const tm_pitch *p, float lag_dec, int64_t age)
     return lo + best + parabola(v[best - 1], v[best], v[best + 1]);
 }
 
+/* The upper band's envelope over the analysis window, into env_buf; returns its mean past the
+ * filters' settling. Made only on the hops that need it (band-limited, two candidates q:1 apart),
+ * from the decimated copy, with the filters starting at rest at the window's start: wideband
+ * audio pays nothing for the cue. The upper band: a 4th-order Butterworth high-pass at ENV_HP_HZ;
+ * half-wave rectified, smoothed by two one-pole low-passes; in float: the cue needs the
+ * envelope's shape, not an exact filter. */
+static float envelope(tm_pitch *p)
+{
+    const int w = p->win_dec;
+    tm_biquad hp0 = p->env_hp[0], hp1 = p->env_hp[1];
+    tmi_biquad_reset(&hp0);
+    tmi_biquad_reset(&hp1);
+    biquad_block(&hp0, p->dec_buf, p->env_buf, w);
+    biquad_block(&hp1, p->env_buf, p->env_buf, w);
+    float s1 = 0.0f, s2 = 0.0f, a = p->env_a, sum = 0.0f;
+    for (int i = 0; i < w; i++) {
+        float v = p->env_buf[i];
+        s1 += a * ((v > 0.0f ? v : 0.0f) - s1);
+        s2 += a * (s1 - s2);
+        p->env_buf[i] = s2;
+        if (i >= p->env_warm) sum += s2;
+    }
+    return w > p->env_warm ? sum / (float)(w - p->env_warm) : 0.0f;
+}
+
 /* Periodicity of the upper band's envelope near one lag (its mean removed), best of two lags. */
 static float env_nsdf(const tm_pitch *p, float lag_dec, float mean)
 {
@@ -331,7 +339,7 @@ static float env_nsdf(const tm_pitch *p, float lag_dec, float mean)
     for (int lag = l0; lag <= l0 + 1; lag++) {
         if (lag < 1 || lag >= w / 2) continue;
         float r = 0.0f, m = 0.0f;
-        for (int j = 0; j < w - lag; j += 2) {   /* smoothed below 1 kHz: every other sample */
+        for (int j = p->env_warm; j < w - lag; j += 2) {   /* smoothed below 1 kHz: every other sample */
             float a = e[j] - mean, b = e[j + lag] - mean;
             r += a * b;
             m += a * a + b * b;
@@ -557,11 +565,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             float r = klag[j] / klag[i];
             float q = floorf(r + 0.5f);
             if (q < ENV_MIN_Q || q > ENV_MAX_Q || fabsf(r - q) > ENV_RATIO_TOL * q) continue;
-            if (env_mean < 0.0f) {
-                env_mean = 0.0f;
-                for (int m = 0; m < w; m++) env_mean += p->env_buf[m];
-                env_mean /= (float)w;
-            }
+            if (env_mean < 0.0f) env_mean = envelope(p);
             if (env[i] < 0.0f) env[i] = env_nsdf(p, klag[i], env_mean);
             if (env[i] >= ENV_CLEAR) break;
             if (env[j] < 0.0f) env[j] = env_nsdf(p, klag[j], env_mean);

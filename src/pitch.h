@@ -35,11 +35,12 @@ typedef struct {
     int low_bins;                    /* FFT bins of the low band that tells band-limited audio */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
-    tm_biquad env_hp[2];             /* envelope cue: 4th-order high-pass to the upper band */
-    float env_s1, env_s2, env_a;                   /* its smoothing states, coefficient */
+    tm_biquad env_hp[2];             /* envelope cue: 4th-order high-pass to the upper band (design) */
+    float env_a;                     /* its smoothing coefficient */
+    int env_warm;                    /* samples the envelope's filters settle in */
     int dec_phase;
     float *dec_buf;                  /* last buf_dec decimated, pre-emphasised samples, oldest first */
-    float *env_buf;                  /* half-wave rectified upper band, aligned with dec_buf */
+    float *env_buf;                  /* scratch: the upper band's envelope over the window */
     float *hist2;                    /* full-rate ring of hist_len, written twice (mirror) */
     int hist_pos;
     int64_t pushes;
