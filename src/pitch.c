@@ -69,20 +69,26 @@
 #define ENV_HP_HZ 1000.0
 /* The envelope's filters start at rest at the window's start: its first 2 ms are left out. */
 #define ENV_WARM_S 0.002
-/* Envelope periodicity differences below this are noise, not evidence. */
-#define ENV_MARGIN 0.05f
+/* Envelope periodicity differences below this are noise, not evidence (0.1: with the lower
+ * ENV_TRUSTED below, 0.05 let noise in a telephone band halve F0 on the tuning set). */
+#define ENV_MARGIN 0.1f
 /* An envelope this periodic at the shorter lag clears it: the smoothing blurs a high voice's
  * envelope a little, so its double period always looks a bit clearer. */
 #define ENV_CLEAR 0.8f
 /* ...and the longer lag's envelope is evidence only when this periodic itself: in noise the upper
- * band's envelope is mostly the noise's. */
-#define ENV_TRUSTED 0.6f
-#define ENV_RATIO_TOL 0.08f
+ * band's envelope is mostly the noise's. 0.45: behind the 4th-order high-pass a rough natural
+ * voice's envelope reaches 0.45-0.65 at its period through a telephone band (tuning set: natural
+ * telephone GPE 4.9 -> 4.2 %, with noise 4.5 -> 3.6 %). */
+#define ENV_TRUSTED 0.45f
+/* Two lags are q:1 apart within this share of q: the F0 moves within the 40 ms window, and a
+ * formant's harmonic is found a little off its exact multiple. */
+#define ENV_RATIO_TOL 0.1f
 /* Harmonics up to the 7th can pass for F0 where one dominates a formant of a narrow band (a
  * first formant near 600 Hz on a 90 Hz voice, the commonest gross error left on natural
- * telephone speech of the tuning set). The 2nd is left to the octave cost: in noise the envelope of the upper band is mostly the noise's,
- * and its periodicity at twice the period was the commonest cause of a halved F0 (tuning set:
- * half of the gross errors in pink noise, all of them in clean synthetic calls). */
+ * telephone speech of the tuning set). The 2nd is left to the octave cost: in noise the
+ * envelope of the upper band is mostly the noise's, and its periodicity at twice the period was
+ * the commonest cause of a halved F0 (tuning set: half of the gross errors in pink noise, all of
+ * them in clean synthetic calls). */
 #define ENV_MIN_Q 3.0f
 #define ENV_MAX_Q 7.0f
 /* The cue is for band-limited audio only: it applies where the band below LOW_BAND_HZ holds less
