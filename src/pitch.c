@@ -85,19 +85,18 @@
 #define ENV_RATIO_TOL 0.1f
 /* Harmonics up to the 7th can pass for F0 where one dominates a formant of a narrow band (a
  * first formant near 600 Hz on a 90 Hz voice, the commonest gross error left on natural
- * telephone speech of the tuning set). The 2nd is left to the octave cost: in noise the
- * envelope of the upper band is mostly the noise's, and its periodicity at twice the period was
- * the commonest cause of a halved F0 (tuning set: half of the gross errors in pink noise, all of
- * them in clean synthetic calls). */
-#define ENV_MIN_Q 3.0f
+ * telephone speech of the tuning set). */
+#define ENV_MIN_Q 2.0f
 #define ENV_MAX_Q 7.0f
 /* The cue is for band-limited audio only: it applies where the band below LOW_BAND_HZ holds less
  * than LOW_BAND_SHARE of the window's energy (a telephone band: nothing below 300 Hz). Wideband
  * audio with a fundamental, or with pink noise, has the NSDF's own evidence there, and the
- * envelope of its upper band in noise only adds noise. 250 Hz: a voice whose fundamental
- * is there has it in wideband audio, and the pink noise's bulk is below it; 150 Hz let the cue
- * act on a clean wideband 210 Hz voice and halve it (tuning set). */
-#define LOW_BAND_HZ 250.0f
+ * envelope of its upper band in noise only adds noise: ungated, it was the commonest cause
+ * of a halved F0 in pink noise (tuning set). 200 Hz: the pink noise's bulk is below it, and a
+ * strong 3rd or 4th harmonic just above a telephone band's 300 Hz edge leaks more than 1 % into
+ * the 40 ms window's bins below 250 Hz; 150 Hz let the cue act on a clean wideband 210 Hz voice
+ * and halve it. */
+#define LOW_BAND_HZ 200.0f
 #define LOW_BAND_SHARE 0.01f
 /* The shorter candidate of a pair is checked only when it is this periodic itself. */
 #define ENV_CONTEST_MIN 0.4f
