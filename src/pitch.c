@@ -27,8 +27,8 @@
  * Missing fundamental: through a telephone band with a weak first harmonic, the NSDF of a vowel
  * whose first formant sits on a low harmonic can prefer that harmonic's period. The spacing of
  * the harmonics above 1 kHz still carries F0: the half-wave rectified upper band is periodic at
- * the true period only. On band-limited hops (nothing below 150 Hz), where two candidates are
- * 3:1 to 5:1 apart, the shorter one loses what the envelope's periodicity at the longer lag
+ * the true period only. On band-limited hops (nothing below 200 Hz), where two candidates are
+ * 2:1 to 7:1 apart, the shorter one loses what the envelope's periodicity at the longer lag
  * exceeds its own (weighted by that clarity). The final
  * period is re-measured at the full rate over a few lags with parabolic interpolation. */
 #include "pitch.h"
