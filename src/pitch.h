@@ -32,13 +32,15 @@ typedef struct {
     float jump_cost;                 /* cost per octave of F0 change between voiced hops */
     double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
     int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
+    int low_bins;                    /* FFT bins of the low band that tells band-limited audio */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
-    float env_x1, env_x2, env_h1, env_h2, env_b;   /* envelope cue: high-pass states, coefficient */
-    float env_s1, env_s2, env_a;                   /* its smoothing states, coefficient */
+    tm_biquad env_hp[2];             /* envelope cue: 4th-order high-pass to the upper band (design) */
+    float env_a;                     /* its smoothing coefficient */
+    int env_warm;                    /* samples the envelope's filters settle in */
     int dec_phase;
     float *dec_buf;                  /* last buf_dec decimated, pre-emphasised samples, oldest first */
-    float *env_buf;                  /* half-wave rectified upper band, aligned with dec_buf */
+    float *env_buf;                  /* scratch: the upper band's envelope over the window */
     float *hist2;                    /* full-rate ring of hist_len, written twice (mirror) */
     int hist_pos;
     int64_t pushes;

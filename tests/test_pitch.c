@@ -111,10 +111,10 @@ static void test_synth_wide48k(void **state) { (void)state; check_condition("wid
 /* ---- contours with known truth: glides, jumps, telephone band, pink noise ----------------- */
 
 /* A voice following f0 (Hz per sample, 0 = silence): harmonics up to band_hi_hz with 1/h
- * amplitudes, those below band_lo_hz left out, the second weighted by h2_gain (a first formant
+ * amplitudes, those below band_lo_hz left out, harmonic fh weighted by f_gain (a first formant
  * on it), each started with its own phase. */
 static void sig_contour(float *x, size_t n, int rate, const float *f0, float band_lo_hz,
-                        float band_hi_hz, float h2_gain)
+                        float band_hi_hz, int fh, float f_gain)
 {
     double ph = 0.0, peak = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -122,7 +122,7 @@ static void sig_contour(float *x, size_t n, int rate, const float *f0, float ban
         if (f0[i] > 0.0f) {
             ph += 2.0 * M_PI * f0[i] / rate;
             for (int h = 1; h * f0[i] < band_hi_hz && h * f0[i] < rate / 2.0; h++)
-                if (h * f0[i] >= band_lo_hz) v += (h == 2 ? h2_gain : 1.0) * sin(h * ph + 0.7 * h) / h;
+                if (h * f0[i] >= band_lo_hz) v += (h == fh ? f_gain : 1.0) * sin(h * ph + 0.7 * h) / h;
         }
         x[i] = (float)v;
         if (fabs(v) > peak) peak = fabs(v);
@@ -172,7 +172,7 @@ static int track(const float *x, size_t n, int rate, float *f0)
  * of voicing or of a jump (the window holds both sides there). Returns gross errors (> 20 %
  * off), the longest run of them, and the voiced share of the scored hops. */
 static void score_track(const char *what, const float *est, int hops, const float *truth,
-                        int rate, double gross_max)
+                        int rate, double gross_max, double voiced_min)
 {
     int hop = rate / 100, scored = 0, voiced = 0, gross = 0, run = 0, longest = 0;
     for (int h = 0; h < hops; h++) {
@@ -201,7 +201,7 @@ static void score_track(const char *what, const float *est, int hops, const floa
     print_message("%-28s %d scored hops, voiced %.1f%%, gross %.2f%%, longest wrong run %d\n",
                   what, scored, 100.0 * voiced / scored, 100.0 * gross / (voiced ? voiced : 1), longest);
     assert_true(scored > 50);
-    assert_true(voiced >= 0.9 * scored);
+    assert_true(voiced >= voiced_min * scored);
     assert_true(gross <= gross_max * voiced);
     assert_true(longest <= 3);    /* no stretch held at the wrong octave */
 }
@@ -226,11 +226,11 @@ static void test_glides(void **state)
                 double u = (double)(i - on) / (double)(off - on);
                 f[i] = (float)(70.0 * pow(400.0 / 70.0, up ? u : 1.0 - u));
             }
-            sig_contour(x, n, rate, f, 0.0f, 3400.0f, 1.0f);
+            sig_contour(x, n, rate, f, 0.0f, 3400.0f, 2, 1.0f);
             int hops = track(x, n, rate, est);
             char what[64];
             snprintf(what, sizeof what, "glide %s at %d Hz", up ? "70->400" : "400->70", rate);
-            score_track(what, est, hops, f, rate, 0.01);
+            score_track(what, est, hops, f, rate, 0.01, 0.9);
             free(f);
             free(x);
         }
@@ -252,11 +252,11 @@ static void test_jumps(void **state)
                 f[i] = t < 1.0 ? pairs[k][0] : pairs[k][1];
                 if (gap && t >= 1.0 && t < 1.06) f[i] = 0.0f;
             }
-            sig_contour(x, n, rate, f, 0.0f, 5000.0f, 1.0f);
+            sig_contour(x, n, rate, f, 0.0f, 5000.0f, 2, 1.0f);
             int hops = track(x, n, rate, est);
             char what[64];
             snprintf(what, sizeof what, "jump %.0f->%.0f Hz%s", pairs[k][0], pairs[k][1], gap ? " (gap)" : "");
-            score_track(what, est, hops, f, rate, 0.01);
+            score_track(what, est, hops, f, rate, 0.01, 0.9);
             free(f);
             free(x);
         }
@@ -275,14 +275,43 @@ static void test_telephone_weak_first(void **state)
         float *f = contour(n), *x = malloc(n * sizeof *x), est[MAX_HOPS];
         for (size_t i = (size_t)(0.1 * rate); i < (size_t)(1.9 * rate); i++)
             f[i] = f0s_hz[k] * (float)pow(2.0, 0.1 * sin(2.0 * M_PI * (double)i / rate));
-        sig_contour(x, n, rate, f, 300.0f, 3400.0f, 4.0f);
+        sig_contour(x, n, rate, f, 300.0f, 3400.0f, 2, 4.0f);
         int hops = track(x, n, rate, est);
         char what[64];
         snprintf(what, sizeof what, "telephone %.0f Hz, strong H2", f0s_hz[k]);
-        score_track(what, est, hops, f, rate, 0.01);
+        score_track(what, est, hops, f, rate, 0.01, 0.9);
         free(f);
         free(x);
     }
+}
+
+/* Telephone band, a low voice whose first formant sits on its 4th to 6th harmonic (a 90 Hz voice
+ * saying "ah"), moving fast (a 0.15-octave swing at 5 Hz, as natural speech does), the formant 5x the other harmonics: the formant's
+ * harmonic is nearly a sinusoid, as periodic at its own short period as the voice is at F0, and
+ * on natural telephone speech it was the commonest gross error left (F0 reported 4-6x too high).
+ * The upper band's envelope still repeats at F0 only. */
+static void test_telephone_formant_harmonic(void **state)
+{
+    (void)state;
+    const float f0s_hz[] = {85, 95, 110};
+    const int fh[] = {4, 5, 6};
+    for (int k = 0; k < 3; k++)
+        for (int j = 0; j < 3; j++) {
+            int rate = 8000;
+            size_t n = (size_t)rate * 2;
+            float *f = contour(n), *x = malloc(n * sizeof *x), est[MAX_HOPS];
+            for (size_t i = (size_t)(0.1 * rate); i < (size_t)(1.9 * rate); i++)
+                f[i] = f0s_hz[k] * (float)pow(2.0, 0.15 * sin(2.0 * M_PI * 5.0 * (double)i / rate));
+            sig_contour(x, n, rate, f, 300.0f, 3400.0f, fh[j], 5.0f);
+            int hops = track(x, n, rate, est);
+            char what[64];
+            snprintf(what, sizeof what, "telephone %.0f Hz, formant on H%d", f0s_hz[k], fh[j]);
+            /* 2 %: the old tracker held 85 Hz at 2x for 6 % of the hops; voiced 75 %: a swing this
+             * fast blurs the 6th harmonic's period within the window */
+            score_track(what, est, hops, f, rate, 0.02, 0.75);
+            free(f);
+            free(x);
+        }
 }
 
 /* Pink noise at 10 dB SNR: its broad low-frequency autocorrelation must not pull subharmonics. */
@@ -296,12 +325,12 @@ static void test_pink_noise(void **state)
         float *f = contour(n), *x = malloc(n * sizeof *x), est[MAX_HOPS];
         for (size_t i = (size_t)(0.1 * rate); i < (size_t)(1.9 * rate); i++)
             f[i] = f0s_hz[k] * (float)pow(2.0, 0.15 * sin(3.0 * M_PI * (double)i / rate));
-        sig_contour(x, n, rate, f, 0.0f, 5000.0f, 1.0f);
+        sig_contour(x, n, rate, f, 0.0f, 5000.0f, 2, 1.0f);
         add_pink(x, n, 10.0f, 7u + (unsigned)k);
         int hops = track(x, n, rate, est);
         char what[64];
         snprintf(what, sizeof what, "pink 10 dB, %.0f Hz (seed %u)", f0s_hz[k], 7u + (unsigned)k);
-        score_track(what, est, hops, f, rate, 0.01);
+        score_track(what, est, hops, f, rate, 0.01, 0.9);
         free(f);
         free(x);
     }
@@ -319,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_glides),
         cmocka_unit_test(test_jumps),
         cmocka_unit_test(test_telephone_weak_first),
+        cmocka_unit_test(test_telephone_formant_harmonic),
         cmocka_unit_test(test_pink_noise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

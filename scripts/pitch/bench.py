@@ -3,7 +3,9 @@
 
   bench.py [--set tune|report] [--work DIR] [--tonemon PATH] [--md]
 
-Material (16 kHz, made here; the tuning and report sets share no seed and no voice):
+Material (16 kHz, made here; the tuning and report sets share no seed and no voice). Tune the
+tracker's constants on `--set tune` only; the figures quoted in README are `--set report`, the
+held-out set (see SETS below for which seeds and voices are which):
   synthetic, exact truth   gen.py voices (glide, jump, creak, vibrato, child) and the calls of
                            `tonemon synth --pitch-truth` (each channel where that voice speaks alone)
   natural, Praat reference espeak-ng and flite voices; truth = Praat's track on the clean audio,
