@@ -496,8 +496,7 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         ch->hopbuf = calloc((size_t)a->hop, sizeof(float));
         ch->dcbuf = calloc((size_t)a->hop, sizeof(float));
         fail |= !ch->hopbuf || !ch->dcbuf;
-        fail |= tmi_pitch_init(&ch->pitch, cfg->sample_rate_hz, a->hop, cfg->f0_min_hz,
-                               cfg->f0_max_hz, cfg->pitch_peak_ratio, cfg->voicing_min) != 0;
+        fail |= tmi_pitch_init(&ch->pitch, cfg, hps) != 0;
         fail |= tmi_raised_init(&ch->raised, cfg, hps) != 0;
         tmi_energy_init(&ch->energy, cfg, hps);
         tmi_gate_init(&ch->gate, cfg, hps);

@@ -122,9 +122,11 @@ int tmi_pitch_lookahead_hops(const tm_pitch *p)
     return (int)floor(behind / p->hop + 0.5);
 }
 
-int tmi_pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
-               float voicing_min)
+int tmi_pitch_init(tm_pitch *p, const tm_config *cfg, int hops_per_s)
 {
+    int fs_hz = cfg->sample_rate_hz, hop = cfg->sample_rate_hz / hops_per_s;
+    float f0_min_hz = cfg->f0_min_hz, f0_max_hz = cfg->f0_max_hz;
+    float peak_ratio = cfg->pitch_peak_ratio, voicing_min = cfg->voicing_min;
     memset(p, 0, sizeof *p);
     p->fs = fs_hz;
     p->hop = hop;

@@ -3,6 +3,7 @@
 #ifndef TM_PITCH_H
 #define TM_PITCH_H
 #include "biquad.h"
+#include "tonemon.h"
 #include <stdint.h>
 #include <kiss_fftr.h>
 
@@ -59,10 +60,10 @@ typedef struct {
 } tm_pitch;
 
 /* Allocates (create time only); returns 0 on success, -1 on failure. */
-/* peak_ratio: a peak at twice the lag of another must be 1/peak_ratio as periodic to win
- * (McLeod's rule, made additive: 1 - peak_ratio of NSDF per octave of lag). */
-int  tmi_pitch_init(tm_pitch *p, int fs_hz, int hop, float f0_min_hz, float f0_max_hz, float peak_ratio,
-                float voicing_min);
+/* From the profile: f0_min_hz..f0_max_hz, voicing_min, and pitch_peak_ratio (a peak at twice
+ * the lag of another must be 1/peak_ratio as periodic to win: McLeod's rule, made additive:
+ * 1 - peak_ratio of NSDF per octave of lag). */
+int  tmi_pitch_init(tm_pitch *p, const tm_config *cfg, int hops_per_s);
 void tmi_pitch_free(tm_pitch *p);
 void tmi_pitch_reset(tm_pitch *p);
 /* Feeds one hop of DC-blocked samples (decimation and history run on every hop). */
