@@ -10,6 +10,7 @@
 #include "tonemon.h"
 #include "bleed.h"
 #include "deesc.h"
+#include "echo.h"
 #include "energy.h"
 #include "floor.h"
 #include "hold.h"
@@ -70,6 +71,7 @@ struct tm_analyzer {
     size_t ev_cap, ev_head, ev_n, dropped;
     int finished, replay, fed;   /* fed: samples went in since create or reset */
     tm_deesc deesc;               /* de-escalation policy (src/deesc.c) */
+    tm_echo echo;                 /* echo canceller cue for the leak stage (src/echo.c) */
     open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
     /* statistics */
     int64_t overlap_hops_final;
@@ -304,11 +306,13 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         ch->bleed_flag = 0;
+        float echo_db = given ? given[c].echo_removed_db : 0.0f;
+        int echo_known = given ? given[c].echo_known : tmi_echo_cue(&a->echo, c, n, &echo_db);
         if (a->nch == 2) {
             const chan *o = &a->ch[1 - c];
             tmi_bleed_push_other(&ch->bleed, o->level, o->f0);
             tmi_bleed_learn(&ch->bleed, ch->level, ch->f0, ch->floor_db, o->floor_db, prev_active[1 - c]);
-            ch->bleed_flag = ch->cand && tmi_bleed_decide(&ch->bleed, ch->level, ch->f0);
+            ch->bleed_flag = ch->cand && tmi_bleed_decide(&ch->bleed, ch->level, ch->f0, echo_known, echo_db);
         }
         ch->active = ch->cand && !ch->bleed_flag;
         hold_decide(a, c, n, given);
@@ -331,6 +335,8 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         f->speech = 0;
         f->bleed = ch->bleed_flag;
         f->floor_db = ch->floor_db;
+        f->echo_removed_db = echo_db;
+        f->echo_known = echo_known;
         if (flags[c] & VAD_CONFIRMED) mark_speech(a, c, ch->vad.seg_start, n);
         else if (ch->vad.on && ch->vad.last_active == n) mark_speech(a, c, prev_last + 1, n);
     }
@@ -366,6 +372,7 @@ static void run_hop(tm_analyzer *a)
         ch->meter_db = lev;
         tmi_pitch_push(&ch->pitch, ch->dcbuf);
     }
+    if (a->nch == 2) tmi_echo_hop(&a->echo, m, a->ch[0].dcbuf, a->ch[1].dcbuf);
     if (m >= a->la) decide_hop(a, m - a->la, NULL);
 }
 
@@ -516,6 +523,7 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         tmi_bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
                    cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db,
                    60.0f / (cfg->bleed_tail_t60_s * (float)hps));
+        tmi_bleed_echo_init(&ch->bleed, cfg->echo_removed_min_db, cfg->echo_dt_max_db);
         tmi_hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
                   cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
                   cfg->hold_tuned_min, cfg->hold_tone_frac_min);
@@ -527,6 +535,12 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         return TM_ERR_NOMEM;
     }
     a->la = tmi_pitch_lookahead_hops(&a->ch[0].pitch);
+    if (a->nch == 2 && cfg->echo_canceller &&
+        tmi_echo_init(&a->echo, cfg->sample_rate_hz, a->hop, cfg->echo_filter_ms, cfg->speech_min_level_db,
+                      cfg->echo_warmup_s)) {
+        tm_analyzer_destroy(a);
+        return TM_ERR_NOMEM;
+    }
     tmi_turns_init(&a->turns, a->nch, hops_of(cfg->overlap_min_s, hps), hops_of(cfg->backchannel_max_s, hps),
                hops_of(cfg->handover_max_s, hps), hops_of(cfg->turn_pause_max_s, hps),
                hops_of(cfg->backchannel_context_s, hps),
@@ -553,6 +567,7 @@ void tm_analyzer_destroy(tm_analyzer *a)
         tmi_median_free(&ch->st_loud);
         tmi_median_free(&ch->st_f0);
     }
+    tmi_echo_free(&a->echo);
     free(a->fr);
     free(a->ev);
     free(a);
@@ -585,6 +600,7 @@ void tm_analyzer_reset(tm_analyzer *a)
         ch->backchannels = ch->interruptions = ch->monologues = 0;
     }
     tmi_turns_reset(&a->turns);
+    tmi_echo_reset(&a->echo);
     memset(a->fr, 0, (size_t)a->fr_cap * sizeof *a->fr);
     a->fill = 0;
     a->hops_in = a->samples_in = 0;

@@ -21,6 +21,7 @@
  * from the other voice's F0 at the leak delay is a different voice, so it is not leak. */
 #include "bleed.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BLEED_PRIOR_LAGS 13
@@ -37,6 +38,12 @@ void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitc
     b->min_coupling_db = min_coupling_db;
     b->tail_decay_db = tail_decay_db_per_hop;
     tmi_bleed_reset(b);
+}
+
+void tmi_bleed_echo_init(tm_bleed *b, float removed_min_db, float dt_max_db)
+{
+    b->echo_removed_min_db = removed_min_db;
+    b->echo_dt_max_db = dt_max_db;
 }
 
 void tmi_bleed_reset(tm_bleed *b)
@@ -169,7 +176,8 @@ void tmi_bleed_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, f
     }
 }
 
-int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
+int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known,
+                     float echo_removed_db)
 {
     float pred = -200.0f;
     /* Before a leak is measured, one is assumed at the delays of a headset or a hybrid (up to
@@ -191,6 +199,13 @@ int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz)
     if (b->measured) coupling = b->coupling_db;
     else if (b->clear_count >= 100 && b->clear_db - 3.0f > coupling) coupling = b->clear_db - 3.0f;
     float excess = level_db - (pred - coupling);
+    static int mode = -1;
+    if (mode < 0) mode = getenv("TM_ECHO_MODE") ? atoi(getenv("TM_ECHO_MODE")) : 0;
+    if (echo_known) {
+        if ((mode & 1) && echo_removed_db >= b->echo_removed_min_db) return 1;
+        if ((mode & 4) && echo_removed_db >= b->echo_removed_min_db && excess < b->margin_db + 6.0f) return 1;
+        if ((mode & 2) && echo_known == 2 && echo_removed_db < b->echo_dt_max_db && excess > -b->margin_db) return 0;
+    }
     if (excess >= b->margin_db) return 0;
     if (excess >= 0.0f && f0_hz > 0.0f) {
         /* voiced and at least as loud as the leak: a different pitch is a different voice */

@@ -54,6 +54,11 @@ tm_config tm_config_default(int sample_rate_hz)
     c.hold_tuned_min = 0.6f;
     c.alert_repeat_min_s = 20.0f;
     c.upset_window_s = 60.0f;
+    c.echo_canceller = 1;
+    c.echo_filter_ms = 320.0f;
+    c.echo_warmup_s = 2.0f;
+    c.echo_removed_min_db = 6.0f;
+    c.echo_dt_max_db = 1.0f;
     return c;
 }
 
@@ -104,6 +109,11 @@ static const tm_config_field fields[] = {
     F(hold_tuned_min, 0, 1, "share of voiced hops on the A440 semitone grid for music"),
     F(alert_repeat_min_s, 0, 600, "a prompt of the same reason this soon is merged into the shown one, s"),
     F(upset_window_s, 1, 3600, "\"upset caller\" needs a caller raised voice within this, s"),
+    I(echo_canceller, 0, 1, "1: an adaptive echo canceller's removal is a leak cue; 0: off"),
+    F(echo_filter_ms, 20, 1000, "echo path span (delay plus tail) the canceller models, ms"),
+    F(echo_warmup_s, 0, 60, "reference activity before the canceller's cue is trusted, s"),
+    F(echo_removed_min_db, 0, 40, "a hop the canceller took this much from is leak, dB"),
+    F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB"),
 };
 #undef F
 #undef I
