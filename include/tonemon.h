@@ -172,7 +172,8 @@ typedef struct {
     float echo_filter_ms;        /* echo path span the canceller models (delay plus tail) */
     float echo_warmup_s;         /* reference activity before its cue is trusted */
     float echo_removed_min_db;   /* a hop the canceller took this much from is leak */
-    float echo_dt_max_db;        /* took less than this while the reference spoke: own voice */
+    float echo_dt_max_db;        /* took less than this while the reference spoke: own voice
+                                    (-10, the least the cue reads, turns it off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -21,7 +21,6 @@
  * from the other voice's F0 at the leak delay is a different voice, so it is not leak. */
 #include "bleed.h"
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define BLEED_PRIOR_LAGS 13
@@ -40,8 +39,9 @@ void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitc
     tmi_bleed_reset(b);
 }
 
-void tmi_bleed_echo_init(tm_bleed *b, float removed_min_db, float dt_max_db)
+void tmi_bleed_echo_init(tm_bleed *b, int on, float removed_min_db, float dt_max_db)
 {
+    b->echo_on = on;
     b->echo_removed_min_db = removed_min_db;
     b->echo_dt_max_db = dt_max_db;
 }
@@ -199,12 +199,17 @@ int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz, int echo_kn
     if (b->measured) coupling = b->coupling_db;
     else if (b->clear_count >= 100 && b->clear_db - 3.0f > coupling) coupling = b->clear_db - 3.0f;
     float excess = level_db - (pred - coupling);
-    static int mode = -1;
-    if (mode < 0) mode = getenv("TM_ECHO_MODE") ? atoi(getenv("TM_ECHO_MODE")) : 0;
-    if (echo_known) {
-        if ((mode & 1) && echo_removed_db >= b->echo_removed_min_db) return 1;
-        if ((mode & 4) && echo_removed_db >= b->echo_removed_min_db && excess < b->margin_db + 6.0f) return 1;
-        if ((mode & 2) && echo_known == 2 && echo_removed_db < b->echo_dt_max_db && excess > -b->margin_db) return 0;
+    if (!b->echo_on) echo_known = 0;
+    if (echo_known && echo_removed_db >= b->echo_removed_min_db) {
+        /* The canceller took most of this hop away: it was the other voice, whatever the level
+         * model (which under-reads a reverberant or wandering echo) predicted. A canceller that
+         * has not converged adds energy rather than removing it, so this holds from the start. */
+        return 1;
+    }
+    if (echo_known == 2 && echo_removed_db < b->echo_dt_max_db && excess > -b->margin_db) {
+        /* converged, the other side audible here, and nothing of this hop was its echo: a voice
+         * of its own (double-talk) */
+        return 0;
     }
     if (excess >= b->margin_db) return 0;
     if (excess >= 0.0f && f0_hz > 0.0f) {

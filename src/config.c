@@ -58,7 +58,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.echo_filter_ms = 320.0f;
     c.echo_warmup_s = 2.0f;
     c.echo_removed_min_db = 6.0f;
-    c.echo_dt_max_db = 1.0f;
+    c.echo_dt_max_db = -10.0f;
     return c;
 }
 
@@ -113,7 +113,7 @@ static const tm_config_field fields[] = {
     F(echo_filter_ms, 20, 1000, "echo path span (delay plus tail) the canceller models, ms"),
     F(echo_warmup_s, 0, 60, "reference activity before the canceller's cue is trusted, s"),
     F(echo_removed_min_db, 0, 40, "a hop the canceller took this much from is leak, dB"),
-    F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB"),
+    F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB (-10: off)"),
 };
 #undef F
 #undef I

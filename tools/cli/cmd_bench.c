@@ -5,6 +5,7 @@
  * is the one front end that looks inside), to show where the time goes. */
 #include "cli.h"
 #include "synth.h"
+#include "echo.h"
 #include "energy.h"
 #include "pitch.h"
 #include <stdio.h>
@@ -53,7 +54,12 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
         return;
     }
     tmi_energy_init(&e, rate, hop);
-    double t_energy = 0.0, t_pitch = 0.0, audio_s = 0.0;
+    /* the echo canceller cue, both directions, as the analyzer runs it (resting while the
+     * reference is silent) */
+    tm_echo ec;
+    int echo_ok = cfg.echo_canceller &&
+                  !tmi_echo_init(&ec, rate, hop, cfg.echo_filter_ms, cfg.speech_min_level_db, cfg.echo_warmup_s);
+    double t_energy = 0.0, t_pitch = 0.0, t_echo = 0.0, audio_s = 0.0;
     float lev, loud, f0, v;
     int64_t k;
     volatile float sink = 0.0f;
@@ -74,20 +80,35 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
             t_pitch += cpu_s() - t1;
             t_energy += t1 - t0;
         }
+        if (echo_ok) {
+            double t2 = cpu_s();
+            for (size_t h = 0; h < hops; h++)
+                tmi_echo_hop(&ec, (int64_t)h, l + h * (size_t)hop, r + h * (size_t)hop);
+            t_echo += cpu_s() - t2;
+            tmi_echo_reset(&ec);
+        }
         audio_s += (double)n / rate;
     }
     (void)sink;
     tmi_pitch_free(&p);
+    int echo_hz = echo_ok && ec.on ? rate / ec.dec : 0;
+    if (echo_ok) tmi_echo_free(&ec);
     free(dc);
     synth_free(l, r, &t);
     /* per channel: the pipeline figure above is for the two channels together */
     double e_ms = t_energy / (2.0 * audio_s) * 1000.0, p_ms = t_pitch / (2.0 * audio_s) * 1000.0;
+    double c_ms = t_echo / (2.0 * audio_s) * 1000.0;
     printf("  CPU per audio second, per channel, stage alone:\n");
     printf("    energy + loudness   %.3f ms\n", e_ms);
     printf("    pitch, every hop    %.3f ms (candidates, path, refinement)\n", p_ms);
+    if (echo_hz)
+        printf("    echo canceller      %.3f ms (one direction at %d Hz; rests while the other side is silent)\n",
+               c_ms, echo_hz);
+    else
+        printf("    echo canceller      off\n");
     printf("    the rest            %.3f ms (floor, leak, speech, turns, raised, frames; pitch\n"
            "                        skipped on quiet hops), from the pipeline's figure\n",
-           whole_ms / 2.0 - e_ms - p_ms > 0.0 ? whole_ms / 2.0 - e_ms - p_ms : 0.0);
+           whole_ms / 2.0 - e_ms - p_ms - c_ms > 0.0 ? whole_ms / 2.0 - e_ms - p_ms - c_ms : 0.0);
 }
 
 int cmd_bench(int argc, char **argv)

@@ -294,6 +294,7 @@ const knob calib_knobs[] = {
     {"overlap_merge_s", {0, 0.3, 0.6}, 3},
     {"bleed_max_delay_ms", {130, 200, 250}, 3},
     {"bleed_tail_t60_s", {0.3, 0.5, 0.8, 1.2, 1.6}, 5},
+    {"echo_removed_min_db", {4, 6, 8, 10}, 4},
 };
 _Static_assert(sizeof calib_knobs / sizeof calib_knobs[0] == CALIB_N_KNOBS, "one row per knob");
 

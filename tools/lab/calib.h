@@ -26,7 +26,7 @@ typedef struct {
 /* A threshold the search moves, and the values it tries. */
 typedef struct { const char *name; double v[8]; int n; } knob;
 extern const knob calib_knobs[];
-enum { CALIB_N_KNOBS = 15 };
+enum { CALIB_N_KNOBS = 16 };
 
 /* Expands the files and folders given into calls, measures each with its labels (truth: the one
  * call's truth file; truth_dir: where NAME.truth.json or NAME.labels.txt live, else beside it).
