@@ -199,11 +199,24 @@ int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz, int echo_kn
     if (b->measured) coupling = b->coupling_db;
     else if (b->clear_count >= 100 && b->clear_db - 3.0f > coupling) coupling = b->clear_db - 3.0f;
     float excess = level_db - (pred - coupling);
+    /* voiced and at least as loud as the predicted leak, with another pitch: another voice */
+    int other_voice = 0;
+    if (excess >= 0.0f && f0_hz > 0.0f) {
+        int same = 0;
+        float st = to_st(f0_hz);
+        for (int k = lo; k <= hi; k++) {
+            if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) same = 1;
+        }
+        other_voice = !same;
+    }
     if (!b->echo_on) echo_known = 0;
-    if (echo_known && echo_removed_db >= b->echo_removed_min_db) {
+    if (echo_known && echo_removed_db >= b->echo_removed_min_db &&
+        (!other_voice || !b->measured || echo_removed_db >= b->echo_removed_min_db + 6.0f)) {
         /* The canceller took most of this hop away: it was the other voice, whatever the level
          * model (which under-reads a reverberant or wandering echo) predicted. A canceller that
-         * has not converged adds energy rather than removing it, so this holds from the start. */
+         * has not converged adds energy rather than removing it, so this holds from the start.
+         * Once the leak's delay is known, a pitch that is not the other voice's at that delay
+         * still marks a voice of its own under the echo (double-talk). */
         return 1;
     }
     if (echo_known == 2 && echo_removed_db < b->echo_dt_max_db && excess > -b->margin_db) {
@@ -212,14 +225,6 @@ int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz, int echo_kn
         return 0;
     }
     if (excess >= b->margin_db) return 0;
-    if (excess >= 0.0f && f0_hz > 0.0f) {
-        /* voiced and at least as loud as the leak: a different pitch is a different voice */
-        int same = 0;
-        float st = to_st(f0_hz);
-        for (int k = lo; k <= hi; k++) {
-            if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) same = 1;
-        }
-        if (!same) return 0;
-    }
+    if (other_voice) return 0;
     return 1;
 }
