@@ -174,6 +174,7 @@ typedef struct {
     float echo_removed_min_db;   /* a hop the canceller took this much from is leak */
     float echo_dt_max_db;        /* took less than this while the reference spoke: own voice
                                     (-10, the least the cue reads, turns it off) */
+    float echo_removed_sure_db;  /* took this much: leak even where the pitch is another voice's */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

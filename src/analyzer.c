@@ -523,7 +523,8 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         tmi_bleed_init(&ch->bleed, hops_of(cfg->bleed_max_delay_ms / 1000.0f, hps), cfg->bleed_margin_db,
                    cfg->bleed_pitch_match_st, cfg->bleed_min_coupling_db,
                    60.0f / (cfg->bleed_tail_t60_s * (float)hps));
-        tmi_bleed_echo_init(&ch->bleed, cfg->echo_canceller, cfg->echo_removed_min_db, cfg->echo_dt_max_db);
+        tmi_bleed_echo_init(&ch->bleed, cfg->echo_canceller, cfg->echo_removed_min_db,
+                            cfg->echo_removed_sure_db, cfg->echo_dt_max_db);
         tmi_hold_init(&ch->hold, cfg->sample_rate_hz, a->hop, hops_of(cfg->hold_window_s, hps),
                   cfg->hold_active_min, cfg->hold_voiced_min, cfg->hold_steady_min,
                   cfg->hold_tuned_min, cfg->hold_tone_frac_min);

@@ -39,9 +39,11 @@ void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitc
     tmi_bleed_reset(b);
 }
 
-void tmi_bleed_echo_init(tm_bleed *b, int on, float removed_min_db, float dt_max_db)
+void tmi_bleed_echo_init(tm_bleed *b, int on, float removed_min_db, float removed_sure_db,
+                         float dt_max_db)
 {
     b->echo_on = on;
+    b->echo_removed_sure_db = removed_sure_db;
     b->echo_removed_min_db = removed_min_db;
     b->echo_dt_max_db = dt_max_db;
 }
@@ -211,12 +213,13 @@ int tmi_bleed_decide(const tm_bleed *b, float level_db, float f0_hz, int echo_kn
     }
     if (!b->echo_on) echo_known = 0;
     if (echo_known && echo_removed_db >= b->echo_removed_min_db &&
-        (!other_voice || !b->measured || echo_removed_db >= b->echo_removed_min_db + 6.0f)) {
+        (!other_voice || !b->measured || echo_removed_db >= b->echo_removed_sure_db)) {
         /* The canceller took most of this hop away: it was the other voice, whatever the level
          * model (which under-reads a reverberant or wandering echo) predicted. A canceller that
          * has not converged adds energy rather than removing it, so this holds from the start.
          * Once the leak's delay is known, a pitch that is not the other voice's at that delay
-         * still marks a voice of its own under the echo (double-talk). */
+         * still marks a voice of its own under the echo (double-talk), unless the canceller
+         * took so much (echo_removed_sure_db) that no voice of its own can be in the hop. */
         return 1;
     }
     if (echo_known == 2 && echo_removed_db < b->echo_dt_max_db && excess > -b->margin_db) {

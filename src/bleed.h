@@ -23,6 +23,7 @@ typedef struct {
     float tail_db;                        /* the other voice's level through the room, decaying */
     int   echo_on;                        /* the canceller cue is used */
     float echo_removed_min_db;            /* canceller cue: removed this much, leak */
+    float echo_removed_sure_db;           /* ... even with another voice's pitch */
     float echo_dt_max_db;                 /* removed less while the other spoke: own voice */
 } tm_bleed;
 
@@ -31,7 +32,8 @@ void tmi_bleed_init(tm_bleed *b, int max_delay_hops, float margin_db, float pitc
 void tmi_bleed_reset(tm_bleed *b);
 /* The echo canceller cue (src/echo.c), after init: on (0 ignores any cue, e.g. a replayed one)
  * and its thresholds. */
-void tmi_bleed_echo_init(tm_bleed *b, int on, float removed_min_db, float dt_max_db);
+void tmi_bleed_echo_init(tm_bleed *b, int on, float removed_min_db, float removed_sure_db,
+                         float dt_max_db);
 /* Per hop, in this order: the other channel's level and F0 of this hop, then learn, then decide. */
 void tmi_bleed_push_other(tm_bleed *b, float o_level_db, float o_f0_hz);
 /* o_talking: the other side's own voice was heard on its channel (its last decision), so that
