@@ -55,10 +55,9 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
     }
     tmi_energy_init(&e, rate, hop);
     /* the echo canceller cue, both directions, as the analyzer runs it (resting while the
-     * reference is silent) */
+     * reference is silent); measured whether the profile turns it on or not */
     tm_echo ec;
-    int echo_ok = cfg.echo_canceller &&
-                  !tmi_echo_init(&ec, rate, hop, cfg.echo_filter_ms, cfg.speech_min_level_db, cfg.echo_warmup_s);
+    int echo_ok = !tmi_echo_init(&ec, rate, hop, cfg.echo_filter_ms, cfg.speech_min_level_db, cfg.echo_warmup_s);
     double t_energy = 0.0, t_pitch = 0.0, t_echo = 0.0, audio_s = 0.0;
     float lev, loud, f0, v;
     int64_t k;
@@ -102,13 +101,15 @@ static void stage_costs(const synth_opts *o0, int rate, double target_s, double 
     printf("    energy + loudness   %.3f ms\n", e_ms);
     printf("    pitch, every hop    %.3f ms (candidates, path, refinement)\n", p_ms);
     if (echo_hz)
-        printf("    echo canceller      %.3f ms (one direction at %d Hz; rests while the other side is silent)\n",
-               c_ms, echo_hz);
+        printf("    echo canceller      %.3f ms (one direction at %d Hz, resting while the other side is\n"
+               "                        silent; %s)\n", c_ms, echo_hz,
+               cfg.echo_canceller ? "in the pipeline's figure" : "off by default: on adds twice this to the pipeline's");
     else
-        printf("    echo canceller      off\n");
+        printf("    echo canceller      none at this rate\n");
     printf("    the rest            %.3f ms (floor, leak, speech, turns, raised, frames; pitch\n"
            "                        skipped on quiet hops), from the pipeline's figure\n",
-           whole_ms / 2.0 - e_ms - p_ms - c_ms > 0.0 ? whole_ms / 2.0 - e_ms - p_ms - c_ms : 0.0);
+           whole_ms / 2.0 - e_ms - p_ms - (cfg.echo_canceller ? c_ms : 0.0) > 0.0
+               ? whole_ms / 2.0 - e_ms - p_ms - (cfg.echo_canceller ? c_ms : 0.0) : 0.0);
 }
 
 int cmd_bench(int argc, char **argv)
