@@ -315,6 +315,8 @@ double calib_fit(lcall *calls, const int *use, int n, tm_config *cfg, const obje
     for (int pass = 0; pass < 2; pass++) {
         int moved = 0;
         for (int k = 0; k < CALIB_N_KNOBS; k++) {
+            /* the echo canceller's knobs change nothing while it is off */
+            if (!cfg->echo_canceller && !strncmp(calib_knobs[k].name, "echo_", 5)) continue;
             float *f = calib_field(cfg, calib_knobs[k].name), keep = *f;
             for (int j = 0; j < calib_knobs[k].n; j++) {
                 if ((float)calib_knobs[k].v[j] == keep) continue;
