@@ -114,6 +114,10 @@ typedef struct {
                            lookahead settled f0_hz; replay feeds it to them again */
     float   tone_frac;  /* share of the 30 ms around the hop in one signalling tone or DTMF
                            pair (0..1); replay feeds it to the hold stage again */
+    float   echo_removed_db; /* dB the echo canceller (other channel as reference) took from
+                           this hop, when echo_known; replay feeds it to the leak stage again */
+    int     echo_known; /* 0: no echo cue; 1: the canceller is still converging (a large
+                           removal counts, a small one does not); 2: converged */
 } tm_frame;
 
 typedef void (*tm_frame_fn)(void *user, const tm_frame *frame);
@@ -184,6 +188,14 @@ typedef struct {
     float onset_voiced_ms;       /* a segment starts once its onset run holds this much voiced
                                     speech near the talker's level (a distant talker's vowel
                                     peak is shorter) */
+    /* the echo canceller cue of the leak stage (speexdsp MDF, other channel as reference) */
+    int   echo_canceller;        /* 1: run it; 0: leak is judged from levels and pitch alone */
+    float echo_filter_ms;        /* echo path span the canceller models (delay plus tail) */
+    float echo_warmup_s;         /* reference activity before its cue is trusted */
+    float echo_removed_min_db;   /* a hop the canceller took this much from is leak */
+    float echo_dt_max_db;        /* took less than this while the reference spoke: own voice
+                                    (-10, the least the cue reads, turns it off) */
+    float echo_removed_sure_db;  /* took this much: leak even where the pitch is another voice's */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -10,6 +10,7 @@
 #include "tonemon.h"
 #include "bleed.h"
 #include "deesc.h"
+#include "echo.h"
 #include "energy.h"
 #include "floor.h"
 #include "gate.h"
@@ -72,6 +73,7 @@ struct tm_analyzer {
     uint64_t stage_ns[TMI_ST__COUNT];
     tm_deesc deesc;               /* de-escalation policy (src/deesc.c) */
     tm_callstats stats;           /* the summary's statistics (src/stats.c) */
+    tm_echo echo;                 /* echo canceller cue for the leak stage (src/echo.c) */
     open_alert open[TM_EV__COUNT][3];   /* [type][speaker + 1] */
 };
 
@@ -113,7 +115,7 @@ void tmi_analyzer_stage_seconds(const tm_analyzer *a, double out[TMI_ST__COUNT])
 const char *tmi_stage_name(int stage)
 {
     static const char *const names[TMI_ST__COUNT] = {
-        "energy + loudness", "tones", "pitch", "floor + level gate", "leak", "hold",
+        "energy + loudness", "tones", "pitch", "echo canceller", "floor + level gate", "leak", "hold",
         "speech segments", "turns", "raised voice", "frames, statistics, events"};
     return stage >= 0 && stage < TMI_ST__COUNT ? names[stage] : "?";
 }
@@ -302,6 +304,8 @@ static void fill_frame(tm_analyzer *a, int c, const tm_frame *given)
     f->voicing = h->voicing;
     f->speech = 0;
     f->bleed = h->leak;
+    f->echo_removed_db = h->echo_removed_db;
+    f->echo_known = h->echo_known;
     f->floor_db = h->floor_db;
 }
 
@@ -322,6 +326,9 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         tmi_hop *h = &a->hp[c];
+        h->echo_removed_db = given ? given[c].echo_removed_db : 0.0f;
+        h->echo_known = given ? given[c].echo_known
+                      : tmi_echo_cue(&a->echo, c, n, &h->echo_removed_db);
         h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c]);
         h->active = h->cand && !h->leak;
         prof_mark(a, TMI_ST_BLEED);
@@ -373,6 +380,8 @@ static void run_hop(tm_analyzer *a)
         tmi_pitch_push(&ch->pitch, ch->dcbuf);
         prof_mark(a, TMI_ST_PITCH);
     }
+    if (a->nch == 2) tmi_echo_hop(&a->echo, m, a->ch[0].dcbuf, a->ch[1].dcbuf);
+    prof_mark(a, TMI_ST_ECHO);
     if (m >= a->la) decide_hop(a, m - a->la, NULL);
 }
 
@@ -490,7 +499,8 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     int hps = a->hops_per_s;
     a->ev_cap = cfg->event_capacity;
     a->ev = calloc(a->ev_cap, sizeof *a->ev);
-    int fail = !a->ev || tmi_stats_init(&a->stats, cfg, hps) != 0;
+    int fail = !a->ev || tmi_stats_init(&a->stats, cfg, hps) != 0 ||
+               tmi_echo_init(&a->echo, cfg, hps) != 0;
     for (int c = 0; c < a->nch && !fail; c++) {
         chan *ch = &a->ch[c];
         ch->hopbuf = calloc((size_t)a->hop, sizeof(float));
@@ -542,6 +552,7 @@ void tm_analyzer_destroy(tm_analyzer *a)
         tmi_raised_free(&ch->raised);
     }
     tmi_stats_free(&a->stats);
+    tmi_echo_free(&a->echo);
     free(a->fr);
     free(a->ev);
     free(a);
@@ -570,6 +581,7 @@ void tm_analyzer_reset(tm_analyzer *a)
     for (int c = 0; c < 2; c++) copy_segment(&a->hp[c], &a->ch[c].vad);
     tmi_turns_reset(&a->turns);
     tmi_stats_reset(&a->stats);
+    tmi_echo_reset(&a->echo);
     memset(a->fr, 0, (size_t)a->fr_cap * sizeof *a->fr);
     a->fill = 0;
     a->hops_in = a->samples_in = 0;

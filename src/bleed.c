@@ -38,6 +38,11 @@ void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
     b->min_coupling_db = cfg->bleed_min_coupling_db;
     /* a reverberant tail decays 60 dB in its T60 */
     b->tail_decay_db = 60.0f / (cfg->bleed_tail_t60_s * (float)hops_per_s);
+    /* the echo canceller's cue (src/echo.c): off, a cue given in replay is ignored too */
+    b->echo_on = cfg->echo_canceller;
+    b->echo_removed_min_db = cfg->echo_removed_min_db;
+    b->echo_removed_sure_db = cfg->echo_removed_sure_db;
+    b->echo_dt_max_db = cfg->echo_dt_max_db;
     tmi_bleed_reset(b);
 }
 
@@ -188,7 +193,8 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
     }
 }
 
-static int decide(const tm_bleed *b, float level_db, float f0_hz)
+static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known,
+                  float echo_removed_db)
 {
     float pred = -200.0f;
     /* Before a leak is measured, one is assumed at the delays of a headset or a hybrid (up to
@@ -210,16 +216,34 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz)
     if (b->measured) coupling = b->coupling_db;
     else if (b->clear_count >= 100 && b->clear_db - 3.0f > coupling) coupling = b->clear_db - 3.0f;
     float excess = level_db - (pred - coupling);
-    if (excess >= b->margin_db) return 0;
+    /* voiced and at least as loud as the predicted leak, with another pitch: another voice */
+    int other_voice = 0;
     if (excess >= 0.0f && f0_hz > 0.0f) {
-        /* voiced and at least as loud as the leak: a different pitch is a different voice */
         int same = 0;
         float st = to_st(f0_hz);
         for (int k = lo; k <= hi; k++) {
             if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) same = 1;
         }
-        if (!same) return 0;
+        other_voice = !same;
     }
+    if (!b->echo_on) echo_known = 0;
+    if (echo_known && echo_removed_db >= b->echo_removed_min_db &&
+        (!other_voice || !b->measured || echo_removed_db >= b->echo_removed_sure_db)) {
+        /* The canceller took most of this hop away: it was the other voice, whatever the level
+         * model (which under-reads a reverberant or wandering echo) predicted. A canceller that
+         * has not converged adds energy rather than removing it, so this holds from the start.
+         * Once the leak's delay is known, a pitch that is not the other voice's at that delay
+         * still marks a voice of its own under the echo (double-talk), unless the canceller
+         * took so much (echo_removed_sure_db) that no voice of its own can be in the hop. */
+        return 1;
+    }
+    if (echo_known == 2 && echo_removed_db < b->echo_dt_max_db && excess > -b->margin_db) {
+        /* converged, the other side audible here, and nothing of this hop was its echo: a voice
+         * of its own (double-talk) */
+        return 0;
+    }
+    if (excess >= b->margin_db) return 0;
+    if (other_voice) return 0;
     return 1;
 }
 
@@ -227,5 +251,5 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
 {
     push_other(b, o->level_db, o->f0_hz);
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
-    return h->cand && decide(b, h->level_db, h->f0_hz);
+    return h->cand && decide(b, h->level_db, h->f0_hz, h->echo_known, h->echo_removed_db);
 }

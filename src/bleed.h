@@ -24,6 +24,10 @@ typedef struct {
     float coupling_db;                    /* leak loss, dB (level of other minus level here) */
     float tail_decay_db;                  /* reverberant tail: decay per hop, dB */
     float tail_db;                        /* the other voice's level through the room, decaying */
+    int   echo_on;                        /* the canceller cue is used */
+    float echo_removed_min_db;            /* canceller cue: removed this much, leak */
+    float echo_removed_sure_db;           /* ... even with another voice's pitch */
+    float echo_dt_max_db;                 /* removed less while the other spoke: own voice */
 } tm_bleed;
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s);

@@ -55,6 +55,12 @@ tm_config tm_config_default(int sample_rate_hz)
     c.alert_repeat_min_s = 20.0f;
     c.upset_window_s = 60.0f;
     c.onset_voiced_ms = 10.0f;
+    c.echo_canceller = 0;   /* off: it costs more than the speed target allows (bench) */
+    c.echo_filter_ms = 320.0f;
+    c.echo_warmup_s = 2.0f;
+    c.echo_removed_min_db = 6.0f;
+    c.echo_dt_max_db = -10.0f;
+    c.echo_removed_sure_db = 12.0f;
     return c;
 }
 
@@ -106,6 +112,12 @@ static const tm_config_field fields[] = {
     F(alert_repeat_min_s, 0, 600, "a prompt of the same reason this soon is merged into the shown one, s"),
     F(upset_window_s, 1, 3600, "\"upset caller\" needs a caller raised voice within this, s"),
     F(onset_voiced_ms, 10, 1000, "speech starts once its onset holds this much voiced speech near the talker's level, ms"),
+    I(echo_canceller, 0, 1, "1: an adaptive echo canceller's removal is a leak cue; 0: off"),
+    F(echo_filter_ms, 20, 1000, "echo path span (delay plus tail) the canceller models, ms"),
+    F(echo_warmup_s, 0, 60, "reference activity before the canceller's cue is trusted, s"),
+    F(echo_removed_min_db, 0, 40, "a hop the canceller took this much from is leak, dB"),
+    F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB (-10: off)"),
+    F(echo_removed_sure_db, 0, 60, "took this much: leak even with another voice's pitch, dB"),
 };
 #undef F
 #undef I

@@ -34,6 +34,8 @@ typedef struct {
     float   f0_hz;          /* 0 unvoiced */
     float   voicing;
     /* leak */
+    float   echo_removed_db;/* what the echo canceller took from the hop, dB (src/echo.c) */
+    int     echo_known;     /* its cue: 0 none, 1 converging (a large removal counts), 2 converged */
     int     leak;           /* the level is the other party leaking in */
     /* hold */
     int     holding;        /* music holds this channel */

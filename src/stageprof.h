@@ -9,6 +9,7 @@ enum {
     TMI_ST_ENERGY,    /* DC blocker, level, loudness */
     TMI_ST_TONES,     /* signalling-tone DFTs */
     TMI_ST_PITCH,     /* pitch windows, candidates, path, final F0 */
+    TMI_ST_ECHO,      /* echo canceller (when the profile turns it on) */
     TMI_ST_FLOOR,     /* noise floor and level gate */
     TMI_ST_BLEED,     /* leak */
     TMI_ST_HOLD,      /* hold music and tones */

@@ -294,6 +294,7 @@ const knob calib_knobs[] = {
     {"bleed_max_delay_ms", {130, 200, 250}, 3, TM_EV_OVERLAP},
     {"bleed_tail_t60_s", {0.3, 0.5, 0.8, 1.2, 1.6}, 5, TM_EV_OVERLAP},
     {"onset_voiced_ms", {10, 30, 50}, 3, TM_EV_SILENCE},
+    {"echo_removed_min_db", {4, 6, 8, 10}, 4, TM_EV_OVERLAP},
 };
 _Static_assert(sizeof calib_knobs / sizeof calib_knobs[0] == CALIB_N_KNOBS, "one row per knob");
 
@@ -314,6 +315,8 @@ double calib_fit(lcall *calls, const int *use, int n, tm_config *cfg, const obje
     for (int pass = 0; pass < 2; pass++) {
         int moved = 0;
         for (int k = 0; k < CALIB_N_KNOBS; k++) {
+            /* the echo canceller's knobs change nothing while it is off */
+            if (!cfg->echo_canceller && !strncmp(calib_knobs[k].name, "echo_", 5)) continue;
             float *f = calib_field(cfg, calib_knobs[k].name), keep = *f;
             for (int j = 0; j < calib_knobs[k].n; j++) {
                 if ((float)calib_knobs[k].v[j] == keep) continue;
