@@ -248,7 +248,8 @@ TM_API TM_WUR tm_status   tm_analyzer_process(tm_analyzer *a, const float *ch0, 
 TM_API TM_WUR tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const float *x, int stride,
                                                    int c0, int c1, size_t n_frames);
 /* Replay: instead of samples, the measured features of n_hops hops (frames[h * channels + c],
- * as on_frame reported them: level_db, loudness_lufs, f0_hz, voicing; the rest is ignored).
+ * as on_frame reported them: level_db, loudness_lufs, f0_hz, f0_live_hz, voicing, tone_frac,
+ * echo_removed_db, echo_known; the rest is ignored).
  * Runs only the decision stages (noise floor, leak, speech, turns, raised voice), hundreds of
  * times faster than process(): for re-scoring a call under other thresholds. Do not mix with
  * process() on one analyzer between resets. TM_ERR_ARG for a NULL analyzer, or NULL frames with

@@ -1,12 +1,14 @@
 /* src/analyzer.c -- the only file that knows the stage order.
  *
- * Input blocks of any size are re-blocked into 10 ms hops. Per hop and channel: energy (level,
- * loudness) and pitch history run at once; the decisions for hop n run when hop n + 2 is in,
- * since the pitch window is centred there: noise floor, pitch (only where the level could be
- * speech), leak from the other channel, speech segmentation, turn-taking, raised voice, and the
- * de-escalation moments derived from those events. Per-hop frames go to on_frame once their
- * speech flag is final (after the hangover), events go to a fixed ring the caller drains.
- * Nothing here allocates after create. */
+ * Input blocks of any size are re-blocked into hops of sample_rate / 100 samples (10 ms; 9.977
+ * ms at 11025 Hz). Per hop and channel the sample side runs at once: energy (level, loudness),
+ * the tone DFTs on loud hops, the pitch history, and the echo canceller when the profile turns
+ * it on. The decisions for hop n run when hop n + la is in (la: the pitch window's lookahead),
+ * stage by stage on a tmi_hop (src/stage.h): noise floor and level gate, pitch (only where the
+ * gate asks), leak from the other channel, hold music and tones, speech segments, turn-taking,
+ * raised voice; then the de-escalation moments derived from those events and the call
+ * statistics. Per-hop frames go to on_frame once their speech flag and F0 are final, events go
+ * to a fixed ring the caller drains. Nothing here allocates after create. */
 #include "tonemon.h"
 #include "bleed.h"
 #include "deesc.h"
@@ -454,7 +456,10 @@ void tm_analyzer_finish(tm_analyzer *a)
     /* Decide the last hops with silence as their lookahead; the partial hop is dropped. */
     static const float zeros[4800];
     for (int64_t n = a->feat_next; n < a->hops_in; n++) {
-        for (int c = 0; c < a->nch; c++) tmi_pitch_push(&a->ch[c].pitch, zeros);
+        for (int c = 0; c < a->nch; c++) {
+            tmi_pitch_push(&a->ch[c].pitch, zeros);
+            tmi_gate_push(&a->ch[c].gate, n + a->la, -120.0f, a->ch[c].floor_db);
+        }
         decide_hop(a, n, NULL);
     }
     settle_pitch(a, 1);
@@ -578,7 +583,8 @@ void tm_analyzer_reset(tm_analyzer *a)
         ch->meter_db = -120.0f;
     }
     memset(a->hp, 0, sizeof a->hp);
-    for (int c = 0; c < 2; c++) copy_segment(&a->hp[c], &a->ch[c].vad);
+    for (int c = 0; c < a->nch; c++) copy_segment(&a->hp[c], &a->ch[c].vad);
+    for (int c = a->nch; c < 2; c++) a->hp[c].seg_last = -1;   /* a mono analyzer's channel 1 */
     tmi_turns_reset(&a->turns);
     tmi_stats_reset(&a->stats);
     tmi_echo_reset(&a->echo);

@@ -10,10 +10,13 @@
  * is above its own floor with the other voice's pitch, and the other side is the louder one, the
  * level difference to each delayed hop of the other channel is averaged per delay (about 2 s of
  * such hops); requiring the same pitch keeps double-talk at a steady level difference out.
- * The delay whose difference varies least is the leak's delay; the difference there, less one
- * standard deviation, is the coupling loss. This follows the "level difference plus envelope
+ * The delay whose difference varies least is the leak's delay, if at least 60 % of the hops
+ * with both sides voiced carried the other voice's pitch there; the difference there, less half
+ * a standard deviation, is the coupling loss. This follows the "level difference plus envelope
  * coherence" idea of two-microphone crosstalk detectors (e.g. Wrigley et al., IEEE TSAP 2005)
- * in its cheapest form: a variance over 52 delays per hop.
+ * in its cheapest form: a variance per searched delay (26 at the default 250 ms) per hop.
+ * The echo canceller's cue (src/echo.c), when the profile turns it on, overrules the level
+ * model: a hop it took echo_removed_min_db from is leak.
  *
  * Deciding: a hop is leak when its level is within margin_db of the level predicted from the
  * other channel (loudest of the three hops around the delay, to absorb a delay that falls between

@@ -172,15 +172,17 @@ const char *tm_strerror(tm_status s)
 
 const char *tm_event_type_name(tm_event_type t)
 {
-    static const char *names[TM_EV__COUNT] = {
+    static const char *names[] = {
         "speech", "overlap", "interruption", "backchannel", "raised_voice", "silence",
         "monologue", "deescalation", "hold"};
+    _Static_assert(sizeof names / sizeof names[0] == TM_EV__COUNT, "a name for every event type");
     return (unsigned)t < TM_EV__COUNT ? names[t] : "unknown";
 }
 
 const char *tm_reason_name(tm_reason r)
 {
-    static const char *names[TM_REASON__COUNT] = {
+    static const char *names[] = {
         "none", "caller_raised", "agent_interrupts", "agent_raised", "agent_monologue", "silence"};
+    _Static_assert(sizeof names / sizeof names[0] == TM_REASON__COUNT, "a name for every reason");
     return (unsigned)r < TM_REASON__COUNT ? names[r] : "unknown";
 }

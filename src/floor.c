@@ -11,7 +11,7 @@
  * level fluctuates (babble, traffic, keyboard), so "minimum + margin" sits at the median of such
  * noise and half of its hops would look active. Martin corrects the minimum by a bias that grows
  * with the variance of the estimate; here the correction is measured directly: the running mean
- * level (one-second time constant) of the hops that are not over the floor by the speech margin,
+ * level (one-second time constant) of the hops not over that mean by speech_over_mean_db,
  * bounded to [minimum, minimum + bias_max_db] so that a talker who never pauses cannot lift it.
  *
  * Digital silence (zeroed packets of a lossy line, a muted leg) is not noise: those hops are

@@ -26,7 +26,7 @@ void tmi_gate_init(tm_gate *g, const tm_config *cfg, int hops_per_s)
 
 void tmi_gate_reset(tm_gate *g)
 {
-    for (int i = 0; i < GATE_RING; i++) g->lev[i] = 0.0f;
+    for (int i = 0; i < GATE_RING; i++) g->lev[i] = -120.0f;   /* silence before the stream */
 }
 
 int tmi_gate_push(tm_gate *g, int64_t m, float level_db, float floor_db)

@@ -262,7 +262,7 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
     }
     if (*started >= 0) {
         h->held = 1;
-        h->held_start = *started < 0 ? 0 : *started;
+        h->held_start = *started;
         h->held_detected = hp->n;
     }
     if (h->held) {

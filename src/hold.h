@@ -43,7 +43,8 @@ float tmi_hold_tone(tm_hold *h, const float *x);
 /* A hop not looked at for tones (too quiet to matter). */
 void  tmi_hold_skip(tm_hold *h);
 /* One decided hop: reads n, ch, active, leak, F0 and tone_frac. other_held: the other leg is on
- * hold. Emits the hold event when a hold ends. Returns 1 when this hop is not speech (a tone, or
+ * hold (the agent's leg is decided first in a hop, so if both would start at once, the agent's
+ * does). Emits the hold event when a hold ends. Returns 1 when this hop is not speech (a tone, or
  * the leg is on hold); *started is the first hop of a hold that begins at this hop, else -1:
  * the speech segment the music had opened is then the caller's to withdraw. */
 int   tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,

@@ -48,5 +48,10 @@ typedef struct {
     tmi_span closed;        /* the segment closed at this hop (TMI_SEG_CLOSED) */
     int     speech;         /* this hop is speech: active inside a confirmed segment */
 } tmi_hop;
+/* At the end of the stream the analyzer runs the segment, turn and raised-voice stages once more
+ * on a hop n = the number of hops, in which the open segments close and nothing is active or
+ * speech; its other fields are still those of the last real hop. Two reads are of the last hop,
+ * not this one: the level gate's "on hold" (pitch is followed through hold music) and the leak
+ * stage's "the other side was talking". */
 
 #endif

@@ -1,6 +1,7 @@
 /* src/turns.c -- turn-taking between the agent and the caller.
  *
- * Inputs per hop: both channels' speech segments (start confirmed, closed) and activity.
+ * Inputs per hop (src/stage.h): both channels' speech segments (start confirmed, closed), whether
+ * the hop is speech, and whether music holds the channel (hold is not dead air).
  * Output: speech, overlap, interruption, backchannel, silence and monologue events.
  *
  * The floor belongs to whoever last took a turn. A newcomer's segment that starts while the holder

@@ -145,6 +145,41 @@ static void test_callback_reentry(void **state)
     tm_analyzer_destroy(r.a);
 }
 
+/* The last hops of a stream are decided with silence as their lookahead: a quiet voiced ending
+ * after a loud start keeps its pitch to the last hop (found in review: the level gate compared
+ * the last two hops with levels left from eight hops before). */
+typedef struct { float f0[64]; int n; } last_f0;
+
+static void keep_f0(void *user, const tm_frame *f)
+{
+    last_f0 *r = user;
+    if (r->n < 64) r->f0[r->n++] = f->f0_live_hz;
+}
+
+static void test_last_hops_keep_their_pitch(void **state)
+{
+    (void)state;
+    last_f0 r;
+    memset(&r, 0, sizeof r);
+    tm_config c = tm_config_default(16000);
+    c.channels = 1;
+    c.on_frame = keep_f0;
+    c.on_frame_user = &r;
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
+    enum { LOUD = 40, TONE = 6 };
+    float x[(LOUD + TONE) * 160];
+    for (int i = 0; i < (LOUD + TONE) * 160; i++) {
+        float amp = i < LOUD * 160 ? 0.7f : 0.07f;   /* -6 then -26 dBFS (peak) */
+        x[i] = amp * sinf(2.0f * 3.14159265f * 200.0f * (float)i / 16000.0f);
+    }
+    assert_int_equal(tm_analyzer_process(a, x, NULL, (LOUD + TONE) * 160), TM_OK);
+    tm_analyzer_finish(a);
+    assert_int_equal(r.n, LOUD + TONE);
+    for (int k = LOUD + 2; k < LOUD + TONE; k++) assert_true(fabsf(r.f0[k] - 200.0f) < 4.0f);
+    tm_analyzer_destroy(a);
+}
+
 static void test_states_and_nulls(void **state)
 {
     (void)state;
@@ -383,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_states_and_nulls),
         cmocka_unit_test(test_callback_reentry),
+        cmocka_unit_test(test_last_hops_keep_their_pitch),
         cmocka_unit_test(test_ring_and_reset),
         cmocka_unit_test(test_absurd_samples),
         cmocka_unit_test(test_inf_is_silence),

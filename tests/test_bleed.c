@@ -281,7 +281,7 @@ static void test_independent_channels_keep_no_coupling(void **state)
     assert_int_equal(at_end, 0);
 }
 
-/* FIXED BUG (src/bleed.c, tmi_bleed_learn):
+/* FIXED BUG (src/bleed.c, learning):
  * independent talkers in conversation "measure" a coupling of 4-7 dB at some point in 4 of 20
  * seeded 2-minute calls (double-talk only at turn changes; syllable levels -15..-35 dBFS, pitch
  * 90-200 Hz). Learning keeps only hops where the other side is at least 3 dB louder, so the
@@ -296,7 +296,7 @@ static void test_independent_channels_never_measure_a_coupling(void **state)
     assert_int_equal(ever, 0);
 }
 
-/* FIXED BUG (src/bleed.c, tmi_bleed_learn):
+/* FIXED BUG (src/bleed.c, learning):
  * the check that forgets a measured leak "that keeps not showing" compares this hop with the
  * other side's loudest hop over the whole search range (0-250 ms), not with its hop at the leak
  * delay. With pauses of 30-150 ms between the other talker's syllables, this hop is often the
