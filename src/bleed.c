@@ -27,6 +27,35 @@
 #include <string.h>
 
 #define BLEED_PRIOR_LAGS 13
+/* The other side is clearly talking: this far over its own floor. */
+#define BLEED_TALK_DB 15.0f
+/* This channel is silent: under its floor plus this (the floor's own spread). */
+#define BLEED_SILENT_DB 3.0f
+/* A measured leak should show where the other voice through it clears this channel's floor by
+ * this much (a silent-channel threshold plus the leak's spread). */
+#define BLEED_SHOWS_DB 9.0f
+/* Forgetting a leak that keeps not showing: the share of misses, a running mean over about 50
+ * chances, and at least 50 chances before deciding. */
+#define BLEED_FORGET_RATE 0.02f
+#define BLEED_FORGET_MIN_CHANCES 50
+#define BLEED_FORGET_MISS_SHARE 0.5f
+/* The loss an unseen leak would need: a stochastic 80th percentile of the gaps (up 0.2 dB over
+ * it, down 0.05 under it), trusted after a second of the other side talking. */
+#define BLEED_CLEAR_UP_DB 0.2f
+#define BLEED_CLEAR_DOWN_DB 0.05f
+#define BLEED_CLEAR_MIN_HOPS 100
+/* A leak is learnt only where it stands clear of this channel's noise. */
+#define BLEED_LEARN_OVER_FLOOR_DB 6.0f
+/* A leak loses at least this on its way (a louder "leak" is the talker). */
+#define BLEED_MIN_LOSS_DB 3.0f
+/* The running mean per delay: a plain mean, then an exponential one over about 2 s of hops. */
+#define BLEED_MEAN_HOPS 200.0
+/* Outliers (double-talk, noise) clipped at 6 dB once 20 hops have set the mean. */
+#define BLEED_HUBER_AFTER 20
+#define BLEED_HUBER_DB 6.0
+/* A delay is judged after half a second of learning hops; a leak's spread is under 9 dB^2. */
+#define BLEED_MIN_HOPS 50
+#define BLEED_MAX_VAR_DB2 9.0
 /* Share of the hops with both sides voiced on which a leak carries the other voice's pitch. */
 #define BLEED_SAME_VOICE 0.6
 
@@ -124,13 +153,13 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
     /* Judged at the measured delay, not at the loudest hop of the whole range: in the pauses
      * between syllables the echo of a pause sits at the delay while a syllable sits elsewhere,
      * and a true leak would be "missed" and forgotten again and again. */
-    if (b->measured && o_talking && o_at >= o_floor_db + 15.0f &&
-        o_at - b->coupling_db >= floor_db + 9.0f) {
+    if (b->measured && o_talking && o_at >= o_floor_db + BLEED_TALK_DB &&
+        o_at - b->coupling_db >= floor_db + BLEED_SHOWS_DB) {
         /* The measured leak should show here now. If it keeps not showing, it was a
          * coincidence (double-talk at a steady level difference), not a leak: forget it. */
-        float miss = level_db < floor_db + 3.0f ? 1.0f : 0.0f;
-        b->contra += 0.02f * (miss - b->contra);
-        if (++b->chances >= 50 && b->contra > 0.5f) {
+        float miss = level_db < floor_db + BLEED_SILENT_DB ? 1.0f : 0.0f;
+        b->contra += BLEED_FORGET_RATE * (miss - b->contra);
+        if (++b->chances >= BLEED_FORGET_MIN_CHANCES && b->contra > BLEED_FORGET_MISS_SHARE) {
             for (int k = 0; k < BLEED_MAX_LAGS; k++) {
                 b->mean[k] = b->var[k] = 0.0;
                 b->cnt[k] = b->both_voiced[k] = 0;
@@ -141,16 +170,16 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
             b->chances = 0;
         }
     }
-    if (o_talking && o_max >= o_floor_db + 15.0f && level_db < floor_db + 3.0f) {
+    if (o_talking && o_max >= o_floor_db + BLEED_TALK_DB && level_db < floor_db + BLEED_SILENT_DB) {
         /* The other side talks and nothing shows here: any leak is weaker than this gap. The
          * 80th percentile of these gaps (a stochastic quantile, 0.25 dB steps) is the loss that
          * a leak would need to have stayed unseen. */
-        float gap = o_max - floor_db - 3.0f;
+        float gap = o_max - floor_db - BLEED_SILENT_DB;
         if (b->clear_count++ == 0) b->clear_db = gap;
-        else b->clear_db += gap > b->clear_db ? 0.2f : -0.05f;
+        else b->clear_db += gap > b->clear_db ? BLEED_CLEAR_UP_DB : -BLEED_CLEAR_DOWN_DB;
     }
     /* the leak must stand clear of this channel's noise, or the difference measures the noise */
-    if (level_db < floor_db + 6.0f) return;
+    if (level_db < floor_db + BLEED_LEARN_OVER_FLOOR_DB) return;
     float st = to_st(f0_hz);
     int used = 0, best = -1;
     for (int k = 0; k < b->nlags; k++) {
@@ -158,7 +187,7 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
         /* Each delay learns from hops where its own reference hop is clearly speech and louder
          * than this channel: at the true delay the difference is then the steady leak loss,
          * at the wrong ones it jumps with every syllable. */
-        if (ref < o_floor_db + 15.0f || ref - level_db < 3.0f) continue;
+        if (ref < o_floor_db + BLEED_TALK_DB || ref - level_db < BLEED_MIN_LOSS_DB) continue;
         if (st > -900.0f && b->o_f0[slot(b, k)] > -900.0f) b->both_voiced[k]++;
         /* ... and where this channel carries the other voice's pitch: a leak is that voice,
          * while double-talk at a steady level difference is another voice. */
@@ -166,26 +195,28 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
         used = 1;
         b->cnt[k]++;
         double a = 1.0 / (double)b->cnt[k];
-        if (a < 1.0 / 200.0) a = 1.0 / 200.0;
+        if (a < 1.0 / BLEED_MEAN_HOPS) a = 1.0 / BLEED_MEAN_HOPS;
         double dm = (double)ref - level_db - b->mean[k];
         /* Double-talk and noise give outliers; clipping them at 6 dB (a Huber-style update)
          * bounds what a burst of them can do to the mean and keeps the variance under 36 dB^2,
          * while a real change of the leak still moves the mean within seconds. */
-        if (b->cnt[k] > 20) dm = dm > 6.0 ? 6.0 : dm < -6.0 ? -6.0 : dm;
+        if (b->cnt[k] > BLEED_HUBER_AFTER)
+            dm = dm > BLEED_HUBER_DB ? BLEED_HUBER_DB : dm < -BLEED_HUBER_DB ? -BLEED_HUBER_DB : dm;
         b->mean[k] += a * dm;
         b->var[k] = (1.0 - a) * (b->var[k] + a * dm * dm);
     }
     if (!used) return;
     b->count++;
     for (int k = 0; k < b->nlags; k++)
-        if (b->cnt[k] >= 50 && (best < 0 || b->var[k] < b->var[best])) best = k;
+        if (b->cnt[k] >= BLEED_MIN_HOPS && (best < 0 || b->var[k] < b->var[best])) best = k;
     if (best < 0) return;
     /* A leak is the other voice: at its delay nearly every hop where both sides are voiced
      * carries the other's pitch, while another talker matches it only by chance (one of four
      * harmonic ratios within the match). */
     int same_voice = b->cnt[best] >= BLEED_SAME_VOICE * (double)b->both_voiced[best];
     /* A leak has a steady loss, a spread of a few dB, and loses at least 3 dB on its way. */
-    if (b->var[best] < 9.0 && b->mean[best] - sqrt(b->var[best]) >= 3.0 && same_voice)
+    if (b->var[best] < BLEED_MAX_VAR_DB2 && b->mean[best] - sqrt(b->var[best]) >= BLEED_MIN_LOSS_DB &&
+        same_voice)
         b->measured = 1;
     if (b->measured) {
         b->delay_hops = best;
@@ -217,7 +248,8 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
      * quieter than the other side is taken for its echo, unless its pitch says otherwise. */
     float coupling = b->min_coupling_db;
     if (b->measured) coupling = b->coupling_db;
-    else if (b->clear_count >= 100 && b->clear_db - 3.0f > coupling) coupling = b->clear_db - 3.0f;
+    else if (b->clear_count >= BLEED_CLEAR_MIN_HOPS && b->clear_db - BLEED_SILENT_DB > coupling)
+        coupling = b->clear_db - BLEED_SILENT_DB;
     float excess = level_db - (pred - coupling);
     /* voiced and at least as loud as the predicted leak, with another pitch: another voice */
     int other_voice = 0;
