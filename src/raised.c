@@ -22,13 +22,23 @@
  * is the intonation of one phrase, not the speaker's register. */
 #define RAISED_PITCH_BASE_MIN_HOPS 100
 
+/* A candidate run bridges the pauses between phrases (1.5 s); an episode keeps the pauses of a
+ * raised turn inside it (2 s, so one outburst is one event). */
+#define RAISED_RUN_GAP_S 1.5f
+#define RAISED_EPISODE_GAP_S 2.0f
+/* The baselines' cached quantiles are refreshed ten times a second: they move slowly, and a
+ * quantile of a histogram costs a pass over its bins. */
+#define RAISED_REFRESH_S 0.1f
+/* A run's pitch median counts once it holds 100 ms of voiced hops. */
+#define RAISED_RUN_MIN_VOICED_HOPS 10
+
 int tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
 {
     r->min_hops = (int)lrintf(cfg->raised_min_s * hops_per_s);
-    r->run_gap_hops = 3 * hops_per_s / 2;  /* a run bridges the pauses between phrases */
-    r->ep_gap_hops = 2 * hops_per_s;   /* pauses of a raised turn stay inside the episode */
+    r->run_gap_hops = (int)lrintf(RAISED_RUN_GAP_S * (float)hops_per_s);
+    r->ep_gap_hops = (int)lrintf(RAISED_EPISODE_GAP_S * (float)hops_per_s);
     r->warmup_hops = (int)lrintf(cfg->baseline_warmup_s * hops_per_s);
-    r->refresh_hops = hops_per_s / 10;
+    r->refresh_hops = (int)lrintf(RAISED_REFRESH_S * (float)hops_per_s);
     r->min_db = cfg->raised_min_db;
     r->exit_db = cfg->raised_exit_db;
     r->min_st = cfg->raised_min_st;
@@ -127,7 +137,7 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
      * stretch through */
     if (tmi_median_quantile(&r->run_excess, 0.4f, 0.0f) < r->min_db) return;
     int pitch_ok = !r->base_p_ready ||
-                   (r->run_st.count >= 10 && tmi_median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st);
+                   (r->run_st.count >= RAISED_RUN_MIN_VOICED_HOPS && tmi_median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st);
     if (!pitch_ok) return;
 
     r->in_ep = 1;
