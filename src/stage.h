@@ -4,12 +4,16 @@
  *   tmi_NAME_init(&st, cfg, hops_per_s)   thresholds from the profile; any allocation is here
  *   tmi_NAME_reset(&st)                   t = 0 again, nothing freed
  *   tmi_NAME_update(&st, hop, ...)        one decided hop, read from a const tmi_hop
- *   tmi_NAME_finish(&st, ..., emitter)    end of stream: close what is open
+ *   tmi_NAME_finish(&st, ..., emitter)    end of stream: close what is open (its arguments
+ *                                         are what the stage needs: the last hop, the channel)
  *   tmi_NAME_free(&st)                    only if init allocated
  * and hands its events to the emitter (src/emit.h) with times in hops. The analyzer fills a
  * tmi_hop per channel in stage order: each stage's result becomes a field that the stages after
  * it read, so a stage sees exactly what was decided before it and nothing of what comes after.
- * The sample-side front (energy, the pitch and tone windows) reads the hop's samples instead. */
+ * The sample-side front (energy, the pitch and tone windows, the echo canceller) reads the hop's
+ * samples instead. The analyzer runs 100 hops per second (a hop is sample_rate / 100 samples):
+ * the constants that stages keep in hops assume it, and hops_per_s is passed so that none
+ * needs to. */
 #ifndef TM_STAGE_H
 #define TM_STAGE_H
 #include <stdint.h>
