@@ -82,7 +82,6 @@ static void help_replay(void)
          "--no-audio paces by the clock without a device. One call at a time; with --events - the\n"
          "alerts go to stderr, so stdout stays JSON Lines.");
     fputs(web_opts_help, stdout);
-    fputs(web_opts_help, stdout);
 }
 
 int cmd_replay(int argc, char **argv)
