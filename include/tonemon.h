@@ -196,6 +196,9 @@ typedef struct {
     float echo_dt_max_db;        /* took less than this while the reference spoke: own voice
                                     (-10, the least the cue reads, turns it off) */
     float echo_removed_sure_db;  /* took this much: leak even where the pitch is another voice's */
+    /* turn-taking on real audio */
+    float backchannel_min_s;     /* shorter "utterances" (an echo fragment, a click) are no
+                                    backchannel: the shortest "mm" is about 0.2 s */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

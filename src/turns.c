@@ -30,6 +30,7 @@ void tmi_turns_init(tm_turns *t, const tm_config *cfg, int hops_per_s)
     t->nch = cfg->channels;
     t->overlap_hops = overlap_hops < 1 ? 1 : overlap_hops;
     t->bc_hops = hops_of(cfg->backchannel_max_s, hops_per_s);
+    t->bc_min_hops = hops_of(cfg->backchannel_min_s, hops_per_s);
     t->handover_hops = hops_of(cfg->handover_max_s, hops_per_s);
     t->ctx_hops = hops_of(cfg->backchannel_context_s, hops_per_s);
     t->silence_hops = hops_of(cfg->silence_min_s, hops_per_s);
@@ -268,6 +269,12 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
         return;
     }
     if (n < p->end + t->pause_hops) return;   /* the newcomer may only be pausing */
+    if (p->end - p->start < t->bc_min_hops && hp[o].seg_last >= p->end - 1) {
+        /* Too short for a word: a fragment of echo the leak stage let through, a click, a
+         * syllable of the babble behind them. It neither answers nor takes the floor. */
+        p->active = 0;
+        return;
+    }
     if (hp[o].seg_last >= p->end - 1) {
         tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
         emit_event(em, &ev);
@@ -333,7 +340,8 @@ void tmi_turns_finish(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
         for (int c = 0; c < 2; c++) {
             turns_pending *p = &t->pend[c];
             int o = 1 - c;
-            if (p->active && p->closed && t->holder == o && hp[o].seg_last >= p->end - 1) {
+            if (p->active && p->closed && t->holder == o && hp[o].seg_last >= p->end - 1 &&
+                p->end - p->start >= t->bc_min_hops) {
                 tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n_end, 1);
                 emit_event(em, &ev);
             }

@@ -21,7 +21,7 @@ typedef struct {
 
 typedef struct {
     int nch;
-    int overlap_hops, bc_hops, handover_hops, pause_hops, ctx_hops, silence_hops, monologue_hops;
+    int overlap_hops, bc_hops, bc_min_hops, handover_hops, pause_hops, ctx_hops, silence_hops, monologue_hops;
     int holder;                       /* TM_AGENT, TM_CALLER or TM_NOBODY */
     int64_t floor_start;
     int mono_alerted;

@@ -412,6 +412,20 @@ static void test_withdrawn_segment_leaves_no_event(void **state)
     assert_int_equal(count(TM_EV_INTERRUPTION, 1), 0);
 }
 
+static void test_fragment_inside_a_turn_is_no_backchannel(void **state)
+{
+    (void)state;
+    /* a 50 ms fragment (an echo blip the leak stage let through) and, later, a 0.15 s "mm":
+     * only the second is a backchannel (backchannel_min_s 0.1 s), and the fragment does not
+     * take the floor either */
+    const seg s[] = {{TM_AGENT, 0.0, 6.0, 0}, {TM_CALLER, 2.0, 2.05, 0}, {TM_CALLER, 4.0, 4.15, 0}};
+    run(s, 3, 7.0);
+    const tm_event *b = only(TM_EV_BACKCHANNEL, 1);
+    expect(b, TM_CALLER, 4.0, 4.15);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 1), 0);
+    assert_int_equal(count(TM_EV_SPEECH, 1), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
+        cmocka_unit_test(test_fragment_inside_a_turn_is_no_backchannel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

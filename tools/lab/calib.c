@@ -295,6 +295,7 @@ const knob calib_knobs[] = {
     {"bleed_tail_t60_s", {0.3, 0.5, 0.8, 1.2, 1.6}, 5, TM_EV_OVERLAP},
     {"onset_voiced_ms", {10, 30, 50}, 3, TM_EV_SILENCE},
     {"echo_removed_min_db", {4, 6, 8, 10}, 4, TM_EV_OVERLAP},
+    {"backchannel_min_s", {0, 0.1, 0.15, 0.2}, 4, TM_EV_BACKCHANNEL},
 };
 _Static_assert(sizeof calib_knobs / sizeof calib_knobs[0] == CALIB_N_KNOBS, "one row per knob");
 
