@@ -66,5 +66,29 @@ echo "11025 Hz pitch: voicing error $verr, fine error $fine cents, gross error $
 check "11025 Hz: voicing error under 3 % (got $verr)" python3 -c "import sys; sys.exit(not $verr < 0.03)"
 check "11025 Hz: fine error under 10 cents (got $fine)" python3 -c "import sys; sys.exit(not $fine < 10)"
 
+# 5. false prompts per minute: against the synthesizer's truth a prompt comes from a true event;
+# with the interruptions taken out of the labels every "you interrupted" prompt is false, and
+# each of them is counted (the events file says how many there were)
+"$TM" analyze a.wav --events a.events.jsonl >/dev/null 2>&1
+nint=$(grep -c '"code":"agent_interrupts"' a.events.jsonl)
+python3 - <<'PY'
+import json
+t = json.load(open("a.truth.json")); t["interruptions"] = []
+json.dump(t, open("f.truth.json", "w"))
+PY
+cp a.wav f.wav
+"$TM" eval --json a.wav > fa.json 2>/dev/null
+"$TM" eval --json f.wav > ff.json 2>/dev/null
+"$TM" eval f.wav > ff.out 2>/dev/null
+fp() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['false_prompts'], j['prompts'], j['false_prompts_per_min'])" "$1"; }
+read -r fa_false fa_all fa_rate < <(fp fa.json)
+read -r ff_false ff_all ff_rate < <(fp ff.json)
+echo "false prompts: $fa_false of $fa_all with the true labels, $ff_false of $ff_all without the interruptions ($nint agent_interrupts prompts)"
+check "false prompts: the synthesizer's call has agent_interrupts prompts ($nint)" [ "$nint" -gt 0 ]
+check "false prompts: none against the true labels ($fa_false)" [ "$fa_false" = 0 ]
+check "false prompts: every agent_interrupts prompt false without the labels" [ "$ff_false" = "$nint" ]
+check "false prompts: per minute of the 60 s call" python3 -c "import sys; sys.exit(abs($ff_rate - $nint) > 0.01)"
+check "false prompts: in the text table" has ff.out "false prompts/min"
+
 echo "eval: $pass passed, $fail failed"
 [ "$fail" = 0 ]

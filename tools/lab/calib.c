@@ -361,6 +361,10 @@ cJSON *calib_tally_json(const score_tally *t)
     cJSON_AddNumberToObject(sp, "caller", round(score_speech_f1(t, 1) * 1e4) / 1e4);
     cJSON_AddNumberToObject(o, "louder_turns_flagged", t->raised_on_not_raised);
     cJSON_AddNumberToObject(o, "louder_turns", t->not_raised_total);
+    cJSON_AddNumberToObject(o, "prompts", t->prompts);
+    cJSON_AddNumberToObject(o, "false_prompts", t->false_prompts);
+    cJSON_AddNumberToObject(o, "false_prompts_per_min", round(score_false_prompts_per_min(t) * 100) / 100);
+    cJSON_AddNumberToObject(o, "false_alerts_per_min", round(score_false_alerts_per_min(t) * 100) / 100);
     if (t->pitch_both_voiced) {
         cJSON *p = cJSON_AddObjectToObject(o, "pitch");
         cJSON_AddNumberToObject(p, "gross_error", round(1e5 * t->pitch_gross / t->pitch_both_voiced) / 1e5);

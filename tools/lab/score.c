@@ -290,8 +290,55 @@ static void add_sample(double *arr, int *n, double v)
     if (*n < 512) arr[(*n)++] = v;
 }
 
+/* The alert types whose false detections an agent sees (the sources of the prompts). */
+static int is_alert(int type)
+{
+    return type == TM_EV_INTERRUPTION || type == TM_EV_RAISED_VOICE || type == TM_EV_SILENCE ||
+           type == TM_EV_MONOLOGUE;
+}
+
+/* The event a prompt of this reason comes from: its type, speaker and (interruption) the other. */
+static int prompt_source(tm_reason r, int *type, int *speaker, int *other)
+{
+    *other = TM_NOBODY;
+    switch (r) {
+    case TM_REASON_CALLER_RAISED: *type = TM_EV_RAISED_VOICE; *speaker = TM_CALLER; return 0;
+    case TM_REASON_AGENT_RAISED: *type = TM_EV_RAISED_VOICE; *speaker = TM_AGENT; return 0;
+    case TM_REASON_AGENT_INTERRUPTS:
+        *type = TM_EV_INTERRUPTION; *speaker = TM_AGENT; *other = TM_CALLER; return 0;
+    case TM_REASON_AGENT_MONOLOGUE: *type = TM_EV_MONOLOGUE; *speaker = TM_AGENT; return 0;
+    case TM_REASON_SILENCE: *type = TM_EV_SILENCE; *speaker = TM_NOBODY; return 0;
+    default: return -1;
+    }
+}
+
+/* A prompt is false when the event it came from (same type and parties, under way when the
+ * prompt came, or known only then: a short raised voice is over when it is known) matched no
+ * truth. Prompts whose source type the labels do not cover are not
+ * judged. */
+static void score_prompts(score_tally *s, const truth_set *t, const tm_event *ev, size_t n,
+                          const char *matched)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].type != TM_EV_DEESCALATION) continue;
+        int type, speaker, other;
+        if (prompt_source(ev[i].reason, &type, &speaker, &other) || !t->has[type]) continue;
+        s->prompts++;
+        int ok = 0;
+        for (size_t j = 0; j < n && !ok; j++)
+            ok = ev[j].type == (tm_event_type)type && ev[j].speaker == speaker &&
+                 (type != TM_EV_INTERRUPTION || ev[j].other == other) &&
+                 ev[j].start <= ev[i].start &&
+                 (ev[i].start <= ev[j].end || ev[i].start <= ev[j].detected) && matched[j];
+        s->false_prompts += !ok;
+    }
+}
+
 void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n, int rate_hz, double tol_s)
 {
+    char *matched = calloc(n + 1, 1);
+    if (!matched) return;
+    s->minutes += t->duration_s / 60.0;
     for (int type = 0; type < TM_EV__COUNT; type++) {
         if (!score_scored_type(type)) continue;
         if (!t->has[type]) continue;
@@ -301,7 +348,7 @@ void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n
         for (size_t i = 0; i < n; i++) nd += ev[i].type == (tm_event_type)type;
         pair_t *pairs = malloc((nd * tl->n + 1) * sizeof *pairs);
         char *used_d = calloc(n + 1, 1), *used_t = calloc(tl->n + 1, 1);
-        if (!pairs || !used_d || !used_t) { free(pairs); free(used_d); free(used_t); return; }
+        if (!pairs || !used_d || !used_t) { free(pairs); free(used_d); free(used_t); free(matched); return; }
         size_t np = 0;
         for (size_t i = 0; i < n; i++) {
             if (ev[i].type != (tm_event_type)type) continue;
@@ -341,8 +388,12 @@ void score_call(score_tally *s, const truth_set *t, const tm_event *ev, size_t n
         tt->tp += tp;
         tt->fp += (int)nd - tp;
         tt->fn += (int)tl->n - tp;
+        if (is_alert(type)) s->false_alerts += (int)nd - tp;
+        for (size_t i = 0; i < n; i++) matched[i] |= used_d[i];
         free(pairs); free(used_d); free(used_t);
     }
+    score_prompts(s, t, ev, n, matched);
+    free(matched);
     /* raised voice on turns that are merely louder */
     for (size_t j = 0; j < t->not_raised.n; j++) {
         const truth_iv *v = &t->not_raised.v[j];
@@ -473,5 +524,19 @@ void score_print(FILE *f, const score_tally *s)
                 100.0 * s->pitch_gross / s->pitch_both_voiced,
                 s->pitch_fine_cents_sum / (double)(s->pitch_both_voiced - s->pitch_gross > 0 ? s->pitch_both_voiced - s->pitch_gross : 1),
                 s->pitch_hops ? 100.0 * s->voicing_errors / s->pitch_hops : 0.0);
+    if (s->minutes > 0)
+        fprintf(f, "false prompts/min %.2f (%d of %d prompts), false alerts/min %.2f, over %.1f min\n",
+                score_false_prompts_per_min(s), s->false_prompts, s->prompts,
+                score_false_alerts_per_min(s), s->minutes);
     fprintf(f, "macro F1 %.3f\n", score_macro_f1(s));
+}
+
+double score_false_prompts_per_min(const score_tally *s)
+{
+    return s->minutes > 0 ? s->false_prompts / s->minutes : 0.0;
+}
+
+double score_false_alerts_per_min(const score_tally *s)
+{
+    return s->minutes > 0 ? s->false_alerts / s->minutes : 0.0;
 }

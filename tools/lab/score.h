@@ -34,6 +34,10 @@ typedef struct {
     /* pitch (when a pitch truth is given) */
     long pitch_both_voiced, pitch_gross, voicing_errors, pitch_hops;
     double pitch_fine_cents_sum;
+    /* what an agent would have seen: de-escalation prompts, those whose source event matches no
+     * truth, and alerts (interruption, raised voice, silence, monologue) matching no truth */
+    int prompts, false_prompts, false_alerts;
+    double minutes;
 } score_tally;
 
 void truth_free(truth_set *t);
@@ -65,6 +69,9 @@ int score_any(const score_tally *s);
 double score_macro_f1(const score_tally *s);
 /* Text table of a tally to f. */
 void score_print(FILE *f, const score_tally *s);
+/* False prompts and false alerts per minute of scored call (0 when nothing was scored). */
+double score_false_prompts_per_min(const score_tally *s);
+double score_false_alerts_per_min(const score_tally *s);
 /* 1 for the event types that truth files label and the scorer matches (every type but speech,
  * which is scored by frames, and deescalation, which is derived). Loops use this, never a range
  * of the enum, so that a type added later is scored. */
