@@ -101,7 +101,16 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
     if (!active) return;
 
     float st = f0_hz > 0.0f ? 12.0f * log2f(f0_hz / 100.0f) : NAN;
-    if (!r->in_ep && !r->in_run) {
+    /* Until a second of the speaker's voiced speech has set their pitch register, nothing is
+     * judged: it all goes into the baselines. Loudness alone against a prior would take a talker
+     * who is merely louder than the prior (a +4 dB turn early in their talk, a loud headset) for
+     * a raised voice, and a raised voice is measured against the speaker's own normal. */
+    if (!r->base_p_ready) r->in_run = 0;
+    /* The baselines are frozen inside a run or an episode, but not while the loudness prior
+     * is still being replaced by the speaker's own speech (their first baseline_warmup_s): a
+     * talker louder than the prior from their first word would otherwise start a run that
+     * never ends and never let their own normal level in. */
+    if ((!r->in_ep && !r->in_run) || r->base_loud.prior_left > 0) {
         tmi_median_add(&r->base_loud, loudness_lufs);
         if (!isnan(st)) tmi_median_add(&r->base_st, st);
         if (++r->cache_age >= r->refresh_hops) {
@@ -111,6 +120,7 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
             r->base_p = tmi_median_quantile(&r->base_st, 0.5f, 0.0f);
         }
     }
+    if (!r->base_p_ready) return;
     float excess = loudness_lufs - r->base_l;
     float st_excess = isnan(st) || !r->base_p_ready ? NAN : st - r->base_p;
 
@@ -136,8 +146,8 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
     /* 60% of the run's hops over raised_min_db: a median would let a +4 dB turn with a loud
      * stretch through */
     if (tmi_median_quantile(&r->run_excess, 0.4f, 0.0f) < r->min_db) return;
-    int pitch_ok = !r->base_p_ready ||
-                   (r->run_st.count >= RAISED_RUN_MIN_VOICED_HOPS && tmi_median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st);
+    int pitch_ok = r->run_st.count >= RAISED_RUN_MIN_VOICED_HOPS &&
+                   tmi_median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st;
     if (!pitch_ok) return;
 
     r->in_ep = 1;

@@ -136,6 +136,25 @@ static void test_pause_inside_episode_bridged(void **state)
     assert_int_equal(ev[1].end, H(25.0));
 }
 
+static void test_loud_talker_from_the_start_is_not_raised(void **state)
+{
+    (void)state;
+    /* a talker 8 dB over the loudness prior from their first word, at their own steady pitch:
+     * loud, not raised (before their pitch register is known nothing is judged); then a real
+     * outburst at 5 s, +12 dB and +3.9 semitones over them, is */
+    setup();
+    int64_t n = 0;
+    float loud = -26.0f + 8.0f;   /* prior_loudness_lufs of the defaults, + 8 dB */
+    for (; n < H(5.0); n++) feed_hop(n, 1, loud, BASE_F0);
+    for (; n < H(8.0); n++) feed_hop(n, 1, loud + 12.0f, 150.0f);
+    for (; n < H(12.0); n++) feed_hop(n, 1, loud, BASE_F0);
+    finish(n);
+    assert_int_equal(nev, 2);
+    assert_int_equal(ev[0].final, 0);
+    assert_int_equal(ev[1].start, H(5.0));
+    assert_int_equal(ev[1].end, H(8.0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_louder_turn_is_not_raised),
         cmocka_unit_test(test_louder_at_same_pitch_is_not_raised),
         cmocka_unit_test(test_pause_inside_episode_bridged),
+        cmocka_unit_test(test_loud_talker_from_the_start_is_not_raised),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
