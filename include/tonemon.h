@@ -196,6 +196,10 @@ typedef struct {
     float echo_dt_max_db;        /* took less than this while the reference spoke: own voice
                                     (-10, the least the cue reads, turns it off) */
     float echo_removed_sure_db;  /* took this much: leak even where the pitch is another voice's */
+    float echo_run_leak_db;      /* the canceller runs on a channel whose leak sits less than
+                                    this far under the other voice (a running median of its
+                                    level under the other's recent peak while the other talks):
+                                    weaker leaks are told by their level alone, dB (negative) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -61,6 +61,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.echo_removed_min_db = 6.0f;
     c.echo_dt_max_db = -10.0f;
     c.echo_removed_sure_db = 12.0f;
+    c.echo_run_leak_db = -24.0f;
     return c;
 }
 
@@ -118,6 +119,7 @@ static const tm_config_field fields[] = {
     F(echo_removed_min_db, 0, 40, "a hop the canceller took this much from is leak, dB"),
     F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB (-10: off)"),
     F(echo_removed_sure_db, 0, 60, "took this much: leak even with another voice's pitch, dB"),
+    F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this under the other voice, dB"),
 };
 #undef F
 #undef I
