@@ -62,6 +62,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.echo_dt_max_db = -10.0f;
     c.echo_removed_sure_db = 12.0f;
     c.echo_run_leak_db = -24.0f;
+    c.bleed_early_corr = 0.8f;
     return c;
 }
 
@@ -120,6 +121,7 @@ static const tm_config_field fields[] = {
     F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB (-10: off)"),
     F(echo_removed_sure_db, 0, 60, "took this much: leak even with another voice's pitch, dB"),
     F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this under the other voice, dB"),
+    F(bleed_early_corr, 0.3, 1, "before the leak is measured, an envelope this correlated with the other side's at one delay is its leak (1: off)"),
 };
 #undef F
 #undef I
