@@ -59,12 +59,10 @@
 /* Share of the hops with both sides voiced on which a leak carries the other voice's pitch. */
 #define BLEED_SAME_VOICE 0.6
 /* The early leak's correlations: running means over about 2 s of hops where either side is on,
- * judged after 0.3 s of such hops with 0.1 s of both on; its loss is the mean less 3 dB (the
- * spread of a reverberant echo around it). */
+ * judged after 0.3 s of such hops with 0.1 s of both on (and the other voice's pitch here). */
 #define BLEED_EARLY_HOPS 200.0
 #define BLEED_EARLY_MIN_HOPS 30
 #define BLEED_EARLY_MIN_BOTH 10
-#define BLEED_EARLY_SPREAD_DB 3.0f
 #define BLEED_EARLY_MIN_LOSS_DB 0.0f
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
@@ -256,9 +254,10 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
  * is the other side's envelope at a fixed delay from the first syllable on: per delay, the
  * correlation of the two channels' levels over their floors (hops where either is on) finds it
  * within the first second or so of the other side talking, and the mean loss where both are on
- * gives its strength. Another talker's envelope does not follow the other side's at any one
+ * and this channel carries the other voice's pitch gives its strength (the decision's margin
+ * absorbs its spread). Another talker's envelope does not follow the other side's at any one
  * delay. Used only until the leak is measured. */
-static void early_learn(tm_bleed *b, float level_db, float floor_db, float o_floor_db)
+static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db)
 {
     if (b->measured || b->early_corr_min >= 1.0f) {
         b->early_on = 0;
@@ -266,6 +265,7 @@ static void early_learn(tm_bleed *b, float level_db, float floor_db, float o_flo
     }
     double x = level_db - floor_db;
     if (x < 0.0) x = 0.0;
+    float st = to_st(f0_hz);
     int best = -1;
     double best_r = 0.0;
     for (int k = 0; k < b->nlags; k++) {
@@ -279,7 +279,10 @@ static void early_learn(tm_bleed *b, float level_db, float floor_db, float o_flo
             b->ec_xx[k] += a * (x * x - b->ec_xx[k]);
             b->ec_yy[k] += a * (y * y - b->ec_yy[k]);
             b->ec_xy[k] += a * (x * y - b->ec_xy[k]);
-            if (x >= BLEED_LEARN_OVER_FLOOR_DB && y >= BLEED_TALK_DB) {
+            /* the loss only where this hop carries the other voice's pitch at that delay:
+             * double-talk (another pitch) would read as a smaller loss */
+            if (x >= BLEED_LEARN_OVER_FLOOR_DB && y >= BLEED_TALK_DB &&
+                same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) {
                 b->ec_dn[k]++;
                 double d = b->o_level[slot(b, k)] - level_db;
                 double ad = b->ec_dn[k] < BLEED_EARLY_HOPS ? 1.0 / b->ec_dn[k] : 1.0 / BLEED_EARLY_HOPS;
@@ -298,7 +301,7 @@ static void early_learn(tm_bleed *b, float level_db, float floor_db, float o_flo
     b->early_on = best >= 0 && best_r >= b->early_corr_min;
     if (b->early_on) {
         b->early_delay = best;
-        b->early_coupling_db = (float)b->ec_d[best] - BLEED_EARLY_SPREAD_DB;
+        b->early_coupling_db = (float)b->ec_d[best];
         /* a reverberant echo builds up over its syllable and may read louder than the voice
          * at the delay; still, a channel much louder than the other side is its own talker */
         if (b->early_coupling_db < BLEED_EARLY_MIN_LOSS_DB) b->early_coupling_db = BLEED_EARLY_MIN_LOSS_DB;
@@ -367,6 +370,6 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
 {
     push_other(b, o->level_db, o->f0_hz);
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
-    early_learn(b, h->level_db, h->floor_db, o->floor_db);
+    early_learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db);
     return h->cand && decide(b, h->level_db, h->f0_hz, h->echo_known, h->echo_removed_db);
 }
