@@ -154,7 +154,8 @@ static void push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
     /* A speakerphone's room keeps ringing after the far voice stops (T60 0.3-0.8 s): the echo
      * of a syllable outlasts it by a decay of tail_decay_db per hop, so the echo predicted at
      * the leak delay is carried on along that decay. */
-    float direct = b->o_level[slot(b, b->measured ? b->delay_hops : b->early_on ? b->early_delay : 0)];
+    int at = b->measured ? b->delay_hops : b->early_on ? b->early_delay : 0;
+    float direct = b->o_level[slot(b, at)];
     b->tail_db -= b->tail_decay_db;
     if (direct > b->tail_db) b->tail_db = direct;
 }
@@ -285,7 +286,8 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
                 same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) {
                 b->ec_dn[k]++;
                 double d = b->o_level[slot(b, k)] - level_db;
-                double ad = b->ec_dn[k] < BLEED_EARLY_HOPS ? 1.0 / b->ec_dn[k] : 1.0 / BLEED_EARLY_HOPS;
+                double ad = b->ec_dn[k] < BLEED_EARLY_HOPS ? 1.0 / (double)b->ec_dn[k]
+                                                           : 1.0 / BLEED_EARLY_HOPS;
                 b->ec_d[k] += ad * (d - b->ec_d[k]);
             }
         }
@@ -304,7 +306,8 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
         b->early_coupling_db = (float)b->ec_d[best];
         /* a reverberant echo builds up over its syllable and may read louder than the voice
          * at the delay; still, a channel much louder than the other side is its own talker */
-        if (b->early_coupling_db < BLEED_EARLY_MIN_LOSS_DB) b->early_coupling_db = BLEED_EARLY_MIN_LOSS_DB;
+        if (b->early_coupling_db < BLEED_EARLY_MIN_LOSS_DB)
+            b->early_coupling_db = BLEED_EARLY_MIN_LOSS_DB;
     }
 }
 

@@ -120,8 +120,8 @@ static const tm_config_field fields[] = {
     F(echo_removed_min_db, 0, 40, "a hop the canceller took this much from is leak, dB"),
     F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB (-10: off)"),
     F(echo_removed_sure_db, 0, 60, "took this much: leak even with another voice's pitch, dB"),
-    F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this under the other voice, dB"),
-    F(bleed_early_corr, 0.3, 1, "before the leak is measured, an envelope this correlated with the other side's at one delay is its leak (1: off)"),
+    F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this, dB"),
+    F(bleed_early_corr, 0.3, 1, "unmeasured, an envelope this correlated with the other's at one delay is leak (1: off)"),
 };
 #undef F
 #undef I

@@ -25,7 +25,7 @@ typedef struct {
     int filter_frames;             /* frames the filter reaches back */
     int16_t *hist[2];              /* the last filter_frames frames, per channel, a ring */
     int hpos, hcount;              /* next ring slot, frames in the ring */
-    int behind[2];                 /* frames direction c skipped since it last ran (up to the span) */
+    int behind[2];                 /* frames direction c skipped since it ran (up to the span) */
     float strong_db;               /* a direction runs while its leak is stronger than this */
     float leak_db[2];              /* running median: microphone under the reference's peak, dB */
     float lev_ring[2][ECHO_LEVEL_HOPS];   /* recent in-band hop levels per channel, ring */
