@@ -64,6 +64,7 @@
 #define BLEED_EARLY_MIN_HOPS 30
 #define BLEED_EARLY_MIN_BOTH 10
 #define BLEED_EARLY_MIN_LOSS_DB 0.0f
+#define BLEED_EARLY_KEEP 0.15f
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
 {
@@ -300,7 +301,10 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
         if (best < 0 || r > best_r) { best = k; best_r = r; }
     }
     b->early_corr = best >= 0 ? (float)best_r : 0.0f;
-    b->early_on = best >= 0 && best_r >= b->early_corr_min;
+    /* once in sight it is kept a little under the threshold: double-talk (this side's own
+     * voice) lowers the correlation at the leak's delay for a while */
+    float need = b->early_corr_min - (b->early_on ? BLEED_EARLY_KEEP : 0.0f);
+    b->early_on = best >= 0 && best_r >= need;
     if (b->early_on) {
         b->early_delay = best;
         b->early_coupling_db = (float)b->ec_d[best];
