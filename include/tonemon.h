@@ -199,6 +199,13 @@ typedef struct {
     /* turn-taking on real audio */
     float backchannel_min_s;     /* shorter "utterances" (an echo fragment, a click) are no
                                     backchannel: the shortest "mm" is about 0.2 s */
+    float echo_run_leak_db;      /* the canceller runs on a channel whose leak sits less than
+                                    this far under the other voice (a running median of its
+                                    level under the other's recent peak while the other talks):
+                                    weaker leaks are told by their level alone, dB (negative) */
+    float bleed_early_corr;      /* until the leak is measured, a channel whose level envelope
+                                    correlates this well with the other side's at one delay is
+                                    taken to carry its leak there (1: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

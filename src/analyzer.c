@@ -364,13 +364,18 @@ static void run_hop(tm_analyzer *a)
 {
     int64_t m = a->hops_in++;
     prof_start(a);
+    float levs[2], louds[2];
+    if (a->nch == 2)
+        tmi_energy_hop2(&a->ch[0].energy, &a->ch[1].energy, a->ch[0].hopbuf, a->ch[1].hopbuf,
+                        a->ch[0].dcbuf, a->ch[1].dcbuf, levs, louds);
+    else
+        tmi_energy_hop(&a->ch[0].energy, a->ch[0].hopbuf, a->ch[0].dcbuf, &levs[0], &louds[0]);
+    prof_mark(a, TMI_ST_ENERGY);
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
-        float lev, loud;
-        tmi_energy_hop(&ch->energy, ch->hopbuf, ch->dcbuf, &lev, &loud);
+        float lev = levs[c];
         ch->lev_ring[m % LEVEL_RING] = lev;
-        ch->loud_ring[m % LEVEL_RING] = loud;
-        prof_mark(a, TMI_ST_ENERGY);
+        ch->loud_ring[m % LEVEL_RING] = louds[c];
         if (tmi_gate_push(&ch->gate, m, lev, ch->floor_db))
             ch->tone_ring[m % LEVEL_RING] = tmi_hold_tone(&ch->hold, ch->dcbuf);
         else {
@@ -382,7 +387,10 @@ static void run_hop(tm_analyzer *a)
         tmi_pitch_push(&ch->pitch, ch->dcbuf);
         prof_mark(a, TMI_ST_PITCH);
     }
-    if (a->nch == 2) tmi_echo_hop(&a->echo, m, a->ch[0].dcbuf, a->ch[1].dcbuf);
+    if (a->nch == 2) {
+        const float floors[2] = {a->ch[0].floor_db, a->ch[1].floor_db};
+        tmi_echo_hop(&a->echo, m, a->ch[0].dcbuf, a->ch[1].dcbuf, floors);
+    }
     prof_mark(a, TMI_ST_ECHO);
     if (m >= a->la) decide_hop(a, m - a->la, NULL);
 }

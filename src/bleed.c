@@ -58,6 +58,13 @@
 #define BLEED_MAX_VAR_DB2 9.0
 /* Share of the hops with both sides voiced on which a leak carries the other voice's pitch. */
 #define BLEED_SAME_VOICE 0.6
+/* The early leak's correlations: running means over about 2 s of hops where either side is on,
+ * judged after 0.3 s of such hops with 0.1 s of both on (and the other voice's pitch here). */
+#define BLEED_EARLY_HOPS 200.0
+#define BLEED_EARLY_MIN_HOPS 30
+#define BLEED_EARLY_MIN_BOTH 10
+#define BLEED_EARLY_MIN_LOSS_DB 0.0f
+#define BLEED_EARLY_KEEP 0.15f
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
 {
@@ -75,7 +82,21 @@ void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
     b->echo_removed_min_db = cfg->echo_removed_min_db;
     b->echo_removed_sure_db = cfg->echo_removed_sure_db;
     b->echo_dt_max_db = cfg->echo_dt_max_db;
+    b->early_corr_min = cfg->bleed_early_corr;
     tmi_bleed_reset(b);
+}
+
+static void early_forget(tm_bleed *b)
+{
+    for (int i = 0; i < BLEED_MAX_LAGS; i++) {
+        b->ec_n[i] = b->ec_x[i] = b->ec_y[i] = b->ec_xx[i] = b->ec_yy[i] = b->ec_xy[i] = 0.0;
+        b->ec_d[i] = 0.0;
+        b->ec_dn[i] = 0;
+    }
+    b->early_on = 0;
+    b->early_delay = 0;
+    b->early_coupling_db = b->min_coupling_db;
+    b->early_corr = 0.0f;
 }
 
 void tmi_bleed_reset(tm_bleed *b)
@@ -99,6 +120,7 @@ void tmi_bleed_reset(tm_bleed *b)
     b->delay_hops = 0;
     b->coupling_db = b->min_coupling_db;
     b->tail_db = -200.0f;
+    early_forget(b);
 }
 
 /* Same voice? Pitch within match_st, counting whole-number ratios (2, 3, 4 and their inverses)
@@ -133,7 +155,8 @@ static void push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
     /* A speakerphone's room keeps ringing after the far voice stops (T60 0.3-0.8 s): the echo
      * of a syllable outlasts it by a decay of tail_decay_db per hop, so the echo predicted at
      * the leak delay is carried on along that decay. */
-    float direct = b->o_level[slot(b, b->measured ? b->delay_hops : 0)];
+    int at = b->measured ? b->delay_hops : b->early_on ? b->early_delay : 0;
+    float direct = b->o_level[slot(b, at)];
     b->tail_db -= b->tail_decay_db;
     if (direct > b->tail_db) b->tail_db = direct;
 }
@@ -227,6 +250,71 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
     }
 }
 
+/* The early leak. A strong echo (a speakerphone) is as loud as the voice it echoes, so the
+ * level model's assumed loss (bleed_min_coupling_db) takes it for speech until the leak is
+ * measured, which needs seconds of one-sided speech with matching pitch. Its envelope, though,
+ * is the other side's envelope at a fixed delay from the first syllable on: per delay, the
+ * correlation of the two channels' levels over their floors (hops where either is on) finds it
+ * within the first second or so of the other side talking, and the mean loss where both are on
+ * and this channel carries the other voice's pitch gives its strength (the decision's margin
+ * absorbs its spread). Another talker's envelope does not follow the other side's at any one
+ * delay. Used only until the leak is measured. */
+static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, float o_floor_db)
+{
+    if (b->measured || b->early_corr_min >= 1.0f) {
+        b->early_on = 0;
+        return;
+    }
+    double x = level_db - floor_db;
+    if (x < 0.0) x = 0.0;
+    float st = to_st(f0_hz);
+    int best = -1;
+    double best_r = 0.0;
+    for (int k = 0; k < b->nlags; k++) {
+        double y = b->o_level[slot(b, k)] - o_floor_db;
+        if (y < 0.0) y = 0.0;
+        if (x >= BLEED_SILENT_DB || y >= BLEED_TALK_DB) {
+            b->ec_n[k] += 1.0;
+            double a = b->ec_n[k] < BLEED_EARLY_HOPS ? 1.0 / b->ec_n[k] : 1.0 / BLEED_EARLY_HOPS;
+            b->ec_x[k] += a * (x - b->ec_x[k]);
+            b->ec_y[k] += a * (y - b->ec_y[k]);
+            b->ec_xx[k] += a * (x * x - b->ec_xx[k]);
+            b->ec_yy[k] += a * (y * y - b->ec_yy[k]);
+            b->ec_xy[k] += a * (x * y - b->ec_xy[k]);
+            /* the loss only where this hop carries the other voice's pitch at that delay:
+             * double-talk (another pitch) would read as a smaller loss */
+            if (x >= BLEED_LEARN_OVER_FLOOR_DB && y >= BLEED_TALK_DB &&
+                same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) {
+                b->ec_dn[k]++;
+                double d = b->o_level[slot(b, k)] - level_db;
+                double ad = b->ec_dn[k] < BLEED_EARLY_HOPS ? 1.0 / (double)b->ec_dn[k]
+                                                           : 1.0 / BLEED_EARLY_HOPS;
+                b->ec_d[k] += ad * (d - b->ec_d[k]);
+            }
+        }
+        if (b->ec_n[k] < BLEED_EARLY_MIN_HOPS || b->ec_dn[k] < BLEED_EARLY_MIN_BOTH) continue;
+        double vx = b->ec_xx[k] - b->ec_x[k] * b->ec_x[k];
+        double vy = b->ec_yy[k] - b->ec_y[k] * b->ec_y[k];
+        double cv = b->ec_xy[k] - b->ec_x[k] * b->ec_y[k];
+        if (vx <= 1e-9 || vy <= 1e-9) continue;
+        double r = cv / sqrt(vx * vy);
+        if (best < 0 || r > best_r) { best = k; best_r = r; }
+    }
+    b->early_corr = best >= 0 ? (float)best_r : 0.0f;
+    /* once in sight it is kept a little under the threshold: double-talk (this side's own
+     * voice) lowers the correlation at the leak's delay for a while */
+    float need = b->early_corr_min - (b->early_on ? BLEED_EARLY_KEEP : 0.0f);
+    b->early_on = best >= 0 && best_r >= need;
+    if (b->early_on) {
+        b->early_delay = best;
+        b->early_coupling_db = (float)b->ec_d[best];
+        /* a reverberant echo builds up over its syllable and may read louder than the voice
+         * at the delay; still, a channel much louder than the other side is its own talker */
+        if (b->early_coupling_db < BLEED_EARLY_MIN_LOSS_DB)
+            b->early_coupling_db = BLEED_EARLY_MIN_LOSS_DB;
+    }
+}
+
 static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known,
                   float echo_removed_db)
 {
@@ -235,19 +323,22 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
      * 130 ms): assuming it over the whole search range (up to 500 ms for a speakerphone on a
      * long line) would take a talker's own answer right after the other stops for echo. */
     int lo = 0, hi = b->nlags - 1 < BLEED_PRIOR_LAGS ? b->nlags - 1 : BLEED_PRIOR_LAGS;
-    if (b->measured) {
-        lo = b->delay_hops > 0 ? b->delay_hops - 1 : 0;
-        hi = b->delay_hops + 1 < b->nlags ? b->delay_hops + 1 : b->nlags - 1;
+    int known = b->measured || b->early_on;
+    int delay = b->measured ? b->delay_hops : b->early_delay;
+    if (known) {
+        lo = delay > 0 ? delay - 1 : 0;
+        hi = delay + 1 < b->nlags ? delay + 1 : b->nlags - 1;
     }
     for (int k = lo; k <= hi; k++) {
         float v = b->o_level[slot(b, k)];
         if (v > pred) pred = v;
     }
-    if (b->measured && b->tail_db > pred) pred = b->tail_db;
+    if (known && b->tail_db > pred) pred = b->tail_db;
     /* Until a leak is measured, assume the strongest one still plausible: a voice that much
      * quieter than the other side is taken for its echo, unless its pitch says otherwise. */
     float coupling = b->min_coupling_db;
     if (b->measured) coupling = b->coupling_db;
+    else if (b->early_on) coupling = b->early_coupling_db;
     else if (b->clear_count >= BLEED_CLEAR_MIN_HOPS && b->clear_db - BLEED_SILENT_DB > coupling)
         coupling = b->clear_db - BLEED_SILENT_DB;
     float excess = level_db - (pred - coupling);
@@ -286,5 +377,6 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
 {
     push_other(b, o->level_db, o->f0_hz);
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
+    early_learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db);
     return h->cand && decide(b, h->level_db, h->f0_hz, h->echo_known, h->echo_removed_db);
 }

@@ -28,6 +28,15 @@ typedef struct {
     float echo_removed_min_db;            /* canceller cue: removed this much, leak */
     float echo_removed_sure_db;           /* ... even with another voice's pitch */
     float echo_dt_max_db;                 /* removed less while the other spoke: own voice */
+    /* the early leak: until the leak is measured, the delay whose envelope of the other side
+     * correlates best with this channel's (running sums per delay over hops where either is on) */
+    float early_corr_min;
+    double ec_n[BLEED_MAX_LAGS], ec_x[BLEED_MAX_LAGS], ec_y[BLEED_MAX_LAGS];
+    double ec_xx[BLEED_MAX_LAGS], ec_yy[BLEED_MAX_LAGS], ec_xy[BLEED_MAX_LAGS];
+    double ec_d[BLEED_MAX_LAGS];          /* mean loss (other minus here) where both are on */
+    long  ec_dn[BLEED_MAX_LAGS];
+    int   early_on, early_delay;          /* an early leak is in sight, at this delay */
+    float early_coupling_db, early_corr;
 } tm_bleed;
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s);

@@ -55,13 +55,15 @@ tm_config tm_config_default(int sample_rate_hz)
     c.alert_repeat_min_s = 20.0f;
     c.upset_window_s = 60.0f;
     c.onset_voiced_ms = 10.0f;
-    c.echo_canceller = 0;   /* off: it costs more than the speed target allows (bench) */
+    c.echo_canceller = 1;   /* it rests where the leak is weak: bench stays over 1000x */
     c.echo_filter_ms = 320.0f;
     c.echo_warmup_s = 2.0f;
     c.echo_removed_min_db = 6.0f;
     c.echo_dt_max_db = -10.0f;
     c.echo_removed_sure_db = 12.0f;
     c.backchannel_min_s = 0.1f;
+    c.echo_run_leak_db = -24.0f;
+    c.bleed_early_corr = 0.8f;
     return c;
 }
 
@@ -120,6 +122,8 @@ static const tm_config_field fields[] = {
     F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB (-10: off)"),
     F(echo_removed_sure_db, 0, 60, "took this much: leak even with another voice's pitch, dB"),
     F(backchannel_min_s, 0, 1, "a shorter utterance inside the other's turn is no backchannel, s"),
+    F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this, dB"),
+    F(bleed_early_corr, 0.3, 1, "unmeasured, an envelope this correlated with the other's at one delay is leak (1: off)"),
 };
 #undef F
 #undef I

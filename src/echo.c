@@ -15,8 +15,11 @@
  * frames of two hops: the decision on a hop waits two hops for the pitch lookahead anyway.
  * When the reference has been silent for longer than the filter reaches, no echo can be in the
  * microphone and the canceller rests (its history then holds only silent frames, so its time
- * alignment is still right when the reference speaks again). speexdsp takes 16-bit samples: the
- * conversion stays in here. */
+ * alignment is still right when the reference speaks again). A direction whose leak is weak
+ * (echo_run_leak_db under the other voice) rests too: the level model tells such a leak from
+ * speech, and most calls (headsets) have only such leaks, so that the canceller costs CPU only
+ * in calls with a strong echo. A direction starts a call running, since its leak is unknown.
+ * speexdsp takes 16-bit samples: the conversion stays in here. */
 #include "echo.h"
 #include <math.h>
 #include <speex/speex_echo.h>
@@ -27,6 +30,14 @@
  * gained on the realistic corpus's speakerphone calls */
 #define ECHO_RATE_HZ 2000.0f
 #define ECHO_FRAME_HOPS 2
+/* A reference hop this close to its channel's noise floor leaks only noise: it does not count
+ * as active (the canceller rests once its whole span is such hops). */
+#define ECHO_OVER_FLOOR_DB 6.0f
+/* The leak's strength is read on hops where the reference clearly talks: this far over its floor
+ * (the leak stage's "clearly talking"), in steps of 0.2 dB per hop (a running median that moves
+ * up to 20 dB a second). */
+#define ECHO_TALK_DB 15.0f
+#define ECHO_LEAK_STEP_DB 0.2f
 #define ECHO_MAX_DB 40.0f
 #define ECHO_MIN_DB -10.0f
 /* speexdsp resets a canceller whose output has been 6 dB over its input for 50 frames in a row,
@@ -72,6 +83,7 @@ int tmi_echo_init(tm_echo *e, const tm_config *cfg, int hops_per_s)
     e->span_hops = (filter_frames + 2) * e->fhops;
     e->ready_frames = lrintf(warmup_s * (float)hops_per_s / (float)e->fhops);
     e->gate_db = gate_db;
+    e->over_floor_db = ECHO_OVER_FLOOR_DB;
     int rate = fs_hz / e->dec;
     for (int c = 0; c < 2; c++) {
         e->st[c] = speex_echo_state_init(e->n, filter_frames * e->n);
@@ -79,6 +91,12 @@ int tmi_echo_init(tm_echo *e, const tm_config *cfg, int hops_per_s)
         if (!e->st[c] || !e->frame[c]) { tmi_echo_free(e); return -1; }
         speex_echo_ctl(e->st[c], SPEEX_ECHO_SET_SAMPLING_RATE, &rate);
     }
+    e->filter_frames = filter_frames;
+    for (int c = 0; c < 2; c++) {
+        e->hist[c] = calloc((size_t)(filter_frames * e->n), sizeof(int16_t));
+        if (!e->hist[c]) { tmi_echo_free(e); return -1; }
+    }
+    e->strong_db = cfg->echo_run_leak_db;
     e->out = calloc((size_t)e->n, sizeof(int16_t));
     if (!e->out) { tmi_echo_free(e); return -1; }
     e->on = 1;
@@ -91,8 +109,10 @@ void tmi_echo_free(tm_echo *e)
     for (int c = 0; c < 2; c++) {
         if (e->st[c]) speex_echo_state_destroy(e->st[c]);
         free(e->frame[c]);
+        free(e->hist[c]);
         e->st[c] = NULL;
         e->frame[c] = NULL;
+        e->hist[c] = NULL;
     }
     free(e->out);
     e->out = NULL;
@@ -110,7 +130,12 @@ void tmi_echo_reset(tm_echo *e)
         e->adapted[c] = 0;
         e->bad[c] = 0;
         e->mem_in[c] = e->mem_out[c] = 0.0;
+        e->behind[c] = 0;
+        e->leak_db[c] = 0.0f;
+        for (int i = 0; i < ECHO_LEVEL_HOPS; i++) e->lev_ring[c][i] = -200.0f;
     }
+    e->lpos = 0;
+    e->hpos = e->hcount = 0;
     e->fill = 0;
     e->first = 0;
 }
@@ -156,40 +181,85 @@ static double energy_pre(const int16_t *x, int n, double *mem)
     return s;
 }
 
-void tmi_echo_hop(tm_echo *e, int64_t hop_index, const float *x0, const float *x1)
+/* One frame of direction c through the canceller (output in e->out), with speexdsp's own
+ * divergence test kept here, quietly. */
+static void cancel(tm_echo *e, int c, const int16_t *mic, const int16_t *ref)
+{
+    speex_echo_cancellation(e->st[c], mic, ref, e->out);
+    double sdd = energy_pre(mic, e->n, &e->mem_in[c]);
+    double sff = energy_pre(e->out, e->n, &e->mem_out[c]);
+    e->bad[c] = sff / 4.0 > sdd + e->n * 10000.0 / 64.0 ? e->bad[c] + 1 : 0;
+    if (e->bad[c] >= ECHO_BAD_FRAMES) {
+        /* it adds echo instead of removing it: start again, unconverged */
+        speex_echo_state_reset(e->st[c]);
+        e->bad[c] = 0;
+        e->adapted[c] = 0;
+    }
+}
+
+/* Direction c skipped frames: those its filter still reaches go through it now, oldest first,
+ * so that the reference history it holds is the audio's again (their output is no cue). A
+ * short rest costs no more than running through it; a long one the filter's span. */
+static void catch_up(tm_echo *e, int c)
+{
+    int r = 1 - c;
+    for (int i = e->behind[c] < e->hcount ? e->behind[c] : e->hcount; i > 0; i--) {
+        int f = (e->hpos - i + e->filter_frames) % e->filter_frames;
+        cancel(e, c, e->hist[c] + f * e->n, e->hist[r] + f * e->n);
+    }
+    e->behind[c] = 0;
+}
+
+void tmi_echo_hop(tm_echo *e, int64_t hop_index, const float *x0, const float *x1,
+                  const float floor_db[2])
 {
     if (!e->on) return;
     if (e->fill == 0) e->first = hop_index;
+    float lev[2];
     for (int c = 0; c < 2; c++) {
-        float lev = decimate(e, c, c ? x1 : x0, e->frame[c] + e->fill * e->k);
-        if (lev >= e->gate_db) e->quiet[c] = 0;
+        lev[c] = decimate(e, c, c ? x1 : x0, e->frame[c] + e->fill * e->k);
+        if (lev[c] >= e->gate_db && lev[c] >= floor_db[c] + e->over_floor_db) e->quiet[c] = 0;
         else if (e->quiet[c] < e->span_hops) e->quiet[c]++;
+    }
+    e->lpos = (e->lpos + 1) % ECHO_LEVEL_HOPS;
+    for (int c = 0; c < 2; c++) e->lev_ring[c][e->lpos] = lev[c];
+    for (int c = 0; c < 2; c++) {
+        int r = 1 - c;
+        /* While the reference clearly talks, how far under its recent peak (the echo's delay
+         * is unknown) does the microphone sit? A running median: double-talk (the microphone
+         * over it) and pauses are the minority of those hops. */
+        if (lev[r] < e->gate_db || lev[r] < floor_db[r] + ECHO_TALK_DB || lev[c] > lev[r]) continue;
+        float peak = -200.0f;
+        for (int i = 0; i < ECHO_LEVEL_HOPS; i++)
+            if (e->lev_ring[r][i] > peak) peak = e->lev_ring[r][i];
+        e->leak_db[c] += lev[c] - peak > e->leak_db[c] ? ECHO_LEAK_STEP_DB : -ECHO_LEAK_STEP_DB;
     }
     if (++e->fill < e->fhops) return;
     e->fill = 0;
     for (int c = 0; c < 2; c++) {
         int r = 1 - c;
         int run = e->quiet[r] < e->span_hops;
-        if (run) {
-            speex_echo_cancellation(e->st[c], e->frame[c], e->frame[r], e->out);
+        /* A leak this much weaker than the other voice is told from speech by its level alone
+         * (the leak stage assumes a loss of bleed_min_coupling_db before it measured one), and
+         * the canceller's cue adds nothing there: the direction skips its frames, with no cue.
+         * Should the leak grow louder, the canceller first runs again over the frames its
+         * filter reaches back (kept here), so that its reference history is the audio's. */
+        int skip = run && e->leak_db[c] < e->strong_db;
+        if (skip) {
+            if (e->behind[c] < e->filter_frames) e->behind[c]++;
+        } else if (run) {
+            if (e->behind[c]) catch_up(e, c);
+            cancel(e, c, e->frame[c], e->frame[r]);
             if (e->quiet[r] < e->fhops) e->adapted[c]++;
-            double sdd = energy_pre(e->frame[c], e->n, &e->mem_in[c]);
-            double sff = energy_pre(e->out, e->n, &e->mem_out[c]);
-            e->bad[c] = sff / 4.0 > sdd + e->n * 10000.0 / 64.0 ? e->bad[c] + 1 : 0;
-            if (e->bad[c] >= ECHO_BAD_FRAMES) {
-                /* it adds echo instead of removing it: start again, unconverged */
-                speex_echo_state_reset(e->st[c]);
-                e->bad[c] = 0;
-                e->adapted[c] = 0;
-            }
         }
         /* A removal can be trusted at once (an unconverged filter adds energy, it does not take
-         * it away by chance); that nothing was removed means something only once it converged. */
-        int known = !run || e->adapted[c] >= e->ready_frames ? 2 : 1;
+         * it away by chance); that nothing was removed means something only once it converged.
+         * A skipped frame has no cue. */
+        int known = skip ? 0 : !run || e->adapted[c] >= e->ready_frames ? 2 : 1;
         for (int h = 0; h < e->fhops; h++) {
             int slot = (int)((e->first + h) % ECHO_RING);
             float db = 0.0f;
-            if (run) {
+            if (run && !skip) {
                 /* one 16-bit step of rms is the floor: silence removes nothing */
                 double in = energy16(e->frame[c] + h * e->k, e->k) + e->k;
                 double out = energy16(e->out + h * e->k, e->k) + e->k;
@@ -201,6 +271,11 @@ void tmi_echo_hop(tm_echo *e, int64_t hop_index, const float *x0, const float *x
             e->cue_known[c][slot] = (signed char)known;
         }
     }
+    /* the frame joins the history a catching-up canceller runs over */
+    for (int c = 0; c < 2; c++)
+        memcpy(e->hist[c] + e->hpos * e->n, e->frame[c], (size_t)e->n * sizeof(int16_t));
+    e->hpos = (e->hpos + 1) % e->filter_frames;
+    if (e->hcount < e->filter_frames) e->hcount++;
 }
 
 int tmi_echo_cue(const tm_echo *e, int c, int64_t hop_index, float *removed_db)

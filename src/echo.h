@@ -6,6 +6,7 @@
 #include "tonemon.h"
 #include <stdint.h>
 
+#define ECHO_LEVEL_HOPS 26        /* hops of level history: the longest echo delay (250 ms) */
 #define ECHO_RING 16               /* hops of cue kept for the decision, which lags the audio */
 
 struct SpeexEchoState_;            /* speexdsp's canceller state, opaque here */
@@ -17,9 +18,18 @@ typedef struct {
     int span_hops;                 /* hops the filter reaches back, plus a frame of margin */
     long ready_frames;             /* frames of active reference before the cue is trusted */
     float gate_db;                 /* a reference hop quieter than this (in band, dBFS) is silent */
+    float over_floor_db;           /* ... or not this far over its channel's noise floor */
     struct SpeexEchoState_ *st[2]; /* direction c: microphone c, reference 1 - c */
     int16_t *frame[2];             /* the frame being filled, decimated, per channel */
     int16_t *out;                  /* canceller output scratch, one frame */
+    int filter_frames;             /* frames the filter reaches back */
+    int16_t *hist[2];              /* the last filter_frames frames, per channel, a ring */
+    int hpos, hcount;              /* next ring slot, frames in the ring */
+    int behind[2];                 /* frames direction c skipped since it ran (up to the span) */
+    float strong_db;               /* a direction runs while its leak is stronger than this */
+    float leak_db[2];              /* running median: microphone under the reference's peak, dB */
+    float lev_ring[2][ECHO_LEVEL_HOPS];   /* recent in-band hop levels per channel, ring */
+    int lpos;
     double sum[2][2];              /* the two previous block sums of the decimator, per channel */
     int fill;                      /* hops in the frame being filled */
     int64_t first;                 /* hop index of the frame's first hop */
@@ -41,7 +51,8 @@ int  tmi_echo_init(tm_echo *e, const tm_config *cfg, int hops_per_s);
 void tmi_echo_free(tm_echo *e);    /* a zeroed or freed struct is a no-op */
 void tmi_echo_reset(tm_echo *e);
 /* Feeds hop `hop_index` of both channels (DC-removed, full rate). */
-void tmi_echo_hop(tm_echo *e, int64_t hop_index, const float *x0, const float *x1);
+void tmi_echo_hop(tm_echo *e, int64_t hop_index, const float *x0, const float *x1,
+                  const float floor_db[2]);
 /* The cue of channel c at hop hop_index, with the dB removed (-10..40) in *removed_db: returns
  * 2 when the canceller had converged (or the reference was silent, nothing to remove), 1 while
  * it converges (only a large removal means something yet), 0 when there is no cue (canceller

@@ -58,42 +58,76 @@ static float to_db(double mean_square, double offset)
     return db < ENERGY_FLOOR_DB ? ENERGY_FLOOR_DB : (float)db;
 }
 
-void tmi_energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs)
-{
-    /* One pass: DC blocker for the level, and the two K-weighting sections (transposed direct
-     * form II, two state variables each) for the loudness, all in double. */
-    double sq = 0.0, ksq = 0.0, x1 = e->dc_x1, y1 = e->dc_y1, r = e->dc_r;
-    const tm_biquad *s1 = &e->kshelf, *s2 = &e->khp;
-    double a0 = s1->b0, a1 = s1->b1, a2 = s1->b2, p1 = s1->a1, p2 = s1->a2;
-    double c0 = s2->b0, c1 = s2->b1, c2 = s2->b2, q1 = s2->a1, q2 = s2->a2;
-    double u1 = e->k1[0], u2 = e->k1[1], v1 = e->k2[0], v2 = e->k2[1];
-    for (int i = 0; i < e->hop; i++) {
-        double in = x[i];
-        double y = in - x1 + r * y1;
-        x1 = in; y1 = y;
-        dc_out[i] = (float)y;
-        sq += y * y;
-        double k = a0 * in + u1;
-        u1 = a1 * in - p1 * k + u2;
-        u2 = a2 * in - p2 * k;
-        double m = c0 * k + v1;
-        v1 = c1 * k - q1 * m + v2;
-        v2 = c2 * k - q2 * m;
-        ksq += m * m;
-    }
-    /* keep denormals out of the recursions through long silences */
-    if (fabs(y1) < 1e-30) y1 = 0.0;
-    if (fabs(u1) < 1e-30 && fabs(u2) < 1e-30) u1 = u2 = 0.0;
-    if (fabs(v1) < 1e-30 && fabs(v2) < 1e-30) v1 = v2 = 0.0;
-    e->dc_x1 = x1; e->dc_y1 = y1;
-    e->k1[0] = u1; e->k1[1] = u2; e->k2[0] = v1; e->k2[1] = v2;
-    *level_db = to_db(sq / e->hop, 0.0);
+/* The recursions of one channel, one hop. Each filter's output waits on its previous output
+ * (a chain of multiply-adds a few cycles long per sample), so one channel alone leaves the core
+ * mostly idle: the stereo pass below runs the two channels' chains side by side. */
+typedef struct {
+    double sq, ksq, x1, y1, u1, u2, v1, v2;
+} kstate;
 
-    e->kring[e->kpos] = ksq;
+static inline void kload(const tm_energy *e, kstate *s)
+{
+    s->sq = s->ksq = 0.0;
+    s->x1 = e->dc_x1; s->y1 = e->dc_y1;
+    s->u1 = e->k1[0]; s->u2 = e->k1[1]; s->v1 = e->k2[0]; s->v2 = e->k2[1];
+}
+
+static inline void kstep(const tm_energy *e, kstate *s, double in, float *dc_out)
+{
+    const tm_biquad *s1 = &e->kshelf, *s2 = &e->khp;
+    double y = in - s->x1 + e->dc_r * s->y1;
+    s->x1 = in; s->y1 = y;
+    *dc_out = (float)y;
+    s->sq += y * y;
+    double k = s1->b0 * in + s->u1;
+    s->u1 = s1->b1 * in - s1->a1 * k + s->u2;
+    s->u2 = s1->b2 * in - s1->a2 * k;
+    double m = s2->b0 * k + s->v1;
+    s->v1 = s2->b1 * k - s2->a1 * m + s->v2;
+    s->v2 = s2->b2 * k - s2->a2 * m;
+    s->ksq += m * m;
+}
+
+/* Stores the state back and turns the sums into the hop's level and momentary loudness. */
+static void kstore(tm_energy *e, kstate *s, float *level_db, float *loudness_lufs)
+{
+    /* keep denormals out of the recursions through long silences */
+    if (fabs(s->y1) < 1e-30) s->y1 = 0.0;
+    if (fabs(s->u1) < 1e-30 && fabs(s->u2) < 1e-30) s->u1 = s->u2 = 0.0;
+    if (fabs(s->v1) < 1e-30 && fabs(s->v2) < 1e-30) s->v1 = s->v2 = 0.0;
+    e->dc_x1 = s->x1; e->dc_y1 = s->y1;
+    e->k1[0] = s->u1; e->k1[1] = s->u2; e->k2[0] = s->v1; e->k2[1] = s->v2;
+    *level_db = to_db(s->sq / e->hop, 0.0);
+
+    e->kring[e->kpos] = s->ksq;
     e->kpos = (e->kpos + 1) % ENERGY_MOMENTARY_HOPS;
     if (e->kfill < ENERGY_MOMENTARY_HOPS) e->kfill++;
     /* Summing 40 doubles each hop is cheaper than worrying about a running sum's drift. */
     double sum = 0.0;
     for (int i = 0; i < ENERGY_MOMENTARY_HOPS; i++) sum += e->kring[i];
     *loudness_lufs = to_db(sum / ((double)ENERGY_MOMENTARY_HOPS * e->hop), -0.691);
+}
+
+void tmi_energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs)
+{
+    /* One pass: DC blocker for the level, and the two K-weighting sections (transposed direct
+     * form II, two state variables each) for the loudness, all in double. */
+    kstate s;
+    kload(e, &s);
+    for (int i = 0; i < e->hop; i++) kstep(e, &s, x[i], &dc_out[i]);
+    kstore(e, &s, level_db, loudness_lufs);
+}
+
+void tmi_energy_hop2(tm_energy *e0, tm_energy *e1, const float *x0, const float *x1,
+                     float *dc0, float *dc1, float level_db[2], float loudness_lufs[2])
+{
+    kstate s0, s1;
+    kload(e0, &s0);
+    kload(e1, &s1);
+    for (int i = 0; i < e0->hop; i++) {
+        kstep(e0, &s0, x0[i], &dc0[i]);
+        kstep(e1, &s1, x1[i], &dc1[i]);
+    }
+    kstore(e0, &s0, &level_db[0], &loudness_lufs[0]);
+    kstore(e1, &s1, &level_db[1], &loudness_lufs[1]);
 }

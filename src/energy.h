@@ -20,5 +20,9 @@ void tmi_energy_reset(tm_energy *e);
 /* One full hop of input x (finite). Writes the DC-blocked samples to dc_out and returns the
  * hop's RMS level in dBFS and the 400 ms momentary loudness in LUFS (both floored). */
 void tmi_energy_hop(tm_energy *e, const float *x, float *dc_out, float *level_db, float *loudness_lufs);
+/* The same for the two channels of a call (same rate and hop) in one pass, about twice as fast
+ * as two calls; the results are those of two calls. */
+void tmi_energy_hop2(tm_energy *e0, tm_energy *e1, const float *x0, const float *x1,
+                     float *dc0, float *dc1, float level_db[2], float loudness_lufs[2]);
 
 #endif

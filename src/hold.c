@@ -16,6 +16,8 @@
 #include <string.h>
 
 #define HOLD_TONE_RATE_HZ 4000
+/* the tone recursions run in groups of four lanes: padded with idle lanes */
+#define HOLD_TONES_PAD ((HOLD_TONES + 3) / 4 * 4)
 
 /* DTMF low group, high group (Q.23), then call-progress tones (E.180: 350, 425, 440, 480, 620)
  * and the 1 kHz test/beep tone. */
@@ -103,18 +105,24 @@ float tmi_hold_tone(tm_hold *h, const float *x)
     const int st = h->step;
     for (int j = 0; j < h->hop; j++) e += (double)x[j * st] * x[j * st];
     h->e[s] = e;
-    for (int i = 0; i < HOLD_TONES; i++) {
-        float s1 = 0.0f, s2 = 0.0f, c = h->coef[i];
-        for (int j = 0; j < h->hop; j++) {
-            float s0 = x[j * st] + c * s1 - s2;
-            s2 = s1;
-            s1 = s0;
+    /* The Goertzel recursions of all tones side by side, sample by sample: one tone's recursion
+     * waits on its previous step, the tones' recursions are independent (and vectorise). */
+    float s1[HOLD_TONES_PAD] = {0.0f}, s2[HOLD_TONES_PAD] = {0.0f}, cf[HOLD_TONES_PAD] = {0.0f};
+    memcpy(cf, h->coef, sizeof h->coef);
+    for (int j = 0; j < h->hop; j++) {
+        float v = x[j * st];
+        for (int i = 0; i < HOLD_TONES_PAD; i++) {
+            float s0 = v + cf[i] * s1[i] - s2[i];
+            s2[i] = s1[i];
+            s1[i] = s0;
         }
+    }
+    for (int i = 0; i < HOLD_TONES; i++) {
         /* DFT of this hop at the tone, with the phase referred to the hop's first sample */
-        float w = 0.5f * c;
+        float w = 0.5f * cf[i];
         float sn = sqrtf(fmaxf(0.0f, 1.0f - w * w));
-        h->re[s][i] = s1 * w - s2;
-        h->im[s][i] = s1 * sn;
+        h->re[s][i] = s1[i] * w - s2[i];
+        h->im[s][i] = s1[i] * sn;
     }
     double etot = h->e[0] + h->e[1] + h->e[2];
     if (etot <= 1e-12) return 0.0f;

@@ -23,6 +23,8 @@
 #define DELAY_MS 120
 #define COUPLING_DB -6.0f
 #define T60_S 0.3f
+/* the channels' noise floors as the analyzer would pass them: far under every test signal */
+static const float no_floor[2] = {-120.0f, -120.0f};
 
 /* Seeded noise in syllables: 200 ms on at a random level within 10 dB, 100 ms off. */
 static void syllables(float *x, size_t n, uint64_t seed)
@@ -53,28 +55,34 @@ static void echo_path(const float *x, float *y, size_t n)
 
 typedef struct { float db[2][HOPS]; int known[2][HOPS]; } cues;
 
-/* Runs the canceller over the two channels (x0 is channel 0) and collects every hop's cue. */
-static void run(const float *x0, const float *x1, cues *out)
+/* Runs the canceller over the two channels (x0 is channel 0) and collects every hop's cue.
+ * run_leak_db: the profile's echo_run_leak_db (-100: both directions always run). */
+static void run_at(const float *x0, const float *x1, cues *out, float run_leak_db)
 {
+    /* the noise floor the analyzer would pass: the tests' room noise, -66 dBFS */
+    static const float room_floor[2] = {-66.0f, -66.0f};
     tm_echo e;
     tm_config cfg = tm_config_default(RATE);
     cfg.echo_canceller = 1;
     cfg.echo_filter_ms = 320.0f;
     cfg.speech_min_level_db = -60.0f;
     cfg.echo_warmup_s = 2.0f;
+    cfg.echo_run_leak_db = run_leak_db;
     assert_int_equal(tmi_echo_init(&e, &cfg, RATE / HOP), 0);
     assert_true(e.on);
     for (int h = 0; h < HOPS; h++) {
-        tmi_echo_hop(&e, h, x0 + h * HOP, x1 + h * HOP);
+        tmi_echo_hop(&e, h, x0 + h * HOP, x1 + h * HOP, run_leak_db <= -100.0f ? no_floor : room_floor);
         /* the decision reads a hop two hops later (the pitch lookahead): complete by then */
         if (h >= 2)
             for (int c = 0; c < 2; c++) {
                 out->known[c][h - 2] = tmi_echo_cue(&e, c, h - 2, &out->db[c][h - 2]);
-                assert_true(out->known[c][h - 2] > 0);
+                if (run_leak_db <= -100.0f) assert_true(out->known[c][h - 2] > 0);
             }
     }
     tmi_echo_free(&e);
 }
+
+static void run(const float *x0, const float *x1, cues *out) { run_at(x0, x1, out, -100.0f); }
 
 static int cmp(const void *a, const void *b)
 {
@@ -181,6 +189,44 @@ static void test_double_talk_not_echo(void **state)
     free(ref); free(mic); free(own); free(q);
 }
 
+/* Channel 0 carries channel 1's echo 30 dB down for 4 s (a headset's leak, told by its level
+ * alone), then 6 dB down (a speakerphone switched on). With echo_run_leak_db -24, the canceller
+ * rests on the weak leak (no cue), and once the
+ * leak is strong it runs again and within 3 s takes most of the echo away (the frames it
+ * skipped that its filter reaches are caught up on), nearly as much as a canceller that never
+ * rested and learnt the path from the weak leak already. */
+static void test_rests_on_weak_leak(void **state)
+{
+    (void)state;
+    float *ref = malloc(N * sizeof *ref), *mic = malloc(N * sizeof *mic), *noise = malloc(N * sizeof *noise);
+    cues *q = calloc(1, sizeof *q), *all = calloc(1, sizeof *all);
+    syllables(ref, N, 31);
+    echo_path(ref, mic, N);
+    const size_t at = (size_t)RATE * 4;
+    for (size_t i = 0; i < at; i++) mic[i] *= powf(10.0f, -24.0f / 20.0f);   /* -6 - 24 = -30 dB */
+    sig_noise(noise, N, 0.0005f, 32);
+    sig_add(mic, noise, N, 1.0f);
+    sig_noise(noise, N, 0.0005f, 33);
+    sig_add(ref, noise, N, 1.0f);
+    run_at(mic, ref, q, -24.0f);
+    run_at(mic, ref, all, -100.0f);
+    int rest0 = 0, rest1 = 0, h4 = 4 * RATE / HOP;
+    for (int h = 200; h < h4 - 20; h++) rest0 += q->known[0][h] == 0;
+    for (int h = 200; h < HOPS - 2; h++) rest1 += q->known[1][h] == 0;
+    int n_q, n_all;
+    float m_q = median_where(q, 0, h4 + 300, HOPS - 2, mic, -45.0f, &n_q);
+    float m_all = median_where(all, 0, h4 + 300, HOPS - 2, mic, -45.0f, &n_all);
+    print_message("weak leak: channel 0 rested %d of %d hops in 2-4 s, channel 1 %d of %d; "
+                  "after the leak grew removed %.1f dB (never resting %.1f dB)\n",
+                  rest0, h4 - 20 - 200, rest1, HOPS - 2 - 200, m_q, m_all);
+    assert_true(rest0 >= (h4 - 20 - 200) * 9 / 10);
+    for (int h = h4 + 300; h < HOPS - 2; h++) assert_true(q->known[0][h] > 0);
+    assert_true(n_q > 200);
+    assert_true(m_q >= 6.0f);
+    assert_true(m_q >= m_all - 3.0f);
+    free(ref); free(mic); free(noise); free(q); free(all);
+}
+
 /* A rate whose hop has no divisor near 2 kHz (hop 97 samples) leaves the canceller off: no cue,
  * never a made-up one. */
 static void test_odd_rate_is_off(void **state)
@@ -192,8 +238,8 @@ static void test_odd_rate_is_off(void **state)
     assert_int_equal(tmi_echo_init(&e, &c, 100), 0);
     assert_false(e.on);
     float x[97] = {0}, db;
-    tmi_echo_hop(&e, 0, x, x);
-    tmi_echo_hop(&e, 1, x, x);
+    tmi_echo_hop(&e, 0, x, x, no_floor);
+    tmi_echo_hop(&e, 1, x, x, no_floor);
     assert_int_equal(tmi_echo_cue(&e, 0, 0, &db), 0);
     tmi_echo_free(&e);
 }
@@ -204,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_echo_only_is_removed),
         cmocka_unit_test(test_own_voice_reference_silent),
         cmocka_unit_test(test_double_talk_not_echo),
+        cmocka_unit_test(test_rests_on_weak_leak),
         cmocka_unit_test(test_odd_rate_is_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

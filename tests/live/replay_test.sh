@@ -34,7 +34,8 @@ PY
 read -r n_alerts n_lost n_unshown < agree.txt
 echo "replay vs analyze: $n_alerts alerts, $n_lost not in the record, $n_unshown recorded alerting events never shown"
 tail -n +2 agree.txt
-check "alerts shown" [ "$n_alerts" -gt 20 ]
+# (the echo canceller, on by default, takes most of this leak's false alerts away: 9 remain)
+check "alerts shown" [ "$n_alerts" -gt 5 ]
 check "every alert shown is in the record" [ "$n_lost" = 0 ]
 check "every alerting event recorded was shown" [ "$n_unshown" = 0 ]
 
