@@ -296,6 +296,7 @@ const knob calib_knobs[] = {
     {"onset_voiced_ms", {10, 30, 50}, 3, TM_EV_SILENCE},
     {"echo_removed_min_db", {4, 6, 8, 10}, 4, TM_EV_OVERLAP},
     {"backchannel_min_s", {0, 0.1, 0.15, 0.2}, 4, TM_EV_BACKCHANNEL},
+    {"bleed_early_corr", {0.7, 0.8, 0.9, 1.0}, 4, TM_EV_INTERRUPTION},
 };
 _Static_assert(sizeof calib_knobs / sizeof calib_knobs[0] == CALIB_N_KNOBS, "one row per knob");
 
