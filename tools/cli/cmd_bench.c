@@ -89,23 +89,27 @@ static void stage_costs(const float *l, const float *r, size_t n, int rate, int 
 int cmd_bench(int argc, char **argv)
 {
     double minutes = 10.0;
+    double leak_db = -25.0;
     int rate = 16000, block = 4096;
     const arg_spec spec[] = {
         {"minutes", 0, ARG_DOUBLE, &minutes, 0.1, 600, NULL},
         {"rate", 0, ARG_INT, &rate, 8000, 48000, NULL},
         {"block", 0, ARG_INT, &block, 1, 1 << 20, NULL},
+        {"leak", 0, ARG_DOUBLE, &leak_db, -60, -3, NULL},
         {NULL, 0, ARG_FLAG, NULL, 0, 0, NULL}};
     int first, prc = args_parse("bench", argc, argv, spec, &first);
     if (prc == ARGS_HELP)
-        puts("usage: tonemon bench [--minutes M] [--rate HZ] [--block N]\n"
-             "Prints real-time factor, CPU ms per second of audio and memory of the analysis.");
+        puts("usage: tonemon bench [--minutes M] [--rate HZ] [--block N] [--leak DB]\n"
+             "Prints real-time factor, CPU ms per second of audio and memory of the analysis.\n"
+             "--leak: each party's echo in the other's channel (default -25 dB; -6 is a\n"
+             "speakerphone, where the echo canceller runs all the time)");
     if (prc) return prc == ARGS_HELP ? 0 : 2;
     if (first < argc) { fprintf(stderr, "tonemon bench: unknown argument %s\n", argv[first]); return 2; }
     synth_opts o = synth_defaults();
     o.rate_hz = rate;
     o.duration_s = 60.0;
     o.snr_db = 25.0;
-    o.bleed_db = -25.0;
+    o.bleed_db = leak_db;
     float *l, *r;
     size_t n;
     synth_truth t;
@@ -138,8 +142,8 @@ int cmd_bench(int argc, char **argv)
     long rss_end = rss_kb();
     tm_analyzer_destroy(a);
 
-    printf("tonemon bench: %.1f min of stereo %d Hz call audio (noise 25 dB SNR, leak -25 dB), blocks of %d\n",
-           audio_s / 60.0, rate, block);
+    printf("tonemon bench: %.1f min of stereo %d Hz call audio (noise 25 dB SNR, leak %.0f dB), blocks of %d\n",
+           audio_s / 60.0, rate, leak_db, block);
     printf("  real-time factor      %.0fx (one core)\n", audio_s / cpu);
     printf("  CPU per audio second  %.3f ms\n", cpu / audio_s * 1000.0);
     printf("  one hour of call in   %.2f s\n", cpu / audio_s * 3600.0);
