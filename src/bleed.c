@@ -65,6 +65,8 @@
 #define BLEED_EARLY_MIN_BOTH 10
 #define BLEED_EARLY_MIN_LOSS_DB 0.0f
 #define BLEED_EARLY_KEEP 0.15f
+/* The early leak's channel is this much louder than the other side: it is the talker. */
+#define BLEED_EARLY_TALKER_DB (-3.0f)
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
 {
@@ -305,6 +307,10 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
      * voice) lowers the correlation at the leak's delay for a while */
     float need = b->early_corr_min - (b->early_on ? BLEED_EARLY_KEEP : 0.0f);
     b->early_on = best >= 0 && best_r >= need;
+    /* ... but a channel clearly louder than the other side at that delay is the talker whose
+     * echo the other side carries, not the echo: its envelope leads the other's by the delay
+     * and its own speech follows itself there (the direction the leak does not go) */
+    if (b->early_on && b->ec_d[best] < BLEED_EARLY_TALKER_DB) b->early_on = 0;
     if (b->early_on) {
         b->early_delay = best;
         b->early_coupling_db = (float)b->ec_d[best];

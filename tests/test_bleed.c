@@ -416,6 +416,43 @@ static void test_early_leak_not_in_independent_channels(void **state)
     free(ol); free(of); free(l); free(f);
 }
 
+/* The other way round: this channel is the greeting's talker and the other side (the
+ * speakerphone) carries its echo, 6 dB down and smeared by the room. This channel's envelope
+ * then leads the other's, and its own slow envelope follows itself at that delay: the early
+ * leak must not take the talker for the echo of its own echo. */
+static void test_early_leak_not_on_the_talkers_channel(void **state)
+{
+    (void)state;
+    int n = H(4.0);
+    float *own = calloc((size_t)n, sizeof(float)), *own_f = calloc((size_t)n, sizeof(float));
+    float *ol = calloc((size_t)n, sizeof(float)), *of = calloc((size_t)n, sizeof(float));
+    gap_max_ms = 40.0f;   /* a fluent greeting: short joins, a slow envelope */
+    talker(own, own_f, n, 23, 95.0f, 125.0f);
+    gap_max_ms = 80.0f;
+    for (int i = 0; i < H(0.5); i++) { own[i] = FLOOR_DB; own_f[i] = 0.0f; }
+    float room = FLOOR_DB;   /* the room's tail: decays 60 dB in 0.5 s */
+    for (int i = 0; i < n; i++) {
+        float src = i >= SP_DELAY ? own[i - SP_DELAY] - 6.0f : FLOOR_DB;
+        room -= 60.0f / H(0.5);
+        if (src > room) room = src;
+        ol[i] = room > FLOOR_DB ? room : FLOOR_DB;
+        of[i] = i >= SP_DELAY && src > FLOOR_DB ? own_f[i - SP_DELAY] : 0.0f;
+    }
+    setup();
+    int judged = 0, flagged = 0, ever = 0;
+    for (int i = 0; i < n; i++) {
+        int d = feed_hop(ol[i], of[i], talking(ol, i), own[i], own_f[i]);
+        ever |= B.early_on;
+        if (own[i] >= FLOOR_DB + 8.0f) { judged++; flagged += d; }
+    }
+    print_message("the talker's own channel: early leak in sight %d, own hops flagged %d of %d\n",
+                  ever, flagged, judged);
+    assert_true(judged > 150);
+    assert_int_equal(ever, 0);
+    assert_true(flagged <= judged / 20);
+    free(own); free(own_f); free(ol); free(of);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_early_leak_flags_speakerphone_echo),
         cmocka_unit_test(test_early_leak_keeps_own_onset),
         cmocka_unit_test(test_early_leak_not_in_independent_channels),
+        cmocka_unit_test(test_early_leak_not_on_the_talkers_channel),
         cmocka_unit_test(test_leak_kept_with_word_pauses),
         cmocka_unit_test(test_leak_learnt_and_flagged),
         cmocka_unit_test(test_reverberant_tail),
