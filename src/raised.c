@@ -122,7 +122,7 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
     }
     if (!r->base_p_ready) return;
     float excess = loudness_lufs - r->base_l;
-    float st_excess = isnan(st) || !r->base_p_ready ? NAN : st - r->base_p;
+    float st_excess = isnan(st) ? NAN : st - r->base_p;
 
     if (r->in_ep) {
         tmi_median_add(&r->ep_excess, excess);

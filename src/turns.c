@@ -269,15 +269,14 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
         return;
     }
     if (n < p->end + t->pause_hops) return;   /* the newcomer may only be pausing */
-    if (p->end - p->start < t->bc_min_hops && hp[o].seg_last >= p->end - 1) {
-        /* Too short for a word: a fragment of echo the leak stage let through, a click, a
-         * syllable of the babble behind them. It neither answers nor takes the floor. */
-        p->active = 0;
-        return;
-    }
     if (hp[o].seg_last >= p->end - 1) {
-        tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
-        emit_event(em, &ev);
+        /* Shorter than backchannel_min_s it is too short for a word: a fragment of echo the
+         * leak stage let through, a click, a syllable of the babble behind them. It neither
+         * answers nor takes the floor. */
+        if (p->end - p->start >= t->bc_min_hops) {
+            tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
+            emit_event(em, &ev);
+        }
         p->active = 0;
     } else if (n >= p->deadline) {
         take_floor(t, c, p->start, hp, em);   /* a short turn: "Yes." and the other stops */

@@ -314,8 +314,7 @@ static int prompt_source(tm_reason r, int *type, int *speaker, int *other)
 
 /* A prompt is false when the event it came from (same type and parties, under way when the
  * prompt came, or known only then: a short raised voice is over when it is known) matched no
- * truth. Prompts whose source type the labels do not cover are not
- * judged. */
+ * truth. Prompts whose source type the labels do not cover are not judged. */
 static void score_prompts(score_tally *s, const truth_set *t, const tm_event *ev, size_t n,
                           const char *matched)
 {
