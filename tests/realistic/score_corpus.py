@@ -204,7 +204,10 @@ def eval_dir(tm, calls, work):
     ev = os.path.join(work, "eval")
     os.makedirs(ev, exist_ok=True)
     for c in calls:
-        os.symlink(c["wav"], os.path.join(ev, c["name"] + ".wav"))
+        link = os.path.join(ev, c["name"] + ".wav")
+        if os.path.lexists(link):   # a --keep folder used before
+            os.remove(link)
+        os.symlink(c["wav"], link)
         json.dump({k: v for k, v in c["truth"].items() if k not in drop}, open(os.path.join(ev, c["name"] + ".truth.json"), "w"))
         c["eval_wav"] = os.path.join(ev, c["name"] + ".wav")
     return sorted(drop)
