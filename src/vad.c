@@ -15,18 +15,21 @@
  * of voiced speech) every active voiced hop is an anchor. */
 #include "vad.h"
 #include <math.h>
+#include <stdlib.h>
 
-/* The speaker's level must come from real speech before it gates anything: 100 voiced hops. */
-#define VAD_LEVEL_WARMUP_HOPS 100
-/* The level is the 80th percentile of the anchors' levels (a stochastic quantile: up 0.05 dB
- * per hop over it, down 0.0125 dB under it). The near talker fills the top of the distribution,
- * so babble that gets through in the talker's pauses cannot drag it down, and learning from
- * anchors only keeps what the gate already rejects out of it. The steps are slow on purpose: a
- * raised turn (+8-15 dB for a few seconds) lifts it by a few dB at most, so the talker's normal
- * voice after it still anchors. It starts at the first anchor's level. Limit: a talker whose
+/* The level is the 80th percentile of the anchors' levels. The near talker fills the top of the
+ * distribution, so babble that gets through in the talker's pauses cannot drag it down, and
+ * learning from anchors only keeps what the gate already rejects out of it. It is set exactly
+ * from the first VAD_LEVEL_WARMUP_HOPS anchors, then follows as a stochastic quantile: up 0.01 dB
+ * per anchor over it, down 0.0025 dB under it (at about 70 anchors a second, at most 0.7 dB a
+ * second up). A raised turn (+8-12 dB for up to 10 s) must not lift it by rel_db: the talker's
+ * normal voice after it would then be no anchor, so no speech, and an estimate learnt from
+ * anchors only would never come down again (measured: with steps five times these, one raised
+ * agent turn of 10 s took the agent's next two phrases off a clean call). Limit: a talker whose
  * level drops for good by more than rel_db (a headset moved far away) is no longer heard. */
-#define VAD_LEVEL_UP_DB 0.05f
-#define VAD_LEVEL_DOWN_DB 0.0125f
+#define VAD_LEVEL_UP_DB 0.01f
+#define VAD_LEVEL_DOWN_DB 0.0025f
+#define VAD_LEVEL_QUANTILE 0.8f
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
 
@@ -61,10 +64,24 @@ int tmi_vad_anchor(const tm_vad *v, int active, int voiced, float level_db)
     return v->spk_n < VAD_LEVEL_WARMUP_HOPS || level_db >= v->spk_db - v->rel_db;
 }
 
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
 static void learn_level(tm_vad *v, float level_db)
 {
-    if (v->spk_n++ == 0) v->spk_db = level_db;
-    else v->spk_db += level_db > v->spk_db ? VAD_LEVEL_UP_DB : -VAD_LEVEL_DOWN_DB;
+    if (v->spk_n < VAD_LEVEL_WARMUP_HOPS) {
+        v->warm_db[v->spk_n++] = level_db;
+        if (v->spk_n == VAD_LEVEL_WARMUP_HOPS) {
+            qsort(v->warm_db, VAD_LEVEL_WARMUP_HOPS, sizeof v->warm_db[0], cmp_float);
+            v->spk_db = v->warm_db[(int)(VAD_LEVEL_QUANTILE * (VAD_LEVEL_WARMUP_HOPS - 1))];
+        }
+        return;
+    }
+    v->spk_n++;
+    v->spk_db += level_db > v->spk_db ? VAD_LEVEL_UP_DB : -VAD_LEVEL_DOWN_DB;
 }
 
 static int close_seg(tm_vad *v, tmi_span *closed)

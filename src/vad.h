@@ -5,12 +5,16 @@
 #include "stage.h"
 #include "tonemon.h"
 
+/* The speaker's level must come from real speech before it gates anything: 100 voiced hops. */
+#define VAD_LEVEL_WARMUP_HOPS 100
+
 typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
     int onset_anchors;       /* anchors an onset run needs before it is speech */
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
+    float warm_db[VAD_LEVEL_WARMUP_HOPS]; /* the first anchors' levels, until spk_db is set */
     int on;                  /* inside a confirmed segment (hangover included) */
     int64_t seg_start;       /* first hop of the open segment */
     int64_t last_active;     /* last active hop of the open (or last) segment; -1 none yet */

@@ -115,6 +115,31 @@ static void test_vad_weak_voiced_sound_does_not_start_speech(void **state)
     assert_true(confirmed);
 }
 
+static void test_vad_raised_turn_keeps_normal_voice(void **state)
+{
+    (void)state;
+    tm_vad v;
+    tm_config cfg = stage_cfg();
+    cfg.speech_rel_db = 10.0f;   /* the contact-center profile's gate */
+    tmi_vad_init(&v, &cfg, 100);
+    int64_t e = 0, n = 0;
+    /* the talker: 3 s at -30 dBFS in 300 ms phrases, then a raised turn of 8 s at -18 dBFS
+     * (+12 dB, the loudest the corpus scripts), voiced three hops in four */
+    for (int k = 0; k < 10; k++) {
+        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 1, 1, -30.0f, &e);
+        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    }
+    for (int k = 0; k < 8; k++) {
+        for (int i = 0; i < 75; i++, n++) vad_feed(&v, n, 1, 1, -18.0f, &e);
+        for (int i = 0; i < 25; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    }
+    print_message("talker level after the raised turn: %.1f dBFS\n", v.spk_db);
+    /* then the normal voice again, 2 dB soft at the start of the phrase: it is still speech */
+    int confirmed = 0;
+    for (int i = 0; i < 30; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -32.0f, &e) & TMI_SEG_CONFIRMED;
+    assert_true(confirmed);
+}
+
 static void test_vad_clicks_do_not_chain(void **state)
 {
     (void)state;
@@ -290,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_floor_skips_digital_silence),
         cmocka_unit_test(test_floor_mean_corrects_fluctuating_noise),
         cmocka_unit_test(test_vad_weak_voiced_sound_does_not_start_speech),
+        cmocka_unit_test(test_vad_raised_turn_keeps_normal_voice),
         cmocka_unit_test(test_vad_clicks_do_not_chain),
         cmocka_unit_test(test_recurring_beeps_are_a_hold),
         cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
