@@ -175,13 +175,15 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int64_t h
 }
 
 /* Does c's segment starting at s resume c's own turn after a pause of at most a turn pause, that
- * turn having still been going at hop since? Read from c's closed segments before s. */
+ * turn having still been going at hop since (c heard within a turn pause before it: the other
+ * came in during c's pause, which the overlap test counts as c talking)? Read from c's closed
+ * segments before s. */
 static int resumed(const tm_turns *t, int c, int64_t s, int64_t since)
 {
     for (int i = 1; i <= t->ring_n[c] && i <= 2; i++) {
         const tmi_span *q = &t->ring[c][(t->ring_pos[c] + TURNS_RING - i) % TURNS_RING];
         if (q->start >= s) continue;            /* the segment itself, already closed */
-        return q->end > since && s - q->end <= t->pause_hops;
+        return q->end + t->pause_hops > since && s - q->end <= t->pause_hops;
     }
     return 0;
 }

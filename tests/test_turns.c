@@ -355,6 +355,18 @@ static void test_interrupted_speaker_talking_on_does_not_interrupt_back(void **s
     assert_int_equal(count(TM_EV_INTERRUPTION, 1), 2);
 }
 
+static void test_speaker_cut_in_at_a_breath_talking_on_does_not_interrupt_back(void **state)
+{
+    (void)state;
+    /* the agent pauses for breath at 1.0 s; the caller cuts in at 1.05 s, inside that pause, and
+     * talks to 5.0 s; the agent goes on at 1.4 s (a 0.4 s pause, under a turn pause) to 4.0 s:
+     * one interruption, the caller's; the agent was still in their turn when the caller came in */
+    const seg s[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 1.05, 5.0, 0}, {TM_AGENT, 1.4, 4.0, 0}};
+    run(s, 3, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 1), 1);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.05, 5.0);
+}
+
 static void test_blip_before_the_end_of_a_turn_does_not_make_an_interruption(void **state)
 {
     (void)state;
@@ -439,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_close_overlaps_are_merged),
         cmocka_unit_test(test_pause_inside_a_turn_is_not_a_new_entry),
         cmocka_unit_test(test_interrupted_speaker_talking_on_does_not_interrupt_back),
+        cmocka_unit_test(test_speaker_cut_in_at_a_breath_talking_on_does_not_interrupt_back),
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
