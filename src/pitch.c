@@ -114,12 +114,6 @@
 #define OCTAVE_SHARE 0.3f
 /* Two candidates are a 2:1 pair for the constant-term re-measurement within this much of 2. */
 #define CTERM_PAIR_TOL 0.2f
-/* An envelope at the shorter lag this share as periodic as at the longer lag clears it too: in
- * noise both lose alike (a true period's envelope keeps 0.9-1.2 of its double's, median of the
- * tuning set's pairs, where a formant harmonic's keeps 0-0.5), and telephone + noise halved a
- * voice on an envelope that was 0.46 at its period and 0.55 at twice it. 0.7: 0.5 let natural
- * telephone speech take a formant's harmonic (tuning set GPE 3.9 -> 4.7 %). */
-#define ENV_CLEAR_SHARE 0.7f
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
 
@@ -590,7 +584,8 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
         for (int i = 0; i < nk; i++) {
             delta[i] = 0.0f;
             for (int j = 0; j < i; j++) {
-                if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL) continue;
+                /* ...where the shorter one would be voiced itself: the voicing decision stays */
+                if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < p->voicing_min) continue;
                 if (!emph) {
                     float *y = p->emph_buf;
                     y[0] = p->dec_buf[0];
@@ -639,7 +634,6 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             if (env[i] >= ENV_CLEAR) break;
             if (env[j] < 0.0f) env[j] = env_nsdf(p, klag[j], env_mean);
             if (env[j] < ENV_TRUSTED) continue;
-            if (env[i] >= ENV_CLEAR_SHARE * env[j]) continue;
             float d = env[j] - env[i] - ENV_MARGIN;
             if (d > worst) worst = d;
         }
