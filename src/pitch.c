@@ -553,7 +553,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     /* Key maxima: the highest point of each positive lobe after the lag-0 lobe. */
     int t = 1;
     while (t <= lmax && nsdf[t] > 0.0f) t++;
-    float klag[PITCH_MAX_KEYS], kval[PITCH_MAX_KEYS];
+    float klag[PITCH_MAX_KEYS], kval[PITCH_MAX_KEYS], kadj[PITCH_MAX_KEYS];
     int nk = 0;
     while (t < lmax && nk < PITCH_MAX_KEYS) {
         while (t < lmax && nsdf[t] <= 0.0f) t++;
@@ -574,15 +574,15 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
         }
     }
     /* The longer lag of a 2:1 pair is re-measured with constant terms (cterm_delta) on wideband
-     * hops: in pink noise its type-II height led the true period's by chance for a few hops and
+     * hops, for its local score only (its reported periodicity and the octave cost's reference
+     * stay): in pink noise its type-II height led the true period's by chance for a few hops and
      * took a voice an octave down. Through a telephone band the longer lag is often the truth
      * (a missing fundamental) and the constant-term span, longer than the window, loses to F0
      * movement: natural telephone speech lost (tuning set). */
+    for (int i = 0; i < nk; i++) kadj[i] = 0.0f;
     if (!band_limited) {
-        float delta[PITCH_MAX_KEYS];
         int emph = 0;
         for (int i = 0; i < nk; i++) {
-            delta[i] = 0.0f;
             for (int j = 0; j < i; j++) {
                 /* ...where the shorter one would be voiced itself: the voicing decision stays */
                 if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < p->voicing_min) continue;
@@ -592,11 +592,15 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
                     for (int k = 1; k < p->buf_dec; k++) y[k] = p->dec_buf[k] - PREEMPH * p->dec_buf[k - 1];
                     emph = 1;
                 }
-                delta[i] = cterm_delta(p, p->emph_buf, (int)floorf(klag[i] + 0.5f));
+                /* it can take the longer lag's lead away, down to a tie (where the octave cost
+                 * decides), never hand the shorter one a lead of its own: the hop's best score,
+                 * its voicing on the path, stays (sweep noise10 VDE +0.02 points otherwise) */
+                float dl = cterm_delta(p, p->emph_buf, (int)floorf(klag[i] + 0.5f));
+                float floor_dl = kval[j] - kval[i] < 0.0f ? kval[j] - kval[i] : 0.0f;
+                kadj[i] = dl > 0.0f ? 0.0f : dl < floor_dl ? floor_dl : dl;
                 break;
             }
         }
-        for (int i = 0; i < nk; i++) kval[i] += delta[i];
     }
     /* the PITCH_MAX_CANDS most periodic lobes, kept in lag order */
     while (nk > PITCH_MAX_CANDS) {
@@ -604,6 +608,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
         for (int i = 1; i < nk; i++) if (kval[i] < kval[worst]) worst = i;
         memmove(klag + worst, klag + worst + 1, (size_t)(nk - worst - 1) * sizeof(float));
         memmove(kval + worst, kval + worst + 1, (size_t)(nk - worst - 1) * sizeof(float));
+        memmove(kadj + worst, kadj + worst + 1, (size_t)(nk - worst - 1) * sizeof(float));
         nk--;
     }
     float fsd = (float)p->fs / p->dec;
@@ -616,7 +621,8 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     }
     /* a period's multiples are as periodic as the period: prefer shorter lags, around the most
      * periodic candidate, which keeps its own height against the unvoiced state */
-    for (int i = 0; i < nk; i++) c->local[i] = kval[i] - p->octave_cost * (c->oct[top] - c->oct[i]);
+    for (int i = 0; i < nk; i++)
+        c->local[i] = kval[i] + kadj[i] - p->octave_cost * (c->oct[top] - c->oct[i]);
     c->n = nk;
     /* Envelope cue: a candidate at 1/q of another's lag (q = ENV_MIN_Q..ENV_MAX_Q) is a harmonic of
      * that one unless the upper band's envelope repeats at the shorter lag as well. */
