@@ -340,8 +340,8 @@ static void test_pink_noise(void **state)
  * level (the RMS over the samples within 30 dB of the loudest 10 ms, as scripts/pitch/bench.py
  * measures SNR): in noise the NSDF at twice the period, from fewer product terms, led the
  * period's for a few hops and held the voice an octave down (seed 3: a 119 Hz voice at 60 Hz for
- * 9 hops at 23.7 s; seed 22:
- * 5 hops at 28.3 s). Each channel is scored against its own truth, away from the other voice. */
+ * 9 hops at 23.7 s; seed 22: 5 hops at 28.3 s). Each channel is scored against its own truth,
+ * away from the other voice. */
 static void test_synth_voice_pink10(void **state)
 {
     (void)state;
