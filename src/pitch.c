@@ -586,6 +586,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             for (int j = 0; j < i; j++) {
                 /* ...where the shorter one would be voiced itself: the voicing decision stays */
                 if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < p->voicing_min) continue;
+                if (kval[i] <= kval[j]) break;   /* no lead to take away */
                 if (!emph) {
                     float *y = p->emph_buf;
                     y[0] = p->dec_buf[0];
