@@ -11,7 +11,8 @@
  * harmonics up to the third formant there, and pink or babble noise, whose broad low-frequency
  * autocorrelation lifts the long lags, no longer pulls subharmonics. r(t) comes from two real
  * FFTs (kiss_fftr, distinct buffers, a fast size), m(t) from prefix sums. The top of each
- * positive lobe is a candidate.
+ * positive lobe is a candidate. Where the longer lag of a 2:1 pair leads, it is checked against a
+ * constant-term correlation (RAPT's NCCF) on a span centred on the hop (see cterm_delta).
  *
  * Decision: a dynamic-programming path over the candidates and an unvoiced state, as in RAPT (D.
  * Talkin, "A robust algorithm for pitch tracking", 1995), Praat (P. Boersma, "Accurate short-term
