@@ -33,6 +33,8 @@ typedef struct {
     float jump_cost;                 /* cost per octave of F0 change between voiced hops */
     double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
     int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
+    int pre_dec;                     /* samples kept before the window (as many as the gap) */
+    int cterm_n;                     /* terms of the constant-term NCCF, the same at every lag */
     int low_bins;                    /* FFT bins of the low band that tells band-limited audio */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
@@ -40,8 +42,10 @@ typedef struct {
     float env_a;                     /* its smoothing coefficient */
     int env_warm;                    /* samples the envelope's filters settle in */
     int dec_phase;
-    float *dec_buf;                  /* last buf_dec decimated, pre-emphasised samples, oldest first */
+    float *dec_buf;                  /* last buf_dec decimated samples, oldest first: pre_dec, the
+                                      * window, gap_dec */
     float *env_buf;                  /* scratch: the upper band's envelope over the window */
+    float *emph_buf;                 /* scratch: the whole buffer pre-emphasised in time (cterm) */
     float *hist2;                    /* full-rate ring of hist_len, written twice (mirror) */
     int hist_pos;
     int64_t pushes;
