@@ -106,6 +106,7 @@ void tmi_bleed_reset(tm_bleed *b)
     for (int i = 0; i < BLEED_MAX_LAGS; i++) {
         b->o_level[i] = -120.0f;
         b->o_f0[i] = -1000.0f;
+        b->o_back[i] = 0;
         b->mean[i] = 0.0;
         b->var[i] = 0.0;
         b->cnt[i] = 0;
@@ -149,16 +150,32 @@ static int slot(const tm_bleed *b, int lag) /* lag hops back from the newest */
     return i;
 }
 
-static void push_other(tm_bleed *b, float o_level_db, float o_f0_hz)
+/* The other side's voice at a delay: its level there, or none (-200 dB) where the other channel
+ * took that hop for this channel's own voice leaking into it. Such a hop carries this side's
+ * voice, delayed: leaking back here it would arrive a second loss weaker, so it predicts no leak
+ * (and teaches none). Without this, a strong echo of this side in the other channel (a
+ * speakerphone) reads as "the other side talking, and this channel following it at a steady
+ * loss": this side's own later words are learnt and flagged as that leak. */
+static float o_voice(const tm_bleed *b, int lag)
 {
+    int i = slot(b, lag);
+    return b->o_back[i] ? -200.0f : b->o_level[i];
+}
+
+static void push_other(tm_bleed *b, float o_level_db, float o_f0_hz, int o_leak)
+{
+    /* the other channel's leak flag is its last decision, of the hop before this one; this
+     * hop's own is not known yet and is taken to be the same until it is */
+    b->o_back[b->pos] = (signed char)(o_leak != 0);
     b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
     b->o_level[b->pos] = o_level_db;
     b->o_f0[b->pos] = to_st(o_f0_hz);
+    b->o_back[b->pos] = (signed char)(o_leak != 0);
     /* A speakerphone's room keeps ringing after the far voice stops (T60 0.3-0.8 s): the echo
      * of a syllable outlasts it by a decay of tail_decay_db per hop, so the echo predicted at
      * the leak delay is carried on along that decay. */
     int at = b->measured ? b->delay_hops : b->early_on ? b->early_delay : 0;
-    float direct = b->o_level[slot(b, at)];
+    float direct = o_voice(b, at);
     b->tail_db -= b->tail_decay_db;
     if (direct > b->tail_db) b->tail_db = direct;
 }
@@ -168,13 +185,13 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
 {
     float o_max = -200.0f;
     for (int k = 0; k < b->nlags; k++) {
-        float v = b->o_level[slot(b, k)];
+        float v = o_voice(b, k);
         if (v > o_max) o_max = v;
     }
     /* the other voice at the measured delay (a delay between hops: the loudest of three) */
     float o_at = -200.0f;
     for (int k = b->delay_hops - 1; k <= b->delay_hops + 1; k++)
-        if (k >= 0 && k < b->nlags && b->o_level[slot(b, k)] > o_at) o_at = b->o_level[slot(b, k)];
+        if (k >= 0 && k < b->nlags && o_voice(b, k) > o_at) o_at = o_voice(b, k);
     /* Judged at the measured delay, not at the loudest hop of the whole range: in the pauses
      * between syllables the echo of a pause sits at the delay while a syllable sits elsewhere,
      * and a true leak would be "missed" and forgotten again and again. */
@@ -208,7 +225,7 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
     float st = to_st(f0_hz);
     int used = 0, best = -1;
     for (int k = 0; k < b->nlags; k++) {
-        float ref = b->o_level[slot(b, k)];
+        float ref = o_voice(b, k);
         /* Each delay learns from hops where its own reference hop is clearly speech and louder
          * than this channel: at the true delay the difference is then the steady leak loss,
          * at the wrong ones it jumps with every syllable. */
@@ -273,7 +290,7 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
     int best = -1;
     double best_r = 0.0;
     for (int k = 0; k < b->nlags; k++) {
-        double y = b->o_level[slot(b, k)] - o_floor_db;
+        double y = o_voice(b, k) - o_floor_db;
         if (y < 0.0) y = 0.0;
         if (x >= BLEED_SILENT_DB || y >= BLEED_TALK_DB) {
             b->ec_n[k] += 1.0;
@@ -288,7 +305,7 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
             if (x >= BLEED_LEARN_OVER_FLOOR_DB && y >= BLEED_TALK_DB &&
                 same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) {
                 b->ec_dn[k]++;
-                double d = b->o_level[slot(b, k)] - level_db;
+                double d = o_voice(b, k) - level_db;
                 double ad = b->ec_dn[k] < BLEED_EARLY_HOPS ? 1.0 / (double)b->ec_dn[k]
                                                            : 1.0 / BLEED_EARLY_HOPS;
                 b->ec_d[k] += ad * (d - b->ec_d[k]);
@@ -336,7 +353,7 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
         hi = delay + 1 < b->nlags ? delay + 1 : b->nlags - 1;
     }
     for (int k = lo; k <= hi; k++) {
-        float v = b->o_level[slot(b, k)];
+        float v = o_voice(b, k);
         if (v > pred) pred = v;
     }
     if (known && b->tail_db > pred) pred = b->tail_db;
@@ -379,10 +396,12 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
     return 1;
 }
 
-int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking)
+int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking, int o_leak)
 {
-    push_other(b, o->level_db, o->f0_hz);
+    push_other(b, o->level_db, o->f0_hz, o_leak);
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
     early_learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db);
     return h->cand && decide(b, h->level_db, h->f0_hz, h->echo_known, h->echo_removed_db);
 }
+
+int tmi_bleed_known(const tm_bleed *b) { return b->measured || b->early_on; }
