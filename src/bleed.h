@@ -30,6 +30,7 @@ typedef struct {
     float echo_removed_min_db;            /* canceller cue: removed this much, leak */
     float echo_removed_sure_db;           /* ... even with another voice's pitch */
     float echo_dt_max_db;                 /* removed less while the other spoke: own voice */
+    float echo_dt_voice_db;               /* ... removed less, with another voice's pitch */
     /* the early leak: until the leak is measured, the delay whose envelope of the other side
      * correlates best with this channel's (running sums per delay over hops where either is on) */
     float early_corr_min;
