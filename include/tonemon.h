@@ -206,6 +206,9 @@ typedef struct {
     float bleed_early_corr;      /* until the leak is measured, a channel whose level envelope
                                     correlates this well with the other side's at one delay is
                                     taken to carry its leak there (1: off) */
+    float echo_dt_voice_db;      /* the converged canceller took less than this from a hop with
+                                    a pitch not the other voice's: own voice under the echo
+                                    (double-talk), whatever the level model predicted (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -323,6 +323,9 @@ static void copy_segment(tmi_hop *h, const tm_vad *v)
 static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
 {
     int prev_active[2] = {a->hp[0].active, a->hp[1].active};
+    /* the leak flags that rest on a leak found, not on the assumed one (src/bleed.h) */
+    int prev_leak[2] = {a->hp[0].leak && tmi_bleed_known(&a->ch[0].bleed),
+                        a->hp[1].leak && tmi_bleed_known(&a->ch[1].bleed)};
     prof_start(a);
     for (int c = 0; c < a->nch; c++) measure(a, c, n, given);
     for (int c = 0; c < a->nch; c++) {
@@ -331,7 +334,8 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         h->echo_removed_db = given ? given[c].echo_removed_db : 0.0f;
         h->echo_known = given ? given[c].echo_known
                       : tmi_echo_cue(&a->echo, c, n, &h->echo_removed_db);
-        h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c]);
+        h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c],
+                                                     prev_leak[1 - c]);
         h->active = h->cand && !h->leak;
         prof_mark(a, TMI_ST_BLEED);
         int64_t started;

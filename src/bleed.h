@@ -12,6 +12,8 @@ typedef struct {
     float margin_db, pitch_match_st, min_coupling_db;
     float o_level[BLEED_MAX_LAGS];        /* the other channel's recent hop levels, ring */
     float o_f0[BLEED_MAX_LAGS];           /* its pitch, semitones (-1000 unvoiced) */
+    signed char o_back[BLEED_MAX_LAGS];   /* 1: that hop of the other channel was this channel's
+                                             own voice leaking there (its leak flag) */
     int   pos;                            /* slot of the newest entry */
     double mean[BLEED_MAX_LAGS], var[BLEED_MAX_LAGS];
     long  cnt[BLEED_MAX_LAGS];          /* learning hops per delay */
@@ -28,6 +30,7 @@ typedef struct {
     float echo_removed_min_db;            /* canceller cue: removed this much, leak */
     float echo_removed_sure_db;           /* ... even with another voice's pitch */
     float echo_dt_max_db;                 /* removed less while the other spoke: own voice */
+    float echo_dt_voice_db;               /* ... removed less, with another voice's pitch */
     /* the early leak: until the leak is measured, the delay whose envelope of the other side
      * correlates best with this channel's (running sums per delay over hops where either is on) */
     float early_corr_min;
@@ -43,8 +46,16 @@ void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s);
 void tmi_bleed_reset(tm_bleed *b);
 /* One hop of this channel (h: level, F0, floor, cand) with the other channel's hop o (level, F0,
  * floor). o_talking: the other side's own voice was heard on its channel (its last decision),
- * so that this channel's leak into the other is not taken for the other side talking. Learns the
- * leak, then returns 1 when this hop is a speech candidate explained by the other's leak. */
-int  tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking);
+ * so that this channel's leak into the other is not taken for the other side talking. o_leak:
+ * the other channel's last decision took its hop for this channel's leak (so that this channel's
+ * own voice, come back through the other channel, is not taken for the other side's leaking in;
+ * the analyzer passes it only when tmi_bleed_known() holds for the other channel).
+ * Learns the leak, then returns 1 when this hop is a speech candidate explained by the other's
+ * leak. */
+int  tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking, int o_leak);
+/* 1 when this channel's leak flags rest on a leak it found (measured, or the early leak), not on
+ * the loss assumed before one is found: only such a flag tells the other channel that a hop here
+ * was its own voice (o_leak of the other channel's update). */
+int  tmi_bleed_known(const tm_bleed *b);
 
 #endif

@@ -65,6 +65,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.backchannel_min_s = 0.1f;
     c.echo_run_leak_db = -24.0f;
     c.bleed_early_corr = 0.8f;
+    c.echo_dt_voice_db = 3.0f;   /* at most half the hop's energy was echo */
     return c;
 }
 
@@ -125,6 +126,7 @@ static const tm_config_field fields[] = {
     F(backchannel_min_s, 0, 1, "a shorter utterance inside the other's turn is no backchannel, s"),
     F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this, dB"),
     F(bleed_early_corr, 0.3, 1, "unmeasured, an envelope this correlated with the other's at one delay is leak (1: off)"),
+    F(echo_dt_voice_db, 0, 40, "converged canceller took less than this from a hop with another voice's pitch: own voice, dB (0: off)"),
 };
 #undef F
 #undef I
