@@ -209,6 +209,9 @@ typedef struct {
     float echo_dt_voice_db;      /* the converged canceller took less than this from a hop with
                                     a pitch not the other voice's: own voice under the echo
                                     (double-talk), whatever the level model predicted (0: off) */
+    float speech_far_oct;        /* a voiced hop whose pitch is more than this from the talker's
+                                    register (median F0) is no anchor of their speech ... */
+    float speech_far_loud_db;    /* ... when it is more than this under the talker's level (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -66,6 +66,8 @@ tm_config tm_config_default(int sample_rate_hz)
     c.echo_run_leak_db = -24.0f;
     c.bleed_early_corr = 0.8f;
     c.echo_dt_voice_db = 3.0f;   /* at most half the hop's energy was echo */
+    c.speech_far_oct = 0.6f;     /* a talker's voiced hops: 95 % within 0.3 octave of their median */
+    c.speech_far_loud_db = 3.0f;
     return c;
 }
 
@@ -127,6 +129,8 @@ static const tm_config_field fields[] = {
     F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this, dB"),
     F(bleed_early_corr, 0.3, 1, "unmeasured, an envelope this correlated with the other's at one delay is leak (1: off)"),
     F(echo_dt_voice_db, 0, 40, "converged canceller took less than this from a hop with another voice's pitch: own voice, dB (0: off)"),
+    F(speech_far_oct, 0, 4, "a voiced hop this far from the talker's median pitch is another voice ..., octaves (0: off)"),
+    F(speech_far_loud_db, 0, 60, "... when more than this under the talker's level, dB"),
 };
 #undef F
 #undef I

@@ -30,6 +30,10 @@
 #define VAD_LEVEL_UP_DB 0.01f
 #define VAD_LEVEL_DOWN_DB 0.0025f
 #define VAD_LEVEL_QUANTILE 0.8f
+/* The register is the median of the anchors' log2 F0, set exactly from the first
+ * VAD_LEVEL_WARMUP_HOPS like the level, then moving 0.001 octave per anchor (at most 0.07 octave a
+ * second): a raised turn's higher pitch barely moves it, a speaker's slow drift it follows. */
+#define VAD_REGISTER_STEP_OCT 0.001f
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
 
@@ -42,6 +46,8 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     v->hangover_hops = hangover_hops < 0 ? 0 : hangover_hops;
     v->bridge_hops = bridge_hops < 0 ? 0 : bridge_hops;
     v->rel_db = cfg->speech_rel_db;
+    v->far_oct = cfg->speech_far_oct;
+    v->loud_db = cfg->speech_far_loud_db;
     v->onset_anchors = (int)lrintf(cfg->onset_voiced_ms / 1000.0f * (float)hops_per_s);
     if (v->onset_anchors < 1) v->onset_anchors = 1;
     tmi_vad_reset(v);
@@ -55,13 +61,27 @@ void tmi_vad_reset(tm_vad *v)
     v->run_start = 0;
     v->run_len = v->run_anchor = 0;
     v->spk_db = -120.0f;
+    v->reg_oct = 0.0f;
     v->spk_n = 0;
 }
 
-int tmi_vad_anchor(const tm_vad *v, int active, int voiced, float level_db)
+/* Under the talker's level, a pitch far from their register is another voice: a neighbour's in
+ * the babble, the other party's echo, a laugh, hold music. Over loud_db under it the pitch does not
+ * matter: a raised voice is higher and louder. */
+int tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db)
 {
-    if (!active || !voiced) return 0;
+    if (!active || f0_hz <= 0.0f) return 0;
     return v->spk_n < VAD_LEVEL_WARMUP_HOPS || level_db >= v->spk_db - v->rel_db;
+}
+
+int tmi_vad_anchor(const tm_vad *v, int active, float f0_hz, float level_db)
+{
+    if (!tmi_vad_carries(v, active, f0_hz, level_db)) return 0;
+    if (v->spk_n < VAD_LEVEL_WARMUP_HOPS) return 1;
+    if (v->far_oct > 0.0f && level_db < v->spk_db - v->loud_db &&
+        fabsf(log2f(f0_hz) - v->reg_oct) > v->far_oct)
+        return 0;
+    return 1;
 }
 
 static int cmp_float(const void *a, const void *b)
@@ -70,18 +90,27 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void learn_level(tm_vad *v, float level_db)
+static float warm_quantile(float *x, float q)
 {
+    qsort(x, VAD_LEVEL_WARMUP_HOPS, sizeof x[0], cmp_float);
+    return x[(int)(q * (VAD_LEVEL_WARMUP_HOPS - 1))];
+}
+
+static void learn_level(tm_vad *v, float level_db, float f0_hz)
+{
+    float oct = log2f(f0_hz);
     if (v->spk_n < VAD_LEVEL_WARMUP_HOPS) {
+        v->warm_oct[v->spk_n] = oct;
         v->warm_db[v->spk_n++] = level_db;
         if (v->spk_n == VAD_LEVEL_WARMUP_HOPS) {
-            qsort(v->warm_db, VAD_LEVEL_WARMUP_HOPS, sizeof v->warm_db[0], cmp_float);
-            v->spk_db = v->warm_db[(int)(VAD_LEVEL_QUANTILE * (VAD_LEVEL_WARMUP_HOPS - 1))];
+            v->spk_db = warm_quantile(v->warm_db, VAD_LEVEL_QUANTILE);
+            v->reg_oct = warm_quantile(v->warm_oct, 0.5f);
         }
         return;
     }
     v->spk_n++;
     v->spk_db += level_db > v->spk_db ? VAD_LEVEL_UP_DB : -VAD_LEVEL_DOWN_DB;
+    v->reg_oct += oct > v->reg_oct ? VAD_REGISTER_STEP_OCT : -VAD_REGISTER_STEP_OCT;
 }
 
 static int close_seg(tm_vad *v, tmi_span *closed)
@@ -97,12 +126,12 @@ static int close_seg(tm_vad *v, tmi_span *closed)
 int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
 {
     int64_t n = h->n;
-    int active = h->active, voiced = h->f0_hz > 0.0f;
+    int active = h->active;
     float level_db = h->level_db;
-    int anchor = tmi_vad_anchor(v, active, voiced, level_db);
+    int anchor = tmi_vad_anchor(v, active, h->f0_hz, level_db);
     if (v->on) {
-        if (anchor) {
-            learn_level(v, level_db);
+        if (anchor || tmi_vad_carries(v, active, h->f0_hz, level_db)) {
+            if (anchor) learn_level(v, level_db, h->f0_hz);
             v->last_active = v->last_anchor = n;
             return 0;
         }
@@ -137,7 +166,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->seg_start = v->run_start;
         v->last_active = v->last_anchor = n;
         v->confirm = n;
-        if (anchor) learn_level(v, level_db);
+        if (anchor) learn_level(v, level_db, h->f0_hz);
         return TMI_SEG_CONFIRMED;
     }
     return 0;

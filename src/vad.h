@@ -12,6 +12,10 @@ typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
     int onset_anchors;       /* anchors an onset run needs before it is speech */
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
+    float far_oct, loud_db;  /* a hop more than loud_db under that level is no anchor when its
+                                pitch is more than far_oct from the speaker's register (0: off) */
+    float reg_oct;           /* the speaker's register: running median of log2 F0 of the anchors */
+    float warm_oct[VAD_LEVEL_WARMUP_HOPS];
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
     float warm_db[VAD_LEVEL_WARMUP_HOPS]; /* the first anchors' levels, until spk_db is set */
@@ -26,8 +30,11 @@ typedef struct {
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
 void tmi_vad_reset(tm_vad *v);
-/* 1 when a hop with this level, active and voiced, is an anchor: it may start or carry speech. */
-int  tmi_vad_anchor(const tm_vad *v, int active, int voiced, float level_db);
+/* 1 when an active hop with this level and pitch (0: unvoiced) is an anchor: it may start or
+ * carry speech. */
+int  tmi_vad_anchor(const tm_vad *v, int active, float f0_hz, float level_db);
+/* 1 when such a hop carries an open segment on: as an anchor, but any pitch. */
+int  tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db);
 /* One hop: reads n, active, f0 (voiced) and the level. Returns TMI_SEG_CONFIRMED when a segment
  * starting at v->seg_start is confirmed, or TMI_SEG_CLOSED with the closed segment in *closed. */
 int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);

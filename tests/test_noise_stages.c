@@ -49,17 +49,25 @@ static float floor_feed(tm_floor *f, float level_db)
     return f->floor_db;
 }
 
-static int vad_feed(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *end)
+/* One hop with this pitch (0: unvoiced); returns tmi_vad_update's flags, a closed segment's end
+ * in *end. */
+static int vad_feed_f0(tm_vad *v, int64_t n, int active, float f0_hz, float level_db, int64_t *end)
 {
     tmi_hop h = {0};
     tmi_span closed = {0, 0, 0};
     h.n = n;
     h.active = active;
-    h.f0_hz = voiced ? 120.0f : 0.0f;
+    h.f0_hz = f0_hz;
     h.level_db = level_db;
     int r = tmi_vad_update(v, &h, &closed);
     if (r & TMI_SEG_CLOSED) *end = closed.end;
     return r;
+}
+
+/* A talker at 120 Hz. */
+static int vad_feed(tm_vad *v, int64_t n, int active, int voiced, float level_db, int64_t *end)
+{
+    return vad_feed_f0(v, n, active, voiced ? 120.0f : 0.0f, level_db, end);
 }
 
 static void test_floor_skips_digital_silence(void **state)
@@ -138,6 +146,49 @@ static void test_vad_raised_turn_keeps_normal_voice(void **state)
     int confirmed = 0;
     for (int i = 0; i < 30; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -32.0f, &e) & TMI_SEG_CONFIRMED;
     assert_true(confirmed);
+}
+
+/* A neighbour's voice an octave over the talker's, 8 dB under them (inside speech_rel_db, so
+ * the level alone cannot tell), starts no speech; the talker's own soft voice and their raised
+ * voice, higher and louder, do; and a stretch of the talker's speech read at an odd pitch (a
+ * mixture in double-talk) does not split their segment. */
+static void test_vad_other_voice_under_talker_does_not_start_speech(void **state)
+{
+    (void)state;
+    tm_vad v;
+    tm_config cfg = stage_cfg();
+    tmi_vad_init(&v, &cfg, 100);
+    int64_t e = 0, n = 0;
+    int confirmed = 0, closed = 0;
+    for (int k = 0; k < 10; k++) {
+        for (int i = 0; i < 30; i++, n++) vad_feed_f0(&v, n, 1, 110.0f + (float)i, -20.0f, &e);
+        for (int i = 0; i < 30; i++, n++) vad_feed_f0(&v, n, 0, 0.0f, -80.0f, &e);
+    }
+    print_message("register %.0f Hz\n", exp2f(v.reg_oct));
+    assert_true(fabsf(v.reg_oct - log2f(125.0f)) < 0.1f);
+    /* the neighbour: 3 s of 400 ms phrases at 240-260 Hz, -28 dBFS */
+    for (int k = 0; k < 5; k++) {
+        for (int i = 0; i < 40; i++, n++)
+            confirmed |= vad_feed_f0(&v, n, 1, 240.0f + (float)(i % 20), -28.0f, &e) & TMI_SEG_CONFIRMED;
+        for (int i = 0; i < 20; i++, n++) vad_feed_f0(&v, n, 0, 0.0f, -80.0f, &e);
+    }
+    assert_false(confirmed);
+    /* the talker, soft: speech */
+    for (int i = 0; i < 10; i++, n++)
+        confirmed |= vad_feed_f0(&v, n, 1, 118.0f, -28.0f, &e) & TMI_SEG_CONFIRMED;
+    assert_true(confirmed);
+    for (int i = 0; i < 60; i++, n++) closed |= vad_feed_f0(&v, n, 0, 0.0f, -80.0f, &e) & TMI_SEG_CLOSED;
+    assert_true(closed);
+    /* the talker, raised: 0.7 octave up and 6 dB louder: speech */
+    confirmed = 0;
+    for (int i = 0; i < 10; i++, n++)
+        confirmed |= vad_feed_f0(&v, n, 1, 200.0f, -14.0f, &e) & TMI_SEG_CONFIRMED;
+    assert_true(confirmed);
+    /* then 400 ms of their speech read at 60-70 Hz, 8 dB under: the segment goes on */
+    closed = 0;
+    for (int i = 0; i < 40; i++, n++)
+        closed |= vad_feed_f0(&v, n, 1, 60.0f + (float)(i % 10), -28.0f, &e) & TMI_SEG_CLOSED;
+    assert_false(closed);
 }
 
 static void test_vad_clicks_do_not_chain(void **state)
@@ -316,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_floor_mean_corrects_fluctuating_noise),
         cmocka_unit_test(test_vad_weak_voiced_sound_does_not_start_speech),
         cmocka_unit_test(test_vad_raised_turn_keeps_normal_voice),
+        cmocka_unit_test(test_vad_other_voice_under_talker_does_not_start_speech),
         cmocka_unit_test(test_vad_clicks_do_not_chain),
         cmocka_unit_test(test_recurring_beeps_are_a_hold),
         cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
