@@ -240,7 +240,7 @@ static void emit_frame(tm_analyzer *a, int64_t k)
 static void withdraw_segment(tm_analyzer *a, int c, int64_t n)
 {
     tmi_span cut;
-    if (!tmi_vad_cut(&a->ch[c].vad, &cut)) return;
+    if (!tmi_vad_withdraw(&a->ch[c].vad, &cut)) return;
     tmi_turns_withdraw(&a->turns, c, cut.start, &a->emitter);
     int64_t from = cut.start > a->fr_next ? cut.start : a->fr_next;
     for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
@@ -342,6 +342,9 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         int other_held = a->nch == 2 && a->ch[1 - c].hold.held;
         if (tmi_hold_update(&ch->hold, h, other_held, &a->emitter, &started)) h->active = 0;
         if (started >= 0) withdraw_segment(a, c, n);
+        else if (ch->vad.on && tmi_hold_tone_from(&ch->hold) >= 0 &&
+                 ch->vad.seg_start >= tmi_hold_tone_from(&ch->hold))
+            withdraw_segment(a, c, n);
         h->holding = ch->hold.held;
         prof_mark(a, TMI_ST_HOLD);
         int64_t prev_last = ch->vad.last_active;

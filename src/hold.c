@@ -90,6 +90,8 @@ void tmi_hold_reset(tm_hold *h)
     h->start = h->last_music = 0;
     h->bad = 0;
     h->trun = 0;
+    h->last_tone = h->tone_from = -1000;
+    h->last_run = 0;
     h->trun_start = h->beep_start = 0;
     h->beep_end = -1;
     h->beeps = 0;
@@ -262,7 +264,16 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
      * neither sounding nor voiced here, and a hold is not started on a channel while the other
      * one holds (hold music is played into one leg). */
     int on = music_hop(h, hp->n, hp->active, hp->leak ? 0.0f : hp->f0_hz, hp->tone_frac, started);
-    int mute = hp->tone_frac >= h->tone_frac_min;
+    /* A vowel can put one hop into a signalling tone's band; a burst holds it for 3 or more.
+     * Only a burst's ramps are taken off speech. */
+    int tone = hp->tone_frac >= h->tone_frac_min;
+    h->tone_from = -1;
+    if (tone) {
+        h->last_tone = hp->n;
+        h->last_run = h->trun;
+        if (h->trun == HOLD_TONE_EDGE_HOPS) h->tone_from = h->trun_start - HOLD_TONE_EDGE_HOPS;
+    }
+    int mute = tone || (h->last_run >= HOLD_TONE_EDGE_HOPS && hp->n - h->last_tone <= HOLD_TONE_EDGE_HOPS);
     if (*started >= 0 && other_held) {
         h->on = 0;
         on = 0;
@@ -279,6 +290,11 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
         if (!on) close_hold(h, hp->ch, em);
     }
     return mute;
+}
+
+int64_t tmi_hold_tone_from(const tm_hold *h)
+{
+    return h->tone_from;
 }
 
 void tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em)

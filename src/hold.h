@@ -7,6 +7,9 @@
 
 #define HOLD_TONES 14
 #define HOLD_MAX_WIN 1024   /* hops of the music window (10.24 s at most) */
+/* The tone share is measured over 30 ms, so a tone burst's onset and end read as part tone for up
+ * to 3 hops each side: voiced, loud, and no tone yet. Those hops are not speech either. */
+#define HOLD_TONE_EDGE_HOPS 3
 
 typedef struct {
     /* tones: Goertzel coefficients at this rate, the last three hops' partial DFTs */
@@ -29,6 +32,9 @@ typedef struct {
     int   bad;                          /* hops in a row that do not sound like music */
     int   trun, beeps;                  /* tone hops in a row; beeps recurring so far */
     int64_t trun_start, beep_start, beep_end;
+    int64_t last_tone;                  /* last hop that was a tone */
+    int     last_run;                   /* tone hops in a row up to it */
+    int64_t tone_from;                  /* see tmi_hold_tone_from */
     /* the hold as reported: music or beeps on this leg while the other leg is not on hold */
     int   held;
     int64_t held_start, held_detected, held_last;
@@ -44,11 +50,14 @@ float tmi_hold_tone(tm_hold *h, const float *x);
 void  tmi_hold_skip(tm_hold *h);
 /* One decided hop: reads n, ch, active, leak, F0 and tone_frac. other_held: the other leg is on
  * hold (the agent's leg is decided first in a hop, so if both would start at once, the agent's
- * does). Emits the hold event when a hold ends. Returns 1 when this hop is not speech (a tone, or
- * the leg is on hold); *started is the first hop of a hold that begins at this hop, else -1:
+ * does). Emits the hold event when a hold ends. Returns 1 when this hop is not speech (a tone or
+ * within HOLD_TONE_EDGE_HOPS after a burst, or the leg is on hold); *started is the first hop of a hold that begins at this hop, else -1:
  * the speech segment the music had opened is then the caller's to withdraw. */
 int   tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,
                       int64_t *started);
+/* Called after tmi_hold_update: the first hop of the leading ramp of a tone burst recognised at
+ * this hop (its third tone hop in a row), else -1. A speech segment that started there began on the ramp: the caller's to withdraw. */
+int64_t tmi_hold_tone_from(const tm_hold *h);
 /* End of stream: an open hold ends at its last music. */
 void  tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em);
 

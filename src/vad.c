@@ -57,7 +57,7 @@ void tmi_vad_reset(tm_vad *v)
 {
     v->on = 0;
     v->seg_start = v->confirm = 0;
-    v->last_active = v->last_anchor = -1;
+    v->last_active = v->last_anchor = v->prev_last = -1;
     v->run_start = 0;
     v->run_len = v->run_anchor = 0;
     v->spk_db = -120.0f;
@@ -163,6 +163,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     }
     if (v->run_len >= v->onset_hops && v->run_anchor >= v->onset_anchors) {
         v->on = 1;
+        v->prev_last = v->last_active;
         v->seg_start = v->run_start;
         v->last_active = v->last_anchor = n;
         v->confirm = n;
@@ -180,11 +181,18 @@ int tmi_vad_reach_hops(const tm_vad *v)
     return reach;
 }
 
-int tmi_vad_cut(tm_vad *v, tmi_span *closed)
+int tmi_vad_withdraw(tm_vad *v, tmi_span *closed)
+{
+    if (!v->on) return 0;
+    close_seg(v, closed);
+    /* it was not speech: the channel was last heard where it was before */
+    v->last_active = v->prev_last;
+    return 1;
+}
+
+int tmi_vad_finish(tm_vad *v, tmi_span *closed)
 {
     if (!v->on) return 0;
     close_seg(v, closed);
     return 1;
 }
-
-int tmi_vad_finish(tm_vad *v, tmi_span *closed) { return tmi_vad_cut(v, closed); }

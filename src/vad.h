@@ -23,6 +23,7 @@ typedef struct {
     int64_t seg_start;       /* first hop of the open segment */
     int64_t last_active;     /* last active hop of the open (or last) segment; -1 none yet */
     int64_t last_anchor;     /* last anchor hop of the open segment */
+    int64_t prev_last;       /* last_active before the open segment */
     int64_t confirm;         /* hop at which the open segment was confirmed */
     int64_t run_start;       /* candidate run before confirmation */
     int run_len, run_anchor; /* run_anchor: anchors in the run */
@@ -40,8 +41,9 @@ int  tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db);
 int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* The longest onset run: a confirmation marks speech back this many hops. */
 int  tmi_vad_reach_hops(const tm_vad *v);
-/* Ends an open segment now (music took over the channel): returns 1 and the segment, else 0. */
-int  tmi_vad_cut(tm_vad *v, tmi_span *closed);
+/* Takes back an open segment (music or a tone's ramp opened it): returns 1 and the segment, else
+ * 0. The channel's last speech is again that before the segment. */
+int  tmi_vad_withdraw(tm_vad *v, tmi_span *closed);
 /* End of stream: closes an open segment. Returns 1 and the segment, else 0. */
 int  tmi_vad_finish(tm_vad *v, tmi_span *closed);
 

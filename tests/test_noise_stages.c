@@ -360,6 +360,74 @@ static void test_dtmf_is_not_speech(void **state)
     free(d);
 }
 
+/* Keyed digits through a line, replayed from their hop features: what the front measured on one
+ * digit of the realistic corpus (c14: DTMF under AGC with line echo, a digit whose pitch reads
+ * near the caller's). The 30 ms tone window reads
+ * the burst's ramps as part tone, so the ramp hops are loud, voiced and no tone yet: three of
+ * them started a speech segment at every digit, and the digits chained into speech (and broke
+ * the dead air they were keyed in). The caller has spoken before, so their level is known. */
+static void test_keyed_digits_are_not_speech(void **state)
+{
+    (void)state;
+    static const struct { float level_db, f0_hz, tone; } digit[] = {
+        {-55.3f, 0.0f, 0.20f}, {-30.4f, 191.3f, 0.52f}, {-27.5f, 191.3f, 0.87f},
+        {-27.5f, 191.3f, 1.00f}, {-27.5f, 191.3f, 1.02f}, {-27.5f, 191.2f, 0.99f},
+        {-27.7f, 191.3f, 0.99f}, {-27.6f, 191.3f, 0.99f}, {-27.5f, 191.3f, 1.02f},
+        {-27.6f, 191.3f, 0.91f}, {-30.3f, 191.2f, 0.57f}};
+    const int nd = (int)(sizeof digit / sizeof digit[0]), gap = 9, talk = 150, lead = 300;
+    const int hops = lead + 16 * (nd + gap) + 700;
+    tm_frame *f = calloc((size_t)hops * 2, sizeof *f);
+    for (int h = 0; h < hops; h++)
+        for (int c = 0; c < 2; c++) {
+            tm_frame *x = &f[h * 2 + c];
+            x->start = (int64_t)h * HOP;
+            x->channel = c;
+            x->level_db = -66.0f;
+            x->loudness_lufs = -66.0f;
+        }
+    for (int h = 50; h < 50 + talk; h++) {   /* the caller: 1.5 s at 180 Hz, -22 dBFS */
+        tm_frame *x = &f[h * 2 + TM_CALLER];
+        x->level_db = x->loudness_lufs = -22.0f;
+        x->f0_hz = x->f0_live_hz = 180.0f;
+        x->voicing = 0.9f;
+    }
+    for (int k = 0; k < 16; k++)
+        for (int i = 0; i < nd; i++) {
+            tm_frame *x = &f[(lead + k * (nd + gap) + i) * 2 + TM_CALLER];
+            x->level_db = x->loudness_lufs = digit[i].level_db;
+            x->f0_hz = x->f0_live_hz = digit[i].f0_hz;
+            x->voicing = digit[i].f0_hz > 0.0f ? 0.9f : 0.2f;
+            x->tone_frac = digit[i].tone;
+        }
+    tm_config cfg = tm_config_default(RATE);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&cfg, &a), TM_OK);
+    assert_int_equal(tm_analyzer_process_frames(a, f, (size_t)hops), TM_OK);
+    tm_analyzer_finish(a);
+    int phrase_hops = 0, digit_hops = 0, silences = 0;
+    double sil_start = -1.0;
+    tm_event ev;
+    while (tm_analyzer_next_event(a, &ev)) {
+        if (ev.type == TM_EV_SPEECH && ev.start < (int64_t)lead * HOP)
+            phrase_hops += (int)((ev.end - ev.start) / HOP);
+        else if (ev.type == TM_EV_SPEECH)
+            digit_hops += (int)((ev.end - ev.start) / HOP);
+        else if (ev.type == TM_EV_SILENCE && ev.final) {
+            silences++;
+            sil_start = (double)ev.start / RATE;
+        }
+    }
+    tm_analyzer_destroy(a);
+    free(f);
+    print_message("keyed digits: %d speech hops (phrase %d), %d silences from %.2f s\n", digit_hops,
+                  phrase_hops, silences, sil_start);
+    assert_true(phrase_hops > 120);
+    assert_int_equal(digit_hops, 0);
+    /* the dead air runs from the end of the phrase (2 s) through the digits */
+    assert_int_equal(silences, 1);
+    assert_true(sil_start > 1.9 && sil_start < 2.2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_recurring_beeps_are_a_hold),
         cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
         cmocka_unit_test(test_dtmf_is_not_speech),
+        cmocka_unit_test(test_keyed_digits_are_not_speech),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
