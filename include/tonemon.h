@@ -212,6 +212,8 @@ typedef struct {
     float speech_far_oct;        /* a voiced hop whose pitch is more than this from the talker's
                                     register (median F0) is no anchor of their speech ... */
     float speech_far_loud_db;    /* ... when it is more than this under the talker's level (0: off) */
+    float tail_gap_max_s;        /* a speaker's segment this soon after their own, in a turn the
+                                    other has just cut into, is its tail: no backchannel (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -27,6 +27,7 @@ void tmi_turns_init(tm_turns *t, const tm_config *cfg, int hops_per_s)
     int overlap_hops = hops_of(cfg->overlap_min_s, hops_per_s);
     t->merge_hops = hops_of(cfg->overlap_merge_s, hops_per_s);
     t->pause_hops = hops_of(cfg->turn_pause_max_s, hops_per_s);
+    t->tail_gap_hops = hops_of(cfg->tail_gap_max_s, hops_per_s);
     t->nch = cfg->channels;
     t->overlap_hops = overlap_hops < 1 ? 1 : overlap_hops;
     t->bc_hops = hops_of(cfg->backchannel_max_s, hops_per_s);
@@ -162,9 +163,10 @@ static void on_closed(tm_turns *t, int c, const tmi_span *s, const tm_emitter *e
 }
 
 /* A newcomer's segment starting at `start` waits for its class. */
-static void pend_open(turns_pending *p, int64_t start, int overlapped, int64_t holder_last)
+static void pend_open(turns_pending *p, int64_t start, int overlapped, int tail, int64_t holder_last)
 {
     p->active = 1;
+    p->tail = tail;
     p->start = start;
     p->overlapped = overlapped;
     p->closed = 0;
@@ -176,16 +178,30 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int64_t h
 
 /* Does c's segment starting at s resume c's own turn after a pause of at most a turn pause, that
  * turn having still been going at hop since (c heard within a turn pause before it: the other
- * came in during c's pause, which the overlap test counts as c talking)? Read from c's closed
- * segments before s. */
-static int resumed(const tm_turns *t, int c, int64_t s, int64_t since)
+ * came in during c's pause, which the overlap test counts as c talking)? The pause in hops, or -1
+ * when it does not. Read from c's closed segments before s. */
+static int64_t resume_gap(const tm_turns *t, int c, int64_t s, int64_t since)
 {
     for (int i = 1; i <= t->ring_n[c] && i <= 2; i++) {
         const tmi_span *q = &t->ring[c][(t->ring_pos[c] + TURNS_RING - i) % TURNS_RING];
         if (q->start >= s) continue;            /* the segment itself, already closed */
-        return q->end + t->pause_hops > since && s - q->end <= t->pause_hops;
+        return q->end + t->pause_hops > since && s - q->end <= t->pause_hops ? s - q->end : -1;
     }
-    return 0;
+    return -1;
+}
+
+static int resumed(const tm_turns *t, int c, int64_t s, int64_t since)
+{
+    return resume_gap(t, c, s, since) >= 0;
+}
+
+/* A resumed segment after at most tail_gap_max_s is the same phrase, split where the other's
+ * voice came in (the speech gate's hangover is 200 ms, so any split is longer than that): the
+ * speaker trailing off under the newcomer. An "uh-huh" to the newcomer follows a real pause. */
+static int tail_of_turn(const tm_turns *t, int c, int64_t s, int64_t since)
+{
+    int64_t gap = resume_gap(t, c, s, since);
+    return gap >= 0 && gap <= t->tail_gap_hops;
 }
 
 static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
@@ -215,13 +231,14 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
      * through the interruption (a competitive overlap). It may win the floor back, but it does
      * not interrupt the interrupter. */
     int resumes = t->holder == o && resumed(t, c, s, t->floor_start);
+    int tail = t->holder == o && tail_of_turn(t, c, s, t->floor_start);
     if (t->holder == TM_NOBODY) {
         take_floor(t, c, s, hp, em);
     } else if (t->holder == o) {
         if (!hp[o].seg_on && hp[o].seg_last < s - t->ctx_hops) {
             take_floor(t, c, s, hp, em);    /* the holder's turn was over: a new turn */
         } else {
-            pend_open(&t->pend[c], s, hp[o].seg_on && !resumes, hp[o].seg_last);
+            pend_open(&t->pend[c], s, hp[o].seg_on && !resumes, tail, hp[o].seg_last);
         }
     }
 }
@@ -262,7 +279,8 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
                 /* ... unless it only paused in its own turn: then it talks on through the
                  * interruption and does not interrupt the interrupter */
                 int resumes = resumed(t, o, hp[o].seg_start, p->start);
-                pend_open(q, hp[o].seg_start, !resumes, hp[c].seg_last);
+                pend_open(q, hp[o].seg_start, !resumes, tail_of_turn(t, o, hp[o].seg_start, p->start),
+                          hp[c].seg_last);
                 q->closed = !hp[o].seg_on;
                 q->end = hp[o].seg_last + 1;
                 q->deadline = q->end + t->ctx_hops;
@@ -274,8 +292,10 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     if (hp[o].seg_last >= p->end - 1) {
         /* Shorter than backchannel_min_s it is too short for a word: a fragment of echo the
          * leak stage let through, a click, a syllable of the babble behind them. It neither
-         * answers nor takes the floor. */
-        if (p->end - p->start >= t->bc_min_hops) {
+         * answers nor takes the floor. Nor does the tail of a turn the other cut into: the
+         * speaker trailing off under the newcomer (their phrase split where the newcomer's voice
+         * came in), not an "uh-huh" to them. */
+        if (p->end - p->start >= t->bc_min_hops && !p->tail) {
             tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
             emit_event(em, &ev);
         }

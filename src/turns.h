@@ -16,6 +16,7 @@ typedef struct {
     int holder_went_on;  /* the holder's turn went on past it */
     int holder_broke;    /* the holder paused longer than a turn pause: later talk is new */
     int64_t holder_last; /* the holder's last active hop so far */
+    int tail;            /* the newcomer's own turn, cut into, split there (tail_of_turn) */
     int64_t end, deadline;
 } turns_pending;
 
@@ -33,6 +34,7 @@ typedef struct {
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];
     int merge_hops;                   /* overlaps this close are one */
+    int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
     int64_t last_held;                /* last hop on which music held a channel; -1 none */
     int ov_pending;                   /* an overlap held back in case the next one joins it */
     int64_t ov_start, ov_end, ov_detected;

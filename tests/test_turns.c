@@ -367,6 +367,22 @@ static void test_speaker_cut_in_at_a_breath_talking_on_does_not_interrupt_back(v
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.05, 5.0);
 }
 
+static void test_tail_of_a_turn_cut_into_is_no_backchannel(void **state)
+{
+    (void)state;
+    /* the agent talks 0-3.0 s; the caller cuts in at 2.95 s and talks to 6.0 s; the agent's
+     * phrase goes on under them to 3.6 s, but the speech gate split it at the caller's onset
+     * (heard again from 3.25 s, 250 ms later): the agent trailing off, not an "uh-huh" */
+    const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.95, 6.0, 0}, {TM_AGENT, 3.25, 3.6, 0}};
+    run(s, 3, 7.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 0) + count(TM_EV_BACKCHANNEL, 1), 0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.95, 6.0);
+    /* after a real pause (450 ms) it is an answer to the caller: a backchannel */
+    const seg s2[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.95, 6.0, 0}, {TM_AGENT, 3.45, 3.8, 0}};
+    run(s2, 3, 7.0);
+    expect(only(TM_EV_BACKCHANNEL, 1), TM_AGENT, 3.45, 3.8);
+}
+
 static void test_blip_before_the_end_of_a_turn_does_not_make_an_interruption(void **state)
 {
     (void)state;
@@ -452,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_pause_inside_a_turn_is_not_a_new_entry),
         cmocka_unit_test(test_interrupted_speaker_talking_on_does_not_interrupt_back),
         cmocka_unit_test(test_speaker_cut_in_at_a_breath_talking_on_does_not_interrupt_back),
+        cmocka_unit_test(test_tail_of_a_turn_cut_into_is_no_backchannel),
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
