@@ -214,6 +214,9 @@ typedef struct {
     float speech_far_loud_db;    /* ... when it is more than this under the talker's level (0: off) */
     float tail_gap_max_s;        /* a speaker's segment this soon after their own, in a turn the
                                     other has just cut into, is its tail: no backchannel (0: off) */
+    float speech_weak_rel_db;    /* a segment shorter than backchannel_max_s whose loudest voiced
+                                    hop stayed more than this under the talker's level is not
+                                    theirs (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

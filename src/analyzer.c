@@ -237,13 +237,17 @@ static void emit_frame(tm_analyzer *a, int64_t k)
 
 /* Music was recognised on channel c from hop start on: the speech segment it had opened is
  * withdrawn, from the turns and from the frames still waiting to go out. */
+static void take_back(tm_analyzer *a, int c, const tmi_span *cut, int64_t n)
+{
+    tmi_turns_withdraw(&a->turns, c, cut->start, &a->emitter);
+    int64_t from = cut->start > a->fr_next ? cut->start : a->fr_next;
+    for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
+}
+
 static void withdraw_segment(tm_analyzer *a, int c, int64_t n)
 {
     tmi_span cut;
-    if (!tmi_vad_withdraw(&a->ch[c].vad, &cut)) return;
-    tmi_turns_withdraw(&a->turns, c, cut.start, &a->emitter);
-    int64_t from = cut.start > a->fr_next ? cut.start : a->fr_next;
-    for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
+    if (tmi_vad_withdraw(&a->ch[c].vad, &cut)) take_back(a, c, &cut, n);
 }
 
 /* Puts the pitch path's final F0 into the frames still waiting to go out. */
@@ -349,6 +353,10 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         prof_mark(a, TMI_ST_HOLD);
         int64_t prev_last = ch->vad.last_active;
         h->seg_flags = tmi_vad_update(&ch->vad, h, &h->closed);
+        if (h->seg_flags & TMI_SEG_WITHDRAWN) {
+            take_back(a, c, &h->closed, n);
+            h->seg_flags = 0;
+        }
         copy_segment(h, &ch->vad);
         h->speech = h->seg_on && h->seg_last == n;
         fill_frame(a, c, given);
@@ -538,9 +546,12 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     if (!fail) {
         /* A frame goes out once no later hop can change its speech flag: a confirmation reaches
          * back over the onset run (the VAD's reach), a renewed activity over the hangover gap;
-         * and once the pitch path has settled its F0. */
+         * and once the pitch path has settled its F0. A weak short segment is taken back when
+         * it closes, up to a backchannel's length plus the hangover after its first hop. */
         int reach = hops_of(cfg->hangover_ms / 1000.0f, hps) + 1;
         if (tmi_vad_reach_hops(&a->ch[0].vad) > reach) reach = tmi_vad_reach_hops(&a->ch[0].vad);
+        if (cfg->speech_weak_rel_db > 0.0f)
+            reach += a->ch[0].vad.short_hops;
         a->frame_delay = reach + 1;
         if (a->frame_delay <= PITCH_PATH_LAG) a->frame_delay = PITCH_PATH_LAG + 1;
         a->fr_cap = a->frame_delay + 4;

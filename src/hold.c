@@ -264,16 +264,15 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
      * neither sounding nor voiced here, and a hold is not started on a channel while the other
      * one holds (hold music is played into one leg). */
     int on = music_hop(h, hp->n, hp->active, hp->leak ? 0.0f : hp->f0_hz, hp->tone_frac, started);
-    /* A vowel can put one hop into a signalling tone's band; a burst holds it for 3 or more.
-     * Only a burst's ramps are taken off speech. */
+    /* Only a burst's ramps are taken off speech, not those of a vowel's few tone-like hops. */
     int tone = hp->tone_frac >= h->tone_frac_min;
     h->tone_from = -1;
     if (tone) {
         h->last_tone = hp->n;
         h->last_run = h->trun;
-        if (h->trun == HOLD_TONE_EDGE_HOPS) h->tone_from = h->trun_start - HOLD_TONE_EDGE_HOPS;
+        if (h->trun == HOLD_TONE_BURST_HOPS) h->tone_from = h->trun_start - HOLD_TONE_EDGE_HOPS;
     }
-    int mute = tone || (h->last_run >= HOLD_TONE_EDGE_HOPS && hp->n - h->last_tone <= HOLD_TONE_EDGE_HOPS);
+    int mute = tone || (h->last_run >= HOLD_TONE_BURST_HOPS && hp->n - h->last_tone <= HOLD_TONE_EDGE_HOPS);
     if (*started >= 0 && other_held) {
         h->on = 0;
         on = 0;

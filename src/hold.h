@@ -10,6 +10,10 @@
 /* The tone share is measured over 30 ms, so a tone burst's onset and end read as part tone for up
  * to 3 hops each side: voiced, loud, and no tone yet. Those hops are not speech either. */
 #define HOLD_TONE_EDGE_HOPS 3
+/* A burst: 5 tone hops in a row. Keyed digits last 70-100 ms; a steady vowel whose one harmonic
+ * sits on a signalling tone (a 220 Hz voice's second on 440 Hz, through the telephone band that
+ * removes its first) reads as a tone for 3 hops at a time on the synthetic calls. */
+#define HOLD_TONE_BURST_HOPS 5
 
 typedef struct {
     /* tones: Goertzel coefficients at this rate, the last three hops' partial DFTs */
@@ -56,7 +60,7 @@ void  tmi_hold_skip(tm_hold *h);
 int   tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,
                       int64_t *started);
 /* Called after tmi_hold_update: the first hop of the leading ramp of a tone burst recognised at
- * this hop (its third tone hop in a row), else -1. A speech segment that started there began on the ramp: the caller's to withdraw. */
+ * this hop (HOLD_TONE_BURST_HOPS tone hops in a row), else -1. A speech segment that started there began on the ramp: the caller's to withdraw. */
 int64_t tmi_hold_tone_from(const tm_hold *h);
 /* End of stream: an open hold ends at its last music. */
 void  tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em);

@@ -21,7 +21,7 @@
 /* A speech segment of one channel, in hops: [start, end); confirm is the hop it was confirmed. */
 typedef struct { int64_t start, end, confirm; } tmi_span;
 
-enum { TMI_SEG_CONFIRMED = 1, TMI_SEG_CLOSED = 2 };
+enum { TMI_SEG_CONFIRMED = 1, TMI_SEG_CLOSED = 2, TMI_SEG_WITHDRAWN = 4 };
 
 typedef struct {
     int64_t n;              /* hop index */
@@ -48,8 +48,8 @@ typedef struct {
     int     seg_on;         /* a confirmed segment is open (hangover included) */
     int64_t seg_start;      /* first hop of the open (or last) segment */
     int64_t seg_last;       /* its last active hop; -1 none yet */
-    int     seg_flags;      /* TMI_SEG_CONFIRMED / TMI_SEG_CLOSED at this hop */
-    tmi_span closed;        /* the segment closed at this hop (TMI_SEG_CLOSED) */
+    int     seg_flags;      /* TMI_SEG_CONFIRMED / TMI_SEG_CLOSED / TMI_SEG_WITHDRAWN at this hop */
+    tmi_span closed;        /* the segment closed (or withdrawn) at this hop */
     int     speech;         /* this hop is speech: active inside a confirmed segment */
 } tmi_hop;
 /* At the end of the stream the analyzer runs the segment, turn and raised-voice stages once more

@@ -48,6 +48,7 @@ void tmi_turns_reset(tm_turns *t)
     t->sil_start = 0;
     t->sil_alerted = 0;
     t->sil_detected = 0;
+    t->sil_end = -1;
     t->ov_pending = 0;
     t->last_held = -1;
     for (int c = 0; c < 2; c++) {
@@ -207,11 +208,6 @@ static int tail_of_turn(const tm_turns *t, int c, int64_t s, int64_t since)
 static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
 {
     int64_t s = hp[c].seg_start;
-    if (t->sil_alerted) {
-        tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, s, t->sil_detected, 1);
-        emit_event(em, &ev);
-        t->sil_alerted = 0;
-    }
     (void)n;
     if (t->nch < 2) return;
     int o = 1 - c;
@@ -318,6 +314,19 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
     if (t->ov_pending && n - t->ov_end > t->merge_hops && !overlap_may_join(t, hp))
         overlap_flush(t, em);
 
+    /* Dead air ends where speech starts, once that speech stands: a segment shorter than a
+     * backchannel can still be taken back (a neighbour's voice, a tone's ramp), and the silence
+     * then goes on as one. */
+    for (int c = 0; c < t->nch; c++)
+        if (t->sil_alerted && hp[c].seg_on && (t->sil_end < 0 || hp[c].seg_start < t->sil_end))
+            t->sil_end = hp[c].seg_start;
+    if (t->sil_end >= 0 && (n - t->sil_end >= t->bc_hops || !(hp[0].seg_on || (t->nch == 2 && hp[1].seg_on)))) {
+        tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, t->sil_end, t->sil_detected, 1);
+        emit_event(em, &ev);
+        t->sil_alerted = 0;
+        t->sil_end = -1;
+    }
+
     int any_on = 0;
     int64_t last_any = -1;
     for (int c = 0; c < t->nch; c++) {
@@ -348,6 +357,7 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
 
 void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
 {
+    if (t->sil_end == start) t->sil_end = -1;
     if (t->pend[c].active && t->pend[c].start == start) t->pend[c].active = 0;
     if (t->intr_start[c] == start) t->intr_start[c] = -1;
     if (t->holder == c && t->floor_start == start) end_floor(t, start, em);
@@ -371,7 +381,8 @@ void tmi_turns_finish(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
         if (t->holder != TM_NOBODY) end_floor(t, hp[t->holder].seg_last + 1, em);
     }
     if (t->sil_alerted) {
-        tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, n_end, t->sil_detected, 1);
+        tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, t->sil_end >= 0 ? t->sil_end : n_end,
+                                t->sil_detected, 1);
         emit_event(em, &ev);
         t->sil_alerted = 0;
     }

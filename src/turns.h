@@ -30,6 +30,7 @@ typedef struct {
     int64_t sil_start;
     int sil_alerted;
     int64_t sil_detected;
+    int64_t sil_end;                  /* a segment that ends the alerted silence if it stands; -1 */
     turns_pending pend[2];
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];

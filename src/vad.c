@@ -47,6 +47,8 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     v->bridge_hops = bridge_hops < 0 ? 0 : bridge_hops;
     v->rel_db = cfg->speech_rel_db;
     v->far_oct = cfg->speech_far_oct;
+    v->weak_db = cfg->speech_weak_rel_db;
+    v->short_hops = (int)lrintf(cfg->backchannel_max_s * (float)hops_per_s);
     v->loud_db = cfg->speech_far_loud_db;
     v->onset_anchors = (int)lrintf(cfg->onset_voiced_ms / 1000.0f * (float)hops_per_s);
     if (v->onset_anchors < 1) v->onset_anchors = 1;
@@ -132,6 +134,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     if (v->on) {
         if (anchor || tmi_vad_carries(v, active, h->f0_hz, level_db)) {
             if (anchor) learn_level(v, level_db, h->f0_hz);
+            if (level_db > v->seg_peak_db) v->seg_peak_db = level_db;
             v->last_active = v->last_anchor = n;
             return 0;
         }
@@ -139,16 +142,33 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
             v->last_active = n;
             return 0;
         }
-        if (n - v->last_active > v->hangover_hops) return close_seg(v, closed);
+        if (n - v->last_active > v->hangover_hops) {
+            /* Short and never near the talker's level: a neighbour's voice in the babble that
+             * crossed the gate, not the talker's own "uh-huh" (those peak within 8 dB of their
+             * level on the realistic corpus). */
+            int weak = v->weak_db > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS &&
+                       v->last_active + 1 - v->seg_start < v->short_hops &&
+                       v->seg_peak_db < v->spk_db - v->weak_db;
+            close_seg(v, closed);
+            if (!weak) return TMI_SEG_CLOSED;
+            v->last_active = v->prev_last;
+            return TMI_SEG_WITHDRAWN;
+        }
         return 0;
     }
     if (!active) {
         v->run_len = v->run_anchor = 0;
         return 0;
     }
-    if (v->run_len == 0) v->run_start = n;
+    if (v->run_len == 0) {
+        v->run_start = n;
+        v->run_peak_db = -200.0f;
+    }
     v->run_len++;
-    if (anchor) v->run_anchor++;
+    if (anchor) {
+        v->run_anchor++;
+        if (level_db > v->run_peak_db) v->run_peak_db = level_db;
+    }
     if (!v->run_anchor && v->run_len > VAD_LEADIN_HOPS) {
         v->run_start = n - (VAD_LEADIN_HOPS - 1);
         v->run_len = VAD_LEADIN_HOPS;
@@ -160,9 +180,11 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->run_start = n;
         v->run_len = 1;
         v->run_anchor = anchor;
+        v->run_peak_db = anchor ? level_db : -200.0f;
     }
     if (v->run_len >= v->onset_hops && v->run_anchor >= v->onset_anchors) {
         v->on = 1;
+        v->seg_peak_db = v->run_peak_db;
         v->prev_last = v->last_active;
         v->seg_start = v->run_start;
         v->last_active = v->last_anchor = n;

@@ -14,6 +14,10 @@ typedef struct {
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
     float far_oct, loud_db;  /* a hop more than loud_db under that level is no anchor when its
                                 pitch is more than far_oct from the speaker's register (0: off) */
+    float weak_db;           /* a short segment whose loudest anchor stayed this far under the
+                                talker's level is withdrawn (0: off) */
+    int short_hops;          /* short: under a backchannel's longest */
+    float seg_peak_db, run_peak_db; /* loudest anchor of the open segment, of the onset run */
     float reg_oct;           /* the speaker's register: running median of log2 F0 of the anchors */
     float warm_oct[VAD_LEVEL_WARMUP_HOPS];
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
@@ -37,7 +41,9 @@ int  tmi_vad_anchor(const tm_vad *v, int active, float f0_hz, float level_db);
 /* 1 when such a hop carries an open segment on: as an anchor, but any pitch. */
 int  tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db);
 /* One hop: reads n, active, f0 (voiced) and the level. Returns TMI_SEG_CONFIRMED when a segment
- * starting at v->seg_start is confirmed, or TMI_SEG_CLOSED with the closed segment in *closed. */
+ * starting at v->seg_start is confirmed, or TMI_SEG_CLOSED with the closed segment in *closed,
+ * or TMI_SEG_WITHDRAWN with it when it was too weak to be the talker (see weak_db): the
+ * caller's to take back. */
 int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* The longest onset run: a confirmation marks speech back this many hops. */
 int  tmi_vad_reach_hops(const tm_vad *v);

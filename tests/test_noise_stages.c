@@ -428,6 +428,72 @@ static void test_keyed_digits_are_not_speech(void **state)
     assert_true(sil_start > 1.9 && sil_start < 2.2);
 }
 
+/* Replays hop features: a voiced stretch per entry on one channel, floor noise elsewhere. */
+typedef struct { int ch; double start_s, end_s; float level_db, f0_hz; } stretch;
+
+static tm_analyzer *replay(const stretch *st, int ns, int hops)
+{
+    tm_frame *f = calloc((size_t)hops * 2, sizeof *f);
+    for (int h = 0; h < hops; h++)
+        for (int c = 0; c < 2; c++) {
+            tm_frame *x = &f[h * 2 + c];
+            x->start = (int64_t)h * HOP;
+            x->channel = c;
+            x->level_db = x->loudness_lufs = -66.0f;
+        }
+    for (int i = 0; i < ns; i++)
+        for (int h = (int)(st[i].start_s * 100.0); h < (int)(st[i].end_s * 100.0) && h < hops; h++) {
+            tm_frame *x = &f[h * 2 + st[i].ch];
+            x->level_db = x->loudness_lufs = st[i].level_db;
+            x->f0_hz = x->f0_live_hz = st[i].f0_hz;
+            x->voicing = 0.9f;
+        }
+    tm_config cfg = tm_config_default(RATE);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&cfg, &a), TM_OK);
+    assert_int_equal(tm_analyzer_process_frames(a, f, (size_t)hops), TM_OK);
+    tm_analyzer_finish(a);
+    free(f);
+    return a;
+}
+
+/* In dead air a neighbour's word at the agent's pitch crosses the speech gate for 300 ms, 11 dB
+ * under the agent's level: the agent's own short words peak within 8 dB of it. It is no speech,
+ * and the dead air around it is one silence, from the agent's last word to the caller's. */
+static void test_neighbours_word_in_dead_air_is_not_speech(void **state)
+{
+    (void)state;
+    const stretch st[] = {{TM_AGENT, 0.5, 2.5, -20.0f, 200.0f}, {TM_AGENT, 5.0, 5.3, -31.0f, 205.0f},
+                          {TM_CALLER, 10.5, 12.0, -22.0f, 120.0f}};
+    tm_analyzer *a = replay(st, 3, 1300);
+    int agent_speech = 0, silences = 0;
+    double sil_start = -1.0, sil_end = -1.0;
+    tm_event ev;
+    while (tm_analyzer_next_event(a, &ev)) {
+        if (ev.type == TM_EV_SPEECH && ev.speaker == TM_AGENT) agent_speech++;
+        if (ev.type == TM_EV_SILENCE && ev.final) {
+            silences++;
+            sil_start = (double)ev.start / RATE;
+            sil_end = (double)ev.end / RATE;
+        }
+    }
+    tm_analyzer_destroy(a);
+    print_message("agent speech events %d, %d silences, last %.2f-%.2f s\n", agent_speech, silences,
+                  sil_start, sil_end);
+    assert_int_equal(agent_speech, 1);
+    assert_int_equal(silences, 1);
+    assert_true(fabs(sil_start - 2.5) < 0.05 && fabs(sil_end - 10.5) < 0.05);
+    /* the agent's own "mm", 7 dB under, is speech */
+    const stretch st2[] = {{TM_AGENT, 0.5, 2.5, -20.0f, 200.0f}, {TM_AGENT, 5.0, 5.3, -27.0f, 205.0f},
+                           {TM_CALLER, 10.5, 12.0, -22.0f, 120.0f}};
+    a = replay(st2, 3, 1300);
+    agent_speech = 0;
+    while (tm_analyzer_next_event(a, &ev))
+        if (ev.type == TM_EV_SPEECH && ev.speaker == TM_AGENT) agent_speech++;
+    tm_analyzer_destroy(a);
+    assert_int_equal(agent_speech, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
         cmocka_unit_test(test_dtmf_is_not_speech),
         cmocka_unit_test(test_keyed_digits_are_not_speech),
+        cmocka_unit_test(test_neighbours_word_in_dead_air_is_not_speech),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
