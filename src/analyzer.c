@@ -320,6 +320,7 @@ static void copy_segment(tmi_hop *h, const tm_vad *v)
     h->seg_on = v->on;
     h->seg_start = v->seg_start;
     h->seg_last = v->last_active;
+    h->seg_weak = tmi_vad_weak(v);
 }
 
 /* Decides feature hop n: every stage in order, each reading the hop's features decided before

@@ -48,6 +48,7 @@ typedef struct {
     int     seg_on;         /* a confirmed segment is open (hangover included) */
     int64_t seg_start;      /* first hop of the open (or last) segment */
     int64_t seg_last;       /* its last active hop; -1 none yet */
+    int     seg_weak;       /* the open segment may still be taken back as too weak (vad.h) */
     int     seg_flags;      /* TMI_SEG_CONFIRMED / TMI_SEG_CLOSED / TMI_SEG_WITHDRAWN at this hop */
     tmi_span closed;        /* the segment closed (or withdrawn) at this hop */
     int     speech;         /* this hop is speech: active inside a confirmed segment */

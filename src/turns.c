@@ -168,6 +168,7 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int tail,
 {
     p->active = 1;
     p->tail = tail;
+    p->merged = -1;
     p->start = start;
     p->overlapped = overlapped;
     p->closed = 0;
@@ -219,6 +220,7 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
          * holder's turn, and is judged as such. */
         if (pc->end - pc->start >= t->overlap_hops || hp[o].seg_last >= s) {
             pc->closed = 0;
+            pc->merged = s;
             return;
         }
         pc->active = 0;
@@ -257,7 +259,8 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     }
     if (!p->ho_checked && n >= p->start + t->handover_hops) p->ho_checked = 1;
     if (!p->closed) {
-        if (hp[c].speech && n - p->start >= t->bc_hops && p->ho_checked) {
+        /* a segment that may still be taken back as too weak is not the newcomer talking on */
+        if (hp[c].speech && !hp[c].seg_weak && n - p->start >= t->bc_hops && p->ho_checked) {
             if (p->overlapped && p->holder_went_on) {
                 tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
                 ev.other = o;
@@ -358,6 +361,8 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
 void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
 {
     if (t->sil_end == start) t->sil_end = -1;
+    /* the segment that reopened a paused attempt was none: the attempt stays closed */
+    if (t->pend[c].active && !t->pend[c].closed && t->pend[c].merged == start) t->pend[c].closed = 1;
     if (t->pend[c].active && t->pend[c].start == start) t->pend[c].active = 0;
     if (t->intr_start[c] == start) t->intr_start[c] = -1;
     if (t->holder == c && t->floor_start == start) end_floor(t, start, em);

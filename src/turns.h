@@ -17,6 +17,7 @@ typedef struct {
     int holder_broke;    /* the holder paused longer than a turn pause: later talk is new */
     int64_t holder_last; /* the holder's last active hop so far */
     int tail;            /* the newcomer's own turn, cut into, split there (tail_of_turn) */
+    int64_t merged;      /* start of the segment that reopened the attempt after a pause; -1 */
     int64_t end, deadline;
 } turns_pending;
 

@@ -146,9 +146,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
             /* Short and never near the talker's level: a neighbour's voice in the babble that
              * crossed the gate, not the talker's own "uh-huh" (those peak within 8 dB of their
              * level on the realistic corpus). */
-            int weak = v->weak_db > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS &&
-                       v->last_active + 1 - v->seg_start < v->short_hops &&
-                       v->seg_peak_db < v->spk_db - v->weak_db;
+            int weak = tmi_vad_weak(v);
             close_seg(v, closed);
             if (!weak) return TMI_SEG_CLOSED;
             v->last_active = v->prev_last;
@@ -193,6 +191,12 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         return TMI_SEG_CONFIRMED;
     }
     return 0;
+}
+
+int tmi_vad_weak(const tm_vad *v)
+{
+    return v->on && v->weak_db > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS &&
+           v->last_active + 1 - v->seg_start < v->short_hops && v->seg_peak_db < v->spk_db - v->weak_db;
 }
 
 int tmi_vad_reach_hops(const tm_vad *v)

@@ -45,6 +45,9 @@ int  tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db);
  * or TMI_SEG_WITHDRAWN with it when it was too weak to be the talker (see weak_db): the
  * caller's to take back. */
 int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
+/* 1 while the open segment is short and has not come within weak_db of the talker's level: it
+ * may still be taken back when it closes. */
+int  tmi_vad_weak(const tm_vad *v);
 /* The longest onset run: a confirmation marks speech back this many hops. */
 int  tmi_vad_reach_hops(const tm_vad *v);
 /* Takes back an open segment (music or a tone's ramp opened it): returns 1 and the segment, else

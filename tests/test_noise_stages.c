@@ -494,6 +494,36 @@ static void test_neighbours_word_in_dead_air_is_not_speech(void **state)
     assert_int_equal(agent_speech, 2);
 }
 
+/* The caller says "mm" into the agent's turn, then a neighbour's words at the caller's pitch,
+ * 11 dB under them, reach the caller's headset 0.3 s later: the "mm" stays a backchannel, and
+ * the neighbour neither carries it on into an interruption of the agent nor is speech. */
+static void test_neighbour_after_a_backchannel_is_no_interruption(void **state)
+{
+    (void)state;
+    const stretch st[] = {{TM_CALLER, 0.3, 2.0, -22.0f, 200.0f}, {TM_AGENT, 2.3, 8.0, -20.0f, 120.0f},
+                          {TM_CALLER, 4.0, 4.3, -26.0f, 205.0f}, {TM_CALLER, 4.6, 4.9, -33.0f, 200.0f},
+                          {TM_CALLER, 5.1, 5.4, -33.0f, 210.0f}};
+    tm_analyzer *a = replay(st, 5, 900);
+    int intr = 0, bc = 0, caller_speech = 0;
+    double bc_start = -1.0;
+    tm_event ev;
+    while (tm_analyzer_next_event(a, &ev)) {
+        if (ev.type == TM_EV_INTERRUPTION) intr++;
+        if (ev.type == TM_EV_BACKCHANNEL) {
+            bc++;
+            bc_start = (double)ev.start / RATE;
+        }
+        if (ev.type == TM_EV_SPEECH && ev.speaker == TM_CALLER) caller_speech++;
+    }
+    tm_analyzer_destroy(a);
+    print_message("%d interruptions, %d backchannels (from %.2f s), %d caller speech events\n", intr, bc,
+                  bc_start, caller_speech);
+    assert_int_equal(intr, 0);
+    assert_int_equal(bc, 1);
+    assert_true(fabs(bc_start - 4.0) < 0.05);
+    assert_int_equal(caller_speech, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_dtmf_is_not_speech),
         cmocka_unit_test(test_keyed_digits_are_not_speech),
         cmocka_unit_test(test_neighbours_word_in_dead_air_is_not_speech),
+        cmocka_unit_test(test_neighbour_after_a_backchannel_is_no_interruption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
