@@ -77,16 +77,10 @@
  * envelope a little, so its double period always looks a bit clearer. */
 #define ENV_CLEAR 0.8f
 /* ...and the longer lag's envelope is evidence only when this periodic itself: in noise the upper
- * band's envelope is mostly the noise's. Behind the 4th-order high-pass a rough natural voice's
- * envelope reaches 0.45-0.65 at its period through a telephone band (tuning set: natural
- * telephone GPE 4.9 -> 4.2 %, with noise 4.5 -> 3.6 %, with a step at 0.45). The evidence counts
- * in full only from ENV_TRUSTED + ENV_TRUSTED_RAMP, rising linearly from ENV_TRUSTED: in a
- * telephone band at 15 dB SNR a synthetic voice's noisy envelope reaches 0.45-0.6 at twice its
- * period for a few hops and, counted in full, halved it (tuning set: synthetic tel+15 GPE
- * 0.35 -> 0.22 %, natural tel+15 3.59 -> 3.28 %, natural tel unchanged; a ramp of 0.1 from
- * 0.45 gave the same synthetic figure and left natural tel+15 at 3.59 %). */
-#define ENV_TRUSTED 0.40f
-#define ENV_TRUSTED_RAMP 0.2f
+ * band's envelope is mostly the noise's. 0.45: behind the 4th-order high-pass a rough natural
+ * voice's envelope reaches 0.45-0.65 at its period through a telephone band (tuning set: natural
+ * telephone GPE 4.9 -> 4.2 %, with noise 4.5 -> 3.6 %). */
+#define ENV_TRUSTED 0.45f
 /* Two lags are q:1 apart within this share of q: the F0 moves within the 40 ms window, and a
  * formant's harmonic is found a little off its exact multiple. */
 #define ENV_RATIO_TOL 0.1f
@@ -667,8 +661,6 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             if (env[j] < 0.0f) env[j] = env_nsdf(p, klag[j], env_mean);
             if (env[j] < ENV_TRUSTED) continue;
             float d = env[j] - env_witness(p, klag[i], (int)q, env[i], env_mean) - ENV_MARGIN;
-            float trust = (env[j] - ENV_TRUSTED) / ENV_TRUSTED_RAMP;
-            if (trust < 1.0f) d *= trust;
             if (d > worst) worst = d;
         }
         c->local[i] -= ENV_WEIGHT * worst * (1.0f - kval[i]);
