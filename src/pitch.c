@@ -122,18 +122,20 @@
  * period for a few hops; a real subharmonic (or the fundamental of a voice whose first formant
  * sits on its 2nd harmonic) has partials there standing out of the noise. Evidence: the power
  * at the odd multiples up to SUB_MAX_HZ (the peak within SUB_PEAK_SPAN f of each) over the power
- * midway between them and the even ones (+-f/2), summed. Below SUB_MIN_RATIO the longer lag's
- * lead is taken away (down to a tie, where the octave cost decides; the voicing stays). Tuning
- * set and `tonemon synth` seeds 1-6 (pink10 GPE 0.78 -> 0.46 %, clean, pink20 and natural speech
- * unchanged): 1.5 takes half as many errors away, 3 starts taking real subharmonics; up to
- * 1 kHz 0.53 %, up to 2 kHz the same as 1.5 kHz. Through a telephone band the fundamental, the
- * first odd multiple, is gone: a lower ratio, SUB_MIN_RATIO_BAND (2 cost natural telephone
- * speech 0.1-0.3 points of GPE on the tuning set; 1.5: synthetic tel+15 0.35 -> 0.19 %, natural
- * speech unchanged). */
+ * midway between them and the even ones (+-f/2), summed. Wideband: at or below SUB_RATIO_FULL
+ * the longer lag's whole lead is taken away (down to a tie, where the octave cost decides; the
+ * voicing stays), less of it up to SUB_RATIO_NONE, none above. Tuning set and `tonemon synth`
+ * seeds 1-6, pink10 GPE 0.78 -> 0.41 % (clean, pink20 and natural speech unchanged); the whole
+ * lead below a ratio of 2: 0.46 %, below 1.5: 0.67 %; a ramp from 1 to 4: 0.37 %, to 5: 0.53 %,
+ * to 6: 0.95 % (it takes real subharmonics); up to 1 kHz fewer errors go, up to 2 kHz the same.
+ * Through a telephone band the fundamental, the first odd multiple, is gone: the whole lead
+ * below SUB_RATIO_BAND only (2 cost natural telephone speech 0.1-0.3 points of GPE on the tuning
+ * set; 1.5: synthetic tel+15 0.35 -> 0.19 %, natural speech unchanged). */
 #define SUB_MAX_HZ 1500.0f
 #define SUB_PEAK_SPAN 0.2f
-#define SUB_MIN_RATIO 2.0f
-#define SUB_MIN_RATIO_BAND 1.5f
+#define SUB_RATIO_FULL 1.0f
+#define SUB_RATIO_NONE 3.0f
+#define SUB_RATIO_BAND 1.5f
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
 
@@ -663,14 +665,20 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
             }
         }
     }
-    /* Subharmonic check (SUB_MIN_RATIO), on the longer lag of a 2:1 pair that still leads. */
+    /* Subharmonic check (SUB_RATIO_*), on the longer lag of a 2:1 pair that still leads. */
     for (int i = 0; i < nk; i++) {
         for (int j = 0; j < i; j++) {
             if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < p->voicing_min) continue;
             float lead = kval[i] + kadj[i] - kval[j];
             if (lead <= 0.0f) break;
-            float ratio = odd_partials(p, (float)p->fs / p->dec / klag[i]);
-            if (ratio > 0.0f && ratio < (band_limited ? SUB_MIN_RATIO_BAND : SUB_MIN_RATIO)) kadj[i] -= lead;
+            float ratio = odd_partials(p, (float)p->fs / p->dec / klag[i]), take = 0.0f;
+            if (!(ratio > 0.0f)) break;   /* no odd multiple in range: no evidence either way */
+            if (band_limited)
+                take = ratio < SUB_RATIO_BAND ? 1.0f : 0.0f;
+            else
+                take = ratio <= SUB_RATIO_FULL ? 1.0f : ratio >= SUB_RATIO_NONE ? 0.0f :
+                       (SUB_RATIO_NONE - ratio) / (SUB_RATIO_NONE - SUB_RATIO_FULL);
+            kadj[i] -= take * lead;
             break;
         }
     }
