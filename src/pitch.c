@@ -12,7 +12,8 @@
  * autocorrelation lifts the long lags, no longer pulls subharmonics. r(t) comes from two real
  * FFTs (kiss_fftr, distinct buffers, a fast size), m(t) from prefix sums. The top of each
  * positive lobe is a candidate. Where the longer lag of a 2:1 pair leads, it is checked against a
- * constant-term correlation (RAPT's NCCF) on a span centred on the hop (see cterm_delta).
+ * constant-term correlation (RAPT's NCCF) on a span centred on the hop (see cterm_delta), and its
+ * F0 must have partials of its own at its odd multiples (odd_partials, SUB_RATIO_*).
  *
  * Decision: a dynamic-programming path over the candidates and an unvoiced state, as in RAPT (D.
  * Talkin, "A robust algorithm for pitch tracking", 1995), Praat (P. Boersma, "Accurate short-term
@@ -30,7 +31,8 @@
  * the harmonics above 1 kHz still carries F0: the half-wave rectified upper band is periodic at
  * the true period only. On band-limited hops (nothing below 200 Hz), where two candidates are
  * 2:1 to 7:1 apart, the shorter one loses what the envelope's periodicity at the longer lag
- * exceeds its own (weighted by that clarity). The final
+ * exceeds its own (at the best of its multiples that are not the longer lag's: env_witness),
+ * weighted by that clarity. The final
  * period is re-measured at the full rate over a few lags with parabolic interpolation. */
 #include "pitch.h"
 #include <math.h>
