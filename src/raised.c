@@ -36,6 +36,7 @@ int tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
 {
     r->min_hops = (int)lrintf(cfg->raised_min_s * hops_per_s);
     r->run_gap_hops = (int)lrintf(RAISED_RUN_GAP_S * (float)hops_per_s);
+    r->frag_hops = (int)lrintf(cfg->backchannel_min_s * (float)hops_per_s);
     r->ep_gap_hops = (int)lrintf(RAISED_EPISODE_GAP_S * (float)hops_per_s);
     r->warmup_hops = (int)lrintf(cfg->baseline_warmup_s * hops_per_s);
     r->refresh_hops = (int)lrintf(RAISED_REFRESH_S * (float)hops_per_s);
@@ -130,13 +131,20 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
         if (excess >= r->exit_db) r->ep_last = n;
         return;
     }
+    /* A run that began on a fragment shorter than a word (an echo blip the leak stage let
+     * through) starts again with the next segment: the fragment is not where the raised turn
+     * began (it put an agent's raised turn a second early on a speakerphone call). */
+    if (r->in_run && h->seg_start != r->run_seg && r->run_seg_hops < r->frag_hops) r->in_run = 0;
     if (!r->in_run) {
         if (excess < r->exit_db) return;
         r->in_run = 1;
         r->run_start = n;
+        r->run_seg = h->seg_start;
+        r->run_seg_hops = 0;
         tmi_median_reset(&r->run_excess, 0.0f, 0);
         tmi_median_reset(&r->run_st, 0.0f, 0);
     }
+    if (h->seg_start == r->run_seg) r->run_seg_hops++;
     /* Every hop of the run counts, not only the loud ones: a median of the hops picked for
      * being over the entry level would rate a +4 dB turn at +6. */
     tmi_median_add(&r->run_excess, excess);

@@ -15,6 +15,8 @@ typedef struct {
     int   base_p_ready, cache_age;
     int   in_run, in_ep;
     int64_t run_start, run_last, ep_start, ep_last, ep_detected;
+    int64_t run_seg;                    /* the speech segment the run started in */
+    int   run_seg_hops, frag_hops;      /* the run's hops in it; fewer is a fragment, no word */
     double raised_hops;               /* total hops inside episodes */
     int   episodes;
 } tm_raised;

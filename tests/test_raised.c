@@ -52,6 +52,19 @@ static void feed_hop(int64_t n, int active, float loudness_lufs, float f0_hz)
     h.f0_hz = f0_hz;
     tmi_raised_update(&R, &h, &EM);
 }
+/* the same, inside the speech segment that started at hop seg */
+static void feed_seg_hop(int64_t n, int64_t seg, float loudness_lufs, float f0_hz)
+{
+    tmi_hop h;
+    memset(&h, 0, sizeof h);
+    h.n = n;
+    h.ch = TM_CALLER;
+    h.active = h.seg_on = 1;
+    h.seg_start = seg;
+    h.loud_lufs = loudness_lufs;
+    h.f0_hz = f0_hz;
+    tmi_raised_update(&R, &h, &EM);
+}
 static void finish(int64_t n_end)
 {
     tmi_hop h;
@@ -136,6 +149,28 @@ static void test_pause_inside_episode_bridged(void **state)
     assert_int_equal(ev[1].end, H(25.0));
 }
 
+/* A 50 ms blip as loud as the raised turn (an echo fragment the leak stage let through), a
+ * second before it, is not where the raised voice started. */
+static void test_fragment_before_raised_turn_does_not_start_it(void **state)
+{
+    (void)state;
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_seg_hop(n, 0, BASE_LUFS, BASE_F0);
+    for (; n < H(20.05); n++) feed_seg_hop(n, H(20.0), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(21.0); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(24.0); n++) feed_seg_hop(n, H(21.0), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(29.0); n++) feed_seg_hop(n, H(24.2), BASE_LUFS, BASE_F0);
+    finish(n);
+    int found = 0;
+    for (int i = 0; i < nev; i++)
+        if (ev[i].final) {
+            found++;
+            assert_int_equal(ev[i].start, H(21.0));
+        }
+    assert_int_equal(found, 1);
+}
+
 static void test_loud_talker_from_the_start_is_not_raised(void **state)
 {
     (void)state;
@@ -163,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_louder_at_same_pitch_is_not_raised),
         cmocka_unit_test(test_pause_inside_episode_bridged),
         cmocka_unit_test(test_loud_talker_from_the_start_is_not_raised),
+        cmocka_unit_test(test_fragment_before_raised_turn_does_not_start_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
