@@ -24,8 +24,14 @@ typedef struct {
     long  chances;
     int   measured, delay_hops;
     float coupling_db;                    /* leak loss, dB (level of other minus level here) */
-    float tail_decay_db;                  /* reverberant tail: decay per hop, dB */
+    float tail_decay_db;                  /* reverberant tail: slowest decay per hop, dB */
     float tail_db;                        /* the other voice's level through the room, decaying */
+    float tail_rate_db;                   /* the room's decay per hop, learnt (>= tail_decay_db) */
+    float tail_start_db;                  /* the voice level the tail decays from */
+    int   tail_age;                       /* hops since */
+    float tail_direct_db;                 /* the other voice at the leak delay, this hop */
+    int   tail_pitch_hops;                /* hops past the delay whose pitch the tail carries */
+    int   tail_min_delay;                 /* a leak with a room has at least this delay, hops */
     int   echo_on;                        /* the canceller cue is used */
     float echo_removed_min_db;            /* canceller cue: removed this much, leak */
     float echo_removed_sure_db;           /* ... even with another voice's pitch */
