@@ -34,6 +34,11 @@
  * VAD_LEVEL_WARMUP_HOPS like the level, then moving 0.001 octave per anchor (at most 0.07 octave a
  * second): a raised turn's higher pitch barely moves it, a speaker's slow drift it follows. */
 #define VAD_REGISTER_STEP_OCT 0.001f
+/* Relearning (learn_level): 3 dB over the gate's width above the level, so that a raised turn
+ * (at most +12 dB over the talker's normal voice, less over its 80th percentile) never counts,
+ * and 100 voiced hops of it within 5 s. */
+#define VAD_RELEARN_DB 3.0f
+#define VAD_RELEARN_SPAN_HOPS 500
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
 
@@ -64,6 +69,8 @@ void tmi_vad_reset(tm_vad *v)
     v->run_len = v->run_anchor = 0;
     v->spk_db = -120.0f;
     v->reg_oct = 0.0f;
+    v->relearn_n = 0;
+    v->relearn_from = 0;
     v->spk_n = 0;
 }
 
@@ -98,9 +105,25 @@ static float warm_quantile(float *x, float q)
     return x[(int)(q * (VAD_LEVEL_WARMUP_HOPS - 1))];
 }
 
-static void learn_level(tm_vad *v, float level_db, float f0_hz)
+static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
 {
     float oct = log2f(f0_hz);
+    /* A talker heard VAD_RELEARN_DB over the level learnt so far is not the voice it was learnt
+     * from: the agent waited for the caller while the neighbours talked, and the first second of
+     * "speech" was their babble. At +0.01 dB an anchor the level would take half a minute to
+     * climb to the talker, letting the babble through meanwhile. So a second of such voiced
+     * speech within VAD_RELEARN_SPAN_HOPS sets the level and the register again, from it. */
+    if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && level_db >= v->spk_db + v->rel_db + VAD_RELEARN_DB) {
+        if (v->relearn_n > 0 && n - v->relearn_from > VAD_RELEARN_SPAN_HOPS) v->relearn_n = 0;
+        if (v->relearn_n == 0) v->relearn_from = n;
+        v->warm_oct[v->relearn_n] = oct;
+        v->warm_db[v->relearn_n++] = level_db;
+        if (v->relearn_n == VAD_LEVEL_WARMUP_HOPS) {
+            v->spk_db = warm_quantile(v->warm_db, VAD_LEVEL_QUANTILE);
+            v->reg_oct = warm_quantile(v->warm_oct, 0.5f);
+            v->relearn_n = 0;
+        }
+    }
     if (v->spk_n < VAD_LEVEL_WARMUP_HOPS) {
         v->warm_oct[v->spk_n] = oct;
         v->warm_db[v->spk_n++] = level_db;
@@ -133,7 +156,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     int anchor = tmi_vad_anchor(v, active, h->f0_hz, level_db);
     if (v->on) {
         if (anchor || tmi_vad_carries(v, active, h->f0_hz, level_db)) {
-            if (anchor) learn_level(v, level_db, h->f0_hz);
+            if (anchor) learn_level(v, level_db, h->f0_hz, n);
             if (level_db > v->seg_peak_db) v->seg_peak_db = level_db;
             v->last_active = v->last_anchor = n;
             return 0;
@@ -187,7 +210,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->seg_start = v->run_start;
         v->last_active = v->last_anchor = n;
         v->confirm = n;
-        if (anchor) learn_level(v, level_db, h->f0_hz);
+        if (anchor) learn_level(v, level_db, h->f0_hz, n);
         return TMI_SEG_CONFIRMED;
     }
     return 0;

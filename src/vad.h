@@ -19,7 +19,9 @@ typedef struct {
     int short_hops;          /* short: under a backchannel's longest */
     float seg_peak_db, run_peak_db; /* loudest anchor of the open segment, of the onset run */
     float reg_oct;           /* the speaker's register: running median of log2 F0 of the anchors */
-    float warm_oct[VAD_LEVEL_WARMUP_HOPS];
+    float warm_oct[VAD_LEVEL_WARMUP_HOPS];  /* (both buffers serve relearning after warm-up) */
+    int relearn_n;           /* hops far over the level gathered to learn it again */
+    int64_t relearn_from;    /* the first of them */
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
     float warm_db[VAD_LEVEL_WARMUP_HOPS]; /* the first anchors' levels, until spk_db is set */

@@ -191,6 +191,38 @@ static void test_vad_other_voice_under_talker_does_not_start_speech(void **state
     assert_false(closed);
 }
 
+/* The agent waits for the caller while a neighbour talks behind them, 20 dB under the agent's
+ * own voice: the first second of "speech" that sets the agent's level is the neighbour's. Once
+ * the agent has spoken a second at their own level, the neighbour is no speech any more. */
+static void test_vad_talker_after_babble_learns_their_level(void **state)
+{
+    (void)state;
+    tm_vad v;
+    tm_config cfg = stage_cfg();
+    tmi_vad_init(&v, &cfg, 100);
+    int64_t e = 0, n = 0;
+    for (int k = 0; k < 6; k++) {   /* the neighbour: 3 s of 300 ms phrases at -38 dBFS */
+        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 1, 1, -38.0f, &e);
+        for (int i = 0; i < 20; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    }
+    print_message("level from the neighbour: %.1f dBFS\n", v.spk_db);
+    for (int k = 0; k < 4; k++) {   /* the agent: 2 s at -18 dBFS */
+        for (int i = 0; i < 40; i++, n++) vad_feed(&v, n, 1, 1, -18.0f, &e);
+        for (int i = 0; i < 10; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    }
+    print_message("level after the agent spoke: %.1f dBFS\n", v.spk_db);
+    for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    int confirmed = 0;
+    for (int k = 0; k < 6; k++) {   /* the neighbour again, in the agent's pause */
+        for (int i = 0; i < 30; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -38.0f, &e) & TMI_SEG_CONFIRMED;
+        for (int i = 0; i < 20; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    }
+    assert_false(confirmed);
+    /* and the agent's "mm" 8 dB under their level still is speech */
+    for (int i = 0; i < 10; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -26.0f, &e) & TMI_SEG_CONFIRMED;
+    assert_true(confirmed);
+}
+
 static void test_vad_clicks_do_not_chain(void **state)
 {
     (void)state;
@@ -532,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_vad_weak_voiced_sound_does_not_start_speech),
         cmocka_unit_test(test_vad_raised_turn_keeps_normal_voice),
         cmocka_unit_test(test_vad_other_voice_under_talker_does_not_start_speech),
+        cmocka_unit_test(test_vad_talker_after_babble_learns_their_level),
         cmocka_unit_test(test_vad_clicks_do_not_chain),
         cmocka_unit_test(test_recurring_beeps_are_a_hold),
         cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
