@@ -70,6 +70,20 @@ static int vad_feed(tm_vad *v, int64_t n, int active, int voiced, float level_db
     return vad_feed_f0(v, n, active, voiced ? 120.0f : 0.0f, level_db, end);
 }
 
+/* count phrases from hop *n: on_hops voiced hops at level_db, then off_hops of silence. Returns 1
+ * when a segment was confirmed in them. */
+static int vad_phrases(tm_vad *v, int64_t *n, int count, int on_hops, int off_hops, float level_db,
+                       int64_t *end)
+{
+    int confirmed = 0;
+    for (int k = 0; k < count; k++) {
+        for (int i = 0; i < on_hops; i++, (*n)++)
+            confirmed |= vad_feed(v, *n, 1, 1, level_db, end) & TMI_SEG_CONFIRMED;
+        for (int i = 0; i < off_hops; i++, (*n)++) vad_feed(v, *n, 0, 0, -80.0f, end);
+    }
+    return confirmed;
+}
+
 static void test_floor_skips_digital_silence(void **state)
 {
     (void)state;
@@ -108,10 +122,7 @@ static void test_vad_weak_voiced_sound_does_not_start_speech(void **state)
     int64_t e = 0;
     int64_t n = 0;
     /* the talker: 3 s of voiced speech at -20 dBFS in 300 ms phrases */
-    for (int k = 0; k < 10; k++) {
-        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 1, 1, -20.0f, &e);
-        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
-    }
+    vad_phrases(&v, &n, 10, 30, 30, -20.0f, &e);
     assert_true(v.spk_db > -22.0f && v.spk_db < -18.0f);
     /* babble: voiced and active but 20 dB under the talker: never speech */
     int confirmed = 0;
@@ -133,14 +144,8 @@ static void test_vad_raised_turn_keeps_normal_voice(void **state)
     int64_t e = 0, n = 0;
     /* the talker: 3 s at -30 dBFS in 300 ms phrases, then a raised turn of 8 s at -18 dBFS
      * (+12 dB, the loudest the corpus scripts), voiced three hops in four */
-    for (int k = 0; k < 10; k++) {
-        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 1, 1, -30.0f, &e);
-        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
-    }
-    for (int k = 0; k < 8; k++) {
-        for (int i = 0; i < 75; i++, n++) vad_feed(&v, n, 1, 1, -18.0f, &e);
-        for (int i = 0; i < 25; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
-    }
+    vad_phrases(&v, &n, 10, 30, 30, -30.0f, &e);
+    vad_phrases(&v, &n, 8, 75, 25, -18.0f, &e);
     print_message("talker level after the raised turn: %.1f dBFS\n", v.spk_db);
     /* then the normal voice again, 2 dB soft at the start of the phrase: it is still speech */
     int confirmed = 0;
@@ -201,22 +206,16 @@ static void test_vad_talker_after_babble_learns_their_level(void **state)
     tm_config cfg = stage_cfg();
     tmi_vad_init(&v, &cfg, 100);
     int64_t e = 0, n = 0;
-    for (int k = 0; k < 6; k++) {   /* the neighbour: 3 s of 300 ms phrases at -38 dBFS */
-        for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 1, 1, -38.0f, &e);
-        for (int i = 0; i < 20; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
-    }
+    /* the neighbour: 3 s of 300 ms phrases at -38 dBFS */
+    vad_phrases(&v, &n, 6, 30, 20, -38.0f, &e);
     print_message("level from the neighbour: %.1f dBFS\n", v.spk_db);
-    for (int k = 0; k < 4; k++) {   /* the agent: 2 s at -18 dBFS */
-        for (int i = 0; i < 40; i++, n++) vad_feed(&v, n, 1, 1, -18.0f, &e);
-        for (int i = 0; i < 10; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
-    }
+    /* the agent: 2 s at -18 dBFS */
+    vad_phrases(&v, &n, 4, 40, 10, -18.0f, &e);
     print_message("level after the agent spoke: %.1f dBFS\n", v.spk_db);
     for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
     int confirmed = 0;
-    for (int k = 0; k < 6; k++) {   /* the neighbour again, in the agent's pause */
-        for (int i = 0; i < 30; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -38.0f, &e) & TMI_SEG_CONFIRMED;
-        for (int i = 0; i < 20; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
-    }
+    /* the neighbour again, in the agent's pause */
+    confirmed |= vad_phrases(&v, &n, 6, 30, 20, -38.0f, &e);
     assert_false(confirmed);
     /* and the agent's "mm" 8 dB under their level still is speech */
     for (int i = 0; i < 10; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -26.0f, &e) & TMI_SEG_CONFIRMED;

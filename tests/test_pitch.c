@@ -394,6 +394,29 @@ static int synth_channel_errors(const float *l, const float *r, size_t n, const 
     return both;
 }
 
+/* Seed k's call of dur_s in pink noise 10 dB under its speech level, its channel k scored against
+ * its own truth: more than min_voiced hops voiced in both, at most 0.5 % gross errors, no stretch
+ * held at the wrong octave. */
+static void synth_pink10_channels(const uint64_t seeds[2], double dur_s, int min_voiced)
+{
+    for (int k = 0; k < 2; k++) {
+        synth_opts o = harness_opts(harness_condition("clean"), seeds[k], dur_s);
+        float *l, *r;
+        size_t n;
+        synth_truth st;
+        assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
+        add_pink_speech(l, n, 10.0f, (unsigned)seeds[k] * 2u + 1u);
+        add_pink_speech(r, n, 10.0f, (unsigned)seeds[k] * 2u + 2u);
+        int gross, longest, both = synth_channel_errors(l, r, n, &o, &st, k, &gross, &longest);
+        print_message("synth voice, pink 10 dB, seed %d ch %d: %d voiced hops, gross %d, longest run %d\n",
+                      (int)seeds[k], k, both, gross, longest);
+        assert_true(both > min_voiced);
+        assert_true(gross <= both / 200);   /* 0.5 % */
+        assert_true(longest <= 3);           /* no stretch held at the wrong octave */
+        synth_free(l, r, &st);
+    }
+}
+
 /* The synthesizer's voice (glottal pulses, jitter, formants) in pink noise 10 dB below its speech
  * level (the RMS over the samples within 30 dB of the loudest 10 ms, as scripts/pitch/bench.py
  * measures SNR): in noise the NSDF at twice the period, from fewer product terms, led the
@@ -404,23 +427,7 @@ static void test_synth_voice_pink10(void **state)
 {
     (void)state;
     const uint64_t seeds[] = {3, 22};
-    const int chans[] = {0, 1};
-    for (int k = 0; k < 2; k++) {
-        synth_opts o = harness_opts(harness_condition("clean"), seeds[k], 30.0);
-        float *l, *r;
-        size_t n;
-        synth_truth st;
-        assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
-        add_pink_speech(l, n, 10.0f, (unsigned)seeds[k] * 2u + 1u);
-        add_pink_speech(r, n, 10.0f, (unsigned)seeds[k] * 2u + 2u);
-        int gross, longest, both = synth_channel_errors(l, r, n, &o, &st, chans[k], &gross, &longest);
-        print_message("synth voice, pink 10 dB, seed %d ch %d: %d voiced hops, gross %d, longest run %d\n",
-                      (int)seeds[k], chans[k], both, gross, longest);
-        assert_true(both > 300);
-        assert_true(gross <= both / 200);   /* 0.5 % */
-        assert_true(longest <= 3);           /* no stretch held at the wrong octave */
-        synth_free(l, r, &st);
-    }
+    synth_pink10_channels(seeds, 30.0, 300);
 }
 
 /* The synthesizer's 248 Hz voice in a clean wideband call (seed 2, agent, 51.2-52.0 s): its
@@ -455,23 +462,7 @@ static void test_synth_voice_pink10_subharmonic(void **state)
 {
     (void)state;
     const uint64_t seeds[] = {1, 4};
-    const int chans[] = {0, 1};
-    for (int k = 0; k < 2; k++) {
-        synth_opts o = harness_opts(harness_condition("clean"), seeds[k], 60.0);
-        float *l, *r;
-        size_t n;
-        synth_truth st;
-        assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
-        add_pink_speech(l, n, 10.0f, (unsigned)seeds[k] * 2u + 1u);
-        add_pink_speech(r, n, 10.0f, (unsigned)seeds[k] * 2u + 2u);
-        int gross, longest, both = synth_channel_errors(l, r, n, &o, &st, chans[k], &gross, &longest);
-        print_message("synth voice, pink 10 dB, seed %d ch %d: %d voiced hops, gross %d, longest run %d\n",
-                      (int)seeds[k], chans[k], both, gross, longest);
-        assert_true(both > 600);
-        assert_true(longest <= 3);           /* no stretch held at the wrong octave */
-        assert_true(gross <= both / 200);   /* 0.5 % */
-        synth_free(l, r, &st);
-    }
+    synth_pink10_channels(seeds, 60.0, 600);
 }
 
 int main(void)
