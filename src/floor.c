@@ -20,6 +20,8 @@
 #include "floor.h"
 #include <math.h>
 
+/* A sub-window with no hop yet. */
+#define FLOOR_UNKNOWN_DB 1e9f
 /* One-second time constant of the noise mean at 100 hops/s. */
 #define FLOOR_MEAN_ALPHA 0.01f
 
@@ -36,10 +38,13 @@ void tmi_floor_init(tm_floor *f, const tm_config *cfg, int hops_per_s)
 
 void tmi_floor_reset(tm_floor *f)
 {
-    /* Until a window has passed, assume a quiet line: a loud noise then reads as active for a
-     * few seconds, but it is not voiced, so it never confirms speech. */
-    for (int i = 0; i < FLOOR_SUBWINDOWS; i++) f->sub_min[i] = f->init_db;
-    f->cur_min = 1e9f;
+    /* Until a window has passed, the minimum is that of the hops seen so far. Assuming a quiet
+     * line instead made every hop of a loud noise active for the first window, and car and street
+     * noise has voiced hops (engine harmonics, a horn) that confirmed "speech" there (measured:
+     * 36 of 290 false segments of the realistic corpora lay in a call's first 3 s). Until the
+     * first hop nothing is known and the floor is init_db. */
+    for (int i = 0; i < FLOOR_SUBWINDOWS; i++) f->sub_min[i] = FLOOR_UNKNOWN_DB;
+    f->cur_min = FLOOR_UNKNOWN_DB;
     f->cur_count = 0;
     f->pos = 0;
     f->min_db = f->mean_db = f->floor_db = f->init_db;
@@ -53,12 +58,13 @@ void tmi_floor_update(tm_floor *f, const tmi_hop *h)
     if (++f->cur_count >= f->sub_hops) {
         f->sub_min[f->pos] = f->cur_min;
         f->pos = (f->pos + 1) % FLOOR_SUBWINDOWS;
-        f->cur_min = 1e9f;
+        f->cur_min = FLOOR_UNKNOWN_DB;
         f->cur_count = 0;
     }
     float m = f->cur_min;
     for (int i = 0; i < FLOOR_SUBWINDOWS; i++)
         if (f->sub_min[i] < m) m = f->sub_min[i];
+    if (m >= FLOOR_UNKNOWN_DB) m = f->init_db;
     f->min_db = m;
     if (level_db < f->mean_db + f->margin_db) f->mean_db += FLOOR_MEAN_ALPHA * (level_db - f->mean_db);
     if (f->mean_db < m) f->mean_db = m;

@@ -19,6 +19,7 @@
  * Overlaps are intersections of closed segments, computed by whichever segment closes second. */
 #include "turns.h"
 #include <math.h>
+#include <string.h>
 
 static int hops_of(float seconds, int hops_per_s) { return (int)lrintf(seconds * (float)hops_per_s); }
 
@@ -57,6 +58,7 @@ void tmi_turns_reset(tm_turns *t)
         t->intr_detected[c] = 0;
         t->intr_of[c] = TM_NOBODY;
         t->ring_pos[c] = t->ring_n[c] = 0;
+        memset(t->quiet[c], 0, sizeof t->quiet[c]);
     }
 }
 
@@ -176,6 +178,7 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int tail,
     p->holder_went_on = 0;
     p->holder_broke = 0;
     p->holder_last = holder_last;
+    p->holder_fresh = -1;
 }
 
 /* Does c's segment starting at s resume c's own turn after a pause of at most a turn pause, that
@@ -241,6 +244,17 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
     }
 }
 
+/* Hops of c in [from, to) whose level was at the noise floor. A pause is counted in them, not
+ * in hops without speech: where the leak stage takes a stretch of double-talk for the other's
+ * voice the speaker's phrase splits, but their channel stays loud through the split. */
+static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to)
+{
+    if (to - from > TURNS_QUIET_RING) from = to - TURNS_QUIET_RING;
+    int q = 0;
+    for (int64_t k = from < 0 ? 0 : from; k < to; k++) q += t->quiet[c][k % TURNS_QUIET_RING];
+    return q;
+}
+
 static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
 {
     turns_pending *p = &t->pend[c];
@@ -253,7 +267,14 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     if (hp[o].speech && !p->holder_broke) {
         if (n - p->holder_last > t->pause_hops + 1) p->holder_broke = 1;
         else {
-            if (n >= p->start + t->handover_hops) p->holder_went_on = 1;
+            /* A new segment of the holder after a pause longer than a split (tail_gap_max_s),
+             * once the newcomer is in, may be their "uh-huh" to the newcomer: a hand-over
+             * acknowledged. It is their turn going on only once it outlasts a backchannel. */
+            if (hp[o].seg_start > p->holder_last && hp[o].seg_start > p->start &&
+                quiet_hops(t, o, p->holder_last + 1, hp[o].seg_start) > t->tail_gap_hops)
+                p->holder_fresh = hp[o].seg_start;
+            int short_yet = hp[o].seg_start == p->holder_fresh && n - p->holder_fresh < t->bc_hops;
+            if (!short_yet && n >= p->start + t->handover_hops) p->holder_went_on = 1;
             p->holder_last = n;
         }
     }
@@ -261,6 +282,10 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     if (!p->closed) {
         /* a segment that may still be taken back as too weak is not the newcomer talking on */
         if (hp[c].speech && !hp[c].seg_weak && n - p->start >= t->bc_hops && p->ho_checked) {
+            /* the holder's new segment may yet outlast a backchannel: wait for it */
+            if (p->overlapped && !p->holder_went_on && !p->holder_broke && hp[o].seg_on &&
+                hp[o].seg_start == p->holder_fresh)
+                return;
             if (p->overlapped && p->holder_went_on) {
                 tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
                 ev.other = o;
@@ -307,6 +332,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
 
 void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
 {
+    for (int c = 0; c < t->nch; c++) t->quiet[c][hp[c].n % TURNS_QUIET_RING] = !hp[c].cand;
     int64_t n = hp[0].n;
     for (int c = 0; c < t->nch; c++)
         if (hp[c].seg_flags & TMI_SEG_CLOSED) on_closed(t, c, &hp[c].closed, em);

@@ -6,6 +6,7 @@
 #include "stage.h"
 
 #define TURNS_RING 32   /* closed segments remembered per channel for overlaps */
+#define TURNS_QUIET_RING 128   /* hops whose quietness is remembered per channel (1.28 s) */
 
 typedef struct {
     int active;          /* a newcomer segment waiting for its class */
@@ -16,6 +17,7 @@ typedef struct {
     int holder_went_on;  /* the holder's turn went on past it */
     int holder_broke;    /* the holder paused longer than a turn pause: later talk is new */
     int64_t holder_last; /* the holder's last active hop so far */
+    int64_t holder_fresh;/* start of the holder's new segment after a real pause; -1 none */
     int tail;            /* the newcomer's own turn, cut into, split there (tail_of_turn) */
     int64_t merged;      /* start of the segment that reopened the attempt after a pause; -1 */
     int64_t end, deadline;
@@ -38,6 +40,7 @@ typedef struct {
     int merge_hops;                   /* overlaps this close are one */
     int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
     int64_t last_held;                /* last hop on which music held a channel; -1 none */
+    unsigned char quiet[2][TURNS_QUIET_RING]; /* the hop's level could not be speech (not cand) */
     int ov_pending;                   /* an overlap held back in case the next one joins it */
     int64_t ov_start, ov_end, ov_detected;
     tmi_span ring[2][TURNS_RING];

@@ -224,7 +224,8 @@ static void test_scripted_call(void **state)
     static const double cut[] = {10, 15, 20, 25, 50, 55, 110, 115};
     for (int h = 0; h < HOPS; h++) {
         double t = h / 100.0, ph = fmod(t, 5.0);
-        int caller = ph < 4.7, agent = 0;                      /* 0.3 s breaths between phrases */
+        int caller = ph < 4.7 && t >= 0.3, agent = 0;           /* 0.3 s breaths between phrases,
+                                                                  * and before the first */
         for (size_t k = 0; k < sizeof cut / sizeof cut[0]; k++) agent |= in(t, cut[k] + 0.5, cut[k] + 2.5);
         int raised = in(t, 40.0, 45.0);
         float syl = (h / 12) % 2 ? 0.0f : -3.0f;                /* syllables: 120 ms up and down */

@@ -555,6 +555,100 @@ static void test_neighbour_after_a_backchannel_is_no_interruption(void **state)
     assert_int_equal(caller_speech, 2);
 }
 
+/* A caller in a car: engine noise at -31 dBFS from the first hop, with a voiced hum of the engine
+ * now and then at the noise's own level, and the caller's first words at 6.6 s. Nothing before
+ * them is speech: the floor reads the noise from the start of the call, not after its first
+ * window (a quiet line assumed until then made the hum "caller speech" in the first 3 s). */
+static void test_noise_from_the_first_hop_is_not_speech(void **state)
+{
+    (void)state;
+    int hops = 900;
+    uint64_t seed = 17;
+    tm_frame *f = calloc((size_t)hops * 2, sizeof *f);
+    int hum_at = 20, hum_len = 0;
+    float hum_hz = 0.0f;
+    for (int h = 0; h < hops; h++)
+        for (int c = 0; c < 2; c++) {
+            tm_frame *x = &f[h * 2 + c];
+            x->start = (int64_t)h * HOP;
+            x->channel = c;
+            x->level_db = x->loudness_lufs = c == TM_CALLER ? -32.5f + 3.0f * lcg_uniform(&seed) : -66.0f;
+            if (c == TM_CALLER && h == hum_at) {   /* the hum: 100-200 ms, 0.4-1.2 s apart */
+                hum_len = 10 + (int)(10.0f * lcg_uniform(&seed));
+                hum_hz = 80.0f + 20.0f * lcg_uniform(&seed);
+                hum_at = h + hum_len + 40 + (int)(80.0f * lcg_uniform(&seed));
+            }
+            if (c == TM_CALLER && hum_len > 0) {
+                hum_len--;
+                x->f0_hz = x->f0_live_hz = hum_hz;
+                x->voicing = 0.6f;
+            }
+            double t = h / 100.0;
+            if (c == TM_AGENT && t >= 0.5 && t < 2.5) {
+                x->level_db = x->loudness_lufs = -20.0f;
+                x->f0_hz = x->f0_live_hz = 200.0f;
+                x->voicing = 0.9f;
+            }
+            if (c == TM_CALLER && t >= 6.6 && t < 8.4) {   /* intonation: no steady note of music */
+                x->level_db = x->loudness_lufs = -20.0f + 3.0f * (float)sin(t * 9.0);
+                x->f0_hz = x->f0_live_hz = 110.0f * powf(2.0f, 0.15f * (float)sin(t * 11.0));
+                x->voicing = 0.9f;
+            }
+        }
+    tm_config cfg = tm_config_default(RATE);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&cfg, &a), TM_OK);
+    assert_int_equal(tm_analyzer_process_frames(a, f, (size_t)hops), TM_OK);
+    tm_analyzer_finish(a);
+    free(f);
+    int caller_speech = 0, backchannels = 0;
+    double first = -1.0;
+    tm_event ev;
+    while (tm_analyzer_next_event(a, &ev)) {
+        if (ev.type == TM_EV_SPEECH && ev.speaker == TM_CALLER && caller_speech++ == 0)
+            first = (double)ev.start / RATE;
+        if (ev.type == TM_EV_BACKCHANNEL) backchannels++;
+    }
+    tm_analyzer_destroy(a);
+    print_message("%d caller speech events, the first from %.2f s; %d backchannels\n", caller_speech, first,
+                  backchannels);
+    assert_int_equal(caller_speech, 1);
+    assert_true(fabs(first - 6.6) < 0.05);
+    assert_int_equal(backchannels, 0);
+}
+
+/* The agent hands over: the caller comes in 0.2 s before the agent's phrase ends, and the agent
+ * answers "mm" after a quiet pause of 0.4 s: a hand-over and a backchannel, no interruption. Had
+ * the agent gone on talking after that pause, the caller would have cut into their turn. */
+static void test_uh_huh_after_a_hand_over_is_no_interruption(void **state)
+{
+    (void)state;
+    for (int goes_on = 0; goes_on <= 1; goes_on++) {
+        const stretch st[] = {{TM_AGENT, 0.5, 3.0, -20.0f, 200.0f}, {TM_CALLER, 2.8, 6.0, -22.0f, 120.0f},
+                              {TM_AGENT, 3.4, goes_on ? 5.0 : 3.65, -24.0f, 205.0f}};
+        tm_analyzer *a = replay(st, 3, 800);
+        int intr = 0, bc = 0, by = -1;
+        tm_event ev;
+        while (tm_analyzer_next_event(a, &ev)) {
+            if (ev.type == TM_EV_INTERRUPTION && ev.final) {
+                intr++;
+                by = ev.speaker;
+            }
+            if (ev.type == TM_EV_BACKCHANNEL && ev.speaker == TM_AGENT) bc++;
+        }
+        tm_analyzer_destroy(a);
+        print_message("agent %s: %d interruptions (by %d), %d agent backchannels\n",
+                      goes_on ? "goes on" : "says mm", intr, by, bc);
+        if (goes_on) {
+            assert_int_equal(intr, 1);
+            assert_int_equal(by, TM_CALLER);
+        } else {
+            assert_int_equal(intr, 0);
+            assert_int_equal(bc, 1);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -571,6 +665,8 @@ int main(void)
         cmocka_unit_test(test_keyed_digits_are_not_speech),
         cmocka_unit_test(test_neighbours_word_in_dead_air_is_not_speech),
         cmocka_unit_test(test_neighbour_after_a_backchannel_is_no_interruption),
+        cmocka_unit_test(test_noise_from_the_first_hop_is_not_speech),
+        cmocka_unit_test(test_uh_huh_after_a_hand_over_is_no_interruption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

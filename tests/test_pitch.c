@@ -10,11 +10,30 @@
 #include "signal.h"
 
 #define MAX_HOPS 1000
-typedef struct { float f0[MAX_HOPS]; int n; } f0s;
+#define LEAD_HOPS 30
+typedef struct { float f0[LEAD_HOPS + MAX_HOPS]; int n; } f0s;
 static void grab(void *u, const tm_frame *f)
 {
     f0s *m = u;
-    if (m->n < MAX_HOPS) m->f0[m->n++] = f->f0_hz;
+    if (m->n < LEAD_HOPS + MAX_HOPS) m->f0[m->n++] = f->f0_hz;
+}
+
+/* A recording starts before the voice: LEAD_HOPS of a quiet line (-70 dBFS hiss) go first, so
+ * that the noise floor, which reads the minimum heard from the first hop, starts under the
+ * voice. A steady tone from the very first hop is indistinguishable from steady noise. */
+static void process_after_lead(tm_analyzer *a, const float *x, size_t n, int rate)
+{
+    size_t lead = (size_t)(LEAD_HOPS * rate / 100);
+    float *q = malloc(lead * sizeof *q);
+    sig_noise(q, lead, powf(10.0f, -70.0f / 20.0f), 99);
+    assert_int_equal(tm_analyzer_process(a, q, NULL, lead), TM_OK);
+    assert_int_equal(tm_analyzer_process(a, x, NULL, n), TM_OK);
+    free(q);
+}
+static void drop_lead(f0s *m)
+{
+    m->n = m->n > LEAD_HOPS ? m->n - LEAD_HOPS : 0;
+    memmove(m->f0, m->f0 + LEAD_HOPS, (size_t)m->n * sizeof m->f0[0]);
 }
 
 /* Median F0 over hops 10..n-10 and the share of them voiced. */
@@ -27,9 +46,10 @@ static void pitch_of(const float *x, size_t n, int rate, float *median, float *v
     c.on_frame_user = m;
     tm_analyzer *a;
     assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
-    assert_int_equal(tm_analyzer_process(a, x, NULL, n), TM_OK);
+    process_after_lead(a, x, n, rate);
     tm_analyzer_finish(a);
     tm_analyzer_destroy(a);
+    drop_lead(m);
     float v[MAX_HOPS];
     int k = 0;
     for (int i = 10; i < m->n - 10; i++) if (m->f0[i] > 0) v[k++] = m->f0[i];
@@ -159,9 +179,10 @@ static int track(const float *x, size_t n, int rate, float *f0)
     c.on_frame_user = m;
     tm_analyzer *a;
     assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
-    assert_int_equal(tm_analyzer_process(a, x, NULL, n), TM_OK);
+    process_after_lead(a, x, n, rate);
     tm_analyzer_finish(a);
     tm_analyzer_destroy(a);
+    drop_lead(m);
     int k = m->n;
     memcpy(f0, m->f0, (size_t)k * sizeof *f0);
     free(m);
