@@ -68,8 +68,19 @@
 #define BLEED_CLEAR_MIN_HOPS 100
 /* A leak is learnt only where it stands clear of this channel's noise. */
 #define BLEED_LEARN_OVER_FLOOR_DB 6.0f
-/* A leak loses at least this on its way (a louder "leak" is the talker). */
-#define BLEED_MIN_LOSS_DB 3.0f
+/* A leak comes back at most this much louder than the voice it carries; a hop louder still is
+ * this side talking. The level difference between the two channels is set by two independent
+ * gain chains (the other side's microphone and line; this side's loudspeaker, room, microphone
+ * and AGC), so it need not be a loss at all: a speakerphone's echo, clipped and reverberant,
+ * comes back about as loud as the voice in the other channel (on the realistic corpus's -6 dB
+ * speakerphone calls the median difference at the true delay is -4 to +5 dB). A minimum loss of
+ * 3 dB, as this once required, kept most hops at the true delay out of the learning: the
+ * steadiest delay among the rest was a wrong, later one (130 ms for an echo at 56 ms, taking 50 s
+ * of call to walk back), the loss was read 4-5 dB too high, and a third of such echo passed as
+ * speech. The direction of a leak is still told apart: the other channel's hops that carry this
+ * side's own voice predict nothing (o_back), and this side's voice does not follow the other's
+ * envelope at any positive delay. */
+#define BLEED_MAX_GAIN_DB 6.0f
 /* The running mean per delay: a plain mean, then an exponential one over about 2 s of hops. */
 #define BLEED_MEAN_HOPS 200.0
 /* Outliers (double-talk, noise) clipped at 6 dB once 20 hops have set the mean. */
@@ -85,10 +96,9 @@
 #define BLEED_EARLY_HOPS 200.0
 #define BLEED_EARLY_MIN_HOPS 30
 #define BLEED_EARLY_MIN_BOTH 10
-#define BLEED_EARLY_MIN_LOSS_DB 0.0f
 #define BLEED_EARLY_KEEP 0.15f
 /* The early leak's channel is this much louder than the other side: it is the talker. */
-#define BLEED_EARLY_TALKER_DB (-3.0f)
+#define BLEED_EARLY_TALKER_DB (-BLEED_MAX_GAIN_DB)
 
 void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
 {
@@ -284,10 +294,10 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
     int used = 0, best = -1;
     for (int k = 0; k < b->nlags; k++) {
         float ref = o_voice(b, k);
-        /* Each delay learns from hops where its own reference hop is clearly speech and louder
-         * than this channel: at the true delay the difference is then the steady leak loss,
-         * at the wrong ones it jumps with every syllable. */
-        if (ref < o_floor_db + BLEED_TALK_DB || ref - level_db < BLEED_MIN_LOSS_DB) continue;
+        /* Each delay learns from hops where its own reference hop is clearly speech and not
+         * much quieter than this channel (BLEED_MAX_GAIN_DB): at the true delay the difference
+         * is then the steady leak loss, at the wrong ones it jumps with every syllable. */
+        if (ref < o_floor_db + BLEED_TALK_DB || ref - level_db < -BLEED_MAX_GAIN_DB) continue;
         if (st > -900.0f && b->o_f0[slot(b, k)] > -900.0f) b->both_voiced[k]++;
         /* ... and where this channel carries the other voice's pitch: a leak is that voice,
          * while double-talk at a steady level difference is another voice. */
@@ -314,8 +324,8 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
      * carries the other's pitch, while another talker matches it only by chance (one of four
      * harmonic ratios within the match). */
     int same_voice = b->cnt[best] >= BLEED_SAME_VOICE * (double)b->both_voiced[best];
-    /* A leak has a steady loss, a spread of a few dB, and loses at least 3 dB on its way. */
-    if (b->var[best] < BLEED_MAX_VAR_DB2 && b->mean[best] - sqrt(b->var[best]) >= BLEED_MIN_LOSS_DB &&
+    /* A leak has a steady loss, a spread of a few dB, and is not much louder than its voice. */
+    if (b->var[best] < BLEED_MAX_VAR_DB2 && b->mean[best] - sqrt(b->var[best]) >= -BLEED_MAX_GAIN_DB &&
         same_voice)
         b->measured = 1;
     if (b->measured) {
@@ -388,11 +398,9 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
     if (b->early_on && b->ec_d[best] < BLEED_EARLY_TALKER_DB) b->early_on = 0;
     if (b->early_on) {
         b->early_delay = best;
+        /* a reverberant, clipped echo may read louder than the voice at the delay (down to
+         * BLEED_EARLY_TALKER_DB, above) */
         b->early_coupling_db = (float)b->ec_d[best];
-        /* a reverberant echo builds up over its syllable and may read louder than the voice
-         * at the delay; still, a channel much louder than the other side is its own talker */
-        if (b->early_coupling_db < BLEED_EARLY_MIN_LOSS_DB)
-            b->early_coupling_db = BLEED_EARLY_MIN_LOSS_DB;
     }
 }
 
