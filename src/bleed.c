@@ -176,14 +176,25 @@ void tmi_bleed_reset(tm_bleed *b)
  * echo hops were, against 72 hops of the channel's own voice during the other's speech. Taking
  * those ratios for the same voice took a low voice (89 Hz) for the echo of a high one (265 Hz),
  * and taught a leak from a stationary tone at 2.85 times a voice's pitch. */
-static int same_pitch(float a_st, float b_st, float match_st)
+static int same_pitch_ratios(float a_st, float b_st, float match_st, int n_ratios)
 {
     if (a_st <= -900.0f || b_st <= -900.0f) return 0;                 /* unvoiced */
     static const float ratio_st[] = {0.0f, 12.0f, 19.0196f, 24.0f, -12.0f};   /* 1, 2, 3, 4, 1/2 */
     float d = a_st - b_st;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < n_ratios; i++)
         if (fabsf(d - ratio_st[i]) <= match_st) return 1;
     return 0;
+}
+
+static int same_pitch(float a_st, float b_st, float match_st)
+{
+    return same_pitch_ratios(a_st, b_st, match_st, 5);
+}
+
+/* ... at the other voice's pitch or a harmonic of it, not only an octave under it */
+static int same_pitch_or_over(float a_st, float b_st, float match_st)
+{
+    return same_pitch_ratios(a_st, b_st, match_st, 4);
 }
 
 /* Pitch in semitones (log scale, any reference), or -1000 when unvoiced: computed once per hop
@@ -434,20 +445,25 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
         coupling = b->clear_db - BLEED_SILENT_DB;
     float excess = level_db - (pred - coupling);
     /* voiced, with a pitch that is not the other voice's around the delay */
-    int another_pitch = 0;
+    int another_pitch = 0, octave_under = 0;
     if (f0_hz > 0.0f) {
         float st = to_st(f0_hz);
         another_pitch = 1;
-        int o_voiced = 0;
+        int o_voiced = 0, over = 0;
         for (int k = lo; k <= hi; k++) {
             if (b->o_f0[slot(b, k)] > -900.0f) o_voiced = 1;
             if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) another_pitch = 0;
+            if (same_pitch_or_over(st, b->o_f0[slot(b, k)], b->pitch_match_st)) over = 1;
         }
         /* the other voice unvoiced at the delay: the room's tail carries its pitch from the hops
          * before (BLEED_TAIL_PITCH_MS) */
         if (known && !o_voiced && another_pitch && delay >= b->tail_min_delay)
-            for (int k = hi + 1; k <= hi + b->tail_pitch_hops; k++)
+            for (int k = hi + 1; k <= hi + b->tail_pitch_hops; k++) {
                 if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) another_pitch = 0;
+                if (same_pitch_or_over(st, b->o_f0[slot(b, k)], b->pitch_match_st)) over = 1;
+            }
+        /* the other voice's pitch only an octave under it (see the canceller's rule below) */
+        octave_under = !another_pitch && !over;
     }
     /* ... and at least as loud as the predicted leak: another voice */
     int other_voice = excess >= 0.0f && another_pitch;
@@ -462,7 +478,7 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
          * took so much (echo_removed_sure_db) that no voice of its own can be in the hop. */
         return 1;
     }
-    if (echo_known == 2 && b->measured && !from_tail && another_pitch &&
+    if (echo_known == 2 && b->measured && !from_tail && (another_pitch || octave_under) &&
         b->echo_dt_voice_db > 0.0f && echo_removed_db < b->echo_dt_voice_db) {
         /* Double-talk under a strong leak: the level model predicts the leak from the other
          * side's level at the delay, and a voice of this side quieter than that prediction is
@@ -471,7 +487,14 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
          * pitch is another voice's: this side talks. The leak predicted was not there (an AGC
          * on this channel pulls the echo down under this side's own voice; the other side's
          * syllable at the delay was a quiet one). Not where the prediction is the room's tail:
-         * a reverberant echo carries the pitch of syllables older than the delay. */
+         * a reverberant echo carries the pitch of syllables older than the delay.
+         * A pitch an octave under the other voice's (and not at it or a harmonic) counts as
+         * another voice here: same_pitch takes it for the leak read an octave low, but so reads
+         * a second voice an octave lower (a man answering a woman), and the canceller, which
+         * takes an echo's energy however its pitch reads, tells the two apart. On the realistic
+         * corpus's (seed 13) echo calls, 56 converged-canceller echo hops matched the other
+         * voice only an octave under, 13 of them with under 3 dB removed, against 198 hops of
+         * this side's own voice in double-talk, 109 of them with under 3 dB removed. */
         return 0;
     }
     if (echo_known == 2 && echo_removed_db < b->echo_dt_max_db && excess > -b->margin_db) {
