@@ -79,8 +79,15 @@
  * of call to walk back), the loss was read 4-5 dB too high, and a third of such echo passed as
  * speech. The direction of a leak is still told apart: the other channel's hops that carry this
  * side's own voice predict nothing (o_back), and this side's voice does not follow the other's
- * envelope at any positive delay. */
+ * envelope at any positive delay.
+ * Which hops a delay learns from follows what it has learnt: its first hops down to
+ * BLEED_MAX_GAIN_DB louder than the other voice; once its loss is set, only hops within the
+ * outlier clip (BLEED_HUBER_DB) of that loss or at least BLEED_LEARN_MIN_LOSS_DB under the
+ * other voice. A weak leak (a -43 dB crosstalk) so learns from the hops it did before, not also
+ * from this side's own words at the other's level, whose pitch now and then matches (they held
+ * its spread over BLEED_MAX_VAR_DB2 for 7 s more of a call). */
 #define BLEED_MAX_GAIN_DB 6.0f
+#define BLEED_LEARN_MIN_LOSS_DB 3.0f
 /* The running mean per delay: a plain mean, then an exponential one over about 2 s of hops. */
 #define BLEED_MEAN_HOPS 200.0
 /* Outliers (double-talk, noise) clipped at 6 dB once 20 hops have set the mean. */
@@ -308,7 +315,13 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
         /* Each delay learns from hops where its own reference hop is clearly speech and not
          * much quieter than this channel (BLEED_MAX_GAIN_DB): at the true delay the difference
          * is then the steady leak loss, at the wrong ones it jumps with every syllable. */
-        if (ref < o_floor_db + BLEED_TALK_DB || ref - level_db < -BLEED_MAX_GAIN_DB) continue;
+        float gate = -BLEED_MAX_GAIN_DB;     /* the least loss learnt from (BLEED_MAX_GAIN_DB) */
+        if (b->cnt[k] > BLEED_HUBER_AFTER) {
+            gate = (float)b->mean[k] - (float)BLEED_HUBER_DB;
+            if (gate > BLEED_LEARN_MIN_LOSS_DB) gate = BLEED_LEARN_MIN_LOSS_DB;
+            if (gate < -BLEED_MAX_GAIN_DB) gate = -BLEED_MAX_GAIN_DB;
+        }
+        if (ref < o_floor_db + BLEED_TALK_DB || ref - level_db < gate) continue;
         if (st > -900.0f && b->o_f0[slot(b, k)] > -900.0f) b->both_voiced[k]++;
         /* ... and where this channel carries the other voice's pitch: a leak is that voice,
          * while double-talk at a steady level difference is another voice. */
