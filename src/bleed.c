@@ -27,6 +27,8 @@
 #include <math.h>
 #include <string.h>
 
+/* Under 1 dB over its noise the other channel carries no voice worth predicting a leak from. */
+#define BLEED_TALK_OVER_NOISE_DB 1.0f
 #define BLEED_PRIOR_LAGS 13
 /* The other side is clearly talking: this far over its own floor. */
 #define BLEED_TALK_DB 15.0f
@@ -149,7 +151,7 @@ static void early_forget(tm_bleed *b)
 void tmi_bleed_reset(tm_bleed *b)
 {
     for (int i = 0; i < BLEED_MAX_LAGS; i++) {
-        b->o_level[i] = -120.0f;
+        b->o_level[i] = b->o_vlev[i] = -120.0f;
         b->o_f0[i] = -1000.0f;
         b->o_back[i] = 0;
         b->mean[i] = 0.0;
@@ -228,13 +230,30 @@ static float o_voice(const tm_bleed *b, int lag)
     return b->o_back[i] ? -200.0f : b->o_level[i];
 }
 
-static void push_other(tm_bleed *b, float o_level_db, float o_f0_hz, int o_leak)
+/* The level of what talks on the other channel: its hop level less its noise (power). The
+ * leak of a voice is predicted from it, not from the hop level: the other side's car or street
+ * noise is no voice, and read as one it made this side's softer syllables "leak" (an agent's
+ * phrase split three times under a caller's car noise 12 dB over the agent's quiet end). */
+static float o_talk(const tm_bleed *b, int lag)
+{
+    int i = slot(b, lag);
+    return b->o_back[i] ? -200.0f : b->o_vlev[i];
+}
+
+static float voice_part_db(float level_db, float noise_db)
+{
+    if (level_db < noise_db + BLEED_TALK_OVER_NOISE_DB) return -200.0f;
+    return 10.0f * log10f(powf(10.0f, level_db / 10.0f) - powf(10.0f, noise_db / 10.0f));
+}
+
+static void push_other(tm_bleed *b, float o_level_db, float o_noise_db, float o_f0_hz, int o_leak)
 {
     /* the other channel's leak flag is its last decision, of the hop before this one; this
      * hop's own is not known yet and is taken to be the same until it is */
     b->o_back[b->pos] = (signed char)(o_leak != 0);
     b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
     b->o_level[b->pos] = o_level_db;
+    b->o_vlev[b->pos] = voice_part_db(o_level_db, o_noise_db);
     b->o_f0[b->pos] = to_st(o_f0_hz);
     b->o_back[b->pos] = (signed char)(o_leak != 0);
     /* A speakerphone's room keeps ringing after the far voice stops (T60 0.3-0.8 s): the echo
@@ -444,7 +463,7 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
         hi = delay + 1 < b->nlags ? delay + 1 : b->nlags - 1;
     }
     for (int k = lo; k <= hi; k++) {
-        float v = o_voice(b, k);
+        float v = o_talk(b, k);
         if (v > pred) pred = v;
     }
     /* the prediction is the room's tail, not the voice at the delay (1 dB: clearly over it) */
@@ -523,7 +542,7 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
 
 int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking, int o_leak)
 {
-    push_other(b, o->level_db, o->f0_hz, o_leak);
+    push_other(b, o->level_db, o->noise_mean_db, o->f0_hz, o_leak);
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
     early_learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db);
     tail_learn(b, h->level_db, h->floor_db);
