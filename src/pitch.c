@@ -52,11 +52,19 @@
  * harmonic for F0. */
 #define PREEMPH 0.4f
 /* Cost per octave of F0 change between two voiced hops, as a share of what the octave cost gives
- * back over the lookahead: a real octave jump (a raised voice) must pay for itself within
- * PITCH_PATH_LAG hops on the octave cost alone, where the old period's double is exactly as
- * periodic. About 0.19 per octave (Praat's octave-jump cost is 0.35): a 2.5-octave glide in 1 s
- * costs 0.005 a hop. */
-#define JUMP_SHARE 0.9f
+ * back over the lookahead. 0.42 per octave (Praat's octave-jump cost is 0.35): a stretch taken an
+ * octave down for a few hops in noise pays it twice, going and coming back; 0.9 (0.19 per octave)
+ * let 5-12 hops whose double period led by chance go down (`tonemon synth` seeds 1-6, pink10 GPE
+ * 0.41 -> 0.27 %, tel+15 0.54 -> 0.28 %, natural telephone speech of the tuning set 3.9 -> 3.1 %
+ * with OCTAVE_SHARE 0.5). A real octave jump (a raised voice) still pays for itself: its old
+ * F0's double is no more periodic than the new F0 and loses the octave cost every hop, and the
+ * change of F0 within a hop up to JUMP_FREE_OCT is free (below). */
+#define JUMP_SHARE 1.2f
+/* F0 moves this much between two hops without cost: vibrato and fast intonation (a 5 Hz swing of
+ * +-0.15 octave moves 0.047 octave a hop) are not jumps; charged linearly, the sharper jump cost
+ * made a telephone voice in such a swing unvoiced where its period blurs (test_pitch, formant on
+ * H6: voiced 78 -> 74 %; with this 79 %). An octave jump pays 0.95 of its cost. */
+#define JUMP_FREE_OCT 0.05f
 /* Cost of starting or ending a voiced stretch (Praat's voiced/unvoiced cost 0.14). */
 #define VUV_COST 0.14f
 /* Prior of a new stretch towards the last F0 on its path: this much at an octave (or more) away,
@@ -113,8 +121,18 @@
  * shortest candidate, a spurious short lobe lowered every real one towards the unvoiced state's
  * score and cost voicing (tuning set VDE 1.2 -> 1.0 % synthetic, 6.6 -> 5.9 % natural). With heights
  * interpolated by sinc, a period's multiples lose to it by jitter alone, and a larger cost
- * takes a formant's harmonic for F0 through a telephone band. */
-#define OCTAVE_SHARE 0.3f
+ * takes a formant's harmonic for F0 through a telephone band. 0.5 (0.035 per octave; Praat's
+ * octave cost is 0.01 per octave of its lag range, RAPT's lag weight 0.3 over its whole range):
+ * in pink noise or a telephone band with noise, a voice's double period leads its period by a
+ * few hundredths for a few hops often; 0.3 let it (with JUMP_SHARE 1.2, `tonemon synth` seeds
+ * 1-6: tel+15 GPE 0.30 % at 0.5 against 0.54 % at 0.3; 0.6 lost natural pink10 speech of the
+ * tuning set). */
+#define OCTAVE_SHARE 0.5f
+/* ...counted over at most this many octaves below the most periodic candidate: the octave cost
+ * is for telling a period from its multiples 2:1 and 3:1; a telephone voice whose first formant
+ * sits on its 4th-6th harmonic is 2-2.6 octaves below that harmonic's lobe and was made unvoiced
+ * by OCTAVE_SHARE 0.5 counted all the way (test_pitch, formant on H6: 95 Hz voiced 78 -> 67 %). */
+#define OCTAVE_CAP 1.0f
 /* Two candidates are a 2:1 pair for the constant-term re-measurement within this much of 2. */
 #define CTERM_PAIR_TOL 0.2f
 /* Subharmonic check: where the longer lag of a 2:1 pair leads and the shorter one is voiced, the
@@ -132,12 +150,20 @@
  * to 6: 0.95 % (it takes real subharmonics); up to 1 kHz fewer errors go, up to 2 kHz the same.
  * Through a telephone band the fundamental, the first odd multiple, is gone: the whole lead
  * below SUB_RATIO_BAND only (2 cost natural telephone speech 0.1-0.3 points of GPE on the tuning
- * set; 1.5: synthetic tel+15 0.35 -> 0.19 %, natural speech unchanged). */
+ * set; 1.5: synthetic tel+15 0.35 -> 0.19 %, natural speech unchanged). With the sharper octave
+ * and jump costs (OCTAVE_SHARE, JUMP_SHARE) natural telephone speech no longer loses at 3:
+ * `tonemon synth` seeds 1-6 tel+15 0.28 -> 0.22 %, 5 costs natural tel+15 0.3 points. On wideband
+ * hops the check runs where the shorter lag is at least SUB_SHORT_MIN periodic, not only where it
+ * would be voiced itself: pink noise near half the F0 takes a voice's period down to 0.4-0.5
+ * while its double stays at 0.6 (seeds 1-6 pink10 0.27 -> 0.21 %; the voicing of such a hop goes
+ * to the shorter lag or to the unvoiced state, never to a halved F0). Through a telephone band
+ * that cost natural tel+15 speech 0.2 points (tuning set): there the shorter lag stays voiced. */
 #define SUB_MAX_HZ 1500.0f
 #define SUB_PEAK_SPAN 0.2f
 #define SUB_RATIO_FULL 1.0f
 #define SUB_RATIO_NONE 3.0f
-#define SUB_RATIO_BAND 1.5f
+#define SUB_RATIO_BAND 3.0f
+#define SUB_SHORT_MIN 0.35f
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
 
@@ -501,7 +527,8 @@ static void add_column(tm_pitch *p, pitch_col *c)
             float best = p->score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
             int arg = puv;
             for (int j = 0; j < pc->n; j++) {
-                float s = p->score[j] - p->jump_cost * fabsf(c->oct[i] - pc->oct[j]);
+                float dj = fabsf(c->oct[i] - pc->oct[j]) - JUMP_FREE_OCT;
+                float s = p->score[j] - p->jump_cost * (dj > 0.0f ? dj : 0.0f);
                 if (s > best) { best = s; arg = j; }
             }
             next[i] = best + c->local[i];
@@ -670,7 +697,8 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     /* Subharmonic check (SUB_RATIO_*), on the longer lag of a 2:1 pair that still leads. */
     for (int i = 0; i < nk; i++) {
         for (int j = 0; j < i; j++) {
-            if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < p->voicing_min) continue;
+            float short_min = band_limited ? p->voicing_min : SUB_SHORT_MIN;
+            if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < short_min) continue;
             float lead = kval[i] + kadj[i] - kval[j];
             if (lead <= 0.0f) break;
             float ratio = odd_partials(p, (float)p->fs / p->dec / klag[i]), take = 0.0f;
@@ -703,8 +731,10 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     }
     /* a period's multiples are as periodic as the period: prefer shorter lags, around the most
      * periodic candidate, which keeps its own height against the unvoiced state */
-    for (int i = 0; i < nk; i++)
-        c->local[i] = kval[i] + kadj[i] - p->octave_cost * (c->oct[top] - c->oct[i]);
+    for (int i = 0; i < nk; i++) {
+        float below = c->oct[top] - c->oct[i];
+        c->local[i] = kval[i] + kadj[i] - p->octave_cost * (below < OCTAVE_CAP ? below : OCTAVE_CAP);
+    }
     c->n = nk;
     /* Envelope cue: a candidate at 1/q of another's lag (q = ENV_MIN_Q..ENV_MAX_Q) is a harmonic of
      * that one unless the upper band's envelope repeats at the shorter lag as well. */
