@@ -151,8 +151,10 @@
  * Through a telephone band the fundamental, the first odd multiple, is gone: the whole lead
  * below SUB_RATIO_BAND only (2 cost natural telephone speech 0.1-0.3 points of GPE on the tuning
  * set; 1.5: synthetic tel+15 0.35 -> 0.19 %, natural speech unchanged). With the sharper octave
- * and jump costs (OCTAVE_SHARE, JUMP_SHARE) natural telephone speech no longer loses at 3:
- * `tonemon synth` seeds 1-6 tel+15 0.28 -> 0.22 %, 5 costs natural tel+15 0.3 points. On wideband
+ * and jump costs (OCTAVE_SHARE, JUMP_SHARE) natural telephone speech no longer loses at 2:
+ * `tonemon synth` seeds 1-6 tel+15 0.28 -> 0.24 % (3: 0.22 %, but a 95 Hz telephone voice whose
+ * formant sits on its 4th harmonic went to 4/3 F0 in test_pitch; 5 cost natural tel+15 0.3
+ * points). On wideband
  * hops the check runs where the shorter lag is at least SUB_SHORT_MIN periodic, not only where it
  * would be voiced itself: pink noise near half the F0 takes a voice's period down to 0.4-0.5
  * while its double stays at 0.6 (seeds 1-6 pink10 0.27 -> 0.21 %; the voicing of such a hop goes
@@ -162,7 +164,7 @@
 #define SUB_PEAK_SPAN 0.2f
 #define SUB_RATIO_FULL 1.0f
 #define SUB_RATIO_NONE 3.0f
-#define SUB_RATIO_BAND 3.0f
+#define SUB_RATIO_BAND 2.0f
 #define SUB_SHORT_MIN 0.35f
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
