@@ -65,6 +65,12 @@
  * made a telephone voice in such a swing unvoiced where its period blurs (test_pitch, formant on
  * H6: voiced 78 -> 74 %; with this 79 %). An octave jump pays 0.95 of its cost. */
 #define JUMP_FREE_OCT 0.05f
+/* The live estimate (what the event stages see at once) has no lookahead to pay a jump back
+ * with: on its own path an octave jump costs what it did before the final path's was raised
+ * (0.19 per octave, charged linearly). With the final path's cost the live F0 held a stretch
+ * too long at the old F0 or unvoiced and the sweep's bleed6 events lost an overlap and a
+ * backchannel (macro F1 0.945 -> 0.937); with this one they are unchanged. */
+#define LIVE_JUMP_SHARE 0.54f
 /* Cost of starting or ending a voiced stretch (Praat's voiced/unvoiced cost 0.14). */
 #define VUV_COST 0.14f
 /* Prior of a new stretch towards the last F0 on its path: this much at an octave (or more) away,
@@ -206,6 +212,7 @@ int tmi_pitch_init(tm_pitch *p, const tm_config *cfg, int hops_per_s)
                   p->win_full + (int)ceil(fs_hz / f0_min_hz) + p->dec + 4;
     p->octave_cost = OCTAVE_SHARE * (1.0f - peak_ratio);
     p->jump_cost = JUMP_SHARE * PITCH_PATH_LAG * p->octave_cost;
+    p->live_jump_cost = LIVE_JUMP_SHARE * PITCH_PATH_LAG * p->octave_cost;
     p->voicing_min = voicing_min;
     double fc = 0.4 * fsd < 2500.0 ? 0.4 * fsd : 2500.0;
     /* Low-pass to 2.5 kHz (0.4 of the copy's rate): the harmonics up to the third formant keep
@@ -277,8 +284,9 @@ void tmi_pitch_reset(tm_pitch *p)
     p->pushes = 0;
     p->ncols = p->nout = 0;
     memset(p->score, 0, sizeof p->score);
-    p->uv_oct = 0.0f;
-    p->uv_gap = -1;
+    memset(p->live, 0, sizeof p->live);
+    p->fin.uv_oct = p->lv.uv_oct = 0.0f;
+    p->fin.uv_gap = p->lv.uv_gap = -1;
 }
 
 static void shift_in(float *buf, int len, const float *x, int k)
@@ -508,59 +516,73 @@ static float odd_partials(const tm_pitch *p, float f_hz)
     return off > 0.0f ? on / off : 0.0f;
 }
 
-/* Adds hop column c (its candidates filled in) to the path. */
-static void add_column(tm_pitch *p, pitch_col *c)
+/* One step of a path's scores into hop column c: score holds the best path score ending in each
+ * state of the previous hop and becomes the same for c; back (when not NULL) gets each state's
+ * best predecessor. jump: cost per octave of F0 change beyond free_oct. ps: the path's state. */
+static void path_step(const tm_pitch *p, const pitch_col *c, float *score, signed char *back,
+                      float jump, float free_oct, pitch_path *ps)
 {
     const int uv = c->n;
     float next[PITCH_MAX_CANDS + 1];
-    c->pushes = p->pushes;
+    signed char arg_of[PITCH_MAX_CANDS + 1];
     if (p->ncols == 0) {
-        for (int i = 0; i < c->n; i++) { next[i] = c->local[i]; c->back[i] = -1; }
+        for (int i = 0; i < c->n; i++) { next[i] = c->local[i]; arg_of[i] = -1; }
         next[uv] = p->voicing_min;
-        c->back[uv] = -1;
-        p->uv_gap = -1;
+        arg_of[uv] = -1;
+        ps->uv_gap = -1;
     } else {
         const pitch_col *pc = &p->col[(p->ncols - 1) % (PITCH_PATH_LAG + 1)];
         const int puv = pc->n;
-        float prior = p->uv_gap >= 0 ? PRIOR_COST * expf(-(float)p->uv_gap / PRIOR_FADE_HOPS) : 0.0f;
+        float prior = ps->uv_gap >= 0 ? PRIOR_COST * expf(-(float)ps->uv_gap / PRIOR_FADE_HOPS) : 0.0f;
         for (int i = 0; i < c->n; i++) {
             /* from the unvoiced state: start a stretch, pulled towards the last F0 on that path */
-            float d = p->uv_gap >= 0 ? fabsf(c->oct[i] - p->uv_oct) : 0.0f;
-            float best = p->score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
+            float d = ps->uv_gap >= 0 ? fabsf(c->oct[i] - ps->uv_oct) : 0.0f;
+            float best = score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
             int arg = puv;
             for (int j = 0; j < pc->n; j++) {
-                float dj = fabsf(c->oct[i] - pc->oct[j]) - JUMP_FREE_OCT;
-                float s = p->score[j] - p->jump_cost * (dj > 0.0f ? dj : 0.0f);
-                if (s > best) { best = s; arg = j; }
+                float dj = fabsf(c->oct[i] - pc->oct[j]) - free_oct;
+                float sc = score[j] - jump * (dj > 0.0f ? dj : 0.0f);
+                if (sc > best) { best = sc; arg = j; }
             }
             next[i] = best + c->local[i];
-            c->back[i] = (signed char)arg;
+            arg_of[i] = (signed char)arg;
         }
-        float best = p->score[puv];
+        float best = score[puv];
         int arg = puv;
         for (int j = 0; j < pc->n; j++)
-            if (p->score[j] - VUV_COST > best) { best = p->score[j] - VUV_COST; arg = j; }
+            if (score[j] - VUV_COST > best) { best = score[j] - VUV_COST; arg = j; }
         next[uv] = best + p->voicing_min;
-        c->back[uv] = (signed char)arg;
+        arg_of[uv] = (signed char)arg;
         if (arg == puv) {
-            if (p->uv_gap >= 0) p->uv_gap++;
+            if (ps->uv_gap >= 0) ps->uv_gap++;
         } else {
-            p->uv_oct = pc->oct[arg];
-            p->uv_gap = 1;
+            ps->uv_oct = pc->oct[arg];
+            ps->uv_gap = 1;
         }
     }
     /* keep the scores near zero: only their differences matter */
     float top = next[0];
     for (int i = 1; i <= uv; i++) if (next[i] > top) top = next[i];
-    for (int i = 0; i <= uv; i++) p->score[i] = next[i] - top;
+    for (int i = 0; i <= uv; i++) score[i] = next[i] - top;
+    if (back) memcpy(back, arg_of, (size_t)(uv + 1));
+}
+
+/* Adds hop column c (its candidates filled in) to both paths: the final one (back pointers,
+ * the sharp jump cost) and the live one (scores only, LIVE_JUMP_SHARE). */
+static void add_column(tm_pitch *p, pitch_col *c)
+{
+    c->pushes = p->pushes;
+    path_step(p, c, p->score, c->back, p->jump_cost, JUMP_FREE_OCT, &p->fin);
+    path_step(p, c, p->live, NULL, p->live_jump_cost, 0.0f, &p->lv);
     p->ncols++;
 }
 
-static int best_state(const tm_pitch *p)
+/* The best state of the newest hop on the path whose scores are given. */
+static int best_state(const tm_pitch *p, const float *score)
 {
     const pitch_col *c = &p->col[(p->ncols - 1) % (PITCH_PATH_LAG + 1)];
     int best = c->n;
-    for (int i = 0; i < c->n; i++) if (p->score[i] > p->score[best]) best = i;
+    for (int i = 0; i < c->n; i++) if (score[i] > score[best]) best = i;
     return best;
 }
 
@@ -587,7 +609,7 @@ void tmi_pitch_skip(tm_pitch *p)
 int tmi_pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing)
 {
     if (p->nout >= p->ncols || (!flush && p->ncols - p->nout <= PITCH_PATH_LAG)) return 0;
-    int s = best_state(p);
+    int s = best_state(p, p->score);
     for (int64_t k = p->ncols - 1; k > p->nout; k--) {
         int b = p->col[k % (PITCH_PATH_LAG + 1)].back[s];
         s = b < 0 ? p->col[(k - 1) % (PITCH_PATH_LAG + 1)].n : b;
@@ -761,7 +783,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     }
     add_column(p, c);
 
-    int s = best_state(p);
+    int s = best_state(p, p->live);
     *voicing = c->best_val > 1.0f ? 1.0f : c->best_val;
     if (s < c->n) {
         *f0_hz = fsd / c->lag[s];
