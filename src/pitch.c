@@ -160,18 +160,18 @@
  * and jump costs (OCTAVE_SHARE, JUMP_SHARE) natural telephone speech no longer loses at 2:
  * `tonemon synth` seeds 1-6 tel+15 0.28 -> 0.24 % (3: 0.22 %, but a 95 Hz telephone voice whose
  * formant sits on its 4th harmonic went to 4/3 F0 in test_pitch; 5 cost natural tel+15 0.3
- * points). On wideband
- * hops the check runs where the shorter lag is at least SUB_SHORT_MIN periodic, not only where it
- * would be voiced itself: pink noise near half the F0 takes a voice's period down to 0.4-0.5
- * while its double stays at 0.6 (seeds 1-6 pink10 0.27 -> 0.21 %; the voicing of such a hop goes
- * to the shorter lag or to the unvoiced state, never to a halved F0). Through a telephone band
- * that cost natural tel+15 speech 0.2 points (tuning set): there the shorter lag stays voiced. */
+ * points). On wideband hops the check runs where the shorter lag is at least SUB_SHORT_MIN
+ * periodic, not only where it would be voiced itself: pink noise near half the F0 takes a
+ * voice's period down to 0.45-0.55 while its double stays at 0.6 (seeds 1-6 pink10 0.27 ->
+ * 0.21 %; such a hop goes to the shorter lag or unvoiced, not to a halved F0; 0.35 made the same
+ * errors and 0.1 % more hops unvoiced). Through a telephone band that cost natural tel+15 speech
+ * 0.2 points (tuning set): there the shorter lag must be voiced itself. */
 #define SUB_MAX_HZ 1500.0f
 #define SUB_PEAK_SPAN 0.2f
 #define SUB_RATIO_FULL 1.0f
 #define SUB_RATIO_NONE 3.0f
 #define SUB_RATIO_BAND 2.0f
-#define SUB_SHORT_MIN 0.35f
+#define SUB_SHORT_MIN 0.45f
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
 
