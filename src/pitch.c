@@ -52,11 +52,25 @@
  * harmonic for F0. */
 #define PREEMPH 0.4f
 /* Cost per octave of F0 change between two voiced hops, as a share of what the octave cost gives
- * back over the lookahead: a real octave jump (a raised voice) must pay for itself within
- * PITCH_PATH_LAG hops on the octave cost alone, where the old period's double is exactly as
- * periodic. About 0.19 per octave (Praat's octave-jump cost is 0.35): a 2.5-octave glide in 1 s
- * costs 0.005 a hop. */
-#define JUMP_SHARE 0.9f
+ * back over the lookahead. 0.42 per octave (Praat's octave-jump cost is 0.35): a stretch taken an
+ * octave down for a few hops in noise pays it twice, going and coming back; 0.9 (0.19 per octave)
+ * let 5-12 hops whose double period led by chance go down (`tonemon synth` seeds 1-6, pink10 GPE
+ * 0.41 -> 0.27 %, tel+15 0.54 -> 0.28 %, natural telephone speech of the tuning set 3.9 -> 3.1 %
+ * with OCTAVE_SHARE 0.5). A real octave jump (a raised voice) still pays for itself: its old
+ * F0's double is no more periodic than the new F0 and loses the octave cost every hop, and the
+ * change of F0 within a hop up to JUMP_FREE_OCT is free (below). */
+#define JUMP_SHARE 1.2f
+/* F0 moves this much between two hops without cost: vibrato and fast intonation (a 5 Hz swing of
+ * +-0.15 octave moves 0.047 octave a hop) are not jumps; charged linearly, the sharper jump cost
+ * made a telephone voice in such a swing unvoiced where its period blurs (test_pitch, formant on
+ * H6: voiced 78 -> 74 %; with this 79 %). An octave jump pays 0.95 of its cost. */
+#define JUMP_FREE_OCT 0.05f
+/* The live estimate (what the event stages see at once) has no lookahead to pay a jump back
+ * with: on its own path an octave jump costs what it did before the final path's was raised
+ * (0.19 per octave, charged linearly). With the final path's cost the live F0 held a stretch
+ * too long at the old F0 or unvoiced and the sweep's bleed6 events lost an overlap and a
+ * backchannel (macro F1 0.945 -> 0.937); with this one they are unchanged. */
+#define LIVE_JUMP_SHARE 0.54f
 /* Cost of starting or ending a voiced stretch (Praat's voiced/unvoiced cost 0.14). */
 #define VUV_COST 0.14f
 /* Prior of a new stretch towards the last F0 on its path: this much at an octave (or more) away,
@@ -113,8 +127,18 @@
  * shortest candidate, a spurious short lobe lowered every real one towards the unvoiced state's
  * score and cost voicing (tuning set VDE 1.2 -> 1.0 % synthetic, 6.6 -> 5.9 % natural). With heights
  * interpolated by sinc, a period's multiples lose to it by jitter alone, and a larger cost
- * takes a formant's harmonic for F0 through a telephone band. */
-#define OCTAVE_SHARE 0.3f
+ * takes a formant's harmonic for F0 through a telephone band. 0.5 (0.035 per octave; Praat's
+ * octave cost is 0.01 per octave of its lag range, RAPT's lag weight 0.3 over its whole range):
+ * in pink noise or a telephone band with noise, a voice's double period leads its period by a
+ * few hundredths for a few hops often; 0.3 let it (with JUMP_SHARE 1.2, `tonemon synth` seeds
+ * 1-6: tel+15 GPE 0.30 % at 0.5 against 0.54 % at 0.3; 0.6 lost natural pink10 speech of the
+ * tuning set). */
+#define OCTAVE_SHARE 0.5f
+/* ...counted over at most this many octaves below the most periodic candidate: the octave cost
+ * is for telling a period from its multiples 2:1 and 3:1; a telephone voice whose first formant
+ * sits on its 4th-6th harmonic is 2-2.6 octaves below that harmonic's lobe and was made unvoiced
+ * by OCTAVE_SHARE 0.5 counted all the way (test_pitch, formant on H6: 95 Hz voiced 78 -> 67 %). */
+#define OCTAVE_CAP 1.0f
 /* Two candidates are a 2:1 pair for the constant-term re-measurement within this much of 2. */
 #define CTERM_PAIR_TOL 0.2f
 /* Subharmonic check: where the longer lag of a 2:1 pair leads and the shorter one is voiced, the
@@ -132,12 +156,22 @@
  * to 6: 0.95 % (it takes real subharmonics); up to 1 kHz fewer errors go, up to 2 kHz the same.
  * Through a telephone band the fundamental, the first odd multiple, is gone: the whole lead
  * below SUB_RATIO_BAND only (2 cost natural telephone speech 0.1-0.3 points of GPE on the tuning
- * set; 1.5: synthetic tel+15 0.35 -> 0.19 %, natural speech unchanged). */
+ * set; 1.5: synthetic tel+15 0.35 -> 0.19 %, natural speech unchanged). With the sharper octave
+ * and jump costs (OCTAVE_SHARE, JUMP_SHARE) natural telephone speech no longer loses at 2:
+ * `tonemon synth` seeds 1-6 tel+15 0.28 -> 0.24 % (3: 0.22 %, but a 95 Hz telephone voice whose
+ * formant sits on its 4th harmonic went to 4/3 F0 in test_pitch; 5 cost natural tel+15 0.3
+ * points). On wideband hops the check runs where the shorter lag is at least SUB_SHORT_MIN
+ * periodic, not only where it would be voiced itself: pink noise near half the F0 takes a
+ * voice's period down to 0.45-0.55 while its double stays at 0.6 (seeds 1-6 pink10 0.27 ->
+ * 0.21 %; such a hop goes to the shorter lag or unvoiced, not to a halved F0; 0.35 made the same
+ * errors and 0.1 % more hops unvoiced). Through a telephone band that cost natural tel+15 speech
+ * 0.2 points (tuning set): there the shorter lag must be voiced itself. */
 #define SUB_MAX_HZ 1500.0f
 #define SUB_PEAK_SPAN 0.2f
 #define SUB_RATIO_FULL 1.0f
 #define SUB_RATIO_NONE 3.0f
-#define SUB_RATIO_BAND 1.5f
+#define SUB_RATIO_BAND 2.0f
+#define SUB_SHORT_MIN 0.45f
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
 
@@ -178,6 +212,7 @@ int tmi_pitch_init(tm_pitch *p, const tm_config *cfg, int hops_per_s)
                   p->win_full + (int)ceil(fs_hz / f0_min_hz) + p->dec + 4;
     p->octave_cost = OCTAVE_SHARE * (1.0f - peak_ratio);
     p->jump_cost = JUMP_SHARE * PITCH_PATH_LAG * p->octave_cost;
+    p->live_jump_cost = LIVE_JUMP_SHARE * PITCH_PATH_LAG * p->octave_cost;
     p->voicing_min = voicing_min;
     double fc = 0.4 * fsd < 2500.0 ? 0.4 * fsd : 2500.0;
     /* Low-pass to 2.5 kHz (0.4 of the copy's rate): the harmonics up to the third formant keep
@@ -249,8 +284,9 @@ void tmi_pitch_reset(tm_pitch *p)
     p->pushes = 0;
     p->ncols = p->nout = 0;
     memset(p->score, 0, sizeof p->score);
-    p->uv_oct = 0.0f;
-    p->uv_gap = -1;
+    memset(p->live, 0, sizeof p->live);
+    p->fin.uv_oct = p->lv.uv_oct = 0.0f;
+    p->fin.uv_gap = p->lv.uv_gap = -1;
 }
 
 static void shift_in(float *buf, int len, const float *x, int k)
@@ -480,58 +516,73 @@ static float odd_partials(const tm_pitch *p, float f_hz)
     return off > 0.0f ? on / off : 0.0f;
 }
 
-/* Adds hop column c (its candidates filled in) to the path. */
-static void add_column(tm_pitch *p, pitch_col *c)
+/* One step of a path's scores into hop column c: score holds the best path score ending in each
+ * state of the previous hop and becomes the same for c; back (when not NULL) gets each state's
+ * best predecessor. jump: cost per octave of F0 change beyond free_oct. ps: the path's state. */
+static void path_step(const tm_pitch *p, const pitch_col *c, float *score, signed char *back,
+                      float jump, float free_oct, pitch_path *ps)
 {
     const int uv = c->n;
     float next[PITCH_MAX_CANDS + 1];
-    c->pushes = p->pushes;
+    signed char arg_of[PITCH_MAX_CANDS + 1];
     if (p->ncols == 0) {
-        for (int i = 0; i < c->n; i++) { next[i] = c->local[i]; c->back[i] = -1; }
+        for (int i = 0; i < c->n; i++) { next[i] = c->local[i]; arg_of[i] = -1; }
         next[uv] = p->voicing_min;
-        c->back[uv] = -1;
-        p->uv_gap = -1;
+        arg_of[uv] = -1;
+        ps->uv_gap = -1;
     } else {
         const pitch_col *pc = &p->col[(p->ncols - 1) % (PITCH_PATH_LAG + 1)];
         const int puv = pc->n;
-        float prior = p->uv_gap >= 0 ? PRIOR_COST * expf(-(float)p->uv_gap / PRIOR_FADE_HOPS) : 0.0f;
+        float prior = ps->uv_gap >= 0 ? PRIOR_COST * expf(-(float)ps->uv_gap / PRIOR_FADE_HOPS) : 0.0f;
         for (int i = 0; i < c->n; i++) {
             /* from the unvoiced state: start a stretch, pulled towards the last F0 on that path */
-            float d = p->uv_gap >= 0 ? fabsf(c->oct[i] - p->uv_oct) : 0.0f;
-            float best = p->score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
+            float d = ps->uv_gap >= 0 ? fabsf(c->oct[i] - ps->uv_oct) : 0.0f;
+            float best = score[puv] - VUV_COST - prior * (d < 1.0f ? d : 1.0f);
             int arg = puv;
             for (int j = 0; j < pc->n; j++) {
-                float s = p->score[j] - p->jump_cost * fabsf(c->oct[i] - pc->oct[j]);
-                if (s > best) { best = s; arg = j; }
+                float dj = fabsf(c->oct[i] - pc->oct[j]) - free_oct;
+                float sc = score[j] - jump * (dj > 0.0f ? dj : 0.0f);
+                if (sc > best) { best = sc; arg = j; }
             }
             next[i] = best + c->local[i];
-            c->back[i] = (signed char)arg;
+            arg_of[i] = (signed char)arg;
         }
-        float best = p->score[puv];
+        float best = score[puv];
         int arg = puv;
         for (int j = 0; j < pc->n; j++)
-            if (p->score[j] - VUV_COST > best) { best = p->score[j] - VUV_COST; arg = j; }
+            if (score[j] - VUV_COST > best) { best = score[j] - VUV_COST; arg = j; }
         next[uv] = best + p->voicing_min;
-        c->back[uv] = (signed char)arg;
+        arg_of[uv] = (signed char)arg;
         if (arg == puv) {
-            if (p->uv_gap >= 0) p->uv_gap++;
+            if (ps->uv_gap >= 0) ps->uv_gap++;
         } else {
-            p->uv_oct = pc->oct[arg];
-            p->uv_gap = 1;
+            ps->uv_oct = pc->oct[arg];
+            ps->uv_gap = 1;
         }
     }
     /* keep the scores near zero: only their differences matter */
     float top = next[0];
     for (int i = 1; i <= uv; i++) if (next[i] > top) top = next[i];
-    for (int i = 0; i <= uv; i++) p->score[i] = next[i] - top;
+    for (int i = 0; i <= uv; i++) score[i] = next[i] - top;
+    if (back) memcpy(back, arg_of, (size_t)(uv + 1));
+}
+
+/* Adds hop column c (its candidates filled in) to both paths: the final one (back pointers,
+ * the sharp jump cost) and the live one (scores only, LIVE_JUMP_SHARE). */
+static void add_column(tm_pitch *p, pitch_col *c)
+{
+    c->pushes = p->pushes;
+    path_step(p, c, p->score, c->back, p->jump_cost, JUMP_FREE_OCT, &p->fin);
+    path_step(p, c, p->live, NULL, p->live_jump_cost, 0.0f, &p->lv);
     p->ncols++;
 }
 
-static int best_state(const tm_pitch *p)
+/* The best state of the newest hop on the path whose scores are given. */
+static int best_state(const tm_pitch *p, const float *score)
 {
     const pitch_col *c = &p->col[(p->ncols - 1) % (PITCH_PATH_LAG + 1)];
     int best = c->n;
-    for (int i = 0; i < c->n; i++) if (p->score[i] > p->score[best]) best = i;
+    for (int i = 0; i < c->n; i++) if (score[i] > score[best]) best = i;
     return best;
 }
 
@@ -558,7 +609,7 @@ void tmi_pitch_skip(tm_pitch *p)
 int tmi_pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing)
 {
     if (p->nout >= p->ncols || (!flush && p->ncols - p->nout <= PITCH_PATH_LAG)) return 0;
-    int s = best_state(p);
+    int s = best_state(p, p->score);
     for (int64_t k = p->ncols - 1; k > p->nout; k--) {
         int b = p->col[k % (PITCH_PATH_LAG + 1)].back[s];
         s = b < 0 ? p->col[(k - 1) % (PITCH_PATH_LAG + 1)].n : b;
@@ -670,7 +721,8 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     /* Subharmonic check (SUB_RATIO_*), on the longer lag of a 2:1 pair that still leads. */
     for (int i = 0; i < nk; i++) {
         for (int j = 0; j < i; j++) {
-            if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < p->voicing_min) continue;
+            float short_min = band_limited ? p->voicing_min : SUB_SHORT_MIN;
+            if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < short_min) continue;
             float lead = kval[i] + kadj[i] - kval[j];
             if (lead <= 0.0f) break;
             float ratio = odd_partials(p, (float)p->fs / p->dec / klag[i]), take = 0.0f;
@@ -703,8 +755,10 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     }
     /* a period's multiples are as periodic as the period: prefer shorter lags, around the most
      * periodic candidate, which keeps its own height against the unvoiced state */
-    for (int i = 0; i < nk; i++)
-        c->local[i] = kval[i] + kadj[i] - p->octave_cost * (c->oct[top] - c->oct[i]);
+    for (int i = 0; i < nk; i++) {
+        float below = c->oct[top] - c->oct[i];
+        c->local[i] = kval[i] + kadj[i] - p->octave_cost * (below < OCTAVE_CAP ? below : OCTAVE_CAP);
+    }
     c->n = nk;
     /* Envelope cue: a candidate at 1/q of another's lag (q = ENV_MIN_Q..ENV_MAX_Q) is a harmonic of
      * that one unless the upper band's envelope repeats at the shorter lag as well. */
@@ -729,7 +783,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     }
     add_column(p, c);
 
-    int s = best_state(p);
+    int s = best_state(p, p->live);
     *voicing = c->best_val > 1.0f ? 1.0f : c->best_val;
     if (s < c->n) {
         *f0_hz = fsd / c->lag[s];

@@ -23,6 +23,12 @@ typedef struct {
     int64_t pushes;                  /* hops pushed when it was analysed: where its window is now */
 } pitch_col;
 
+/* What a path knows of its last voiced hop once it has gone unvoiced. */
+typedef struct {
+    float uv_oct;                    /* log2 F0 of the last voiced hop on the unvoiced state's path */
+    int   uv_gap;                    /* hops since then; < 0: none */
+} pitch_path;
+
 typedef struct {
     /* configuration */
     int fs, hop, dec, fs_dec;        /* input rate, hop, decimation factor, decimated rate */
@@ -31,6 +37,7 @@ typedef struct {
     int win_full, hist_len;          /* refinement window and history length, full-rate samples */
     float voicing_min, octave_cost;   /* unvoiced state's score; cost per octave of lag */
     float jump_cost;                 /* cost per octave of F0 change between voiced hops */
+    float live_jump_cost;            /* the same on the live path */
     double win_s, gap_s;             /* analysis window, and how far it ends before the newest sample, s */
     int gap_dec, buf_dec;            /* the gap and the decimated buffer's length, samples */
     int pre_dec;                     /* samples kept before the window (as many as the gap) */
@@ -54,8 +61,10 @@ typedef struct {
     int64_t ncols;                   /* hops added to the trellis since reset */
     int64_t nout;                    /* hops whose final F0 has been handed out */
     float score[PITCH_MAX_CANDS + 1];  /* best path score ending in each state of the newest hop */
-    float uv_oct;                    /* log2 F0 of the last voiced hop on the unvoiced state's path */
-    int   uv_gap;                    /* hops since then; < 0: none */
+    pitch_path fin;
+    /* the live path: the same states with a cheaper octave jump, for the estimate at once */
+    float live[PITCH_MAX_CANDS + 1];
+    pitch_path lv;
     /* scratch, sized at init */
     kiss_fftr_cfg fwd, inv;
     float *fft_in, *acf, *sq_prefix;

@@ -486,6 +486,44 @@ static void test_synth_voice_pink10_subharmonic(void **state)
     synth_pink10_channels(seeds, 60.0, 600);
 }
 
+/* Pink noise 10 dB under the speech level, where a voice's period was taken an octave down for a
+ * whole short stretch: its double led by a few hundredths for 5-12 hops (or its period sank
+ * under the voicing threshold while its double stayed voiced), and a cheap octave jump let the
+ * path go down and back (old tracker: seed 54 agent 10 hops in a run of 10, seed 42 caller 21
+ * hops in runs up to 18). 60 s each, scored against the synthesizer's exact F0. */
+static void test_synth_voice_pink10_octave_cost(void **state)
+{
+    (void)state;
+    const uint64_t seeds[] = {54, 42};
+    synth_pink10_channels(seeds, 60.0, 600);
+}
+
+/* The same through the telephone band (8 kHz, mu-law) with the synthesizer's noise at 15 dB SNR,
+ * where the odd partials of half the F0 stood out of the noise by a ratio of 1.5-2 and the
+ * subharmonic check let them be (old tracker: seed 68 agent 27 hops in runs up to 14, seed 71
+ * caller 27 hops in runs up to 9). */
+static void test_synth_voice_tel15(void **state)
+{
+    (void)state;
+    const uint64_t seeds[] = {68, 71};
+    condition tel15 = *harness_condition("telephone");
+    tel15.snr_db = 15.0;
+    for (int k = 0; k < 2; k++) {
+        synth_opts o = harness_opts(&tel15, seeds[k], 60.0);
+        float *l, *r;
+        size_t n;
+        synth_truth st;
+        assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
+        int gross, longest, both = synth_channel_errors(l, r, n, &o, &st, k, &gross, &longest);
+        print_message("synth voice, telephone 15 dB, seed %d ch %d: %d voiced hops, gross %d, longest run %d\n",
+                      (int)seeds[k], k, both, gross, longest);
+        assert_true(both > 600);
+        assert_true(gross <= both / 200);   /* 0.5 % */
+        assert_true(longest <= 3);           /* no stretch held at the wrong octave */
+        synth_free(l, r, &st);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_synth_voice_pink10),
         cmocka_unit_test(test_synth_voice_envelope_witness),
         cmocka_unit_test(test_synth_voice_pink10_subharmonic),
+        cmocka_unit_test(test_synth_voice_pink10_octave_cost),
+        cmocka_unit_test(test_synth_voice_tel15),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
