@@ -29,6 +29,8 @@
 
 /* Under 1 dB over its noise the other channel carries no voice worth predicting a leak from. */
 #define BLEED_TALK_OVER_NOISE_DB 1.0f
+/* The level of no voice at all. */
+#define BLEED_NO_VOICE_DB (-200.0f)
 #define BLEED_PRIOR_LAGS 13
 /* The other side is clearly talking: this far over its own floor. */
 #define BLEED_TALK_DB 15.0f
@@ -151,7 +153,8 @@ static void early_forget(tm_bleed *b)
 void tmi_bleed_reset(tm_bleed *b)
 {
     for (int i = 0; i < BLEED_MAX_LAGS; i++) {
-        b->o_level[i] = b->o_vlev[i] = -120.0f;
+        b->o_level[i] = -120.0f;
+        b->o_vlev[i] = BLEED_NO_VOICE_DB;
         b->o_f0[i] = -1000.0f;
         b->o_back[i] = 0;
         b->mean[i] = 0.0;
@@ -237,13 +240,13 @@ static float o_voice(const tm_bleed *b, int lag)
 static float o_talk(const tm_bleed *b, int lag)
 {
     int i = slot(b, lag);
-    return b->o_back[i] ? -200.0f : b->o_vlev[i];
+    return b->o_back[i] ? BLEED_NO_VOICE_DB : b->o_vlev[i];
 }
 
 static float voice_part_db(float level_db, float noise_db)
 {
-    if (level_db < noise_db + BLEED_TALK_OVER_NOISE_DB) return -200.0f;
-    return 10.0f * log10f(powf(10.0f, level_db / 10.0f) - powf(10.0f, noise_db / 10.0f));
+    if (level_db < noise_db + BLEED_TALK_OVER_NOISE_DB) return BLEED_NO_VOICE_DB;
+    return level_db + 10.0f * log10f(1.0f - powf(10.0f, (noise_db - level_db) / 10.0f));
 }
 
 static void push_other(tm_bleed *b, float o_level_db, float o_noise_db, float o_f0_hz, int o_leak)
@@ -254,6 +257,7 @@ static void push_other(tm_bleed *b, float o_level_db, float o_noise_db, float o_
     b->pos = (b->pos + 1) % BLEED_MAX_LAGS;
     b->o_level[b->pos] = o_level_db;
     b->o_vlev[b->pos] = voice_part_db(o_level_db, o_noise_db);
+    b->o_noise_db = o_noise_db;
     b->o_f0[b->pos] = to_st(o_f0_hz);
     b->o_back[b->pos] = (signed char)(o_leak != 0);
     /* A speakerphone's room keeps ringing after the far voice stops (T60 0.3-0.8 s): the echo
@@ -448,7 +452,7 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
     }
 }
 
-static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known,
+static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz, int echo_known,
                   float echo_removed_db)
 {
     float pred = -200.0f;
@@ -462,13 +466,6 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
         lo = delay > 0 ? delay - 1 : 0;
         hi = delay + 1 < b->nlags ? delay + 1 : b->nlags - 1;
     }
-    for (int k = lo; k <= hi; k++) {
-        float v = o_talk(b, k);
-        if (v > pred) pred = v;
-    }
-    /* the prediction is the room's tail, not the voice at the delay (1 dB: clearly over it) */
-    int from_tail = known && b->tail_db > pred + BLEED_TAIL_OVER_DB;
-    if (known && b->tail_db > pred) pred = b->tail_db;
     /* Until a leak is measured, assume the strongest one still plausible: a voice that much
      * quieter than the other side is taken for its echo, unless its pitch says otherwise. */
     float coupling = b->min_coupling_db;
@@ -476,6 +473,16 @@ static int decide(const tm_bleed *b, float level_db, float f0_hz, int echo_known
     else if (b->early_on) coupling = b->early_coupling_db;
     else if (b->clear_count >= BLEED_CLEAR_MIN_HOPS && b->clear_db - BLEED_SILENT_DB > coupling)
         coupling = b->clear_db - BLEED_SILENT_DB;
+    /* The other side's noise leaks too: where a measured leak brings it here over this side's
+     * floor (a speakerphone's echo of a car), it is predicted from the whole hop level. */
+    int noise_heard = b->measured && b->o_noise_db - coupling >= floor_db;
+    for (int k = lo; k <= hi; k++) {
+        float v = noise_heard ? o_voice(b, k) : o_talk(b, k);
+        if (v > pred) pred = v;
+    }
+    /* the prediction is the room's tail, not the voice at the delay (1 dB: clearly over it) */
+    int from_tail = known && b->tail_db > pred + BLEED_TAIL_OVER_DB;
+    if (known && b->tail_db > pred) pred = b->tail_db;
     float excess = level_db - (pred - coupling);
     /* voiced, with a pitch that is not the other voice's around the delay */
     int another_pitch = 0, octave_under = 0;
@@ -546,7 +553,7 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
     early_learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db);
     tail_learn(b, h->level_db, h->floor_db);
-    return h->cand && decide(b, h->level_db, h->f0_hz, h->echo_known, h->echo_removed_db);
+    return h->cand && decide(b, h->level_db, h->floor_db, h->f0_hz, h->echo_known, h->echo_removed_db);
 }
 
 int tmi_bleed_known(const tm_bleed *b) { return b->measured || b->early_on; }

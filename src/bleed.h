@@ -12,6 +12,7 @@ typedef struct {
     float margin_db, pitch_match_st, min_coupling_db;
     float o_level[BLEED_MAX_LAGS];        /* the other channel's recent hop levels, ring */
     float o_vlev[BLEED_MAX_LAGS];         /* ... less its noise: the level of what talks there */
+    float o_noise_db;                     /* its noise (bias-corrected mean), dB */
     float o_f0[BLEED_MAX_LAGS];           /* its pitch, semitones (-1000 unvoiced) */
     signed char o_back[BLEED_MAX_LAGS];   /* 1: that hop of the other channel was this channel's
                                              own voice leaking there (its leak flag) */

@@ -721,7 +721,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
     /* Subharmonic check (SUB_RATIO_*), on the longer lag of a 2:1 pair that still leads. */
     for (int i = 0; i < nk; i++) {
         for (int j = 0; j < i; j++) {
-            float short_min = band_limited ? p->voicing_min : SUB_SHORT_MIN;
+            float short_min = band_limited ? p->voicing_min : fminf(p->voicing_min, SUB_SHORT_MIN);
             if (fabsf(klag[i] / klag[j] - 2.0f) >= CTERM_PAIR_TOL || kval[j] < short_min) continue;
             float lead = kval[i] + kadj[i] - kval[j];
             if (lead <= 0.0f) break;

@@ -247,12 +247,59 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
 /* Hops of c in [from, to) whose level was at the noise floor. A pause is counted in them, not
  * in hops without speech: where the leak stage takes a stretch of double-talk for the other's
  * voice the speaker's phrase splits, but their channel stays loud through the split. */
-static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to)
+static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to, int64_t n)
 {
-    if (to - from > TURNS_QUIET_RING) from = to - TURNS_QUIET_RING;
+    /* the ring holds hops n - TURNS_QUIET_RING + 1 .. n: a longer pause counts its last 1.28 s */
+    if (from < n - TURNS_QUIET_RING + 1) from = n - TURNS_QUIET_RING + 1;
     int q = 0;
     for (int64_t k = from < 0 ? 0 : from; k < to; k++) q += t->quiet[c][k % TURNS_QUIET_RING];
     return q;
+}
+
+/* The holder's new segment (holder_fresh) may yet outlast a backchannel: the newcomer's class
+ * waits for it. */
+static int holder_fresh_pending(const turns_pending *p, int o, const tmi_hop *hp)
+{
+    return p->overlapped && !p->holder_went_on && !p->holder_broke && hp[o].seg_on &&
+           hp[o].seg_start == p->holder_fresh;
+}
+
+/* Newcomer c's attempt, past a backchannel's length, takes the floor: an interruption when the
+ * holder was talking as it started and went on. If its segment has closed already, the
+ * interruption is final at once. */
+static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
+{
+    turns_pending *p = &t->pend[c];
+    int o = 1 - c;
+    if (p->overlapped && p->holder_went_on) {
+        tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
+        ev.other = o;
+        emit_event(em, &ev);
+        if (p->closed) {
+            ev = emit_make(TM_EV_INTERRUPTION, c, p->start, p->end, n, 1);
+            ev.other = o;
+            emit_event(em, &ev);
+        } else {
+            t->intr_start[c] = p->start;
+            t->intr_detected[c] = n;
+            t->intr_of[c] = o;
+        }
+    }
+    take_floor(t, c, p->start, hp, em);
+    p->active = 0;
+    /* The old holder may have started a new segment after the newcomer came in (an "uh-huh"
+     * into the new turn): it is a newcomer to the new floor now. */
+    if (hp[o].seg_start > p->start && hp[o].seg_last >= hp[o].seg_start) {
+        turns_pending *q = &t->pend[o];
+        /* ... unless it only paused in its own turn: then it talks on through the interruption
+         * and does not interrupt the interrupter */
+        int resumes = resumed(t, o, hp[o].seg_start, p->start);
+        pend_open(q, hp[o].seg_start, !resumes, tail_of_turn(t, o, hp[o].seg_start, p->start),
+                  hp[c].seg_last);
+        q->closed = !hp[o].seg_on;
+        q->end = hp[o].seg_last + 1;
+        q->deadline = q->end + t->ctx_hops;
+    }
 }
 
 static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
@@ -271,7 +318,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
              * once the newcomer is in, may be their "uh-huh" to the newcomer: a hand-over
              * acknowledged. It is their turn going on only once it outlasts a backchannel. */
             if (hp[o].seg_start > p->holder_last && hp[o].seg_start > p->start &&
-                quiet_hops(t, o, p->holder_last + 1, hp[o].seg_start) > t->tail_gap_hops)
+                quiet_hops(t, o, p->holder_last + 1, hp[o].seg_start, n) > t->tail_gap_hops)
                 p->holder_fresh = hp[o].seg_start;
             int short_yet = hp[o].seg_start == p->holder_fresh && n - p->holder_fresh < t->bc_hops;
             if (!short_yet && n >= p->start + t->handover_hops) p->holder_went_on = 1;
@@ -282,37 +329,18 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     if (!p->closed) {
         /* a segment that may still be taken back as too weak is not the newcomer talking on */
         if (hp[c].speech && !hp[c].seg_weak && n - p->start >= t->bc_hops && p->ho_checked) {
-            /* the holder's new segment may yet outlast a backchannel: wait for it */
-            if (p->overlapped && !p->holder_went_on && !p->holder_broke && hp[o].seg_on &&
-                hp[o].seg_start == p->holder_fresh)
-                return;
-            if (p->overlapped && p->holder_went_on) {
-                tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
-                ev.other = o;
-                emit_event(em, &ev);
-                t->intr_start[c] = p->start;
-                t->intr_detected[c] = n;
-                t->intr_of[c] = o;
-            }
-            take_floor(t, c, p->start, hp, em);
-            p->active = 0;
-            /* The old holder may have started a new segment after the newcomer came in (an
-             * "uh-huh" into the new turn): it is a newcomer to the new floor now. */
-            if (hp[o].seg_start > p->start && hp[o].seg_last >= hp[o].seg_start) {
-                turns_pending *q = &t->pend[o];
-                /* ... unless it only paused in its own turn: then it talks on through the
-                 * interruption and does not interrupt the interrupter */
-                int resumes = resumed(t, o, hp[o].seg_start, p->start);
-                pend_open(q, hp[o].seg_start, !resumes, tail_of_turn(t, o, hp[o].seg_start, p->start),
-                          hp[c].seg_last);
-                q->closed = !hp[o].seg_on;
-                q->end = hp[o].seg_last + 1;
-                q->deadline = q->end + t->ctx_hops;
-            }
+            if (holder_fresh_pending(p, o, hp)) return;
+            enter(t, n, c, hp, em);
         }
         return;
     }
     if (n < p->end + t->pause_hops) return;   /* the newcomer may only be pausing */
+    /* Longer than a backchannel, it waited for the holder's new segment and closed meanwhile:
+     * a turn all the same. */
+    if (p->end - p->start >= t->bc_hops) {
+        if (!holder_fresh_pending(p, o, hp)) enter(t, n, c, hp, em);
+        return;
+    }
     if (hp[o].seg_last >= p->end - 1) {
         /* Shorter than backchannel_min_s it is too short for a word: a fragment of echo the
          * leak stage let through, a click, a syllable of the babble behind them. It neither

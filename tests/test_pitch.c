@@ -23,8 +23,9 @@ static void grab(void *u, const tm_frame *f)
  * voice. A steady tone from the very first hop is indistinguishable from steady noise. */
 static void process_after_lead(tm_analyzer *a, const float *x, size_t n, int rate)
 {
-    size_t lead = (size_t)(LEAD_HOPS * rate / 100);
+    size_t lead = (size_t)(LEAD_HOPS * rate / 100);   /* the analyzer's hop is 10 ms */
     float *q = malloc(lead * sizeof *q);
+    assert_non_null(q);
     sig_noise(q, lead, powf(10.0f, -70.0f / 20.0f), 99);
     assert_int_equal(tm_analyzer_process(a, q, NULL, lead), TM_OK);
     assert_int_equal(tm_analyzer_process(a, x, NULL, n), TM_OK);
