@@ -459,10 +459,23 @@ static void test_keyed_digits_are_not_speech(void **state)
     assert_true(sil_start > 1.9 && sil_start < 2.2);
 }
 
+/* The whole pipeline with the built-in profile over these hop features (freed). */
+static tm_analyzer *run_frames(tm_frame *f, int hops)
+{
+    tm_config cfg = tm_config_default(RATE);
+    tm_analyzer *a;
+    assert_int_equal(tm_analyzer_create(&cfg, &a), TM_OK);
+    assert_int_equal(tm_analyzer_process_frames(a, f, (size_t)hops), TM_OK);
+    tm_analyzer_finish(a);
+    free(f);
+    return a;
+}
+
 /* Replays hop features: a voiced stretch per entry on one channel, floor noise elsewhere. */
 typedef struct { int ch; double start_s, end_s; float level_db, f0_hz; } stretch;
 
-static tm_analyzer *replay(const stretch *st, int ns, int hops)
+/* hops of both channels at a quiet line's level (-66 dBFS), unvoiced */
+static tm_frame *quiet_frames(int hops)
 {
     tm_frame *f = calloc((size_t)hops * 2, sizeof *f);
     for (int h = 0; h < hops; h++)
@@ -472,6 +485,12 @@ static tm_analyzer *replay(const stretch *st, int ns, int hops)
             x->channel = c;
             x->level_db = x->loudness_lufs = -66.0f;
         }
+    return f;
+}
+
+static tm_analyzer *replay(const stretch *st, int ns, int hops)
+{
+    tm_frame *f = quiet_frames(hops);
     for (int i = 0; i < ns; i++)
         for (int h = (int)(st[i].start_s * 100.0); h < (int)(st[i].end_s * 100.0) && h < hops; h++) {
             tm_frame *x = &f[h * 2 + st[i].ch];
@@ -479,13 +498,7 @@ static tm_analyzer *replay(const stretch *st, int ns, int hops)
             x->f0_hz = x->f0_live_hz = st[i].f0_hz;
             x->voicing = 0.9f;
         }
-    tm_config cfg = tm_config_default(RATE);
-    tm_analyzer *a;
-    assert_int_equal(tm_analyzer_create(&cfg, &a), TM_OK);
-    assert_int_equal(tm_analyzer_process_frames(a, f, (size_t)hops), TM_OK);
-    tm_analyzer_finish(a);
-    free(f);
-    return a;
+    return run_frames(f, hops);
 }
 
 /* In dead air a neighbour's word at the agent's pitch crosses the speech gate for 300 ms, 11 dB
@@ -595,12 +608,7 @@ static void test_noise_from_the_first_hop_is_not_speech(void **state)
                 x->voicing = 0.9f;
             }
         }
-    tm_config cfg = tm_config_default(RATE);
-    tm_analyzer *a;
-    assert_int_equal(tm_analyzer_create(&cfg, &a), TM_OK);
-    assert_int_equal(tm_analyzer_process_frames(a, f, (size_t)hops), TM_OK);
-    tm_analyzer_finish(a);
-    free(f);
+    tm_analyzer *a = run_frames(f, hops);
     int caller_speech = 0, backchannels = 0;
     double first = -1.0;
     tm_event ev;
@@ -665,26 +673,15 @@ static void test_speech_from_the_first_hop_is_found(void **state)
 {
     (void)state;
     int hops = 400;
-    tm_frame *f = calloc((size_t)hops * 2, sizeof *f);
-    for (int h = 0; h < hops; h++)
-        for (int c = 0; c < 2; c++) {
-            tm_frame *x = &f[h * 2 + c];
-            x->start = (int64_t)h * HOP;
-            x->channel = c;
-            x->level_db = x->loudness_lufs = -66.0f;
-            int syl = h % 20 < 15;
-            if (c == TM_AGENT && h < 300) {
-                x->level_db = x->loudness_lufs = syl ? -20.0f : -45.0f;
-                x->f0_hz = x->f0_live_hz = syl ? 200.0f * powf(2.0f, 0.1f * (float)sin(h * 0.2)) : 0.0f;
-                x->voicing = syl ? 0.9f : 0.1f;
-            }
-        }
-    tm_config cfg = tm_config_default(RATE);
-    tm_analyzer *a;
-    assert_int_equal(tm_analyzer_create(&cfg, &a), TM_OK);
-    assert_int_equal(tm_analyzer_process_frames(a, f, (size_t)hops), TM_OK);
-    tm_analyzer_finish(a);
-    free(f);
+    tm_frame *f = quiet_frames(hops);
+    for (int h = 0; h < 300; h++) {
+        tm_frame *x = &f[h * 2 + TM_AGENT];
+        int syl = h % 20 < 15;
+        x->level_db = x->loudness_lufs = syl ? -20.0f : -45.0f;
+        x->f0_hz = x->f0_live_hz = syl ? 200.0f * powf(2.0f, 0.1f * (float)sin(h * 0.2)) : 0.0f;
+        x->voicing = syl ? 0.9f : 0.1f;
+    }
+    tm_analyzer *a = run_frames(f, hops);
     int n = 0;
     double first = -1.0, end = -1.0;
     tm_event ev;
