@@ -189,10 +189,15 @@ void tmi_bleed_reset(tm_bleed *b)
  * echo hops were, against 72 hops of the channel's own voice during the other's speech. Taking
  * those ratios for the same voice took a low voice (89 Hz) for the echo of a high one (265 Hz),
  * and taught a leak from a stationary tone at 2.85 times a voice's pitch. */
+/* The ratios in semitones: the voice and its harmonics first, the octave under last, so that the
+ * first PITCH_AT_OR_OVER of them leave it out. */
+static const float ratio_st[] = {0.0f, 12.0f, 19.0196f, 24.0f, -12.0f};   /* 1, 2, 3, 4, 1/2 */
+#define PITCH_ALL_RATIOS ((int)(sizeof ratio_st / sizeof ratio_st[0]))
+#define PITCH_AT_OR_OVER (PITCH_ALL_RATIOS - 1)
+
 static int same_pitch_ratios(float a_st, float b_st, float match_st, int n_ratios)
 {
     if (a_st <= -900.0f || b_st <= -900.0f) return 0;                 /* unvoiced */
-    static const float ratio_st[] = {0.0f, 12.0f, 19.0196f, 24.0f, -12.0f};   /* 1, 2, 3, 4, 1/2 */
     float d = a_st - b_st;
     for (int i = 0; i < n_ratios; i++)
         if (fabsf(d - ratio_st[i]) <= match_st) return 1;
@@ -201,13 +206,13 @@ static int same_pitch_ratios(float a_st, float b_st, float match_st, int n_ratio
 
 static int same_pitch(float a_st, float b_st, float match_st)
 {
-    return same_pitch_ratios(a_st, b_st, match_st, 5);
+    return same_pitch_ratios(a_st, b_st, match_st, PITCH_ALL_RATIOS);
 }
 
 /* ... at the other voice's pitch or a harmonic of it, not only an octave under it */
 static int same_pitch_or_over(float a_st, float b_st, float match_st)
 {
-    return same_pitch_ratios(a_st, b_st, match_st, 4);
+    return same_pitch_ratios(a_st, b_st, match_st, PITCH_AT_OR_OVER);
 }
 
 /* Pitch in semitones (log scale, any reference), or -1000 when unvoiced: computed once per hop

@@ -249,7 +249,7 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
  * voice the speaker's phrase splits, but their channel stays loud through the split. */
 static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to, int64_t n)
 {
-    /* the ring holds hops n - TURNS_QUIET_RING + 1 .. n: a longer pause counts its last 1.28 s */
+    /* the ring holds hops n - TURNS_QUIET_RING + 1 .. n */
     if (from < n - TURNS_QUIET_RING + 1) from = n - TURNS_QUIET_RING + 1;
     int q = 0;
     for (int64_t k = from < 0 ? 0 : from; k < to; k++) q += t->quiet[c][k % TURNS_QUIET_RING];

@@ -6,7 +6,9 @@
 #include "stage.h"
 
 #define TURNS_RING 32   /* closed segments remembered per channel for overlaps */
-#define TURNS_QUIET_RING 128   /* hops whose quietness is remembered per channel (1.28 s) */
+/* hops whose quietness is remembered per channel: 5.12 s, over the longest turn pause and tail
+ * gap a profile may set (3 s and 2 s) */
+#define TURNS_QUIET_RING 512
 
 typedef struct {
     int active;          /* a newcomer segment waiting for its class */
