@@ -7,10 +7,17 @@
  * the caller on its first input). T0_FILE.tl gets "wall_clock frames" lines: the wall clock of
  * each JACK cycle and how many frames of the file had gone out by its end, so a test can tell
  * when a moment of the file reached the listener even when a loaded machine slows the server's
- * clock. Runs until killed. */
+ * clock. Runs until killed.
+ *
+ * jack_feeder --pair WAV CLIENT_A CLIENT_B: two clients, the second one swapped (an agent's and a
+ * caller's device), that play the file on the server's one frame clock from the cycle after both
+ * have a listener. Two devices opened one after the other start listening at different moments;
+ * the truth of a two-device call is what both sides said at the same moment, not what each said
+ * since its own listener came. */
 #include <jack/jack.h>
 #include <sndfile.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +34,37 @@ typedef struct { double wall; size_t pos; } cycle_t;
 static cycle_t *cycles;
 static size_t max_cycles;
 static atomic_size_t n_cycles;
+
+/* --pair: the clients, their ports, and the frame time at which the file starts (PAIR_UNSET until
+ * both have a listener) */
+#define PAIR_UNSET 0xffffffffu
+static jack_client_t *pc[2];
+static jack_port_t *pp[2][2];
+static _Atomic jack_nframes_t origin = PAIR_UNSET;
+
+static int connected(jack_port_t **p) { return jack_port_connected(p[0]) > 0 || jack_port_connected(p[1]) > 0; }
+
+static int process_pair(jack_nframes_t n, void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    jack_nframes_t now = jack_last_frame_time(pc[k]), o = atomic_load(&origin);
+    /* two cycles ahead, so that the other client, which may already have run in this cycle,
+     * starts at the same frame */
+    if (o == PAIR_UNSET && connected(pp[0]) && connected(pp[1])) {
+        jack_nframes_t want = now + 2 * n;
+        if (!atomic_compare_exchange_strong(&origin, &o, want)) o = atomic_load(&origin);
+        else o = want;
+    }
+    float *out[2] = {jack_port_get_buffer(pp[k][0], n), jack_port_get_buffer(pp[k][1], n)};
+    for (jack_nframes_t i = 0; i < n; i++) {
+        jack_nframes_t t = now + i;
+        int on = o != PAIR_UNSET && (int32_t)(t - o) >= 0 && (size_t)(t - o) < frames;
+        size_t at = on ? (size_t)(t - o) : 0;
+        out[0][i] = on ? data[2 * at + (size_t)k] : 0.0f;
+        out[1][i] = on ? data[2 * at + 1 - (size_t)k] : 0.0f;
+    }
+    return 0;
+}
 
 static int process(jack_nframes_t n, void *arg)
 {
@@ -57,40 +95,70 @@ static int process(jack_nframes_t n, void *arg)
 /* Report our own latency as zero, or PortAudio computes garbage from an unset range. */
 static void latency(jack_latency_callback_mode_t mode, void *arg)
 {
-    (void)arg;
+    jack_port_t **p = arg;
     jack_latency_range_t r = {0, 0};
     if (mode == JackPlaybackLatency)
-        for (int k = 0; k < 2; k++) jack_port_set_latency_range(port[k], mode, &r);
+        for (int k = 0; k < 2; k++) jack_port_set_latency_range(p[k], mode, &r);
+}
+
+static int load(const char *path)
+{
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (!sf || info.channels != 2) { fprintf(stderr, "jack_feeder: %s: need a stereo file\n", path); return -1; }
+    frames = (size_t)info.frames;
+    data = malloc(frames * 2 * sizeof(float));
+    if (!data) { fprintf(stderr, "jack_feeder: out of memory\n"); return -1; }
+    sf_readf_float(sf, data, (sf_count_t)frames);
+    sf_close(sf);
+    return info.samplerate;
+}
+
+static jack_client_t *open_client(const char *name, int rate, jack_port_t **p, JackProcessCallback cb, void *arg)
+{
+    jack_status_t st;
+    jack_client_t *c = jack_client_open(name, JackNoStartServer, &st);
+    if (!c) { fprintf(stderr, "jack_feeder: no JACK server (status 0x%x)\n", st); return NULL; }
+    if ((int)jack_get_sample_rate(c) != rate) {
+        fprintf(stderr, "jack_feeder: server runs at %u Hz, file is %d Hz\n", jack_get_sample_rate(c), rate);
+        return NULL;
+    }
+    p[0] = jack_port_register(c, "out_1", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    p[1] = jack_port_register(c, "out_2", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    jack_set_process_callback(c, cb, arg);
+    jack_set_latency_callback(c, latency, p);
+    return c;
+}
+
+static int pair(char **argv)
+{
+    int rate = load(argv[2]);
+    if (rate < 0) return 1;
+    for (int k = 0; k < 2; k++)
+        if (!(pc[k] = open_client(argv[3 + k], rate, pp[k], process_pair, (void *)(intptr_t)k))) return 1;
+    for (int k = 0; k < 2; k++)
+        if (jack_activate(pc[k])) { fprintf(stderr, "jack_feeder: cannot activate\n"); return 1; }
+    for (;;) pause();
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE [swap]\n"); return 2; }
+    if (argc == 5 && !strcmp(argv[1], "--pair")) return pair(argv);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE [swap] | jack_feeder --pair WAV CLIENT_A CLIENT_B\n");
+        return 2;
+    }
     swap = argc == 5 && !strcmp(argv[4], "swap");
-    SF_INFO info = {0};
-    SNDFILE *sf = sf_open(argv[1], SFM_READ, &info);
-    if (!sf || info.channels != 2) { fprintf(stderr, "jack_feeder: %s: need a stereo file\n", argv[1]); return 1; }
-    frames = (size_t)info.frames;
-    data = malloc(frames * 2 * sizeof(float));
-    sf_readf_float(sf, data, (sf_count_t)frames);
-    sf_close(sf);
+    int rate = load(argv[1]);
+    if (rate < 0) return 1;
     max_cycles = frames / 16 + 16;
     cycles = malloc(max_cycles * sizeof *cycles);
     char tl_path[4096];
     snprintf(tl_path, sizeof tl_path, "%s.tl", argv[3]);
     FILE *tl = fopen(tl_path, "w");
-    if (!data || !cycles || !tl) { fprintf(stderr, "jack_feeder: out of memory or cannot write %s\n", tl_path); return 1; }
-    jack_status_t st;
-    jack_client_t *c = jack_client_open(argv[2], JackNoStartServer, &st);
-    if (!c) { fprintf(stderr, "jack_feeder: no JACK server (status 0x%x)\n", st); return 1; }
-    if ((int)jack_get_sample_rate(c) != info.samplerate) {
-        fprintf(stderr, "jack_feeder: server runs at %u Hz, file is %d Hz\n", jack_get_sample_rate(c), info.samplerate);
-        return 1;
-    }
-    port[0] = jack_port_register(c, "out_1", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-    port[1] = jack_port_register(c, "out_2", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-    jack_set_process_callback(c, process, NULL);
-    jack_set_latency_callback(c, latency, NULL);
+    if (!cycles || !tl) { fprintf(stderr, "jack_feeder: out of memory or cannot write %s\n", tl_path); return 1; }
+    jack_client_t *c = open_client(argv[2], rate, port, process, NULL);
+    if (!c) return 1;
     if (jack_activate(c)) { fprintf(stderr, "jack_feeder: cannot activate\n"); return 1; }
     size_t written = 0;
     for (;;) {

@@ -65,12 +65,13 @@ wait 2>/dev/null || true
 # two devices: the agent's side from one client, the caller's from another (30 s)
 jackd -n "$JACK_DEFAULT_SERVER" --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd2.log 2>&1 & jpid=$!
 for i in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
-"$FEED" part.wav agent-feed t0a.txt >feeda.log 2>&1 & fa=$!
-"$FEED" part.wav caller-feed t0b.txt swap >feedb.log 2>&1 & fb=$!
+# one feeder plays both on the server's frame clock, from the cycle after both have a listener:
+# tonemon opens the two one after the other, and must pair what was said at the same moment
+"$FEED" --pair part.wav agent-feed caller-feed >feedp.log 2>&1 & fp=$!
 for i in $(seq 100); do [ "$(jack_lsp 2>/dev/null | grep -c -- '-feed:')" -ge 4 ] && break; sleep 0.1; done
 "$TM" live --agent-device agent-feed --caller-device caller-feed --duration 30 --quiet \
     --events two.jsonl 2> two.err && echo 0 > two.rc || echo $? > two.rc
-kill $fa $fb $jpid 2>/dev/null || true
+kill $fp $jpid 2>/dev/null || true
 wait 2>/dev/null || true
 # two devices, the caller's feeder frozen 6 s into the call
 jackd -n "$JACK_DEFAULT_SERVER" --no-realtime -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd3.log 2>&1 & jpid=$!

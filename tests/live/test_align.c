@@ -1,7 +1,8 @@
 /* tests/live/test_align.c -- the two-device reader of `tonemon live` (tools/ring.c, ring_pair)
  * on a simulated clock: a caller device that stalls is detected 2 s later, and meanwhile the
  * agent's audio is held, not dropped; clock drift is trimmed to 50 ms; a device that hiccups and
- * catches up is neither stalled nor trimmed. Each ring's samples carry their own frame index, so
+ * catches up is neither stalled nor trimmed; a device that starts late finds the other's earlier
+ * frames dropped whole. Each ring's samples carry their own frame index, so
  * the test sees exactly which frames were paired. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,6 +148,35 @@ static void test_hiccup_catches_up(void **state)
     rig_free(&g);
 }
 
+/* The caller's device starts lead_s after the agent's (two streams opened one after the other on
+ * a loaded machine): its frames carry the shared clock's index, so the pair is right only when
+ * every frame the agent's device delivered before it was dropped, even a lead under 50 ms. */
+static void late_start(double lead_s)
+{
+    rig g;
+    rig_init(&g);
+    size_t lead = (size_t)(lead_s * RATE);
+    g.w[1] = (double)lead;
+    for (int step = 1; step <= 300; step++) {
+        double t = step * 0.01;
+        produce(&g, 0, STEP);
+        if (t > lead_s + 1e-9) produce(&g, 1, STEP);
+        assert_int_equal(consume(&g, t), 0);
+    }
+    print_message("caller's device %.0f ms late: %zu frames dropped\n", 1000 * lead_s, g.rp.dropped);
+    assert_int_equal(g.rp.dropped, lead);
+    assert_true(g.out_n > 0);
+    assert_true(g.last[0] == g.last[1]);
+    rig_free(&g);
+}
+
+static void test_late_start_is_trimmed_whole(void **state)
+{
+    (void)state;
+    late_start(0.3);
+    late_start(0.03);
+}
+
 static void test_one_device(void **state)
 {
     (void)state;
@@ -171,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_agent_stalls),
         cmocka_unit_test(test_drift_is_trimmed),
         cmocka_unit_test(test_hiccup_catches_up),
+        cmocka_unit_test(test_late_start_is_trimmed_whole),
         cmocka_unit_test(test_one_device),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,9 +65,10 @@ void ring_pair_init(ring_pair *p, tm_ring **rings, int n, size_t max_ahead, doub
     p->stall_s = stall_s;
     p->flow_s = 0.04;   /* about when a 50 ms lead builds up: a device that just stopped is not trimmed */
     p->dropped = 0;
+    p->started = 0;
     for (int k = 0; k < 2; k++) {
         p->r[k] = k < n ? rings[k] : NULL;
-        p->seen[k] = k < n ? ring_written(rings[k]) : 0;
+        p->seen[k] = p->start[k] = k < n ? ring_written(rings[k]) : 0;
         p->last[k] = now;
     }
 }
@@ -91,6 +92,19 @@ size_t ring_pair_read(ring_pair *p, float *dst, float *tmp, size_t max, double n
     ring_pair_poll(p, now);
     if (p->n == 1) return ring_read(p->r[0], dst, max);
     size_t a[2] = {ring_available(p->r[0]), ring_available(p->r[1])};
+    if (!p->started && p->seen[0] != p->start[0] && p->seen[1] != p->start[1]) {
+        /* Two streams are started one after the other, and a loaded machine can put 100 ms
+         * between them; the first one's lead is from before the other device listened. Reading
+         * between two callbacks of one cycle may misjudge the lead by one callback's frames. */
+        int k = a[0] > a[1] ? 0 : 1;
+        for (size_t d = a[k] - a[1 - k], got; d > 0; d -= got) {
+            got = ring_read(p->r[k], tmp, d > max ? max : d);
+            if (!got) break;
+            p->dropped += got;
+            a[k] -= got;
+        }
+        p->started = 1;
+    }
     for (int k = 0; k < 2; k++) {
         /* Drop what device k is ahead only while the other one delivers: a device that has gone
          * quiet is either stalling (the call will end, keep what is there) or hiccuping (it

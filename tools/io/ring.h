@@ -28,7 +28,8 @@ size_t ring_written(tm_ring *r);
 /* The reader of one or two devices (`tonemon live`). One device: a ring of two channels. Two
  * devices (the agent's, the caller's): a ring of one channel each, read in step. Their clocks
  * drift, so when both deliver and one is more than max_ahead frames ahead, the excess is dropped
- * and counted; while one delivers nothing the other is held (the ring keeps it), not dropped.
+ * and counted. The frames a device delivered before the other one started have no partner, so
+ * they are dropped whole (the 50 ms allowance is for drift, not for the start); while one delivers nothing the other is held (the ring keeps it), not dropped.
  * A device that delivers nothing for stall_s has stalled. Times are seconds of any clock. */
 typedef struct {
     tm_ring *r[2];
@@ -38,6 +39,8 @@ typedef struct {
     size_t seen[2];         /* ring_written at the last look */
     double last[2];         /* when frames last arrived */
     size_t dropped;         /* frames dropped to keep two clocks aligned */
+    size_t start[2];        /* ring_written at init: a device has started once it passes this */
+    int started;            /* both have started and the one that started first was trimmed */
 } ring_pair;
 
 void   ring_pair_init(ring_pair *p, tm_ring **rings, int n, size_t max_ahead, double stall_s, double now);
