@@ -351,9 +351,12 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
                  ch->vad.seg_start >= tmi_hold_tone_from(&ch->hold))
             withdraw_segment(a, c, n);
         h->holding = ch->hold.held;
+        h->hold_from = ch->hold.held ? ch->hold.held_start : -1;
+        h->hold_may_start = tmi_hold_may_start(&ch->hold, n);
         prof_mark(a, TMI_ST_HOLD);
         int64_t prev_last = ch->vad.last_active;
         h->seg_flags = tmi_vad_update(&ch->vad, h, &h->closed);
+        h->seg_peak_rel_db = tmi_vad_peak_rel(&ch->vad);
         if (h->seg_flags & TMI_SEG_WITHDRAWN) {
             take_back(a, c, &h->closed, n);
             h->seg_flags = 0;

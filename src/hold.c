@@ -291,6 +291,13 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
     return mute;
 }
 
+int tmi_hold_may_start(const tm_hold *h, int64_t n)
+{
+    if (h->on) return 0;
+    return h->trun >= HOLD_BEEP_HOPS ||
+           (h->beep_end >= 0 && h->beeps == 0 && n - h->beep_end <= HOLD_BEEP_GAP_HOPS);
+}
+
 int64_t tmi_hold_tone_from(const tm_hold *h)
 {
     return h->tone_from;

@@ -62,6 +62,10 @@ int   tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_em
 /* Called after tmi_hold_update: the first hop of the leading ramp of a tone burst recognised at
  * this hop (HOLD_TONE_BURST_HOPS tone hops in a row), else -1. A speech segment that started there began on the ramp: the caller's to withdraw. */
 int64_t tmi_hold_tone_from(const tm_hold *h);
+/* A beep long enough to be a hold tone has been heard (or sounds now) and the next one, within
+ * HOLD_BEEP_GAP_HOPS, would start a hold that begins at the first: the dead air since may turn
+ * out to be a hold. */
+int   tmi_hold_may_start(const tm_hold *h, int64_t n);
 /* End of stream: an open hold ends at its last music. */
 void  tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em);
 

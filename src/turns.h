@@ -23,6 +23,8 @@ typedef struct {
     int tail;            /* the newcomer's own turn, cut into, split there (tail_of_turn) */
     int64_t merged;      /* start of the segment that reopened the attempt after a pause; -1 */
     int64_t end, deadline;
+    float peak_rel_db;   /* the newcomer's loudest over their own level since the start, dB */
+    float holder_rel_db; /* the holder's, over the segments that reach into the attempt, dB */
 } turns_pending;
 
 typedef struct {
@@ -41,6 +43,7 @@ typedef struct {
     int intr_of[2];
     int merge_hops;                   /* overlaps this close are one */
     int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
+    float intr_rel_db;                /* both segments of an interruption near their talkers' level */
     int64_t last_held;                /* last hop on which music held a channel; -1 none */
     unsigned char quiet[2][TURNS_QUIET_RING]; /* the hop's level could not be speech (not cand) */
     int ov_pending;                   /* an overlap held back in case the next one joins it */

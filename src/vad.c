@@ -222,6 +222,11 @@ int tmi_vad_weak(const tm_vad *v)
            v->last_active + 1 - v->seg_start < v->short_hops && v->seg_peak_db < v->spk_db - v->weak_db;
 }
 
+float tmi_vad_peak_rel(const tm_vad *v)
+{
+    return v->spk_n >= VAD_LEVEL_WARMUP_HOPS ? v->seg_peak_db - v->spk_db : 0.0f;
+}
+
 int tmi_vad_reach_hops(const tm_vad *v)
 {
     int reach = VAD_LEADIN_HOPS + 1;

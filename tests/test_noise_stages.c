@@ -244,7 +244,7 @@ static void test_vad_clicks_do_not_chain(void **state)
 
 /* ---- hold ------------------------------------------------------------------------------- */
 
-typedef struct { int holds, speech_hops, hops; double hold_start, hold_end; } run_res;
+typedef struct { int holds, speech_hops, hops, silences; double hold_start, hold_end, sil_end; } run_res;
 
 typedef struct { tm_frame *f; size_t n, cap; } frame_log;
 static void log_frame(void *user, const tm_frame *f)
@@ -277,6 +277,7 @@ static run_res run_analyzer(const float *l, const float *r, size_t n)
     tm_analyzer_destroy(a);
     free(g.f);
     assert_int_equal(rep.holds, res.holds);
+    assert_int_equal(rep.silences, res.silences);
     assert_true(fabs(rep.hold_start - res.hold_start) < 0.011 && fabs(rep.hold_end - res.hold_end) < 0.011);
     return res;
 }
@@ -292,6 +293,9 @@ static run_res events_of(tm_analyzer *a)
             res.hold_end = (double)ev.end / RATE;
         } else if (ev.type == TM_EV_SPEECH && ev.speaker == TM_CALLER) {
             res.speech_hops += (int)((ev.end - ev.start) / HOP);
+        } else if (ev.type == TM_EV_SILENCE && ev.final) {
+            res.silences++;
+            res.sil_end = (double)ev.end / RATE;
         }
     return res;
 }
@@ -317,6 +321,48 @@ static void test_recurring_beeps_are_a_hold(void **state)
     assert_true(fabs(res.hold_start - 5.0) < 0.2);
     assert_true(fabs(res.hold_end - 20.4) < 0.3);
     assert_true(res.speech_hops < 50);    /* the first beep's hops at most */
+    /* the 5 s of quiet before the hold were dead air, and it ended where the hold began */
+    assert_int_equal(res.silences, 1);
+    assert_true(fabs(res.sil_end - 5.0) < 0.2);
+    free(l);
+    free(r);
+}
+
+/* Nobody speaks, and a hold of beeps starts 1.5 s in: its second beep comes at 5.5 s, after 5 s
+ * of quiet would be dead air. The line was on hold from 1.5 s, which is no dead air; the quiet
+ * before it lasted 1.5 s. */
+static void beeps_from(double first, double period, double until, float *r)
+{
+    for (double t = first; t < until; t += period) {
+        size_t a = (size_t)(t * RATE), k = (size_t)(0.4 * RATE);
+        float *tone = calloc(k, sizeof *tone);
+        sig_sine(tone, k, RATE, 440.0f, 0.1f);
+        sig_add(r + a, tone, k, 1.0f);
+        free(tone);
+    }
+}
+
+static void test_dead_air_waits_for_a_hold_of_beeps(void **state)
+{
+    (void)state;
+    size_t n = 30 * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
+    sig_noise(l, n, 0.0005f, 13);
+    sig_noise(r, n, 0.0005f, 14);
+    beeps_from(1.5, 4.0, 22.0, r);
+    run_res res = run_analyzer(l, r, n);
+    print_message("beeps from 1.5 s: %d holds from %.2f s, %d silences\n", res.holds, res.hold_start, res.silences);
+    assert_int_equal(res.holds, 1);
+    assert_true(fabs(res.hold_start - 1.5) < 0.2);
+    assert_int_equal(res.silences, 0);
+    /* one lone beep is no hold: the dead air around it is told, dated from its start */
+    memset(r, 0, n * sizeof *r);
+    sig_noise(r, n, 0.0005f, 14);
+    beeps_from(1.5, 100.0, 2.0, r);
+    res = run_analyzer(l, r, n);
+    print_message("one beep at 1.5 s: %d holds, %d silences\n", res.holds, res.silences);
+    assert_int_equal(res.holds, 0);
+    assert_int_equal(res.silences, 1);
     free(l);
     free(r);
 }
@@ -708,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_vad_talker_after_babble_learns_their_level),
         cmocka_unit_test(test_vad_clicks_do_not_chain),
         cmocka_unit_test(test_recurring_beeps_are_a_hold),
+        cmocka_unit_test(test_dead_air_waits_for_a_hold_of_beeps),
         cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
         cmocka_unit_test(test_dtmf_is_not_speech),
         cmocka_unit_test(test_keyed_digits_are_not_speech),

@@ -40,6 +40,8 @@ static int onset_hops, hang_hops;
 static tm_turns T;
 static const tm_emitter EM = {collect, NULL};
 static int held[2];
+static float seg_rel[2];           /* the open (or last) segment's loudest voiced hop against */
+static const float *script_rel;    /* the talker's own level, dB; per script segment (NULL: 0) */
 
 /* The script's VAD state is kept in tm_vad's fields; the stage reads it from tmi_hop. */
 typedef tmi_span turns_seg;
@@ -53,6 +55,7 @@ static void setup(void)
     hang_hops = H(c.hangover_ms / 1000.0);
     tmi_turns_init(&T, &c, HPS);
     held[0] = held[1] = 0;
+    seg_rel[0] = seg_rel[1] = 0.0f;
     nev = 0;
 }
 
@@ -74,6 +77,7 @@ static void to_hops(tmi_hop *hp, int64_t n, const tm_vad *vad, const int *speech
         hp[c].seg_flags = flags ? flags[c] : 0;
         if (closed) hp[c].closed = closed[c];
         hp[c].holding = held[c];
+        hp[c].seg_peak_rel_db = seg_rel[c];
     }
 }
 
@@ -145,6 +149,7 @@ static void run(const seg *script, int nseg, double dur_s)
                     v->last_active = v->confirm = n;
                     flags[c] |= VAD_CONFIRMED;
                     next[c] = i;
+                    seg_rel[c] = script_rel ? script_rel[i] : 0.0f;
                 }
             }
             speech[c] = v->on && v->last_active == n;
@@ -255,6 +260,33 @@ static void test_caller_taking_the_floor_is_an_interruption(void **state)
     expect(fin, TM_CALLER, 2.0, 5.0);
     assert_int_equal(fin->other, TM_AGENT);
     assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+}
+
+/* The same talk-over as above, with one party far under their own level (a neighbour's voice
+ * that the speech gate let through, 8 dB under the talker): no interruption. 3 dB under (a
+ * quieter moment of the talker): still one. */
+static void test_talk_over_far_under_the_talkers_level_is_no_interruption(void **state)
+{
+    (void)state;
+    const seg s[] = {{TM_AGENT, 0.0, 2.5, 0}, {TM_CALLER, 2.0, 5.0, 0}};
+    const float newcomer_far[] = {0.0f, -8.0f}, holder_far[] = {-8.0f, 0.0f}, quieter[] = {-3.0f, -3.0f};
+    script_rel = newcomer_far;
+    run(s, 2, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    script_rel = holder_far;
+    run(s, 2, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    script_rel = quieter;
+    run(s, 2, 6.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+    /* the holder's segment that reaches into the attempt counts whole: a loud one followed by a
+     * quiet one is still the holder talking */
+    const seg t[] = {{TM_AGENT, 0.0, 2.2, 0}, {TM_AGENT, 2.5, 3.5, 0}, {TM_CALLER, 2.0, 5.0, 0}};
+    const float tail_quiet[] = {0.0f, -8.0f, 0.0f};
+    script_rel = tail_quiet;
+    run(t, 3, 6.0);
+    script_rel = NULL;
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
 }
 
 static void test_turn_handover_is_not_an_interruption(void **state)
@@ -461,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_burst_overlap_at_its_start),
         cmocka_unit_test(test_short_uh_huh_is_a_backchannel),
         cmocka_unit_test(test_caller_taking_the_floor_is_an_interruption),
+        cmocka_unit_test(test_talk_over_far_under_the_talkers_level_is_no_interruption),
         cmocka_unit_test(test_turn_handover_is_not_an_interruption),
         cmocka_unit_test(test_silence_exact_start_and_end),
         cmocka_unit_test(test_long_single_speaker_stretch_is_a_monologue),

@@ -31,7 +31,7 @@ set -eu
 TM=$1 FEED=$2 DUR=$3 OUT=$4 RELOAD_AT=$5 END_AT=$6
 mount -t tmpfs -o size=512m none /dev/shm
 export JACK_NO_AUDIO_RESERVATION=1 JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=tmweb$$
-jackd --no-realtime -n "$JACK_DEFAULT_SERVER" -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd.log 2>&1 & jpid=$!
+jackd --no-realtime -t 2000 -n "$JACK_DEFAULT_SERVER" -d dummy -r 16000 -p 256 -C 0 -P 0 >jackd.log 2>&1 & jpid=$!
 trap 'kill $jpid 2>/dev/null || true' EXIT
 for i in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
 "$FEED" call.wav tonemon-feeder clock.txt >feeder.log 2>&1 & fpid=$!
