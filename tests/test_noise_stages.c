@@ -300,6 +300,18 @@ static run_res events_of(tm_analyzer *a)
     return res;
 }
 
+/* A hold beep of 0.4 s at hz every period s from first until until, added to r. */
+static void beeps_from(double first, double period, double until, float hz, float *r)
+{
+    for (double t = first; t < until; t += period) {
+        size_t a = (size_t)(t * RATE), k = (size_t)(0.4 * RATE);
+        float *tone = calloc(k, sizeof *tone);
+        sig_sine(tone, k, RATE, hz, 0.1f);
+        sig_add(r + a, tone, k, 1.0f);
+        free(tone);
+    }
+}
+
 static void test_recurring_beeps_are_a_hold(void **state)
 {
     (void)state;
@@ -308,13 +320,7 @@ static void test_recurring_beeps_are_a_hold(void **state)
     sig_noise(l, n, 0.0005f, 11);
     sig_noise(r, n, 0.0005f, 12);
     /* a 425 Hz hold beep of 0.4 s every 3 s from 5 s to 23 s */
-    for (double t = 5.0; t < 23.0; t += 3.0) {
-        size_t a = (size_t)(t * RATE), k = (size_t)(0.4 * RATE);
-        float *tone = calloc(k, sizeof *tone);
-        sig_sine(tone, k, RATE, 425.0f, 0.1f);
-        sig_add(r + a, tone, k, 1.0f);
-        free(tone);
-    }
+    beeps_from(5.0, 3.0, 23.0, 425.0f, r);
     run_res res = run_analyzer(l, r, n);
     print_message("beeps: %d holds, %.2f-%.2f s, %d speech hops\n", res.holds, res.hold_start, res.hold_end, res.speech_hops);
     assert_int_equal(res.holds, 1);
@@ -331,17 +337,6 @@ static void test_recurring_beeps_are_a_hold(void **state)
 /* Nobody speaks, and a hold of beeps starts 1.5 s in: its second beep comes at 5.5 s, after 5 s
  * of quiet would be dead air. The line was on hold from 1.5 s, which is no dead air; the quiet
  * before it lasted 1.5 s. */
-static void beeps_from(double first, double period, double until, float *r)
-{
-    for (double t = first; t < until; t += period) {
-        size_t a = (size_t)(t * RATE), k = (size_t)(0.4 * RATE);
-        float *tone = calloc(k, sizeof *tone);
-        sig_sine(tone, k, RATE, 440.0f, 0.1f);
-        sig_add(r + a, tone, k, 1.0f);
-        free(tone);
-    }
-}
-
 static void test_dead_air_waits_for_a_hold_of_beeps(void **state)
 {
     (void)state;
@@ -349,7 +344,7 @@ static void test_dead_air_waits_for_a_hold_of_beeps(void **state)
     float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
     sig_noise(l, n, 0.0005f, 13);
     sig_noise(r, n, 0.0005f, 14);
-    beeps_from(1.5, 4.0, 22.0, r);
+    beeps_from(1.5, 4.0, 22.0, 440.0f, r);
     run_res res = run_analyzer(l, r, n);
     print_message("beeps from 1.5 s: %d holds from %.2f s, %d silences\n", res.holds, res.hold_start, res.silences);
     assert_int_equal(res.holds, 1);
@@ -358,7 +353,7 @@ static void test_dead_air_waits_for_a_hold_of_beeps(void **state)
     /* one lone beep is no hold: the dead air around it is told, dated from its start */
     memset(r, 0, n * sizeof *r);
     sig_noise(r, n, 0.0005f, 14);
-    beeps_from(1.5, 100.0, 2.0, r);
+    beeps_from(1.5, 100.0, 2.0, 440.0f, r);
     res = run_analyzer(l, r, n);
     print_message("one beep at 1.5 s: %d holds, %d silences\n", res.holds, res.silences);
     assert_int_equal(res.holds, 0);
