@@ -248,6 +248,16 @@ static float o_talk(const tm_bleed *b, int lag)
     return b->o_back[i] ? BLEED_NO_VOICE_DB : b->o_vlev[i];
 }
 
+/* The other side's pitch at a delay, in semitones, or none (-1000) where the other channel took
+ * that hop for this side's leak: that pitch is this side's own, come back. A speakerphone
+ * carries this side's voice back at its own pitch, and read as the other voice's it made this
+ * side's next words "the other voice's pitch, so its leak" just as the other side cut in. */
+static float o_pitch(const tm_bleed *b, int lag)
+{
+    int i = slot(b, lag);
+    return b->o_back[i] ? -1000.0f : b->o_f0[i];
+}
+
 static float voice_part_db(float level_db, float noise_db)
 {
     if (level_db < noise_db + BLEED_TALK_OVER_NOISE_DB) return BLEED_NO_VOICE_DB;
@@ -496,16 +506,16 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
         another_pitch = 1;
         int o_voiced = 0, over = 0;
         for (int k = lo; k <= hi; k++) {
-            if (b->o_f0[slot(b, k)] > -900.0f) o_voiced = 1;
-            if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) another_pitch = 0;
-            if (same_pitch_or_over(st, b->o_f0[slot(b, k)], b->pitch_match_st)) over = 1;
+            if (o_pitch(b, k) > -900.0f) o_voiced = 1;
+            if (same_pitch(st, o_pitch(b, k), b->pitch_match_st)) another_pitch = 0;
+            if (same_pitch_or_over(st, o_pitch(b, k), b->pitch_match_st)) over = 1;
         }
         /* the other voice unvoiced at the delay: the room's tail carries its pitch from the hops
          * before (BLEED_TAIL_PITCH_MS) */
         if (known && !o_voiced && another_pitch && delay >= b->tail_min_delay)
             for (int k = hi + 1; k <= hi + b->tail_pitch_hops; k++) {
-                if (same_pitch(st, b->o_f0[slot(b, k)], b->pitch_match_st)) another_pitch = 0;
-                if (same_pitch_or_over(st, b->o_f0[slot(b, k)], b->pitch_match_st)) over = 1;
+                if (same_pitch(st, o_pitch(b, k), b->pitch_match_st)) another_pitch = 0;
+                if (same_pitch_or_over(st, o_pitch(b, k), b->pitch_match_st)) over = 1;
             }
         /* the other voice's pitch only an octave under it (see the canceller's rule below) */
         octave_under = !another_pitch && !over;

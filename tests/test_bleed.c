@@ -511,6 +511,31 @@ static void test_own_voice_come_back_is_not_leak(void **state)
     free(own); free(own_f);
 }
 
+/* A speakerphone on the other side carries this side's voice back (the other channel took those
+ * hops for this side's leak), and then its own talker cuts in, 10 dB over this side's trailing
+ * words. Those words have this side's pitch, which the other channel also had a moment ago, as
+ * the echo: that is no sign that they are the other side's leak. With no leak measured, a voice
+ * at the assumed leak's level whose pitch is not the other talker's is this side talking. */
+static void test_own_pitch_come_back_is_not_the_other_voice(void **state)
+{
+    (void)state;
+    setup();
+    for (int i = 0; i < 10; i++) feed_hop_back(-26.0f, 200.0f, 0, i > 0, -20.0f, 200.0f);
+    int flagged = 0;
+    for (int i = 0; i < 12; i++) flagged += feed_hop_back(-18.0f, 130.0f, 1, i == 0, -29.0f, 200.0f);
+    print_message("this side's words after the other cut in: %d of 12 hops flagged as leak\n", flagged);
+    assert_int_equal(flagged, 0);
+    /* the other talker at this side's pitch: this side's quiet hop at the assumed leak's level is
+     * that leak (from the second hop: at the first, the other channel's flag of its newest hop
+     * is still that of the echo) */
+    setup();
+    for (int i = 0; i < 10; i++) feed_hop_back(-26.0f, 200.0f, 0, i > 0, -20.0f, 200.0f);
+    flagged = 0;
+    for (int i = 0; i < 12; i++) flagged += feed_hop_back(-18.0f, 200.0f, 1, i == 0, -31.0f, 200.0f);
+    print_message("... at the other talker's pitch: %d of 12 flagged\n", flagged);
+    assert_int_equal(flagged, 11);
+}
+
 /* After learn_leak() (a 120 ms, 20 dB leak measured), 2 s of the other side holding one steady
  * vowel (-20 dBFS at o_f0: no tail over the voice at the delay) while this channel carries hops
  * of level and f0 with the canceller's cue (echo_known, dB removed), the profile's
@@ -765,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_reverberant_tail),
         cmocka_unit_test(test_independent_channels_keep_no_coupling),
         cmocka_unit_test(test_own_voice_come_back_is_not_leak),
+        cmocka_unit_test(test_own_pitch_come_back_is_not_the_other_voice),
         cmocka_unit_test(test_double_talk_the_canceller_did_not_remove),
         cmocka_unit_test(test_a_third_of_the_pitch_is_another_voice),
         cmocka_unit_test(test_small_room_decay_learnt),
