@@ -39,6 +39,8 @@ SETS = {
                                                   ('flite', 'kal16')]),
     'report': dict(gen=[11, 12], synth=[11], natural=[('espeak', 'de+m3'), ('espeak', 'en-gb+f4'),
                                                       ('flite', 'slt'), ('flite', 'rms')]),
+    # more tuning material, no seed or voice of 'report' (synthetic only)
+    'tune2': dict(gen=[3, 4, 5, 6], synth=[2], natural=[]),
 }
 TEXT = ("I have been waiting on this line for forty minutes and nobody has called me back. "
         "Could you please tell me what is going on with my order? It was supposed to arrive last "
@@ -331,7 +333,7 @@ def main():
                     peers = min(v for t, v in gpes.items() if t != 'tonemon')
                     worst.append((gpes['tonemon'] - peers, group, kind, cond))
     if worst:
-        w = max(worst)
+        w = max(worst, key=lambda v: v[0])
         print('tonemon GPE minus the best peer: worst %+.2f points (%s%s, %s)' % (
             w[0], w[1], ' ' + w[2] if w[2] else '', w[3]))
 
