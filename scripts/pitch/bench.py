@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """scripts/pitch/bench.py -- tonemon's pitch against Praat, SPTK RAPT and aubio on the same audio.
 
-  bench.py [--set tune|report] [--work DIR] [--tonemon PATH] [--md]
+  bench.py [--set tune|tune2|report] [--work DIR] [--tonemon PATH] [--by-kind]
 
 Material (16 kHz, made here; the tuning and report sets share no seed and no voice). Tune the
-tracker's constants on `--set tune` only; the figures quoted in README are `--set report`, the
+tracker's constants on `--set tune` (and `tune2`, more synthetic material) only; the figures quoted in README are `--set report`, the
 held-out set (see SETS below for which seeds and voices are which):
   synthetic, exact truth   gen.py voices (glide, jump, creak, vibrato, child) and the calls of
                            `tonemon synth --pitch-truth` (each channel where that voice speaks alone)
