@@ -139,6 +139,14 @@
  * sits on its 4th-6th harmonic is 2-2.6 octaves below that harmonic's lobe and was made unvoiced
  * by OCTAVE_SHARE 0.5 counted all the way (test_pitch, formant on H6: 95 Hz voiced 78 -> 67 %). */
 #define OCTAVE_CAP 1.0f
+/* ...and over at most this many octaves above it: just over log2 3, so a period still gains
+ * fully on its own 2x and 3x multiples. In pink noise the most periodic lobe is often a voice's
+ * subharmonic (half or a third of F0); counted all the way up, F0's octave above then led F0 by
+ * another 0.035 and a voice whose odd harmonics sink into the noise went an octave up for a
+ * stretch. `tonemon synth` seeds 1-10 and 12-40, pink10: 348 -> 307 gross hops (octave up 180 ->
+ * 129; a cap of 1 took 124 of them but made 79 more a third or half of F0; 1.3: 301, with 35
+ * more at a third); tel+15 416 -> 413; tuning set natural tel+15 2.94 -> 2.87 %. */
+#define OCTAVE_CAP_UP 1.6f
 /* Two candidates are a 2:1 pair for the constant-term re-measurement within this much of 2. */
 #define CTERM_PAIR_TOL 0.2f
 /* Subharmonic check: where the longer lag of a 2:1 pair leads and the shorter one is voiced, the
@@ -757,6 +765,7 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
      * periodic candidate, which keeps its own height against the unvoiced state */
     for (int i = 0; i < nk; i++) {
         float below = c->oct[top] - c->oct[i];
+        if (below < -OCTAVE_CAP_UP && kval[i] < kval[top] - p->octave_cost) below = -OCTAVE_CAP_UP;
         c->local[i] = kval[i] + kadj[i] - p->octave_cost * (below < OCTAVE_CAP ? below : OCTAVE_CAP);
     }
     c->n = nk;

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """scripts/pitch/bench.py -- tonemon's pitch against Praat, SPTK RAPT and aubio on the same audio.
 
-  bench.py [--set tune|report] [--work DIR] [--tonemon PATH] [--md]
+  bench.py [--set tune|tune2|report] [--work DIR] [--tonemon PATH] [--by-kind]
 
 Material (16 kHz, made here; the tuning and report sets share no seed and no voice). Tune the
-tracker's constants on `--set tune` only; the figures quoted in README are `--set report`, the
+tracker's constants on `--set tune` (and `tune2`, more synthetic material) only; the figures quoted in README are `--set report`, the
 held-out set (see SETS below for which seeds and voices are which):
   synthetic, exact truth   gen.py voices (glide, jump, creak, vibrato, child) and the calls of
                            `tonemon synth --pitch-truth` (each channel where that voice speaks alone)
@@ -39,6 +39,8 @@ SETS = {
                                                   ('flite', 'kal16')]),
     'report': dict(gen=[11, 12], synth=[11], natural=[('espeak', 'de+m3'), ('espeak', 'en-gb+f4'),
                                                       ('flite', 'slt'), ('flite', 'rms')]),
+    # more tuning material, no seed or voice of 'report' (synthetic only)
+    'tune2': dict(gen=[3, 4, 5, 6], synth=[2], natural=[]),
 }
 TEXT = ("I have been waiting on this line for forty minutes and nobody has called me back. "
         "Could you please tell me what is going on with my order? It was supposed to arrive last "
@@ -331,7 +333,7 @@ def main():
                     peers = min(v for t, v in gpes.items() if t != 'tonemon')
                     worst.append((gpes['tonemon'] - peers, group, kind, cond))
     if worst:
-        w = max(worst)
+        w = max(worst, key=lambda v: v[0])
         print('tonemon GPE minus the best peer: worst %+.2f points (%s%s, %s)' % (
             w[0], w[1], ' ' + w[2] if w[2] else '', w[3]))
 
