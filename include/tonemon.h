@@ -217,8 +217,8 @@ typedef struct {
     float speech_weak_rel_db;    /* a segment shorter than backchannel_max_s whose loudest voiced
                                     hop stayed more than this under the talker's level is not
                                     theirs (0: off) */
-    float interrupt_rel_db;      /* an interruption is spoken, by both parties, with segments that
-                                    came within this of each talker's own level (0: off) */
+    float interrupt_rel_db;      /* an interrupter, and an agent holding the floor, came within
+                                    this of their own level (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -70,7 +70,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_far_loud_db = 3.0f;
     c.tail_gap_max_s = 0.35f;    /* the gate's 200 ms hangover plus the longest split measured (150 ms) */
     c.speech_weak_rel_db = 10.0f; /* the talker's short segments peak within 8 dB of their level */
-    c.interrupt_rel_db = 5.0f;    /* see turns.c */
+    c.interrupt_rel_db = 5.0f;    /* babble that passes sits 6-10 dB under; 5: the knee (turns.c) */
     return c;
 }
 
@@ -136,7 +136,7 @@ static const tm_config_field fields[] = {
     F(speech_far_loud_db, 0, 60, "... when more than this under the talker's level, dB"),
     F(tail_gap_max_s, 0, 2, "a segment this soon after one's own, in a turn just cut into, is its tail, not a backchannel, s"),
     F(speech_weak_rel_db, 0, 60, "a segment shorter than a backchannel that never came within this of the talker's level is not theirs, dB (0: off)"),
-    F(interrupt_rel_db, 0, 60, "an interruption's two segments came within this of each talker's own level, dB (0: off)"),
+    F(interrupt_rel_db, 0, 60, "an interrupter (and an agent holding the floor) came within this of their own level, dB (0: off)"),
 };
 #undef F
 #undef I

@@ -43,6 +43,9 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
 #define HOLD_BEEP_HOPS 20
 /* Beeps this close (5 s) belong to one hold; a hold of beeps ends 5 s after the last one. */
 #define HOLD_BEEP_GAP_HOPS 500
+/* A tone sounding longer than this (1.5 s) is no hold beep about to recur: the dead air under a
+ * steady tone is not held back for it. */
+#define HOLD_BEEP_MAX_HOPS 150
 /* Hops in a row that do not sound like music before a hold ends (1 s). */
 #define HOLD_EXIT_HOPS 100
 
@@ -94,6 +97,7 @@ void tmi_hold_reset(tm_hold *h)
     h->last_run = 0;
     h->trun_start = h->beep_start = 0;
     h->beep_end = -1;
+    h->beep_len = 0;
     h->beeps = 0;
     h->held = 0;
     h->held_start = h->held_detected = h->held_last = 0;
@@ -212,6 +216,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_
                 h->beep_start = h->trun_start;
             }
             h->beep_end = n;
+            h->beep_len = h->trun;
         }
         h->trun = 0;
     }
@@ -294,8 +299,9 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
 int tmi_hold_may_start(const tm_hold *h, int64_t n)
 {
     if (h->on) return 0;
-    return h->trun >= HOLD_BEEP_HOPS ||
-           (h->beep_end >= 0 && h->beeps == 0 && n - h->beep_end <= HOLD_BEEP_GAP_HOPS);
+    return (h->trun >= HOLD_BEEP_HOPS && h->trun <= HOLD_BEEP_MAX_HOPS) ||
+           (h->beep_end >= 0 && h->beeps == 0 && h->beep_len <= HOLD_BEEP_MAX_HOPS &&
+            n - h->beep_end <= HOLD_BEEP_GAP_HOPS);
 }
 
 int64_t tmi_hold_tone_from(const tm_hold *h)

@@ -36,6 +36,7 @@ typedef struct {
     int   bad;                          /* hops in a row that do not sound like music */
     int   trun, beeps;                  /* tone hops in a row; beeps recurring so far */
     int64_t trun_start, beep_start, beep_end;
+    int     beep_len;                   /* tone hops of the last beep */
     int64_t last_tone;                  /* last hop that was a tone */
     int     last_run;                   /* tone hops in a row up to it */
     int64_t tone_from;                  /* see tmi_hold_tone_from */

@@ -44,7 +44,7 @@ typedef struct {
     /* hold */
     int     holding;        /* music holds this channel */
     int64_t hold_from;      /* the hold's first hop while holding, else -1 */
-    int     hold_may_start; /* one hold beep heard: the next one within 5 s starts a hold */
+    int     hold_may_start; /* a hold beep sounds or was heard: the next one starts a hold */
     int     active;         /* cand, not leak, not a tone, not on hold */
     /* speech segments */
     int     seg_on;         /* a confirmed segment is open (hangover included) */
@@ -54,8 +54,8 @@ typedef struct {
     int     seg_flags;      /* TMI_SEG_CONFIRMED / TMI_SEG_CLOSED / TMI_SEG_WITHDRAWN at this hop */
     tmi_span closed;        /* the segment closed (or withdrawn) at this hop */
     int     speech;         /* this hop is speech: active inside a confirmed segment */
-    float   seg_peak_rel_db;/* the loudest anchor of the open (or last) segment over the talker's
-                               level, dB; 0 until that level is known */
+    float   seg_peak_rel_db;/* the loudest voiced hop of the open (or last) segment over the
+                               talker's level, dB; 0 until that level is known */
 } tmi_hop;
 /* At the end of the stream the analyzer runs the segment, turn and raised-voice stages once more
  * on a hop n = the number of hops, in which the open segments close and nothing is active or

@@ -8,7 +8,8 @@
  * is in their turn (talking, or paused less than backchannel_context_s) waits for its class:
  *  - still talking past backchannel_max_s: it takes the floor. It is an interruption when the
  *    holder was talking as it started and kept talking more than handover_max_s after it
- *    (a turn hand-over overlaps the end of the holder's turn by a fraction of a second);
+ *    (a turn hand-over overlaps the end of the holder's turn by a fraction of a second), and
+ *    both spoke at their own level (interrupt_rel_db; for the holder, only the agent);
  *  - ended sooner and the holder talks on (through its end or within backchannel_context_s
  *    after it): a backchannel ("uh-huh", "right"), and the floor stays;
  *  - ended sooner and the holder does not go on: a short turn, which takes the floor.
@@ -285,15 +286,19 @@ static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emi
 {
     turns_pending *p = &t->pend[c];
     int o = 1 - c;
-    /* Talking over someone is done at one's own level, and so is being talked over: a newcomer
-     * or a holder that stayed far under their own level is a neighbour's voice that the speech
-     * gate let through (babble 10-13 dB under the talker) or a murmur, and a red prompt for it
-     * is the false one an agent remembers. interrupt_rel_db 5 is the knee on the development
-     * corpora (seeds 12-16): from 7 to 5 dB precision under babble rose 0.81 -> 0.90 with no
-     * true interruption lost; at 4 and 3 dB the first ones went. */
+    /* Talking over someone is done at one's own level: a newcomer that stayed far under their own
+     * level is a neighbour's voice that the speech gate let through (babble 10-13 dB under the
+     * talker) or a murmur, and a red prompt for it is the false one an agent remembers. So is an
+     * agent "holding the floor" far under their own level: the neighbours at their desk, over
+     * which the caller only started to talk. A caller far under their own level is still the
+     * caller (withdrawn, tearful, away from a speakerphone), and an agent talking over them is
+     * exactly what the prompt is for. interrupt_rel_db 5 is the knee on the development corpora
+     * (seeds 12-16): from 7 to 5 dB precision under babble rose 0.81 -> 0.90 with no true
+     * interruption lost; at 4 and 3 dB the first ones went. (The decision may come in the hop
+     * the attempt opened, before the update loop has read its levels.) */
     attempt_levels(p, c, hp);
     int own_level = t->intr_rel_db <= 0.0f ||
-                    (p->peak_rel_db >= -t->intr_rel_db && p->holder_rel_db >= -t->intr_rel_db);
+                    (p->peak_rel_db >= -t->intr_rel_db && (o != TM_AGENT || p->holder_rel_db >= -t->intr_rel_db));
     if (p->overlapped && p->holder_went_on && own_level) {
         tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
         ev.other = o;
@@ -403,9 +408,11 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
     for (int c = 0; c < t->nch; c++) {
         if (t->sil_alerted && hp[c].seg_on && (t->sil_end < 0 || hp[c].seg_start < t->sil_end))
             t->sil_end = hp[c].seg_start;
-        /* nor is a hold dead air: it ends the silence where it began, known seconds later */
+        /* nor is a hold dead air: it ends the silence where it began, known seconds later (so
+         * the silence may be shorter than silence_min_s: a beep held it back, or music that a
+         * window longer than 5 s dates back) */
         if (t->sil_alerted && hp[c].holding && (t->sil_end < 0 || hp[c].hold_from < t->sil_end))
-            t->sil_end = hp[c].hold_from > t->sil_start ? hp[c].hold_from : t->sil_start;
+            t->sil_end = hp[c].hold_from > t->sil_start ? hp[c].hold_from : t->sil_start + 1;
     }
     if (t->sil_end >= 0 && (n - t->sil_end >= t->bc_hops || !(hp[0].seg_on || (t->nch == 2 && hp[1].seg_on)))) {
         tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, t->sil_end, t->sil_detected, 1);

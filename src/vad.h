@@ -50,8 +50,8 @@ int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* 1 while the open segment is short and has not come within weak_db of the talker's level: it
  * may still be taken back when it closes. */
 int  tmi_vad_weak(const tm_vad *v);
-/* The loudest anchor of the open (or last) segment over the talker's level, dB; 0 while that level
- * is not yet known. */
+/* The loudest voiced hop of the open (or last) segment over the talker's level, dB; 0 while that
+ * level is not yet known. */
 float tmi_vad_peak_rel(const tm_vad *v);
 /* The longest onset run: a confirmation marks speech back this many hops. */
 int  tmi_vad_reach_hops(const tm_vad *v);

@@ -244,7 +244,7 @@ static void test_vad_clicks_do_not_chain(void **state)
 
 /* ---- hold ------------------------------------------------------------------------------- */
 
-typedef struct { int holds, speech_hops, hops, silences; double hold_start, hold_end, sil_end; } run_res;
+typedef struct { int holds, speech_hops, hops, silences; double hold_start, hold_end, sil_start, sil_end, sil_detected; } run_res;
 
 typedef struct { tm_frame *f; size_t n, cap; } frame_log;
 static void log_frame(void *user, const tm_frame *f)
@@ -295,7 +295,9 @@ static run_res events_of(tm_analyzer *a)
             res.speech_hops += (int)((ev.end - ev.start) / HOP);
         } else if (ev.type == TM_EV_SILENCE && ev.final) {
             res.silences++;
+            res.sil_start = (double)ev.start / RATE;
             res.sil_end = (double)ev.end / RATE;
+            res.sil_detected = (double)ev.detected / RATE;
         }
     return res;
 }
@@ -355,9 +357,25 @@ static void test_dead_air_waits_for_a_hold_of_beeps(void **state)
     sig_noise(r, n, 0.0005f, 14);
     beeps_from(1.5, 100.0, 2.0, 440.0f, r);
     res = run_analyzer(l, r, n);
-    print_message("one beep at 1.5 s: %d holds, %d silences\n", res.holds, res.silences);
+    print_message("one beep at 1.5 s: %d holds, %d silences from %.2f s, told at %.2f s\n", res.holds,
+                  res.silences, res.sil_start, res.sil_detected);
     assert_int_equal(res.holds, 0);
     assert_int_equal(res.silences, 1);
+    assert_true(res.sil_start < 0.05);
+    /* told once the beep has gone 5 s without a second: 1.9 s + 5 s */
+    assert_true(res.sil_detected > 6.8 && res.sil_detected < 7.1);
+    /* a steady tone of 20 s is no beep about to recur: the dead air is told at 5 s */
+    memset(r, 0, n * sizeof *r);
+    sig_noise(r, n, 0.0005f, 14);
+    float *tone = calloc(20 * RATE, sizeof *tone);
+    sig_sine(tone, 20 * RATE, RATE, 1000.0f, 0.1f);
+    sig_add(r + 4 * RATE, tone, 20 * RATE, 1.0f);
+    free(tone);
+    res = run_analyzer(l, r, n);
+    print_message("a 1 kHz tone from 4 s: %d holds, %d silences from %.2f s, told at %.2f s\n", res.holds,
+                  res.silences, res.sil_start, res.sil_detected);
+    assert_int_equal(res.silences, 1);
+    assert_true(res.sil_detected < 7.2);
     free(l);
     free(r);
 }

@@ -40,6 +40,7 @@ static int onset_hops, hang_hops;
 static tm_turns T;
 static const tm_emitter EM = {collect, NULL};
 static int held[2];
+static int64_t held_from[2];
 static float seg_rel[2];           /* the open (or last) segment's loudest voiced hop against */
 static const float *script_rel;    /* the talker's own level, dB; per script segment (NULL: 0) */
 
@@ -55,13 +56,14 @@ static void setup(void)
     hang_hops = H(c.hangover_ms / 1000.0);
     tmi_turns_init(&T, &c, HPS);
     held[0] = held[1] = 0;
+    held_from[0] = held_from[1] = -1;
     seg_rel[0] = seg_rel[1] = 0.0f;
     nev = 0;
 }
 
 /* Music recognised on channel c: its open segment (starting at seg_start) is withdrawn. */
 static void withdraw(int c, int64_t seg_start) { tmi_turns_withdraw(&T, c, seg_start, &EM); }
-static void holding(int c, int on) { held[c] = on; }
+static void holding(int c, int on, int64_t n) { held[c] = on; held_from[c] = on ? n : -1; }
 
 static void to_hops(tmi_hop *hp, int64_t n, const tm_vad *vad, const int *speech,
                     const int *flags, const turns_seg *closed)
@@ -77,6 +79,7 @@ static void to_hops(tmi_hop *hp, int64_t n, const tm_vad *vad, const int *speech
         hp[c].seg_flags = flags ? flags[c] : 0;
         if (closed) hp[c].closed = closed[c];
         hp[c].holding = held[c];
+        hp[c].hold_from = held[c] ? held_from[c] : -1;
         hp[c].seg_peak_rel_db = seg_rel[c];
     }
 }
@@ -121,9 +124,9 @@ static void run(const seg *script, int nseg, double dur_s)
                 if (g->c != c || g->cut <= 0.0) continue;
                 if (n == H(g->cut)) {
                     if (v->on) { v->on = 0; withdraw(c, v->seg_start); }
-                    holding(c, 1);
+                    holding(c, 1, n);
                 }
-                if (n == H(g->e)) holding(c, 0);
+                if (n == H(g->e)) holding(c, 0, n);
             }
             if (v->on) {
                 const seg *g = &script[next[c]];
@@ -262,9 +265,10 @@ static void test_caller_taking_the_floor_is_an_interruption(void **state)
     assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
 }
 
-/* The same talk-over as above, with one party far under their own level (a neighbour's voice
- * that the speech gate let through, 8 dB under the talker): no interruption. 3 dB under (a
- * quieter moment of the talker): still one. */
+/* The same talk-over as above, with the newcomer or the agent holding the floor far under their
+ * own level (a neighbour's voice that the speech gate let through, 8 dB under the talker): no
+ * interruption. 3 dB under (a quieter moment of the talker), or a caller far under their own
+ * level: still one. */
 static void test_talk_over_far_under_the_talkers_level_is_no_interruption(void **state)
 {
     (void)state;
@@ -276,6 +280,12 @@ static void test_talk_over_far_under_the_talkers_level_is_no_interruption(void *
     script_rel = holder_far;
     run(s, 2, 6.0);
     assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    /* ... but a caller far under their own level is still the caller, and the agent who talks
+     * over them interrupts */
+    const seg a[] = {{TM_CALLER, 0.0, 2.5, 0}, {TM_AGENT, 2.0, 5.0, 0}};
+    script_rel = holder_far;   /* the caller's segment 8 dB under, the agent's at their level */
+    run(a, 2, 6.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_AGENT, 2.0, 5.0);
     script_rel = quieter;
     run(s, 2, 6.0);
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);

@@ -722,7 +722,9 @@ def office(rng, fs, n, ring_hz=None):
             sq = (np.sin(2 * np.pi * 16 * tt) > 0)
             b = np.where(sq, np.sin(2 * np.pi * f1 * tt), np.sin(2 * np.pi * f2 * tt))
             a = int(t * fs)
-            rings[a: a + min(m, n - a)] += b[: n - a] * rng.uniform(0.5, 1.0)
+            gain = rng.uniform(0.5, 1.0)   # drawn even for a ring past the end: same stream
+            if a < n:
+                rings[a: a + min(m, n - a)] += b[: n - a] * gain
             t += 4.0
     x += convolve(rings, room_ir(rng, fs, 0.5, 0.0)) * 10 ** (-30 / 20.0)
     for _ in range(rng.integers(0, 3)):
