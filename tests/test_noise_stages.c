@@ -314,13 +314,22 @@ static void beeps_from(double first, double period, double until, float hz, floa
     }
 }
 
+/* 30 s in which nobody speaks: both channels a faint noise (seeds s, s + 1); n gets the length. */
+static void quiet_call(float **l, float **r, size_t *n, unsigned s)
+{
+    *n = 30 * RATE;
+    *l = calloc(*n, sizeof **l);
+    *r = calloc(*n, sizeof **r);
+    sig_noise(*l, *n, 0.0005f, s);
+    sig_noise(*r, *n, 0.0005f, s + 1);
+}
+
 static void test_recurring_beeps_are_a_hold(void **state)
 {
     (void)state;
-    size_t n = 30 * RATE;
-    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
-    sig_noise(l, n, 0.0005f, 11);
-    sig_noise(r, n, 0.0005f, 12);
+    size_t n;
+    float *l, *r;
+    quiet_call(&l, &r, &n, 11);
     /* a 425 Hz hold beep of 0.4 s every 3 s from 5 s to 23 s */
     beeps_from(5.0, 3.0, 23.0, 425.0f, r);
     run_res res = run_analyzer(l, r, n);
@@ -342,10 +351,9 @@ static void test_recurring_beeps_are_a_hold(void **state)
 static void test_dead_air_waits_for_a_hold_of_beeps(void **state)
 {
     (void)state;
-    size_t n = 30 * RATE;
-    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
-    sig_noise(l, n, 0.0005f, 13);
-    sig_noise(r, n, 0.0005f, 14);
+    size_t n;
+    float *l, *r;
+    quiet_call(&l, &r, &n, 13);
     beeps_from(1.5, 4.0, 22.0, 440.0f, r);
     run_res res = run_analyzer(l, r, n);
     print_message("beeps from 1.5 s: %d holds from %.2f s, %d silences\n", res.holds, res.hold_start, res.silences);

@@ -416,27 +416,31 @@ static int synth_channel_errors(const float *l, const float *r, size_t n, const 
     return both;
 }
 
-/* Seed k's call of dur_s in pink noise 10 dB under its speech level, its channel k scored against
- * its own truth: more than min_voiced hops voiced in both, at most 0.5 % gross errors, no stretch
- * held at the wrong octave. */
+/* Seed's call of dur_s in pink noise 10 dB under its speech level, channel ch scored against its
+ * own truth: more than min_voiced hops voiced in both, at most 0.5 % gross errors, no stretch held
+ * at the wrong octave. */
+static void synth_pink10_channel(uint64_t seed, int ch, double dur_s, int min_voiced)
+{
+    synth_opts o = harness_opts(harness_condition("clean"), seed, dur_s);
+    float *l, *r;
+    size_t n;
+    synth_truth st;
+    assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
+    add_pink_speech(l, n, 10.0f, (unsigned)seed * 2u + 1u);
+    add_pink_speech(r, n, 10.0f, (unsigned)seed * 2u + 2u);
+    int gross, longest, both = synth_channel_errors(l, r, n, &o, &st, ch, &gross, &longest);
+    print_message("synth voice, pink 10 dB, seed %d ch %d: %d voiced hops, gross %d, longest run %d\n",
+                  (int)seed, ch, both, gross, longest);
+    assert_true(both > min_voiced);
+    assert_true(gross <= both / 200);   /* 0.5 % */
+    assert_true(longest <= 3);           /* no stretch held at the wrong octave */
+    synth_free(l, r, &st);
+}
+
+/* Seed k's call, its channel k (see synth_pink10_channel). */
 static void synth_pink10_channels(const uint64_t seeds[2], double dur_s, int min_voiced)
 {
-    for (int k = 0; k < 2; k++) {
-        synth_opts o = harness_opts(harness_condition("clean"), seeds[k], dur_s);
-        float *l, *r;
-        size_t n;
-        synth_truth st;
-        assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
-        add_pink_speech(l, n, 10.0f, (unsigned)seeds[k] * 2u + 1u);
-        add_pink_speech(r, n, 10.0f, (unsigned)seeds[k] * 2u + 2u);
-        int gross, longest, both = synth_channel_errors(l, r, n, &o, &st, k, &gross, &longest);
-        print_message("synth voice, pink 10 dB, seed %d ch %d: %d voiced hops, gross %d, longest run %d\n",
-                      (int)seeds[k], k, both, gross, longest);
-        assert_true(both > min_voiced);
-        assert_true(gross <= both / 200);   /* 0.5 % */
-        assert_true(longest <= 3);           /* no stretch held at the wrong octave */
-        synth_free(l, r, &st);
-    }
+    for (int k = 0; k < 2; k++) synth_pink10_channel(seeds[k], k, dur_s, min_voiced);
 }
 
 /* The synthesizer's voice (glottal pulses, jitter, formants) in pink noise 10 dB below its speech
@@ -507,23 +511,8 @@ static void test_synth_voice_pink10_octave_cost(void **state)
 static void test_synth_voice_pink10_octave_up(void **state)
 {
     (void)state;
-    const uint64_t seeds[] = {119, 130};
-    for (int s = 0; s < 2; s++) {
-        synth_opts o = harness_opts(harness_condition("clean"), seeds[s], 60.0);
-        float *l, *r;
-        size_t n;
-        synth_truth st;
-        assert_int_equal(synth_generate(&o, &l, &r, &n, &st), 0);
-        add_pink_speech(l, n, 10.0f, (unsigned)seeds[s] * 2u + 1u);
-        add_pink_speech(r, n, 10.0f, (unsigned)seeds[s] * 2u + 2u);
-        int gross, longest, both = synth_channel_errors(l, r, n, &o, &st, 1, &gross, &longest);
-        print_message("synth voice, pink 10 dB, seed %d ch 1: %d voiced hops, gross %d, longest run %d\n",
-                      (int)seeds[s], both, gross, longest);
-        assert_true(both > 500);
-        assert_true(gross <= both / 200);   /* 0.5 % */
-        assert_true(longest <= 3);           /* no stretch held at the wrong octave */
-        synth_free(l, r, &st);
-    }
+    synth_pink10_channel(119, 1, 60.0, 500);
+    synth_pink10_channel(130, 1, 60.0, 500);
 }
 
 /* The same through the telephone band (8 kHz, mu-law) with the synthesizer's noise at 15 dB SNR,
