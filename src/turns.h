@@ -43,7 +43,8 @@ typedef struct {
     int intr_of[2];
     int merge_hops;                   /* overlaps this close are one */
     int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
-    float intr_rel_db;                /* both segments of an interruption near their talkers' level */
+    float intr_rel_db;                /* an interrupter (and an agent holding the floor) within this
+                                         of their own level, dB (interrupt_rel_db) */
     int64_t last_held;                /* last hop on which music held a channel; -1 none */
     unsigned char quiet[2][TURNS_QUIET_RING]; /* the hop's level could not be speech (not cand) */
     int ov_pending;                   /* an overlap held back in case the next one joins it */

@@ -87,6 +87,18 @@ int ring_pair_poll(ring_pair *p, double now)
     return stalled;
 }
 
+/* Drops what device k is ahead of the other beyond keep frames (a[] are the frames available). */
+static void drop_lead(ring_pair *p, size_t *a, int k, float *tmp, size_t max, size_t keep)
+{
+    while (a[k] > a[1 - k] + keep) {
+        size_t d = a[k] - a[1 - k];
+        size_t got = ring_read(p->r[k], tmp, d > max ? max : d);
+        if (!got) break;
+        p->dropped += got;
+        a[k] -= got;
+    }
+}
+
 size_t ring_pair_read(ring_pair *p, float *dst, float *tmp, size_t max, double now)
 {
     ring_pair_poll(p, now);
@@ -96,27 +108,14 @@ size_t ring_pair_read(ring_pair *p, float *dst, float *tmp, size_t max, double n
         /* Two streams are started one after the other, and a loaded machine can put 100 ms
          * between them; the first one's lead is from before the other device listened. Reading
          * between two callbacks of one cycle may misjudge the lead by one callback's frames. */
-        int k = a[0] > a[1] ? 0 : 1;
-        for (size_t d = a[k] - a[1 - k], got; d > 0; d -= got) {
-            got = ring_read(p->r[k], tmp, d > max ? max : d);
-            if (!got) break;
-            p->dropped += got;
-            a[k] -= got;
-        }
+        drop_lead(p, a, a[0] > a[1] ? 0 : 1, tmp, max, 0);
         p->started = 1;
     }
     for (int k = 0; k < 2; k++) {
         /* Drop what device k is ahead only while the other one delivers: a device that has gone
          * quiet is either stalling (the call will end, keep what is there) or hiccuping (it
          * catches up). Only a steady difference is clock drift. */
-        int other_flows = now - p->last[1 - k] < p->flow_s;
-        while (other_flows && a[k] > a[1 - k] + p->max_ahead) {
-            size_t d = a[k] - a[1 - k];
-            size_t got = ring_read(p->r[k], tmp, d > max ? max : d);
-            if (!got) break;
-            p->dropped += got;
-            a[k] -= got;
-        }
+        if (now - p->last[1 - k] < p->flow_s) drop_lead(p, a, k, tmp, max, p->max_ahead);
     }
     size_t n = a[0] < a[1] ? a[0] : a[1];
     if (n > max) n = max;
