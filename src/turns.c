@@ -7,7 +7,8 @@
  * The floor belongs to whoever last took a turn. A newcomer's segment that starts while the holder
  * is in their turn (talking, or paused less than backchannel_context_s) waits for its class:
  *  - still talking past backchannel_max_s: it takes the floor. It is an interruption when the
- *    holder was talking as it started and kept talking more than handover_max_s after it
+ *    holder was talking as it started (or paused under turn_pause_max_s and was heard again
+ *    within handover_max_s of it) and kept talking more than handover_max_s after it
  *    (a turn hand-over overlaps the end of the holder's turn by a fraction of a second), and
  *    both spoke at their own level (interrupt_rel_db; for the holder, only the agent);
  *  - ended sooner and the holder talks on (through its end or within backchannel_context_s
@@ -175,6 +176,7 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int tail,
     p->merged = -1;
     p->start = start;
     p->overlapped = overlapped;
+    p->paused_at = -1;
     p->closed = 0;
     p->ho_checked = 0;
     p->holder_went_on = 0;
@@ -255,6 +257,10 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
             take_floor(t, c, s, hp, em);    /* the holder's turn was over: a new turn */
         } else {
             pend_open(&t->pend[c], s, hp[o].seg_on && !resumes, tail, hp[o].seg_last);
+            /* the holder only paused within its turn (under a turn pause) as c came in: whether
+             * c talked over it is known when the holder is heard again */
+            if (!hp[o].seg_on && !resumes && s - hp[o].seg_last <= t->pause_hops)
+                t->pend[c].paused_at = hp[o].seg_last;
         }
     }
 }
@@ -336,6 +342,15 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     int o = 1 - c;
     if (!p->active) return;
     if (t->holder != o) { p->active = 0; return; }
+    /* The newcomer came in during a pause of the holder's. A holder going on within a hand-over
+     * of it did not yield the floor: the newcomer cut into a turn in a breath, as when the
+     * holder had been talking (a speaker's pauses within a phrase run to a few hundred ms, and
+     * under street noise or a strong leak the speech gate splits a phrase at its weak syllables
+     * too). A holder heard again later than that had left the floor to the newcomer. */
+    if (p->paused_at >= 0 && hp[o].seg_on && hp[o].seg_start > p->paused_at) {
+        p->overlapped = hp[o].seg_start <= p->start + t->handover_hops;
+        p->paused_at = -1;
+    }
     /* Did the holder's turn go on past the hand-over window, with no pause longer than a turn
      * pause since they were last heard? A later "uh-huh" of theirs, after a real pause, does
      * not count; a stop closure or a breath does not end their turn. */

@@ -14,6 +14,8 @@ typedef struct {
     int active;          /* a newcomer segment waiting for its class */
     int64_t start;
     int overlapped;      /* the holder was talking when it started */
+    int64_t paused_at;   /* the holder was in a pause within its turn as it started: the
+                            holder's last hop before it, until the holder is heard again; -1 */
     int closed;          /* short segment closed; waiting for the holder to go on */
     int ho_checked;      /* the hand-over window has passed */
     int holder_went_on;  /* the holder's turn went on past it */

@@ -409,6 +409,26 @@ static void test_speaker_cut_in_at_a_breath_talking_on_does_not_interrupt_back(v
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.05, 5.0);
 }
 
+static void test_cut_in_after_the_hangover_of_a_breath_is_an_interruption(void **state)
+{
+    (void)state;
+    /* the agent pauses at 1.0 s; the caller comes in at 1.3 s, after the agent's segment has
+     * closed (200 ms hangover) but inside a turn pause (0.5 s), and talks to 5.0 s; the agent
+     * goes on at 1.45 s, within a hand-over (0.3 s) of the caller's start, to 4.0 s: the agent
+     * never yielded, and the caller took the floor from them */
+    const seg s[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 1.3, 5.0, 0}, {TM_AGENT, 1.45, 4.0, 0}};
+    run(s, 3, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 1), 1);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.3, 5.0);
+    assert_int_equal(only(TM_EV_INTERRUPTION, 1)->other, TM_AGENT);
+    /* the agent heard again only 0.35 s after the caller came in had left the floor: the caller
+     * took a turn, and no interruption is theirs */
+    const seg s2[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 1.3, 5.0, 0}, {TM_AGENT, 1.65, 4.0, 0}};
+    run(s2, 3, 6.0);
+    for (int i = 0; i < count(TM_EV_INTERRUPTION, 1); i++)
+        assert_int_not_equal(nth(TM_EV_INTERRUPTION, 1, i)->speaker, TM_CALLER);
+}
+
 static void test_tail_of_a_turn_cut_into_is_no_backchannel(void **state)
 {
     (void)state;
@@ -511,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_pause_inside_a_turn_is_not_a_new_entry),
         cmocka_unit_test(test_interrupted_speaker_talking_on_does_not_interrupt_back),
         cmocka_unit_test(test_speaker_cut_in_at_a_breath_talking_on_does_not_interrupt_back),
+        cmocka_unit_test(test_cut_in_after_the_hangover_of_a_breath_is_an_interruption),
         cmocka_unit_test(test_tail_of_a_turn_cut_into_is_no_backchannel),
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_hold_is_not_silence),
