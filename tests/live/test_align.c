@@ -30,7 +30,7 @@ static void rig_init(rig *g)
     g->speed1 = 1.0;
     for (int k = 0; k < 2; k++) assert_int_equal(ring_init(&g->ring[k], RATE * 4, 1), 0);
     tm_ring *r[2] = {&g->ring[0], &g->ring[1]};
-    ring_pair_init(&g->rp, r, 2, RATE / 20, 2.0, 0.0);
+    ring_pair_init(&g->rp, r, 2, RATE, 2.0, 0.0);
 }
 
 static void rig_free(rig *g)
@@ -184,7 +184,7 @@ static void test_one_device(void **state)
     assert_int_equal(ring_init(&r, RATE, 2), 0);
     tm_ring *rs[1] = {&r};
     ring_pair rp;
-    ring_pair_init(&rp, rs, 1, RATE / 20, 2.0, 0.0);
+    ring_pair_init(&rp, rs, 1, RATE, 2.0, 0.0);
     float x[2 * STEP] = {0}, buf[2 * 8192], tmp[8192];
     int map[2] = {0, 1};
     ring_write(&r, x, 2, map, STEP);

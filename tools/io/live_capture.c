@@ -167,7 +167,7 @@ int live_capture_run(const capture_opts *o, const tm_profile *prof)
     tm_ring *rings[2] = {&c.ring[0], &c.ring[1]};
     ring_pair rp;
     /* two clocks within 50 ms; a device silent of frames for 2 s has stalled */
-    ring_pair_init(&rp, rings, 1 + two, (size_t)rate / 20, 2.0, L.wall0);
+    ring_pair_init(&rp, rings, 1 + two, rate, 2.0, L.wall0);
     int dead = capture_loop(o, &c, &L, &rp, buf, tmp, &total);
     if (dead) rc = 1;
     /* outputs first: tearing down a stream whose device died can block inside the host API */

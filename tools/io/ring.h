@@ -34,16 +34,18 @@ size_t ring_written(tm_ring *r);
 typedef struct {
     tm_ring *r[2];
     int n;                  /* devices: 1 or 2 */
-    size_t max_ahead;       /* frames */
+    double rate;            /* frames per second */
+    size_t max_ahead;       /* frames: rate / 20 */
     double stall_s, flow_s; /* no frames for stall_s: stalled; frames within flow_s: flowing */
     size_t seen[2];         /* ring_written at the last look */
     double last[2];         /* when frames last arrived */
     size_t dropped;         /* frames dropped to keep two clocks aligned */
+    size_t owe[2];          /* frames still to drop as they arrive */
     size_t start[2];        /* ring_written at init: a device has started once it passes this */
     int started;            /* both have started and the one that started first was trimmed */
 } ring_pair;
 
-void   ring_pair_init(ring_pair *p, tm_ring **rings, int n, size_t max_ahead, double stall_s, double now);
+void   ring_pair_init(ring_pair *p, tm_ring **rings, int n, double rate, double stall_s, double now);
 /* Notes arrivals; returns a bit mask of the stalled devices (bit k: device k). */
 int    ring_pair_poll(ring_pair *p, double now);
 /* Reads up to max aligned frames into dst (interleaved, 2 channels); tmp holds max floats. */
