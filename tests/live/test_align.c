@@ -188,9 +188,19 @@ typedef struct {
     double start_s, speed;   /* when it starts capturing; its clock against the shared one */
     int block, vary;         /* callback size, and by how much it varies (uniform, +-) */
     unsigned seed;
+    double lat_s;            /* from a block's last frame's capture to its callback (host buffering) */
+    int dated;               /* the host dates its blocks: 1 yes, 0 no (PortAudio's times 0); -1 no
+                                callback dates anything (the reader before dating) */
+    double clock_s;          /* where the stream's own clock stood when the shared one was at 0 */
     double done;             /* frames delivered */
     int next_n;              /* the size of the next callback */
 } dev_t;
+
+static dev_t dev(double start_s, double speed, int block, int vary, unsigned seed)
+{
+    dev_t d = {.start_s = start_s, .speed = speed, .block = block, .vary = vary, .seed = seed};
+    return d;
+}
 
 typedef struct {
     double max_err;          /* frames, the worst pair (signed: device 0's time minus 1's) */
@@ -207,7 +217,9 @@ static int next_size(dev_t *d)
     return d->block - d->vary + (int)((d->seed >> 16) % (unsigned)(2 * d->vary + 1));
 }
 
-static double due(const dev_t *d) { return d->start_s + (d->done + d->next_n) / (RATE * d->speed); }
+/* when the next callback comes; when its first frame was captured */
+static double due(const dev_t *d) { return d->start_s + (d->done + d->next_n) / (RATE * d->speed) + d->lat_s; }
+static double first_at(const dev_t *d) { return d->start_s + d->done / (RATE * d->speed); }
 
 /* The reader polls every poll_s (plus up to jitter_s, as a loaded machine's sleep does) from
  * phase_s on, for dur_s. */
@@ -231,6 +243,9 @@ static sim_out simulate(dev_t d0, dev_t d1, double poll_s, double jitter_s, doub
             while (due(&d[k]) <= t) {
                 for (int i = 0; i < d[k].next_n; i++)
                     x[i] = (float)(d[k].start_s * RATE + (d[k].done + i) / d[k].speed);
+                double cb = due(&d[k]);   /* the callback's own moment, before the reader's poll */
+                if (d[k].dated >= 0)
+                    ring_stamp(&ring[k], cb, d[k].dated ? cb + d[k].clock_s : 0.0, d[k].dated ? first_at(&d[k]) + d[k].clock_s : 0.0, RATE);
                 ring_write(&ring[k], x, 1, map, (size_t)d[k].next_n);
                 d[k].done += d[k].next_n;
                 d[k].next_n = next_size(&d[k]);
@@ -265,7 +280,7 @@ static void check_no_drift(int b0, int v0, int b1, int v1, double poll_s, double
     double worst = 0;
     for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++)
         for (int ph = 0; ph < 10; ph += 2) {
-            dev_t d0 = {0.5, 1.0, b0, v0, 1u + (unsigned)ph, 0, 0}, d1 = {0.5 + offs[o], 1.0, b1, v1, 7u + (unsigned)ph, 0, 0};
+            dev_t d0 = dev(0.5, 1.0, b0, v0, 1u + (unsigned)ph), d1 = dev(0.5 + offs[o], 1.0, b1, v1, 7u + (unsigned)ph);
             sim_out r = simulate(d0, d1, poll_s, jitter_s, 0.001 * ph, 8.0);
             double tol = (poll_s + jitter_s) * RATE + 1;
             if (fabs(r.max_err) > fabs(worst)) worst = r.max_err;
@@ -317,8 +332,8 @@ static void test_offset_and_drift(void **state)
         for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++)
             for (size_t s = 0; s < sizeof speeds / sizeof speeds[0]; s++)
                 for (int ph = 0; ph < 10; ph += 5) {
-                    dev_t d0 = {0.5, 1.0, blocks[b][0], blocks[b][1], 3u + (unsigned)ph, 0, 0};
-                    dev_t d1 = {0.5 + offs[o], speeds[s], blocks[b][2], blocks[b][3], 5u + (unsigned)ph, 0, 0};
+                    dev_t d0 = dev(0.5, 1.0, blocks[b][0], blocks[b][1], 3u + (unsigned)ph);
+                    dev_t d1 = dev(0.5 + offs[o], speeds[s], blocks[b][2], blocks[b][3], 5u + (unsigned)ph);
                     sim_out r = simulate(d0, d1, 0.01, 0, 0.001 * ph, dur);
                     double tol = 0.01 * RATE + 1, allowed = RATE / 20 + tol;
                     double excess = fabs(speeds[s] - 1.0) * (dur - 0.5 - (offs[o] > 0 ? offs[o] : 0)) * RATE;
@@ -336,6 +351,69 @@ static void test_offset_and_drift(void **state)
         print_message("blocks %4d+-%-4d and %4d+-%-4d, offsets and drift: worst pair %5.1f ms apart\n", blocks[b][0],
                       blocks[b][1], blocks[b][2], blocks[b][3], 1000 * worst / RATE);
     }
+}
+
+/* Hosts that date their blocks (PortAudio's inputBufferAdcTime, each stream on a clock of its own
+ * origin): the agent's device buffers 30 ms more than the caller's before its callback, which
+ * arrivals alone take for a 30 ms lead. Dated, every pair is within a millisecond without drift
+ * (and the start's drop is the lead to a millisecond), the first pair too with drift (the reader
+ * counts a device's frames at the nominal rate: 0.5 % of the frames waiting), and within the 50 ms
+ * allowed after. Undated (the
+ * times 0, as some hosts give), the reader is exactly the one that judges by arrivals. */
+static void test_host_dated_blocks(void **state)
+{
+    (void)state;
+    static const double offs[] = {0.0, 0.013, -0.07, 0.3, -0.3}, speeds[] = {1.0, 1.005, 0.995};
+    double worst[2] = {0, 0};
+    for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++)
+        for (size_t s = 0; s < sizeof speeds / sizeof speeds[0]; s++)
+            for (int ph = 0; ph < 10; ph += 3) {
+                sim_out r[2];
+                for (int dated = 0; dated < 2; dated++) {
+                    dev_t d0 = dev(0.5, 1.0, 1024, 512, 3u + (unsigned)ph), d1 = dev(0.5 + offs[o], speeds[s], 256, 0, 5u);
+                    d0.lat_s = 0.032;
+                    d1.lat_s = 0.002;
+                    d0.dated = d1.dated = dated;
+                    d0.clock_s = 1000.0;   /* each stream's clock from its own origin */
+                    d1.clock_s = -0.25;
+                    r[dated] = simulate(d0, d1, 0.01, 0.005, 0.001 * ph, speeds[s] == 1.0 ? 6.0 : 20.0);
+                    if (speeds[s] == 1.0 && fabs(r[dated].max_err) > fabs(worst[dated])) worst[dated] = r[dated].max_err;
+                }
+                double ms = RATE / 1000.0, allowed = speeds[s] == 1.0 ? ms : RATE / 20 + ms;
+                if (fabs(r[1].max_err) > allowed || fabs(r[1].first_err) > ms ||
+                    (speeds[s] == 1.0 && fabs((double)r[1].dropped - fabs(offs[o]) * RATE) > ms))
+                    fail_msg("dated, device 1 %+.0f ms at speed %.3f, phase %d ms: worst pair %.2f ms apart, first %.2f ms; "
+                             "%zu dropped", 1000 * offs[o], speeds[s], ph, 1000 * r[1].max_err / RATE,
+                             1000 * r[1].first_err / RATE, r[1].dropped);
+            }
+    print_message("agent's device buffering 30 ms more, no drift: worst pair %.1f ms apart by arrivals, %.2f ms dated\n",
+                  1000 * worst[0] / RATE, 1000 * worst[1] / RATE);
+    assert_true(fabs(worst[0]) > 0.02 * RATE);   /* arrivals alone cannot see the buffering */
+}
+
+/* The times 0 (JACK or ALSA may not say) leave the reader as it was: the same pairs and drops as
+ * a ring nobody dated. */
+static void test_undated_is_arrivals(void **state)
+{
+    (void)state;
+    tm_ring r;
+    assert_int_equal(ring_init(&r, RATE, 1), 0);
+    ring_stamp(&r, 12.0, 0.0, 0.0, RATE);
+    ring_stamp(&r, 12.0, 5.0, 0.0, RATE);
+    ring_stamp(&r, 12.0, 0.0, 5.0, RATE);
+    ring_stamp(&r, 12.0, 5.0, 6.0, RATE);    /* captured after now: nonsense */
+    ring_stamp(&r, 12.0, 9.0, 5.0, RATE);    /* 4 s old: nonsense */
+    assert_true(isnan(atomic_load(&r.t0)));
+    ring_stamp(&r, 12.0, 5.0, 4.99, RATE);
+    assert_true(fabs(atomic_load(&r.t0) - 11.99) < 1e-9);
+    ring_free(&r);
+    dev_t d0 = dev(0.5, 1.0, 1024, 512, 3u), d1 = dev(0.6, 1.003, 256, 0, 5u);
+    d0.lat_s = 0.03;
+    d0.dated = d1.dated = -1;
+    sim_out a = simulate(d0, d1, 0.01, 0.005, 0.0, 20.0);
+    d0.dated = d1.dated = 0;   /* the callbacks pass PortAudio's zeros */
+    sim_out b = simulate(d0, d1, 0.01, 0.005, 0.0, 20.0);
+    assert_true(a.max_err == b.max_err && a.dropped == b.dropped && a.paired == b.paired);
 }
 
 static void test_one_device(void **state)
@@ -366,6 +444,8 @@ int main(void)
         cmocka_unit_test(test_unequal_blocks),
         cmocka_unit_test(test_varying_blocks),
         cmocka_unit_test(test_offset_and_drift),
+        cmocka_unit_test(test_host_dated_blocks),
+        cmocka_unit_test(test_undated_is_arrivals),
         cmocka_unit_test(test_one_device),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,13 +31,16 @@ static void catch_signals(void)
 
 /* ---- live capture ------------------------------------------------------------------------ */
 
-typedef struct { tm_ring *ring; int channels, map[2]; } cap_t;
+typedef struct { tm_ring *ring; int channels, map[2]; double rate; } cap_t;
 
 static int capture_cb(const void *in, void *out, unsigned long n, const PaStreamCallbackTimeInfo *ti,
                       PaStreamCallbackFlags flags, void *user)
 {
-    (void)out; (void)ti; (void)flags;
+    (void)out; (void)flags;
     cap_t *c = user;
+    /* when the host says when the block was captured, two devices are paired by that, not by when
+     * their blocks came (a device that buffers more delivers later what was said at the same time) */
+    if (ti) ring_stamp(c->ring, live_wall_now(), ti->currentTime, ti->inputBufferAdcTime, c->rate);
     ring_write(c->ring, in, c->channels, c->map, n);   /* copy only: no allocation, lock or I/O */
     return paContinue;
 }
@@ -81,6 +84,7 @@ static int open_streams(const capture_opts *o, capture *c)
     int ach = o->agent_ch, cch = o->caller_ch;
     for (int k = 0; k < 1 + c->two; k++) {
         c->cap[k].ring = &c->ring[k];
+        c->cap[k].rate = c->rate;
         c->cap[k].channels = c->two ? 1 : (ach > cch ? ach : cch) + 1;
         c->cap[k].map[0] = c->two ? 0 : ach;
         c->cap[k].map[1] = c->two ? 0 : cch;

@@ -2,6 +2,7 @@
  * writing the samples; the consumer acquires head before reading them, and publishes tail with a
  * release store after copying them out, so neither side ever sees a half-written frame. */
 #include "ring.h"
+#include <math.h>
 #include <stdlib.h>
 
 int ring_init(tm_ring *r, size_t min_frames, int channels)
@@ -14,6 +15,7 @@ int ring_init(tm_ring *r, size_t min_frames, int channels)
     atomic_init(&r->head, 0);
     atomic_init(&r->tail, 0);
     atomic_init(&r->overflows, 0);
+    atomic_init(&r->t0, NAN);
     return r->buf ? 0 : -1;
 }
 
@@ -36,6 +38,14 @@ void ring_write(tm_ring *r, const float *src, int src_channels, const int *map, 
         for (int c = 0; c < r->channels; c++) dst[c] = src ? src[i * (size_t)src_channels + (size_t)map[c]] : 0.0f;
     }
     atomic_store_explicit(&r->head, head + n, memory_order_release);
+}
+
+void ring_stamp(tm_ring *r, double now, double current, double adc, double rate)
+{
+    double age = current - adc;   /* how long ago the first frame was captured */
+    if (current == 0.0 || adc == 0.0 || !(age >= 0.0 && age < 1.0) || !(rate > 0.0)) return;
+    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    atomic_store_explicit(&r->t0, now - age - (double)head / rate, memory_order_release);
 }
 
 size_t ring_available(tm_ring *r)
@@ -89,15 +99,19 @@ int ring_pair_poll(ring_pair *p, double now)
     return stalled;
 }
 
-/* How long ago, in frames, device k captured the oldest frame in its ring: the frames waiting,
- * plus those it has captured since its last delivery and not yet handed over. A device delivers
- * in blocks (256 frames, 1024, or sizes that vary per callback), so the frames waiting alone swing
+/* How long ago, in frames, device k captured the oldest frame in its ring (less what it owes).
+ * Dated by the host: exactly, whatever the host's buffering. Otherwise the frames waiting, plus
+ * those it has captured since its last delivery and not yet handed over. A device delivers in
+ * blocks (256 frames, 1024, or sizes that vary per callback), so the frames waiting alone swing
  * by a block against the other device's: trimming on them dropped good frames, and a start judged
  * on them was off by up to a block. The reader knows a delivery's time to its poll (10 ms). A
  * device that is late keeps capturing: its backlog comes (a hiccup), or its frames were lost and
  * the other's excess is dropped once it delivers again. */
 static double age(const ring_pair *p, const size_t *a, int k, double now)
 {
+    double t0 = atomic_load_explicit(&p->r[k]->t0, memory_order_acquire);
+    if (!isnan(t0))
+        return (now - t0) * p->rate - (double)atomic_load_explicit(&p->r[k]->tail, memory_order_relaxed) - (double)p->owe[k];
     double pend = p->seen[k] != p->start[k] && now > p->last[k] ? (now - p->last[k]) * p->rate : 0.0;
     return (double)a[k] + pend - (double)p->owe[k];
 }
