@@ -13,10 +13,12 @@
  * and a caller's device), that play the file on the server's one frame clock from the cycle after
  * both have a listener. Two devices opened one after the other start listening at different
  * moments; the truth of a two-device call is what both sides said at the same moment, not what
- * each said since its own listener came. TIMES gets "HEARD_A HEARD_B": the frames each client's
- * listener heard before the file's first frame, so a test knows which moment of the file each
- * listener's first frame was (the listener that came last starts a two-device call: what the
- * other one heard before has no partner and is dropped). */
+ * each said since its own listener came. TIMES gets "HEARD_A HEARD_B XRUNS XRUN_AT": the frames
+ * each client's listener heard before the file's first frame, so a test knows which moment of the
+ * file each listener's first frame was (the listener that came last starts a two-device call:
+ * what the other one heard before has no partner and is dropped), and the xruns the server
+ * reported since, with the frames of the file played at the first (-1: none): a client late for
+ * a cycle hears nothing of it, so from there the moments are known only roughly. */
 #include <jack/jack.h>
 #include <sndfile.h>
 #include <stdatomic.h>
@@ -47,8 +49,25 @@ static atomic_size_t n_cycles;
 static jack_client_t *pc[2];
 static jack_port_t *pp[2][2];
 static _Atomic jack_nframes_t origin = PAIR_UNSET, heard_before[2] = {PAIR_UNSET, PAIR_UNSET};
-static size_t heard[2], played[2];      /* each touched by its own client's process thread only */
-static int listening[2], playing[2];
+static size_t heard[2];                 /* each touched by its own client's process thread only */
+static atomic_size_t played[2];
+static atomic_int listening[2];
+static int playing[2];
+/* A late client misses cycles (it hears nothing of them), which the server reports to every
+ * client as an xrun: after the first one, what a listener heard when is no longer known exactly. */
+static atomic_uint xruns;
+static atomic_size_t xrun_at = (size_t)-1;   /* frames of the file played at the first xrun */
+
+static int on_xrun(void *arg)
+{
+    (void)arg;
+    if (listening[0] || listening[1]) {
+        size_t none = (size_t)-1;
+        atomic_compare_exchange_strong(&xrun_at, &none, atomic_load(&played[0]));
+        atomic_fetch_add(&xruns, 1);
+    }
+    return 0;
+}
 
 static int connected(jack_port_t **p) { return jack_port_connected(p[0]) > 0 || jack_port_connected(p[1]) > 0; }
 
@@ -69,13 +88,14 @@ static int process_pair(jack_nframes_t n, void *arg)
         atomic_store(&heard_before[k], (jack_nframes_t)heard[k]);
     }
     float *out[2] = {jack_port_get_buffer(pp[k][0], n), jack_port_get_buffer(pp[k][1], n)};
+    size_t pos = atomic_load(&played[k]);
     for (jack_nframes_t i = 0; i < n; i++) {
-        size_t at = played[k] + i;
+        size_t at = pos + i;
         int on = playing[k] && at < frames;
         out[0][i] = on ? data[2 * at + (size_t)k] : 0.0f;
         out[1][i] = on ? data[2 * at + 1 - (size_t)k] : 0.0f;
     }
-    if (playing[k]) played[k] += n;
+    if (playing[k]) atomic_store(&played[k], pos + n);
     if (listening[k]) heard[k] += n;
     return 0;
 }
@@ -150,16 +170,22 @@ static int pair(char **argv, const char *times)
     if (rate < 0) return 1;
     for (int k = 0; k < 2; k++)
         if (!(pc[k] = open_client(argv[3 + k], rate, pp[k], process_pair, (void *)(intptr_t)k))) return 1;
+    jack_set_xrun_callback(pc[0], on_xrun, NULL);
     for (int k = 0; k < 2; k++)
         if (jack_activate(pc[k])) { fprintf(stderr, "jack_feeder: cannot activate\n"); return 1; }
-    for (int told = !times; ; usleep(10000)) {
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", times ? times : "");
+    for (unsigned told = 0; ; usleep(10000)) {   /* told: 1 + the xruns last written */
         jack_nframes_t a = atomic_load(&heard_before[0]), b = atomic_load(&heard_before[1]);
-        if (told || a == PAIR_UNSET || b == PAIR_UNSET) continue;
-        FILE *f = fopen(times, "w");
-        if (!f) { fprintf(stderr, "jack_feeder: cannot write %s\n", times); return 1; }
-        fprintf(f, "%u %u\n", a, b);
+        unsigned x = atomic_load(&xruns);
+        if (!times || told == 1 + x || a == PAIR_UNSET || b == PAIR_UNSET) continue;
+        size_t at = atomic_load(&xrun_at);
+        FILE *f = fopen(tmp, "w");
+        if (!f) { fprintf(stderr, "jack_feeder: cannot write %s\n", tmp); return 1; }
+        fprintf(f, "%u %u %u %ld\n", a, b, x, at == (size_t)-1 ? -1L : (long)at);
         fclose(f);
-        told = 1;
+        rename(tmp, times);   /* whole, for a reader at any moment */
+        told = 1 + x;
     }
 }
 
