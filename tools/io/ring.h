@@ -40,9 +40,11 @@ size_t ring_written(tm_ring *r);
  * ahead by how much earlier its oldest frame waiting was captured: from the host's capture times
  * when it dates its writes (ring_stamp), else from the frames waiting plus those captured since
  * its last delivery, known to the reader's poll. Their clocks drift, so when both deliver and one
- * is more than max_ahead frames ahead, its lead is dropped and counted. The frames a device delivered before the other one started have no partner, so
- * they are dropped whole (the 50 ms allowance is for drift, not for the start); while one delivers nothing the other is held (the ring keeps it), not dropped.
- * A device that delivers nothing for stall_s has stalled. Times are seconds of any clock. */
+ * is more than max_ahead frames ahead, its lead is dropped and counted. The frames a device
+ * captured before the other one started have no partner, so they are dropped whole, those not
+ * delivered yet as they come (the 50 ms allowance is for drift, not for the start); while one
+ * delivers nothing the other is held (the ring keeps it), not dropped. A device that delivers
+ * nothing for stall_s has stalled. Times are seconds of one clock, the same for ring_stamp. */
 typedef struct {
     tm_ring *r[2];
     int n;                  /* devices: 1 or 2 */
