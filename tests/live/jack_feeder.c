@@ -193,7 +193,8 @@ int main(int argc, char **argv)
 {
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "--pair")) return pair(argv, argc == 6 ? argv[5] : NULL);
     if (argc != 4 && argc != 5) {
-        fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE [swap] | jack_feeder --pair WAV CLIENT_A CLIENT_B [TIMES]\n");
+        fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE [swap]\n"
+                        "       jack_feeder --pair WAV CLIENT_A CLIENT_B [TIMES]\n");
         return 2;
     }
     swap = argc == 5 && !strcmp(argv[4], "swap");

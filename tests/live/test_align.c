@@ -1,9 +1,12 @@
-/* tests/live/test_align.c -- the two-device reader of `tonemon live` (tools/ring.c, ring_pair)
+/* tests/live/test_align.c -- the two-device reader of `tonemon live` (tools/io/ring.c, ring_pair)
  * on a simulated clock: a caller device that stalls is detected 2 s later, and meanwhile the
  * agent's audio is held, not dropped; clock drift is trimmed to 50 ms; a device that hiccups and
  * catches up is neither stalled nor trimmed; a device that starts late finds the other's earlier
- * frames dropped whole. Each ring's samples carry their own frame index, so
- * the test sees exactly which frames were paired. */
+ * frames dropped whole; two devices with callbacks of their own sizes (fixed or varying), start
+ * offsets and drift are paired within a poll (50 ms and a poll with drift); blocks the host dates
+ * are paired by their capture times, whatever each device buffers, and undated ones by arrivals
+ * as before. Each ring's samples carry their own frame index or capture time, so the test sees
+ * exactly which frames were paired. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -194,11 +197,11 @@ typedef struct {
     double clock_s;          /* where the stream's own clock stood when the shared one was at 0 */
     double done;             /* frames delivered */
     int next_n;              /* the size of the next callback */
-} dev_t;
+} sim_dev;
 
-static dev_t dev(double start_s, double speed, int block, int vary, unsigned seed)
+static sim_dev dev(double start_s, double speed, int block, int vary, unsigned seed)
 {
-    dev_t d = {.start_s = start_s, .speed = speed, .block = block, .vary = vary, .seed = seed};
+    sim_dev d = {.start_s = start_s, .speed = speed, .block = block, .vary = vary, .seed = seed};
     return d;
 }
 
@@ -210,7 +213,7 @@ typedef struct {
     double behind;           /* frames, how far the pairs lag the later device's delivery at the end */
 } sim_out;
 
-static int next_size(dev_t *d)
+static int next_size(sim_dev *d)
 {
     if (!d->vary) return d->block;
     d->seed = d->seed * 1103515245u + 12345u;
@@ -218,15 +221,15 @@ static int next_size(dev_t *d)
 }
 
 /* when the next callback comes; when its first frame was captured */
-static double due(const dev_t *d) { return d->start_s + (d->done + d->next_n) / (RATE * d->speed) + d->lat_s; }
-static double first_at(const dev_t *d) { return d->start_s + d->done / (RATE * d->speed); }
+static double due(const sim_dev *d) { return d->start_s + (d->done + d->next_n) / (RATE * d->speed) + d->lat_s; }
+static double first_at(const sim_dev *d) { return d->start_s + d->done / (RATE * d->speed); }
 
 /* The reader polls every poll_s (plus up to jitter_s, as a loaded machine's sleep does) from
  * phase_s on, for dur_s. */
-static sim_out simulate(dev_t d0, dev_t d1, double poll_s, double jitter_s, double phase_s, double dur_s)
+static sim_out simulate(sim_dev d0, sim_dev d1, double poll_s, double jitter_s, double phase_s, double dur_s)
 {
     static float x[1 << 16], buf[2 * 8192], tmp[8192];
-    dev_t d[2] = {d0, d1};
+    sim_dev d[2] = {d0, d1};
     tm_ring ring[2];
     tm_ring *rs[2] = {&ring[0], &ring[1]};
     ring_pair rp;
@@ -244,8 +247,8 @@ static sim_out simulate(dev_t d0, dev_t d1, double poll_s, double jitter_s, doub
                 for (int i = 0; i < d[k].next_n; i++)
                     x[i] = (float)(d[k].start_s * RATE + (d[k].done + i) / d[k].speed);
                 double cb = due(&d[k]);   /* the callback's own moment, before the reader's poll */
-                if (d[k].dated >= 0)
-                    ring_stamp(&ring[k], cb, d[k].dated ? cb + d[k].clock_s : 0.0, d[k].dated ? first_at(&d[k]) + d[k].clock_s : 0.0, RATE);
+                double cur = d[k].dated ? cb + d[k].clock_s : 0.0, adc = d[k].dated ? first_at(&d[k]) + d[k].clock_s : 0.0;
+                if (d[k].dated >= 0) ring_stamp(&ring[k], cb, cur, adc, RATE);
                 ring_write(&ring[k], x, 1, map, (size_t)d[k].next_n);
                 d[k].done += d[k].next_n;
                 d[k].next_n = next_size(&d[k]);
@@ -280,7 +283,7 @@ static void check_no_drift(int b0, int v0, int b1, int v1, double poll_s, double
     double worst = 0;
     for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++)
         for (int ph = 0; ph < 10; ph += 2) {
-            dev_t d0 = dev(0.5, 1.0, b0, v0, 1u + (unsigned)ph), d1 = dev(0.5 + offs[o], 1.0, b1, v1, 7u + (unsigned)ph);
+            sim_dev d0 = dev(0.5, 1.0, b0, v0, 1u + (unsigned)ph), d1 = dev(0.5 + offs[o], 1.0, b1, v1, 7u + (unsigned)ph);
             sim_out r = simulate(d0, d1, poll_s, jitter_s, 0.001 * ph, 8.0);
             double tol = (poll_s + jitter_s) * RATE + 1;
             if (fabs(r.max_err) > fabs(worst)) worst = r.max_err;
@@ -332,8 +335,8 @@ static void test_offset_and_drift(void **state)
         for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++)
             for (size_t s = 0; s < sizeof speeds / sizeof speeds[0]; s++)
                 for (int ph = 0; ph < 10; ph += 5) {
-                    dev_t d0 = dev(0.5, 1.0, blocks[b][0], blocks[b][1], 3u + (unsigned)ph);
-                    dev_t d1 = dev(0.5 + offs[o], speeds[s], blocks[b][2], blocks[b][3], 5u + (unsigned)ph);
+                    sim_dev d0 = dev(0.5, 1.0, blocks[b][0], blocks[b][1], 3u + (unsigned)ph);
+                    sim_dev d1 = dev(0.5 + offs[o], speeds[s], blocks[b][2], blocks[b][3], 5u + (unsigned)ph);
                     sim_out r = simulate(d0, d1, 0.01, 0, 0.001 * ph, dur);
                     double tol = 0.01 * RATE + 1, allowed = RATE / 20 + tol;
                     double excess = fabs(speeds[s] - 1.0) * (dur - 0.5 - (offs[o] > 0 ? offs[o] : 0)) * RATE;
@@ -370,7 +373,7 @@ static void test_host_dated_blocks(void **state)
             for (int ph = 0; ph < 10; ph += 3) {
                 sim_out r[2];
                 for (int dated = 0; dated < 2; dated++) {
-                    dev_t d0 = dev(0.5, 1.0, 1024, 512, 3u + (unsigned)ph), d1 = dev(0.5 + offs[o], speeds[s], 256, 0, 5u);
+                    sim_dev d0 = dev(0.5, 1.0, 1024, 512, 3u + (unsigned)ph), d1 = dev(0.5 + offs[o], speeds[s], 256, 0, 5u);
                     d0.lat_s = 0.032;
                     d1.lat_s = 0.002;
                     d0.dated = d1.dated = dated;
@@ -407,7 +410,7 @@ static void test_undated_is_arrivals(void **state)
     ring_stamp(&r, 12.0, 5.0, 4.99, RATE);
     assert_true(fabs(atomic_load(&r.t0) - 11.99) < 1e-9);
     ring_free(&r);
-    dev_t d0 = dev(0.5, 1.0, 1024, 512, 3u), d1 = dev(0.6, 1.003, 256, 0, 5u);
+    sim_dev d0 = dev(0.5, 1.0, 1024, 512, 3u), d1 = dev(0.6, 1.003, 256, 0, 5u);
     d0.lat_s = 0.03;
     d0.dated = d1.dated = -1;
     sim_out a = simulate(d0, d1, 0.01, 0.005, 0.0, 20.0);

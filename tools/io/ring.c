@@ -110,8 +110,8 @@ int ring_pair_poll(ring_pair *p, double now)
 static double age(const ring_pair *p, const size_t *a, int k, double now)
 {
     double t0 = atomic_load_explicit(&p->r[k]->t0, memory_order_acquire);
-    if (!isnan(t0))
-        return (now - t0) * p->rate - (double)atomic_load_explicit(&p->r[k]->tail, memory_order_relaxed) - (double)p->owe[k];
+    size_t consumed = atomic_load_explicit(&p->r[k]->tail, memory_order_relaxed);
+    if (!isnan(t0)) return (now - t0) * p->rate - (double)consumed - (double)p->owe[k];
     double pend = p->seen[k] != p->start[k] && now > p->last[k] ? (now - p->last[k]) * p->rate : 0.0;
     return (double)a[k] + pend - (double)p->owe[k];
 }
