@@ -202,8 +202,9 @@ check("caller stalls: the caller's device is named", "caller-feed3 (caller) stop
 waited = float(open("end.txt").read()) - float(open("stop.txt").read())
 check("caller stalls: the call ends within 3 s", waited < 3.0, f"{waited:.2f} s")
 st = json.load(open("stall.json"))
+m = re.search(r"(\d+) frames dropped to keep the two devices aligned", err)
 print(f"caller stalls: ended {waited:.2f} s after the stall, {st['duration_s']} s of call kept, "
-      f"{st['input']['nonfinite_samples']} non-finite samples counted")
+      f"{st['input']['nonfinite_samples']} non-finite samples counted, {m.group(1) if m else '?'} frames dropped to align")
 check("caller stalls: the call so far is kept", 5.0 <= st["duration_s"] <= 7.5, str(st["duration_s"]))
 check("caller stalls: events kept", len(open("stall.jsonl").read().splitlines()) > 3)
 check("live: Inf and NaN counted", st["input"]["nonfinite_samples"] == 8000, str(st["input"]))
