@@ -9,11 +9,16 @@
  * when a moment of the file reached the listener even when a loaded machine slows the server's
  * clock. Runs until killed.
  *
- * jack_feeder --pair WAV CLIENT_A CLIENT_B: two clients, the second one swapped (an agent's and a
- * caller's device), that play the file on the server's one frame clock from the cycle after both
- * have a listener. Two devices opened one after the other start listening at different moments;
- * the truth of a two-device call is what both sides said at the same moment, not what each said
- * since its own listener came. */
+ * jack_feeder --pair WAV CLIENT_A CLIENT_B [TIMES]: two clients, the second one swapped (an agent's
+ * and a caller's device), that play the file on the server's one frame clock from the cycle after
+ * both have a listener. Two devices opened one after the other start listening at different
+ * moments; the truth of a two-device call is what both sides said at the same moment, not what
+ * each said since its own listener came. TIMES gets "HEARD_A HEARD_B XRUNS XRUN_AT": the frames
+ * each client's listener heard before the file's first frame, so a test knows which moment of the
+ * file each listener's first frame was (the listener that came last starts a two-device call:
+ * what the other one heard before has no partner and is dropped), and the xruns the server
+ * reported since, with the frames of the file played at the first (-1: none): a client late for
+ * a cycle hears nothing of it, so from there the moments are known only roughly. */
 #include <jack/jack.h>
 #include <sndfile.h>
 #include <stdatomic.h>
@@ -35,12 +40,34 @@ static cycle_t *cycles;
 static size_t max_cycles;
 static atomic_size_t n_cycles;
 
-/* --pair: the clients, their ports, and the frame time at which the file starts (PAIR_UNSET until
- * both have a listener) */
+/* --pair: the clients and their ports; the frame time of the cycle in which the file starts
+ * (PAIR_UNSET until both have a listener); per client, the frames its listener heard before the
+ * file started (PAIR_UNSET until then). The file advances by the cycles the server runs, not by
+ * its frame time: a loaded machine's dummy server skips frame time, and a listener hears only
+ * the cycles that ran, so the truth of what it heard when is the count of those cycles. */
 #define PAIR_UNSET 0xffffffffu
 static jack_client_t *pc[2];
 static jack_port_t *pp[2][2];
-static _Atomic jack_nframes_t origin = PAIR_UNSET;
+static _Atomic jack_nframes_t origin = PAIR_UNSET, heard_before[2] = {PAIR_UNSET, PAIR_UNSET};
+static size_t heard[2];                 /* each touched by its own client's process thread only */
+static atomic_size_t played[2];
+static atomic_int listening[2];
+static int playing[2];
+/* A late client misses cycles (it hears nothing of them), which the server reports to every
+ * client as an xrun: after the first one, what a listener heard when is no longer known exactly. */
+static atomic_uint xruns;
+static atomic_size_t xrun_at = (size_t)-1;   /* frames of the file played at the first xrun */
+
+static int on_xrun(void *arg)
+{
+    (void)arg;
+    if (listening[0] || listening[1]) {
+        size_t none = (size_t)-1;
+        atomic_compare_exchange_strong(&xrun_at, &none, atomic_load(&played[0]));
+        atomic_fetch_add(&xruns, 1);
+    }
+    return 0;
+}
 
 static int connected(jack_port_t **p) { return jack_port_connected(p[0]) > 0 || jack_port_connected(p[1]) > 0; }
 
@@ -48,21 +75,28 @@ static int process_pair(jack_nframes_t n, void *arg)
 {
     int k = (int)(intptr_t)arg;
     jack_nframes_t now = jack_last_frame_time(pc[k]), o = atomic_load(&origin);
+    if (!listening[k] && connected(pp[k])) listening[k] = 1;
     /* two cycles ahead, so that the other client, which may already have run in this cycle,
-     * starts at the same frame */
+     * starts in the same cycle */
     if (o == PAIR_UNSET && connected(pp[0]) && connected(pp[1])) {
         jack_nframes_t want = now + 2 * n;
         if (!atomic_compare_exchange_strong(&origin, &o, want)) o = atomic_load(&origin);
         else o = want;
     }
+    if (!playing[k] && o != PAIR_UNSET && (int32_t)(now - o) >= 0) {
+        playing[k] = 1;
+        atomic_store(&heard_before[k], (jack_nframes_t)heard[k]);
+    }
     float *out[2] = {jack_port_get_buffer(pp[k][0], n), jack_port_get_buffer(pp[k][1], n)};
+    size_t pos = atomic_load(&played[k]);
     for (jack_nframes_t i = 0; i < n; i++) {
-        jack_nframes_t t = now + i;
-        int on = o != PAIR_UNSET && (int32_t)(t - o) >= 0 && (size_t)(t - o) < frames;
-        size_t at = on ? (size_t)(t - o) : 0;
+        size_t at = pos + i;
+        int on = playing[k] && at < frames;
         out[0][i] = on ? data[2 * at + (size_t)k] : 0.0f;
         out[1][i] = on ? data[2 * at + 1 - (size_t)k] : 0.0f;
     }
+    if (playing[k]) atomic_store(&played[k], pos + n);
+    if (listening[k]) heard[k] += n;
     return 0;
 }
 
@@ -130,22 +164,37 @@ static jack_client_t *open_client(const char *name, int rate, jack_port_t **p, J
     return c;
 }
 
-static int pair(char **argv)
+static int pair(char **argv, const char *times)
 {
     int rate = load(argv[2]);
     if (rate < 0) return 1;
     for (int k = 0; k < 2; k++)
         if (!(pc[k] = open_client(argv[3 + k], rate, pp[k], process_pair, (void *)(intptr_t)k))) return 1;
+    jack_set_xrun_callback(pc[0], on_xrun, NULL);
     for (int k = 0; k < 2; k++)
         if (jack_activate(pc[k])) { fprintf(stderr, "jack_feeder: cannot activate\n"); return 1; }
-    for (;;) pause();
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", times ? times : "");
+    for (unsigned told = 0; ; usleep(10000)) {   /* told: 1 + the xruns last written */
+        jack_nframes_t a = atomic_load(&heard_before[0]), b = atomic_load(&heard_before[1]);
+        unsigned x = atomic_load(&xruns);
+        if (!times || told == 1 + x || a == PAIR_UNSET || b == PAIR_UNSET) continue;
+        size_t at = atomic_load(&xrun_at);
+        FILE *f = fopen(tmp, "w");
+        if (!f) { fprintf(stderr, "jack_feeder: cannot write %s\n", tmp); return 1; }
+        fprintf(f, "%u %u %u %ld\n", a, b, x, at == (size_t)-1 ? -1L : (long)at);
+        fclose(f);
+        rename(tmp, times);   /* whole, for a reader at any moment */
+        told = 1 + x;
+    }
 }
 
 int main(int argc, char **argv)
 {
-    if (argc == 5 && !strcmp(argv[1], "--pair")) return pair(argv);
+    if ((argc == 5 || argc == 6) && !strcmp(argv[1], "--pair")) return pair(argv, argc == 6 ? argv[5] : NULL);
     if (argc != 4 && argc != 5) {
-        fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE [swap] | jack_feeder --pair WAV CLIENT_A CLIENT_B\n");
+        fprintf(stderr, "usage: jack_feeder WAV CLIENT T0_FILE [swap]\n"
+                        "       jack_feeder --pair WAV CLIENT_A CLIENT_B [TIMES]\n");
         return 2;
     }
     swap = argc == 5 && !strcmp(argv[4], "swap");

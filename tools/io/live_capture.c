@@ -31,13 +31,16 @@ static void catch_signals(void)
 
 /* ---- live capture ------------------------------------------------------------------------ */
 
-typedef struct { tm_ring *ring; int channels, map[2]; } cap_t;
+typedef struct { tm_ring *ring; int channels, map[2]; double rate; } cap_t;
 
 static int capture_cb(const void *in, void *out, unsigned long n, const PaStreamCallbackTimeInfo *ti,
                       PaStreamCallbackFlags flags, void *user)
 {
-    (void)out; (void)ti; (void)flags;
+    (void)out; (void)flags;
     cap_t *c = user;
+    /* when the host says when the block was captured, two devices are paired by that, not by when
+     * their blocks came (a device that buffers more delivers later what was said at the same time) */
+    if (ti) ring_stamp(c->ring, live_wall_now(), ti->currentTime, ti->inputBufferAdcTime, c->rate);
     ring_write(c->ring, in, c->channels, c->map, n);   /* copy only: no allocation, lock or I/O */
     return paContinue;
 }
@@ -81,6 +84,7 @@ static int open_streams(const capture_opts *o, capture *c)
     int ach = o->agent_ch, cch = o->caller_ch;
     for (int k = 0; k < 1 + c->two; k++) {
         c->cap[k].ring = &c->ring[k];
+        c->cap[k].rate = c->rate;
         c->cap[k].channels = c->two ? 1 : (ach > cch ? ach : cch) + 1;
         c->cap[k].map[0] = c->two ? 0 : ach;
         c->cap[k].map[1] = c->two ? 0 : cch;
@@ -167,7 +171,7 @@ int live_capture_run(const capture_opts *o, const tm_profile *prof)
     tm_ring *rings[2] = {&c.ring[0], &c.ring[1]};
     ring_pair rp;
     /* two clocks within 50 ms; a device silent of frames for 2 s has stalled */
-    ring_pair_init(&rp, rings, 1 + two, (size_t)rate / 20, 2.0, L.wall0);
+    ring_pair_init(&rp, rings, 1 + two, rate, 2.0, L.wall0);
     int dead = capture_loop(o, &c, &L, &rp, buf, tmp, &total);
     if (dead) rc = 1;
     /* outputs first: tearing down a stream whose device died can block inside the host API */
