@@ -10,6 +10,7 @@
 #define PITCH_MAX_KEYS 16      /* positive NSDF lobes examined per hop (lag range / shortest period) */
 #define PITCH_MAX_CANDS 8      /* voiced states per hop: F0, its subharmonics, one octave up */
 #define PITCH_PATH_LAG 10      /* hops between a hop's analysis and its final F0 (100 ms) */
+#define PITCH_CUT_BINS 24      /* FFT bins of the low band left out of the candidates' ranking */
 
 /* One hop of the trellis. State n (after the n voiced candidates) is "unvoiced". */
 typedef struct {
@@ -43,6 +44,8 @@ typedef struct {
     int pre_dec;                     /* samples kept before the window (as many as the gap) */
     int cterm_n;                     /* terms of the constant-term NCCF, the same at every lag */
     int low_bins;                    /* FFT bins of the low band that tells band-limited audio */
+    int cut_bins;                    /* ...and of the band the ranking leaves out (RANK_CUT_HZ) */
+    float cut_share[PITCH_CUT_BINS]; /* share of each such bin's power the ranking leaves out */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
     tm_biquad env_hp[2];             /* envelope cue: 4th-order high-pass to the upper band (design) */
