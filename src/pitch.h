@@ -19,6 +19,8 @@ typedef struct {
     float val[PITCH_MAX_CANDS];      /* NSDF height, the voicing reported when chosen */
     float oct[PITCH_MAX_CANDS];      /* log2 F0 */
     float local[PITCH_MAX_CANDS];    /* local score: periodicity less the octave and envelope costs */
+    float rank[PITCH_MAX_CANDS];     /* ranking height (without the band below RANK_CUT_HZ) less the
+                                      * whole band's: in local; the live path takes it back out */
     signed char back[PITCH_MAX_CANDS + 1];   /* best predecessor state in the previous hop */
     float best_val;                  /* highest NSDF of the hop: the voicing of an unvoiced hop */
     int64_t pushes;                  /* hops pushed when it was analysed: where its window is now */
