@@ -159,7 +159,7 @@
  * carry it, as through a telephone band. `tonemon synth` seeds 1-10 and 12-40, pink10: 307 -> 62
  * gross hops (octave up 130 -> 7; 100 Hz: 160, 150 Hz: 83, a 2nd-order response at 120 Hz: 75);
  * unit-test noise, seeds 140-179: 151 -> 45; tuning sets' synthetic and natural wideband GPE
- * unchanged (creak VDE 6.2 -> 7.1 %: a few weak hops at a stretch's edge). Left out of the whole
+ * unchanged but for one creak hop (creak VDE 6.2 -> 7.1 %: weak hops at a stretch's edge). Left out of the whole
  * periodicity instead (the weight) it cost voicing and natural speech (tuning set: creak VDE 6 ->
  * 10 %, natural clean GPE 0 -> 0.4 % at 150 Hz). The final path only: the live path takes the
  * difference back out (pitch_col.rank): ranked the same way, the live F0 lost the sweep's bleed6
