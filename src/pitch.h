@@ -10,6 +10,7 @@
 #define PITCH_MAX_KEYS 16      /* positive NSDF lobes examined per hop (lag range / shortest period) */
 #define PITCH_MAX_CANDS 8      /* voiced states per hop: F0, its subharmonics, one octave up */
 #define PITCH_PATH_LAG 10      /* hops between a hop's analysis and its final F0 (100 ms) */
+#define PITCH_CUT_BINS 24      /* FFT bins of the low band left out of the candidates' ranking */
 
 /* One hop of the trellis. State n (after the n voiced candidates) is "unvoiced". */
 typedef struct {
@@ -18,6 +19,8 @@ typedef struct {
     float val[PITCH_MAX_CANDS];      /* NSDF height, the voicing reported when chosen */
     float oct[PITCH_MAX_CANDS];      /* log2 F0 */
     float local[PITCH_MAX_CANDS];    /* local score: periodicity less the octave and envelope costs */
+    float rank[PITCH_MAX_CANDS];     /* ranking height (without the band below RANK_CUT_HZ) less the
+                                      * whole band's: in local; the live path takes it back out */
     signed char back[PITCH_MAX_CANDS + 1];   /* best predecessor state in the previous hop */
     float best_val;                  /* highest NSDF of the hop: the voicing of an unvoiced hop */
     int64_t pushes;                  /* hops pushed when it was analysed: where its window is now */
@@ -43,6 +46,8 @@ typedef struct {
     int pre_dec;                     /* samples kept before the window (as many as the gap) */
     int cterm_n;                     /* terms of the constant-term NCCF, the same at every lag */
     int low_bins;                    /* FFT bins of the low band that tells band-limited audio */
+    int cut_bins;                    /* ...and of the band the ranking leaves out (RANK_CUT_HZ) */
+    float cut_share[PITCH_CUT_BINS]; /* share of each such bin's power the ranking leaves out */
     /* state */
     tm_biquad aa[2];                 /* anti-alias low-pass before decimation */
     tm_biquad env_hp[2];             /* envelope cue: 4th-order high-pass to the upper band (design) */

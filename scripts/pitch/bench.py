@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """scripts/pitch/bench.py -- tonemon's pitch against Praat, SPTK RAPT and aubio on the same audio.
 
-  bench.py [--set tune|tune2|report] [--work DIR] [--tonemon PATH] [--by-kind]
+  bench.py [--set tune|tune2|report|report2] [--work DIR] [--tonemon PATH] [--by-kind]
 
 Material (16 kHz, made here; the tuning and report sets share no seed and no voice). Tune the
-tracker's constants on `--set tune` (and `tune2`, more synthetic material) only; the figures quoted in README are `--set report`, the
-held-out set (see SETS below for which seeds and voices are which):
+tracker's constants on `--set tune` (and `tune2`, more synthetic material) only; the figures quoted in README are `--set report` and `--set report2`, the
+held-out sets (see SETS below for which seeds and voices are which):
   synthetic, exact truth   gen.py voices (glide, jump, creak, vibrato, child) and the calls of
                            `tonemon synth --pitch-truth` (each channel where that voice speaks alone)
   natural, Praat reference espeak-ng and flite voices; truth = Praat's track on the clean audio,
@@ -41,6 +41,11 @@ SETS = {
                                                       ('flite', 'slt'), ('flite', 'rms')]),
     # more tuning material, no seed or voice of 'report' (synthetic only)
     'tune2': dict(gen=[3, 4, 5, 6], synth=[2], natural=[]),
+    # a second held-out set (session 9): seeds and voices no other set, errors.py's tuning seeds
+    # (1-10, 12-40, 30-99) or the unit tests (100-139) use
+    'report2': dict(gen=[21, 22], synth=[201], natural=[('espeak', 'en-gb-scotland'),
+                                                        ('espeak', 'en-us-nyc+f2'),
+                                                        ('espeak', 'en-029+m5'), ('flite', 'awb')]),
 }
 TEXT = ("I have been waiting on this line for forty minutes and nobody has called me back. "
         "Could you please tell me what is going on with my order? It was supposed to arrive last "

@@ -7,7 +7,7 @@
 Makes each seed's 90 s call (as bench.py does: each channel alone, in bench.py's five
 conditions), runs tonemon on it and prints GPE / fine cents / VDE per condition; with --list,
 every run of gross errors: seed, channel, condition, time span, hops, the ratio tracked / true
-(0.50: an octave down) and where in its voiced stretch it sits. The report set's seed (11) is
+(0.50: an octave down) and where in its voiced stretch it sits. The report sets' seeds (11, 201) are
 left out unless named: tune on other seeds (bench.py's SETS).
 """
 import argparse
