@@ -71,53 +71,56 @@ static run_res run_analyzer(const float *l, const float *r, size_t n)
     return res;
 }
 
-/* A ringer: tones f1 and f2 taking turns every half period of trill_hz (the switch at a zero
- * crossing of neither: the phase runs on, as an oscillator retuned does), sounding during the
- * "on" parts of cadence (seconds on, off, on, off, ...), repeated from first until until. */
+/* A ringer: two free-running oscillators at f1 and f2, gated in turn every half period of
+ * trill_hz, sounding during the "on" parts of cadence (seconds on, off, on, off, ...), repeated
+ * from first until until. */
 static void ring(float *x, size_t n, double first, double until, float f1, float f2, float trill_hz,
                  const double *cadence, int parts, float amp)
 {
-    double ph = 0.0;
     for (double t = first; t < until;) {
         for (int k = 0; k < parts; k++) {
             size_t a = (size_t)(t * RATE), m = (size_t)(cadence[k] * RATE);
             if (k % 2 == 0)
                 for (size_t i = 0; i < m && a + i < n; i++) {
-                    double ti = (double)i / RATE;
-                    int second = fmod(ti * trill_hz, 1.0) >= 0.5;
-                    ph += 6.283185307 * (second ? f2 : f1) / RATE;
+                    double ti = (double)(a + i) / RATE;
+                    int second = fmod((double)i / RATE * trill_hz, 1.0) >= 0.5;
                     /* 5 ms ramps: a ringer's burst does not click */
                     double env = fmin(1.0, fmin((double)i, (double)(m - i)) / (0.005 * RATE));
-                    x[a + i] += amp * (float)(env * sin(ph));
+                    x[a + i] += amp * (float)(env * sin(6.283185307 * (second ? f2 : f1) * ti));
                 }
             t += cadence[k];
         }
     }
 }
 
-/* The room: a few early reflections and a diffuse tail with T60 of t60_s, built from four
- * feedback combs (Schroeder), mixed at about 0 dB direct-to-reverberant, as a ringer a few metres
- * from the agent's microphone is heard. In place. */
-static void room(float *x, size_t n, double t60_s)
+/* The room: the direct sound plus a diffuse tail decaying with T60 of t60_s, at 0 dB
+ * direct-to-reverberant, as a ringer a few metres from the agent's microphone is heard. The tail
+ * is velvet noise (one +-1 tap every 2 ms on average, at seeded random places, under the
+ * exponential decay), which gives a room's response: its gain at two frequencies a few hundred Hz
+ * apart differs by several dB. In place. */
+static void room(float *x, size_t n, double t60_s, uint64_t seed)
 {
-    static const int delay[4] = {467, 541, 613, 691};   /* 29-43 ms at 16 kHz, mutually prime */
-    float *wet = calloc(n, sizeof *wet);
-    for (int k = 0; k < 4; k++) {
-        double g = pow(10.0, -3.0 * delay[k] / (t60_s * RATE));
-        float *y = calloc(n, sizeof *y);
-        for (size_t i = 0; i < n; i++) y[i] = x[i] + (i >= (size_t)delay[k] ? (float)g * y[i - delay[k]] : 0.0f);
-        for (size_t i = 0; i < n; i++) wet[i] += y[i];
-        free(y);
+    enum { TAPS = 300 };
+    size_t at[TAPS];
+    float g[TAPS];
+    double e = 0.0;
+    size_t len = (size_t)(1.2 * t60_s * RATE);
+    for (int k = 0; k < TAPS; k++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        at[k] = 48 + (size_t)((seed >> 33) % (len - 48));   /* the first reflection after 3 ms */
+        double decay = pow(10.0, -3.0 * (double)at[k] / (t60_s * RATE));
+        g[k] = (float)(((seed >> 20) & 1 ? 1.0 : -1.0) * decay);
+        e += (double)g[k] * g[k];
     }
-    /* scale the tail to the direct sound's energy */
-    double ed = 0.0, ew = 0.0;
+    for (int k = 0; k < TAPS; k++) g[k] /= (float)sqrt(e);
+    float *y = calloc(n, sizeof *y);
     for (size_t i = 0; i < n; i++) {
-        ed += (double)x[i] * x[i];
-        ew += (double)wet[i] * wet[i];
+        if (x[i] == 0.0f) continue;
+        for (int k = 0; k < TAPS; k++)
+            if (i + at[k] < n) y[i + at[k]] += g[k] * x[i];
     }
-    float gw = ew > 0.0 ? (float)sqrt(ed / ew) : 0.0f;
-    for (size_t i = 0; i < n; i++) x[i] = 0.7f * (x[i] + gw * wet[i]);
-    free(wet);
+    for (size_t i = 0; i < n; i++) x[i] = 0.7f * (x[i] + y[i]);
+    free(y);
 }
 
 /* A call in which nobody speaks: both channels a faint noise. */
@@ -182,7 +185,7 @@ static void test_a_ringing_desk_phone_is_no_hold(void **state)
         ring(x, n, 3.0, 27.0, g->f1, g->f2, g->trill_hz, g->cadence, g->parts, 0.045f);
         if (g->second_s > 0.0)
             ring(x, n, 3.0 + g->second_s, 27.0, g->f1, g->f2, g->trill_hz, g->cadence, g->parts, 0.03f);
-        if (g->reverb) room(x, n, 0.5);
+        if (g->reverb) room(x, n, 0.5, 100 + k);
         into(l, x, n);
         run_res res = run_analyzer(l, r, n);
         print_message("%s: %d holds on the agent's channel, %d speech hops\n", g->name, res.holds[0],
