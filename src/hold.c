@@ -129,7 +129,7 @@ void tmi_hold_reset(tm_hold *h)
     h->tr_cand_n = h->tr_last = -1000;
     h->tr_last_db = -1000.0f;
     h->tr_chain = 0;
-    h->ring = 0;
+    h->ring = h->trun_ring = 0;
     h->pitched_from = 0;
     h->unpitched = HOLD_RING_GAP_HOPS;
     h->held = 0;
@@ -308,17 +308,16 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
                                       (pair ? 8 : 0) | (grid ? 16 : 0));
     window_add(h, f);
     if (ring_found) window_unnote(h, (int)(n - h->pitched_from + 1));
-    /* a ringer's tones are no beep: the run they made so far is dropped */
-    if (h->ring) {
-        tone = 0;
-        h->trun = 0;
-    }
-    /* beeps: long tone bursts that recur */
+    /* beeps: long tone bursts that recur; a ringer's tones are no beep (but still no speech) */
     int beep_hold = 0;
     if (tone) {
-        if (h->trun++ == 0) h->trun_start = n;
+        if (h->trun++ == 0) {
+            h->trun_start = n;
+            h->trun_ring = 0;
+        }
+        h->trun_ring |= h->ring;
     } else {
-        if (h->trun >= HOLD_BEEP_HOPS) {
+        if (h->trun >= HOLD_BEEP_HOPS && !h->trun_ring) {
             if (h->beep_end >= 0 && h->trun_start - h->beep_end <= HOLD_BEEP_GAP_HOPS) {
                 if (h->beeps++ == 0) beep_hold = 1;   /* the second beep starts a hold */
             } else {
@@ -410,7 +409,7 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
 int tmi_hold_may_start(const tm_hold *h, int64_t n)
 {
     if (h->on) return 0;
-    return (h->trun >= HOLD_BEEP_HOPS && h->trun <= HOLD_BEEP_MAX_HOPS) ||
+    return (h->trun >= HOLD_BEEP_HOPS && h->trun <= HOLD_BEEP_MAX_HOPS && !h->trun_ring) ||
            (h->beep_end >= 0 && h->beeps == 0 && h->beep_len <= HOLD_BEEP_MAX_HOPS &&
             n - h->beep_end <= HOLD_BEEP_GAP_HOPS);
 }

@@ -47,6 +47,7 @@ typedef struct {
     float tr_last_db;                   /* and its level */
     int   tr_chain;                     /* trill periods in a row */
     int   ring;                         /* this pitched stretch is a ringer, not a note or a beep */
+    int   trun_ring;                    /* the tone run now sounding is a ringer's */
     int64_t pitched_from;               /* first hop of the pitched stretch (voiced or tone) */
     int   unpitched;                    /* hops in a row neither voiced nor tone */
     /* the hold as reported: music or beeps on this leg while the other leg is not on hold */
