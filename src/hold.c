@@ -14,10 +14,6 @@
 #include "hold.h"
 #include <math.h>
 #include <string.h>
-#ifdef HOLD_DEBUG
-#include <stdio.h>
-#include <stdlib.h>
-#endif
 
 #define HOLD_TONE_RATE_HZ 4000
 /* the tone recursions run in groups of four lanes: padded with idle lanes */
@@ -298,9 +294,6 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
         h->ring = 0;
     }
     int trill = trill_hop(h, n, level_db);
-#ifdef HOLD_DEBUG
-    if (getenv("HOLD_DEBUG")) fprintf(stderr, "R %ld lev %.1f f0 %.1f tone %.2f chain %d ring %d unp %d w %d %d %d %d\n", (long)n, (double)level_db, (double)f0_hz, (double)tone_frac, h->tr_chain, h->ring, h->unpitched, h->n_act, h->n_voiced, h->n_steady, h->n_grid);
-#endif
     int ring_found = trill && !h->ring && h->unpitched == 0;
     if (ring_found) h->ring = 1;
     if (h->ring) voiced = pair = steady = grid = 0;
