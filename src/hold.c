@@ -10,7 +10,8 @@
  *    DFT at the standard frequencies (ITU-T Q.23 for DTMF, E.180 for call progress) holds nearly
  *    all of the energy, which no voice does at 33 Hz resolution.
  * A hold starts where the music window began and ends after a second that does not sound like
- * music or tone. A tone hop is never speech, whether or not it belongs to a hold. */
+ * music or tone. A tone hop is never speech, whether or not it belongs to a hold. A desk phone's
+ * ringer, whose warble makes the level alternate at 12.5-25 Hz, is neither notes nor beeps. */
 #include "hold.h"
 #include <math.h>
 #include <string.h>
@@ -300,7 +301,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
     unsigned char f = (unsigned char)((sound ? 1 : 0) | (voiced ? 2 : 0) | (steady ? 4 : 0) |
                                       (pair ? 8 : 0) | (grid ? 16 : 0));
     window_add(h, f);
-    if (ring_found) window_unnote(h, (int)(n - h->pitched_from + 1));
+    if (ring_found) window_unnote(h, n - h->pitched_from + 1 < h->win ? (int)(n - h->pitched_from + 1) : h->win);
     /* beeps: long tone bursts that recur; a ringer's tones are no beep (but still no speech) */
     int beep_hold = 0;
     if (tone) {
