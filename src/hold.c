@@ -63,6 +63,10 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
 /* Maxima of a trill are a trill period apart: 4-8 hops is 12.5-25 Hz. */
 #define HOLD_TRILL_PERIOD_MIN_HOPS 4
 #define HOLD_TRILL_PERIOD_MAX_HOPS 8
+/* A ring burst is steady: every maximum of the chain within 2 dB of its first. A note decays
+ * (1-3 dB per trill period), and a low-rate codec's 20 ms frames make a decaying note's level
+ * jitter by 3-5 dB (seed 12's hold music through Opus at 9 kbit/s read as a trill without this). */
+#define HOLD_TRILL_STEADY_DB 2.0f
 /* Four trill periods in a row (160-320 ms): on the realistic corpus every ring burst shows them;
  * no voiced stretch of hold music (of 357) does, 33 of 14154 of speech do (rings under speech
  * among them). Limit: a ringer whose two tones reach the microphone at equal level dips at each
@@ -124,7 +128,7 @@ void tmi_hold_reset(tm_hold *h)
     h->tr_dir = 0;
     h->tr_cand_db = -1000.0f;
     h->tr_cand_n = h->tr_last = -1000;
-    h->tr_last_db = -1000.0f;
+    h->tr_last_db = h->tr_first_db = -1000.0f;
     h->tr_chain = 0;
     h->ring = h->trun_ring = 0;
     h->pitched_from = 0;
@@ -264,7 +268,9 @@ static int trill_hop(tm_hold *h, int64_t n, float level_db)
         }
         return 0;
     }
-    h->tr_chain = p <= HOLD_TRILL_PERIOD_MAX_HOPS ? h->tr_chain + 1 : 0;
+    if (h->tr_chain == 0) h->tr_first_db = h->tr_last_db;
+    int steady = fabsf(peak_db - h->tr_first_db) <= HOLD_TRILL_STEADY_DB;
+    h->tr_chain = p <= HOLD_TRILL_PERIOD_MAX_HOPS && steady ? h->tr_chain + 1 : 0;
     h->tr_last = peak;
     h->tr_last_db = peak_db;
     return h->tr_chain >= HOLD_TRILL_MIN_PERIODS;

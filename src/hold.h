@@ -44,7 +44,7 @@ typedef struct {
     int   tr_dir;                       /* 1 (or 0 at first): looking for a maximum, -1 a minimum */
     float tr_cand_db;                   /* the extreme being followed */
     int64_t tr_cand_n, tr_last;         /* its hop; the hop of the last maximum confirmed */
-    float tr_last_db;                   /* and its level */
+    float tr_last_db, tr_first_db;      /* its level; the level of the chain's first maximum */
     int   tr_chain;                     /* trill periods in a row */
     int   ring;                         /* this pitched stretch is a ringer, not a note or a beep */
     int   trun_ring;                    /* the tone run now sounding is a ringer's */
