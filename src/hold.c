@@ -72,8 +72,15 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
  * among them). Limit: a ringer whose two tones reach the microphone at equal level dips at each
  * switch instead, at twice the trill rate, which this does not follow above 12.5 Hz. */
 #define HOLD_TRILL_MIN_PERIODS 4
-/* A ring burst ends with its pitched stretch: 100 ms neither voiced nor tone. */
+/* A ring burst ends with its pitched stretch (100 ms neither voiced nor tone), or once its trill
+ * has not been heard for half a second (a hum or a voice sounding on after it). */
 #define HOLD_RING_GAP_HOPS 10
+#define HOLD_RING_QUIET_HOPS 50
+/* Below 100 Hz a 10 ms hop holds less than a period and its level ripples with the hop's phase
+ * (mains hum at 60 Hz every 5 hops, which reads as a 20 Hz trill): no trill is looked for on a
+ * hop with a lower pitch. A ringer's pitch, when it has one, is that of its tones or their
+ * common subharmonic, far above. */
+#define HOLD_TRILL_MIN_F0_HZ 100.0f
 
 void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
 {
@@ -130,6 +137,7 @@ void tmi_hold_reset(tm_hold *h)
     h->tr_cand_n = h->tr_last = -1000;
     h->tr_last_db = h->tr_first_db = -1000.0f;
     h->tr_chain = 0;
+    h->tr_heard = -1000;
     h->ring = h->trun_ring = 0;
     h->pitched_from = 0;
     h->unpitched = HOLD_RING_GAP_HOPS;
@@ -271,6 +279,7 @@ static int trill_hop(tm_hold *h, int64_t n, float level_db)
     if (h->tr_chain == 0) h->tr_first_db = h->tr_last_db;
     int steady = fabsf(peak_db - h->tr_first_db) <= HOLD_TRILL_STEADY_DB;
     h->tr_chain = p <= HOLD_TRILL_PERIOD_MAX_HOPS && steady ? h->tr_chain + 1 : 0;
+    if (h->tr_chain > 0) h->tr_heard = n;
     h->tr_last = peak;
     h->tr_last_db = peak_db;
     return h->tr_chain >= HOLD_TRILL_MIN_PERIODS;
@@ -300,7 +309,9 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
     } else if (++h->unpitched >= HOLD_RING_GAP_HOPS) {
         h->ring = 0;
     }
+    if (voiced && f0_hz < HOLD_TRILL_MIN_F0_HZ) h->tr_chain = 0;
     int trill = trill_hop(h, n, level_db);
+    if (h->ring && n - h->tr_heard > HOLD_RING_QUIET_HOPS) h->ring = 0;
     int ring_found = trill && !h->ring && h->unpitched == 0;
     if (ring_found) h->ring = 1;
     if (h->ring) voiced = pair = steady = grid = 0;

@@ -46,6 +46,7 @@ typedef struct {
     int64_t tr_cand_n, tr_last;         /* its hop; the hop of the last maximum confirmed */
     float tr_last_db, tr_first_db;      /* its level; the level of the chain's first maximum */
     int   tr_chain;                     /* trill periods in a row */
+    int64_t tr_heard;                   /* hop at which the last of them closed */
     int   ring;                         /* this pitched stretch is a ringer, not a note or a beep */
     int   trun_ring;                    /* the tone run now sounding is a ringer's */
     int64_t pitched_from;               /* first hop of the pitched stretch (voiced or tone) */

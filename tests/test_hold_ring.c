@@ -263,6 +263,28 @@ static void test_beeps_and_notes_next_to_a_ring_are_a_hold(void **state)
     free(l);
     free(r);
 
+    /* the same melody over 60 Hz mains hum (whose 10 ms level ripples every 5 hops, as a 20 Hz
+     * trill would), and no ringer */
+    quiet_call(&l, &r, &n, 67);
+    note = malloc(RATE / 2 * sizeof *note);
+    for (int k = 0; k < 24; k++) {
+        sig_harmonics(note, RATE / 2, RATE, 220.0f * powf(2.0f, semis[k % 8] / 12.0f), 1, 6, 0.15f);
+        sig_add(r + (size_t)(4 * RATE) + (size_t)k * (RATE / 2), note, RATE / 2, 1.0f);
+    }
+    free(note);
+    x = calloc(n, sizeof *x);
+    sig_sine(x, n, RATE, 60.0f, 0.01f);
+    sig_add(r, x, n, 1.0f);
+    free(x);
+    res = run_analyzer(l, r, n);
+    print_message("notes over mains hum: holds %d (caller), %.2f-%.2f s\n", res.holds[1], res.hold_start,
+                  res.hold_end);
+    assert_int_equal(res.holds[1], 1);
+    assert_true(res.hold_start > 3.5 && res.hold_start < 4.5);
+    assert_true(res.hold_end > 15.5 && res.hold_end < 16.5);
+    free(l);
+    free(r);
+
     /* 440 Hz beeps every 4 s from 5 s, through the room, on the agent's channel */
     quiet_call(&l, &r, &n, 65);
     x = calloc(n, sizeof *x);
