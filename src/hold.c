@@ -10,7 +10,8 @@
  *    DFT at the standard frequencies (ITU-T Q.23 for DTMF, E.180 for call progress) holds nearly
  *    all of the energy, which no voice does at 33 Hz resolution.
  * A hold starts where the music window began and ends after a second that does not sound like
- * music or tone. A tone hop is never speech, whether or not it belongs to a hold. */
+ * music or tone. A tone hop is never speech, whether or not it belongs to a hold. A desk phone's
+ * ringer, whose warble makes the level alternate at 12.5-25 Hz, is neither notes nor beeps. */
 #include "hold.h"
 #include <math.h>
 #include <string.h>
@@ -48,6 +49,38 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
 #define HOLD_BEEP_MAX_HOPS 150
 /* Hops in a row that do not sound like music before a hold ends (1 s). */
 #define HOLD_EXIT_HOPS 100
+/* A desk phone's ringer warbles: two tones take turns 12-25 times a second, in bursts of 0.4-2 s.
+ * Through a room (whose response at two frequencies a few hundred Hz apart differs by several dB)
+ * and a ringer's own uneven transducer, the two tones arrive at different levels, so the level
+ * alternates at the trill rate. A note's level rises and decays smoothly, a beep's stands still,
+ * and speech's does not alternate that fast for long. Its pitch, though, may stand still and on
+ * the grid (two tones divided from one oscillator share a subharmonic), and its tones may be
+ * signalling tones: without this test a ringer reads as a note or as a beep.
+ * A maximum of the level counts once the level has fallen this far (3 dB) below it (and a
+ * minimum once it has risen as far above it): the hop-to-hop jitter of a steady sound's 10 ms
+ * level is about 0.5 dB, a note's decay is slow and monotonic. */
+#define HOLD_TRILL_SWING_DB 3.0f
+/* Maxima of a trill are a trill period apart: 4-8 hops is 12.5-25 Hz. */
+#define HOLD_TRILL_PERIOD_MIN_HOPS 4
+#define HOLD_TRILL_PERIOD_MAX_HOPS 8
+/* A ring burst is steady: every maximum of the chain within 2 dB of its first. A note decays
+ * (1-3 dB per trill period), and a low-rate codec's 20 ms frames make a decaying note's level
+ * jitter by 3-5 dB (seed 12's hold music through Opus at 9 kbit/s read as a trill without this). */
+#define HOLD_TRILL_STEADY_DB 2.0f
+/* Four trill periods in a row (160-320 ms): on the realistic corpus every ring burst shows them;
+ * no voiced stretch of hold music (of 357) does, 33 of 14154 of speech do (rings under speech
+ * among them). Limit: a ringer whose two tones reach the microphone at equal level dips at each
+ * switch instead, at twice the trill rate, which this does not follow above 12.5 Hz. */
+#define HOLD_TRILL_MIN_PERIODS 4
+/* A ring burst ends with its pitched stretch (100 ms neither voiced nor tone), or once its trill
+ * has not been heard for half a second (a hum or a voice sounding on after it). */
+#define HOLD_RING_GAP_HOPS 10
+#define HOLD_RING_QUIET_HOPS 50
+/* Below 100 Hz a 10 ms hop holds less than a period and its level ripples with the hop's phase
+ * (mains hum at 60 Hz every 5 hops, which reads as a 20 Hz trill): no trill is looked for on a
+ * hop with a lower pitch. A ringer's pitch, when it has one, is that of its tones or their
+ * common subharmonic, far above. */
+#define HOLD_TRILL_MIN_F0_HZ 100.0f
 
 void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
 {
@@ -99,6 +132,15 @@ void tmi_hold_reset(tm_hold *h)
     h->beep_end = -1;
     h->beep_len = 0;
     h->beeps = 0;
+    h->tr_dir = 0;
+    h->tr_cand_db = -1000.0f;
+    h->tr_cand_n = h->tr_last = -1000;
+    h->tr_last_db = h->tr_first_db = -1000.0f;
+    h->tr_chain = 0;
+    h->tr_heard = -1000;
+    h->ring = h->trun_ring = 0;
+    h->pitched_from = 0;
+    h->unpitched = HOLD_RING_GAP_HOPS;
     h->held = 0;
     h->held_start = h->held_detected = h->held_last = 0;
     h->held_hops = 0.0;
@@ -184,7 +226,67 @@ static void window_add(tm_hold *h, unsigned char f)
     h->n_grid += (f >> 4) & 1;
 }
 
-static int music_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_frac, int64_t *started)
+/* The last k hops of the window were a ringer, not notes: only their sounding stays. */
+static void window_unnote(tm_hold *h, int k)
+{
+    if (k > h->filled) k = h->filled;
+    for (int j = 1; j <= k; j++) {
+        unsigned char *f = &h->flag[(h->pos - j + h->win) % h->win];
+        h->n_voiced -= (*f >> 1) & 1;
+        h->n_steady -= (*f >> 2) & 1;
+        h->n_pause -= (*f >> 3) & 1;
+        h->n_grid -= (*f >> 4) & 1;
+        *f &= 1;
+    }
+}
+
+/* Follows the level's extremes; returns 1 at the hop where a maximum closes
+ * HOLD_TRILL_MIN_PERIODS trill periods in a row. */
+static int trill_hop(tm_hold *h, int64_t n, float level_db)
+{
+    int64_t peak = -1;
+    float peak_db = 0.0f;
+    if (h->tr_dir >= 0) {
+        if (level_db > h->tr_cand_db) {
+            h->tr_cand_db = level_db;
+            h->tr_cand_n = n;
+        } else if (h->tr_cand_db - level_db >= HOLD_TRILL_SWING_DB) {
+            peak = h->tr_cand_n;
+            peak_db = h->tr_cand_db;
+            h->tr_dir = -1;
+            h->tr_cand_db = level_db;
+            h->tr_cand_n = n;
+        }
+    } else if (level_db < h->tr_cand_db) {
+        h->tr_cand_db = level_db;
+        h->tr_cand_n = n;
+    } else if (level_db - h->tr_cand_db >= HOLD_TRILL_SWING_DB) {
+        h->tr_dir = 1;
+        h->tr_cand_db = level_db;
+        h->tr_cand_n = n;
+    }
+    if (peak < 0) return 0;
+    int64_t p = peak - h->tr_last;
+    if (p < HOLD_TRILL_PERIOD_MIN_HOPS) {
+        /* a second bump within one period (the switch between the tones dips): the period's
+         * maximum is the higher of the two */
+        if (peak_db > h->tr_last_db) {
+            h->tr_last = peak;
+            h->tr_last_db = peak_db;
+        }
+        return 0;
+    }
+    if (h->tr_chain == 0) h->tr_first_db = h->tr_last_db;
+    int steady = fabsf(peak_db - h->tr_first_db) <= HOLD_TRILL_STEADY_DB;
+    h->tr_chain = p <= HOLD_TRILL_PERIOD_MAX_HOPS && steady ? h->tr_chain + 1 : 0;
+    if (h->tr_chain > 0) h->tr_heard = n;
+    h->tr_last = peak;
+    h->tr_last_db = peak_db;
+    return h->tr_chain >= HOLD_TRILL_MIN_PERIODS;
+}
+
+static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0_hz, float tone_frac,
+                     int64_t *started)
 {
     *started = -1;
     float st = f0_hz > 0.0f ? 12.0f * log2f(f0_hz) : -1000.0f;
@@ -199,16 +301,34 @@ static int music_hop(tm_hold *h, int64_t n, int active, float f0_hz, float tone_
      * periodic: a hop sounds when it is active or voiced. */
     int sound = active || voiced;
     h->gap = sound ? 0 : h->gap + 1;
+    int tone = tone_frac >= h->tone_frac_min;
+    /* a ringer: from the start of the pitched stretch in which its trill is heard to its end */
+    if (voiced || tone) {
+        if (h->unpitched >= HOLD_RING_GAP_HOPS) h->pitched_from = n;
+        h->unpitched = 0;
+    } else if (++h->unpitched >= HOLD_RING_GAP_HOPS) {
+        h->ring = 0;
+    }
+    if (voiced && f0_hz < HOLD_TRILL_MIN_F0_HZ) h->tr_chain = 0;
+    int trill = trill_hop(h, n, level_db);
+    if (h->ring && n - h->tr_heard > HOLD_RING_QUIET_HOPS) h->ring = 0;
+    int ring_found = trill && !h->ring && h->unpitched == 0;
+    if (ring_found) h->ring = 1;
+    if (h->ring) voiced = pair = steady = grid = 0;
     unsigned char f = (unsigned char)((sound ? 1 : 0) | (voiced ? 2 : 0) | (steady ? 4 : 0) |
                                       (pair ? 8 : 0) | (grid ? 16 : 0));
     window_add(h, f);
-    int tone = tone_frac >= h->tone_frac_min;
-    /* beeps: long tone bursts that recur */
+    if (ring_found) window_unnote(h, n - h->pitched_from + 1 < h->win ? (int)(n - h->pitched_from + 1) : h->win);
+    /* beeps: long tone bursts that recur; a ringer's tones are no beep (but still no speech) */
     int beep_hold = 0;
     if (tone) {
-        if (h->trun++ == 0) h->trun_start = n;
+        if (h->trun++ == 0) {
+            h->trun_start = n;
+            h->trun_ring = 0;
+        }
+        h->trun_ring |= h->ring;
     } else {
-        if (h->trun >= HOLD_BEEP_HOPS) {
+        if (h->trun >= HOLD_BEEP_HOPS && !h->trun_ring) {
             if (h->beep_end >= 0 && h->trun_start - h->beep_end <= HOLD_BEEP_GAP_HOPS) {
                 if (h->beeps++ == 0) beep_hold = 1;   /* the second beep starts a hold */
             } else {
@@ -268,7 +388,8 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
     /* Music leaking in from the other leg is that leg's hold, not this one's: leak hops are
      * neither sounding nor voiced here, and a hold is not started on a channel while the other
      * one holds (hold music is played into one leg). */
-    int on = music_hop(h, hp->n, hp->active, hp->leak ? 0.0f : hp->f0_hz, hp->tone_frac, started);
+    int on = music_hop(h, hp->n, hp->active, hp->level_db, hp->leak ? 0.0f : hp->f0_hz, hp->tone_frac,
+                       started);
     /* Only a burst's ramps are taken off speech, not those of a vowel's few tone-like hops. */
     int tone = hp->tone_frac >= h->tone_frac_min;
     h->tone_from = -1;
@@ -299,7 +420,7 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
 int tmi_hold_may_start(const tm_hold *h, int64_t n)
 {
     if (h->on) return 0;
-    return (h->trun >= HOLD_BEEP_HOPS && h->trun <= HOLD_BEEP_MAX_HOPS) ||
+    return (h->trun >= HOLD_BEEP_HOPS && h->trun <= HOLD_BEEP_MAX_HOPS && !h->trun_ring) ||
            (h->beep_end >= 0 && h->beeps == 0 && h->beep_len <= HOLD_BEEP_MAX_HOPS &&
             n - h->beep_end <= HOLD_BEEP_GAP_HOPS);
 }

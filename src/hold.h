@@ -40,6 +40,17 @@ typedef struct {
     int64_t last_tone;                  /* last hop that was a tone */
     int     last_run;                   /* tone hops in a row up to it */
     int64_t tone_from;                  /* see tmi_hold_tone_from */
+    /* a ringer's warble: level extremes (hysteresis), maxima chained while a trill period apart */
+    int   tr_dir;                       /* 1 (or 0 at first): looking for a maximum, -1 a minimum */
+    float tr_cand_db;                   /* the extreme being followed */
+    int64_t tr_cand_n, tr_last;         /* its hop; the hop of the last maximum confirmed */
+    float tr_last_db, tr_first_db;      /* its level; the level of the chain's first maximum */
+    int   tr_chain;                     /* trill periods in a row */
+    int64_t tr_heard;                   /* hop at which the last of them closed */
+    int   ring;                         /* this pitched stretch is a ringer, not a note or a beep */
+    int   trun_ring;                    /* the tone run now sounding is a ringer's */
+    int64_t pitched_from;               /* first hop of the pitched stretch (voiced or tone) */
+    int   unpitched;                    /* hops in a row neither voiced nor tone */
     /* the hold as reported: music or beeps on this leg while the other leg is not on hold */
     int   held;
     int64_t held_start, held_detected, held_last;
