@@ -297,6 +297,13 @@ const knob calib_knobs[] = {
     {"echo_removed_min_db", {4, 6, 8, 10}, 4, TM_EV_OVERLAP},
     {"backchannel_min_s", {0, 0.1, 0.15, 0.2}, 4, TM_EV_BACKCHANNEL},
     {"bleed_early_corr", {0.7, 0.8, 0.9, 1.0}, 4, TM_EV_INTERRUPTION},
+    /* the fields added since: 0 turns each off, the others lie around its default */
+    {"interrupt_rel_db", {0, 3, 4, 5, 6, 8}, 6, TM_EV_INTERRUPTION},
+    {"tail_gap_max_s", {0, 0.2, 0.35, 0.5}, 4, TM_EV_BACKCHANNEL},
+    {"speech_weak_rel_db", {0, 6, 8, 10, 12, 15}, 6, TM_EV_BACKCHANNEL},
+    {"speech_far_oct", {0, 0.4, 0.6, 0.8, 1.0}, 5, TM_EV_OVERLAP},
+    {"speech_far_loud_db", {0, 3, 6}, 3, TM_EV_OVERLAP},
+    {"echo_dt_voice_db", {0, 2, 3, 5}, 4, TM_EV_OVERLAP},
 };
 _Static_assert(sizeof calib_knobs / sizeof calib_knobs[0] == CALIB_N_KNOBS, "one row per knob");
 
