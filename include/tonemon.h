@@ -219,6 +219,10 @@ typedef struct {
                                     theirs (0: off) */
     float interrupt_rel_db;      /* an interrupter, and an agent holding the floor, came within
                                     this of their own level (0: off) */
+    float laugh_high_oct;        /* a segment no longer than laugh_max_s whose voiced hops lie ... */
+    float laugh_high_min_pct;    /* ... this share of them or more, over this far above the
+                                    talker's register is a laugh, not speech (0: off) */
+    float laugh_max_s;
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -46,6 +46,7 @@ typedef struct {
     float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING], tone_ring[LEVEL_RING];
     float floor_db;               /* the floor decided last, for the front's tone gate */
     float meter_db;
+    int level_epoch;              /* the speech gate's level the raised-voice baselines are of */
 } chan;
 
 typedef struct { tm_frame f[2]; } frame_pair;
@@ -370,7 +371,16 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
     }
     tmi_turns_update(&a->turns, a->hp, &a->emitter);
     prof_mark(a, TMI_ST_TURNS);
-    for (int c = 0; c < a->nch; c++) tmi_raised_update(&a->ch[c].raised, &a->hp[c], &a->emitter);
+    for (int c = 0; c < a->nch; c++) {
+        chan *ch = &a->ch[c];
+        /* The speech gate found the talker louder than the voice it had learnt (babble before
+         * they spoke): the raised-voice baselines were learnt from that voice too. */
+        if (ch->vad.epoch != ch->level_epoch) {
+            ch->level_epoch = ch->vad.epoch;
+            tmi_raised_rebase(&ch->raised, &a->hp[c], &a->emitter);
+        }
+        tmi_raised_update(&ch->raised, &a->hp[c], &a->emitter);
+    }
     prof_mark(a, TMI_ST_RAISED);
     if (!given) settle_pitch(a, 0);
     prof_mark(a, TMI_ST_PITCH);
@@ -550,12 +560,11 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
     if (!fail) {
         /* A frame goes out once no later hop can change its speech flag: a confirmation reaches
          * back over the onset run (the VAD's reach), a renewed activity over the hangover gap;
-         * and once the pitch path has settled its F0. A weak short segment is taken back when
-         * it closes, up to a backchannel's length plus the hangover after its first hop. */
+         * and once the pitch path has settled its F0. A weak short segment or a laugh is taken
+         * back when it closes, up to its longest plus the hangover after its first hop. */
         int reach = hops_of(cfg->hangover_ms / 1000.0f, hps) + 1;
         if (tmi_vad_reach_hops(&a->ch[0].vad) > reach) reach = tmi_vad_reach_hops(&a->ch[0].vad);
-        if (cfg->speech_weak_rel_db > 0.0f)
-            reach += a->ch[0].vad.short_hops;
+        reach += tmi_vad_takeback_hops(&a->ch[0].vad);
         a->frame_delay = reach + 1;
         if (a->frame_delay <= PITCH_PATH_LAG) a->frame_delay = PITCH_PATH_LAG + 1;
         a->fr_cap = a->frame_delay + 4;
@@ -606,6 +615,7 @@ void tm_analyzer_reset(tm_analyzer *a)
         tmi_hold_reset(&ch->hold);
         tmi_vad_reset(&ch->vad);
         tmi_raised_reset(&ch->raised);
+        ch->level_epoch = 0;
         memset(ch->lev_ring, 0, sizeof ch->lev_ring);
         memset(ch->loud_ring, 0, sizeof ch->loud_ring);
         memset(ch->tone_ring, 0, sizeof ch->tone_ring);

@@ -71,6 +71,9 @@ tm_config tm_config_default(int sample_rate_hz)
     c.tail_gap_max_s = 0.35f;    /* the gate's 200 ms hangover plus the longest split measured (150 ms) */
     c.speech_weak_rel_db = 10.0f; /* the talker's short segments peak within 8 dB of their level */
     c.interrupt_rel_db = 5.0f;    /* babble that passes sits 6-10 dB under; 5: the knee (turns.c) */
+    c.laugh_high_oct = 0.6f;      /* as speech_far_oct: outside a talker's own pitch range */
+    c.laugh_high_min_pct = 80.0f;
+    c.laugh_max_s = 2.0f;         /* laugh bouts: 0.5-2 s of 3-8 "ha" pulses */
     return c;
 }
 
@@ -137,6 +140,9 @@ static const tm_config_field fields[] = {
     F(tail_gap_max_s, 0, 2, "a segment this soon after one's own, in a turn just cut into, is its tail, not a backchannel, s"),
     F(speech_weak_rel_db, 0, 60, "a segment shorter than a backchannel that never came within this of the talker's level is not theirs, dB (0: off)"),
     F(interrupt_rel_db, 0, 60, "an interrupter (and an agent holding the floor) came within this of their own level, dB (0: off)"),
+    F(laugh_high_oct, 0, 4, "a short segment whose voiced hops lie this far above the talker's register ..., octaves (0: off)"),
+    F(laugh_high_min_pct, 0, 100, "... this share of them or more, is a laugh, not speech, %"),
+    F(laugh_max_s, 0, 5, "... when no longer than this, s"),
 };
 #undef F
 #undef I

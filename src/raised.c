@@ -65,7 +65,7 @@ void tmi_raised_free(tm_raised *r)
     tmi_median_free(&r->ep_excess); tmi_median_free(&r->ep_st);
 }
 
-void tmi_raised_reset(tm_raised *r)
+static void reset_baselines(tm_raised *r)
 {
     tmi_median_reset(&r->base_loud, r->prior_lufs, r->warmup_hops);
     tmi_median_reset(&r->base_st, 0.0f, 0);
@@ -74,6 +74,11 @@ void tmi_raised_reset(tm_raised *r)
     r->base_p_ready = 0;
     r->cache_age = 0;
     r->in_run = r->in_ep = 0;
+}
+
+void tmi_raised_reset(tm_raised *r)
+{
+    reset_baselines(r);
     r->raised_hops = 0.0;
     r->episodes = 0;
 }
@@ -88,6 +93,12 @@ static void end_episode(tm_raised *r, int speaker, const tm_emitter *em)
     r->raised_hops += (double)(r->ep_last + 1 - r->ep_start);
     r->in_ep = 0;
     r->in_run = 0;
+}
+
+void tmi_raised_rebase(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
+{
+    if (r->in_ep) end_episode(r, h->ch, em);
+    reset_baselines(r);
 }
 
 void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)

@@ -25,6 +25,9 @@ int  tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s);   /* a
 void tmi_raised_free(tm_raised *r);
 void tmi_raised_reset(tm_raised *r);
 /* One hop: reads the channel, n, active and seg_on (own speech), the loudness and F0. */
+/* The speaker's baselines were learnt from another voice: they start again from the prior (an
+ * episode under way ends first). Counts and totals are kept. */
+void tmi_raised_rebase(tm_raised *r, const tmi_hop *h, const tm_emitter *em);
 void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em);
 /* End of stream (h: the hop after the last): closes an open episode. */
 void tmi_raised_finish(tm_raised *r, const tmi_hop *h, const tm_emitter *em);

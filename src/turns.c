@@ -429,7 +429,10 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
         if (t->sil_alerted && hp[c].holding && (t->sil_end < 0 || hp[c].hold_from < t->sil_end))
             t->sil_end = hp[c].hold_from > t->sil_start ? hp[c].hold_from : t->sil_start + 1;
     }
-    if (t->sil_end >= 0 && (n - t->sil_end >= t->bc_hops || !(hp[0].seg_on || (t->nch == 2 && hp[1].seg_on)))) {
+    int may_go = 0;   /* an open segment that may still be taken back (a laugh up to 2 s) */
+    for (int c = 0; c < t->nch; c++) may_go |= hp[c].seg_on && hp[c].seg_weak;
+    if (t->sil_end >= 0 && ((n - t->sil_end >= t->bc_hops && !may_go) ||
+                            !(hp[0].seg_on || (t->nch == 2 && hp[1].seg_on)))) {
         tm_event ev = emit_make(TM_EV_SILENCE, TM_NOBODY, t->sil_start, t->sil_end, t->sil_detected, 1);
         emit_event(em, &ev);
         t->sil_alerted = 0;

@@ -17,6 +17,11 @@ typedef struct {
     float weak_db;           /* a short segment whose loudest anchor stayed this far under the
                                 talker's level is withdrawn (0: off) */
     int short_hops;          /* short: under a backchannel's longest */
+    float laugh_oct, laugh_frac; /* a segment of at most laugh_hops whose voiced hops lie laugh_frac
+                                or more over laugh_oct above the register is a laugh (0: off) */
+    int laugh_hops;
+    int seg_voiced, seg_high, run_voiced, run_high; /* voiced hops of the open segment, of the
+                                onset run, and those of them that high */
     float seg_peak_db, run_peak_db; /* loudest anchor of the open segment, of the onset run */
     float reg_oct;           /* the speaker's register: running median of log2 F0 of the anchors */
     float warm_oct[VAD_LEVEL_WARMUP_HOPS];  /* (both buffers serve relearning after warm-up) */
@@ -25,6 +30,11 @@ typedef struct {
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
     float warm_db[VAD_LEVEL_WARMUP_HOPS]; /* the first anchors' levels, until spk_db is set */
+    float blk_db[VAD_LEVEL_WARMUP_HOPS], blk_oct[VAD_LEVEL_WARMUP_HOPS]; /* the block of anchors
+                                after warm-up that checks it */
+    int blk_n, blk_left;     /* anchors in that block; blocks still to check */
+    int64_t warm_from;       /* the first anchor of the warm-up */
+    int epoch;               /* times the level was set again from a louder voice */
     int on;                  /* inside a confirmed segment (hangover included) */
     int64_t seg_start;       /* first hop of the open segment */
     int64_t last_active;     /* last active hop of the open (or last) segment; -1 none yet */
@@ -47,12 +57,14 @@ int  tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db);
  * or TMI_SEG_WITHDRAWN with it when it was too weak to be the talker (see weak_db): the
  * caller's to take back. */
 int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
-/* 1 while the open segment is short and has not come within weak_db of the talker's level: it
- * may still be taken back when it closes. */
+/* 1 while the open segment is short and has not come within weak_db of the talker's level, or
+ * is a laugh so far: it may still be taken back when it closes. */
 int  tmi_vad_weak(const tm_vad *v);
 /* The loudest voiced hop of the open (or last) segment over the talker's level, dB; 0 while that
  * level is not yet known. */
 float tmi_vad_peak_rel(const tm_vad *v);
+/* The longest segment that may be taken back when it closes, hops. */
+int  tmi_vad_takeback_hops(const tm_vad *v);
 /* The longest onset run: a confirmation marks speech back this many hops. */
 int  tmi_vad_reach_hops(const tm_vad *v);
 /* Takes back an open segment (music or a tone's ramp opened it): returns 1 and the segment, else

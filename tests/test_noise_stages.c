@@ -222,6 +222,34 @@ static void test_vad_talker_after_babble_learns_their_level(void **state)
     assert_true(confirmed);
 }
 
+/* A neighbour's voice, 16 dB under the agent, crosses the gate now and then and so wins the
+ * warm-up of the agent's level while the agent waits; the agent's first words then come in short phrases whose loudest hops stay within
+ * 18 dB of the neighbour (not a second of them 3 dB further up: a raised turn's margin). Once
+ * the agent has spoken a block of anchors, the neighbour is no speech any more, and the agent's
+ * own soft "mm" still is. */
+static void test_vad_warm_up_won_by_babble_gives_way_to_the_talker(void **state)
+{
+    (void)state;
+    tm_vad v;
+    tm_config cfg = stage_cfg();
+    tmi_vad_init(&v, &cfg, 100);
+    int64_t e = 0, n = 0;
+    /* the neighbour: 200 ms words now and then over 4.2 s */
+    vad_phrases(&v, &n, 6, 20, 60, -42.0f, &e);
+    assert_true(v.spk_db < -40.0f);
+    print_message("level from the neighbour: %.1f dBFS\n", v.spk_db);
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < 40; i++, n++) vad_feed(&v, n, 1, 1, i % 5 < 2 ? -26.0f : -31.0f, &e);
+        for (int i = 0; i < 20; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    }
+    print_message("level after the agent's first words: %.1f dBFS\n", v.spk_db);
+    for (int i = 0; i < 30; i++, n++) vad_feed(&v, n, 0, 0, -80.0f, &e);
+    int confirmed = vad_phrases(&v, &n, 6, 30, 20, -42.0f, &e);
+    assert_false(confirmed);
+    for (int i = 0; i < 10; i++, n++) confirmed |= vad_feed(&v, n, 1, 1, -33.0f, &e) & TMI_SEG_CONFIRMED;
+    assert_true(confirmed);
+}
+
 static void test_vad_clicks_do_not_chain(void **state)
 {
     (void)state;
@@ -764,6 +792,89 @@ static void test_speech_from_the_first_hop_is_found(void **state)
     assert_true(fabs(end - 2.95) < 0.1);
 }
 
+/* Counts of one run's final events. */
+typedef struct { int speech[2], silences, interruptions, raised[2]; double sil_start, sil_end; } tally;
+
+static tally tally_of(tm_analyzer *a)
+{
+    tally t;
+    memset(&t, 0, sizeof t);
+    t.sil_start = t.sil_end = -1.0;
+    tm_event ev;
+    while (tm_analyzer_next_event(a, &ev)) {
+        if (ev.type == TM_EV_SPEECH) t.speech[ev.speaker]++;
+        if (ev.type == TM_EV_INTERRUPTION) t.interruptions++;
+        if (ev.type == TM_EV_RAISED_VOICE && ev.final) t.raised[ev.speaker]++;
+        if (ev.type == TM_EV_SILENCE && ev.final) {
+            t.silences++;
+            t.sil_start = (double)ev.start / RATE;
+            t.sil_end = (double)ev.end / RATE;
+        }
+    }
+    tm_analyzer_destroy(a);
+    return t;
+}
+
+/* Neighbours talk behind the caller for 12 s before the caller's first word, 26 dB under the
+ * caller's voice and an octave under its pitch: their voice sets the caller's level and raised-
+ * voice baselines. The caller's normal voice then is no raised voice: once the speech gate has
+ * learnt the caller's own level, the baselines start again from it. */
+static void test_babble_before_the_caller_is_not_their_normal_voice(void **state)
+{
+    (void)state;
+    stretch st[40];
+    int ns = 0;
+    for (int k = 0; k < 20; k++) st[ns++] = (stretch){TM_CALLER, 0.5 + 0.55 * k, 0.8 + 0.55 * k, -46.0f, 110.0f};
+    const stretch talk[] = {{TM_AGENT, 0.3, 3.0, -20.0f, 120.0f},      {TM_CALLER, 13.0, 16.0, -20.0f, 220.0f},
+                            {TM_CALLER, 17.0, 19.0, -20.0f, 225.0f},   {TM_AGENT, 20.0, 24.0, -20.0f, 120.0f},
+                            {TM_CALLER, 25.0, 29.0, -20.0f, 215.0f},   {TM_AGENT, 30.0, 34.0, -20.0f, 120.0f},
+                            {TM_CALLER, 35.0, 38.0, -20.0f, 220.0f}};
+    for (size_t k = 0; k < sizeof talk / sizeof talk[0]; k++) st[ns++] = talk[k];
+    tally t = tally_of(replay(st, ns, 4000));
+    print_message("raised voices: agent %d, caller %d\n", t.raised[TM_AGENT], t.raised[TM_CALLER]);
+    assert_int_equal(t.raised[TM_CALLER], 0);
+    assert_int_equal(t.raised[TM_AGENT], 0);
+}
+
+/* The agent laughs in dead air: five "ha" pulses of 120 ms at 230 Hz, near an octave over their
+ * 120 Hz voice and as loud. The laugh is no speech, and the dead air is one silence from the
+ * agent's last word to the caller's first. The same pulses at the agent's own pitch (short
+ * words) are speech. */
+static void test_laugh_in_dead_air_is_not_speech(void **state)
+{
+    (void)state;
+    for (int own = 0; own < 2; own++) {
+        stretch st[10] = {{TM_AGENT, 0.5, 3.0, -20.0f, 120.0f}, {TM_CALLER, 11.0, 12.5, -22.0f, 200.0f}};
+        int ns = 2;
+        for (int k = 0; k < 5; k++)
+            st[ns++] = (stretch){TM_AGENT, 5.0 + 0.22 * k, 5.12 + 0.22 * k, -20.0f, own ? 125.0f : 230.0f};
+        tally t = tally_of(replay(st, ns, 1400));
+        print_message("%s: agent speech events %d, %d silences, last %.2f-%.2f s\n",
+                      own ? "own pitch" : "laugh", t.speech[TM_AGENT], t.silences, t.sil_start, t.sil_end);
+        if (own) {
+            assert_int_equal(t.speech[TM_AGENT], 2);
+            continue;
+        }
+        assert_int_equal(t.speech[TM_AGENT], 1);
+        assert_int_equal(t.silences, 1);
+        assert_true(fabs(t.sil_start - 3.0) < 0.05 && fabs(t.sil_end - 11.0) < 0.05);
+    }
+}
+
+/* The agent laughs for 1.3 s while the caller talks: no interruption of the caller. */
+static void test_laugh_over_the_caller_is_no_interruption(void **state)
+{
+    (void)state;
+    stretch st[12] = {{TM_AGENT, 0.3, 2.5, -20.0f, 120.0f}, {TM_CALLER, 3.0, 9.0, -22.0f, 200.0f}};
+    int ns = 2;
+    for (int k = 0; k < 6; k++)
+        st[ns++] = (stretch){TM_AGENT, 5.0 + 0.22 * k, 5.12 + 0.22 * k, -20.0f, 240.0f};
+    tally t = tally_of(replay(st, ns, 1100));
+    print_message("%d interruptions, agent speech events %d\n", t.interruptions, t.speech[TM_AGENT]);
+    assert_int_equal(t.interruptions, 0);
+    assert_int_equal(t.speech[TM_AGENT], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -773,6 +884,7 @@ int main(void)
         cmocka_unit_test(test_vad_raised_turn_keeps_normal_voice),
         cmocka_unit_test(test_vad_other_voice_under_talker_does_not_start_speech),
         cmocka_unit_test(test_vad_talker_after_babble_learns_their_level),
+        cmocka_unit_test(test_vad_warm_up_won_by_babble_gives_way_to_the_talker),
         cmocka_unit_test(test_vad_clicks_do_not_chain),
         cmocka_unit_test(test_recurring_beeps_are_a_hold),
         cmocka_unit_test(test_dead_air_waits_for_a_hold_of_beeps),
@@ -784,6 +896,9 @@ int main(void)
         cmocka_unit_test(test_noise_from_the_first_hop_is_not_speech),
         cmocka_unit_test(test_uh_huh_after_a_hand_over_is_no_interruption),
         cmocka_unit_test(test_speech_from_the_first_hop_is_found),
+        cmocka_unit_test(test_babble_before_the_caller_is_not_their_normal_voice),
+        cmocka_unit_test(test_laugh_in_dead_air_is_not_speech),
+        cmocka_unit_test(test_laugh_over_the_caller_is_no_interruption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
