@@ -72,7 +72,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_weak_rel_db = 10.0f; /* the talker's short segments peak within 8 dB of their level */
     c.interrupt_rel_db = 5.0f;    /* babble that passes sits 6-10 dB under; 5: the knee (turns.c) */
     c.laugh_high_oct = 0.6f;      /* as speech_far_oct: outside a talker's own pitch range */
-    c.laugh_high_min_pct = 80.0f;
+    c.laugh_high_min_pct = 70.0f;
     c.laugh_max_s = 2.0f;         /* laugh bouts: 0.5-2 s of 3-8 "ha" pulses */
     return c;
 }

@@ -49,8 +49,8 @@
  * +12 dB right after a dense warm-up must not move the level). */
 #define VAD_LEVEL_CHECK_BLOCKS 3
 #define VAD_WARMUP_SPARSE_HOPS 300
-/* A laugh is judged on 100 ms of voiced hops at least. */
-#define VAD_LAUGH_MIN_VOICED 10
+/* A laugh is judged on 50 ms of voiced hops at least: its pulses are short. */
+#define VAD_LAUGH_MIN_VOICED 5
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
 
