@@ -403,9 +403,12 @@ static void run_hop(tm_analyzer *a)
         }
         prof_mark(a, TMI_ST_TONES);
         ch->meter_db = lev;
-        tmi_pitch_push(&ch->pitch, ch->dcbuf);
-        prof_mark(a, TMI_ST_PITCH);
     }
+    if (a->nch == 2)
+        tmi_pitch_push2(&a->ch[0].pitch, &a->ch[1].pitch, a->ch[0].dcbuf, a->ch[1].dcbuf);
+    else
+        tmi_pitch_push(&a->ch[0].pitch, a->ch[0].dcbuf);
+    prof_mark(a, TMI_ST_PITCH);
     if (a->nch == 2) {
         const float floors[2] = {a->ch[0].floor_db, a->ch[1].floor_db};
         tmi_echo_hop(&a->echo, m, a->ch[0].dcbuf, a->ch[1].dcbuf, floors);

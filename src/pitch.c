@@ -331,10 +331,10 @@ static void shift_in(float *buf, int len, const float *x, int k)
     }
 }
 
-void tmi_pitch_push(tm_pitch *p, const float *x)
+/* The full-rate ring, written twice so that the newest hist_len samples are always contiguous. */
+static void push_history(tm_pitch *p, const float *x)
 {
     int n = p->hop;
-    /* full-rate ring written twice, so that the newest hist_len samples are always contiguous */
     for (int done = 0; done < n;) {
         int m = n - done < p->hist_len - p->hist_pos ? n - done : p->hist_len - p->hist_pos;
         memcpy(p->hist2 + p->hist_pos, x + done, (size_t)m * sizeof(float));
@@ -344,6 +344,22 @@ void tmi_pitch_push(tm_pitch *p, const float *x)
         done += m;
     }
     p->pushes++;
+}
+
+/* Keeps every dec-th of m low-passed samples in out (k of them so far). */
+static void decimate(tm_pitch *p, const float *lp, int m, float *out, int *k)
+{
+    for (int i = 0; i < m; i++)
+        if (++p->dec_phase >= p->dec) {
+            p->dec_phase = 0;
+            if (*k < 256) out[(*k)++] = lp[i];
+        }
+}
+
+void tmi_pitch_push(tm_pitch *p, const float *x)
+{
+    int n = p->hop;
+    push_history(p, x);
     /* Filter the hop, keep every dec-th sample, then shift them in at once. */
     float lp[480], out[256];
     int k = 0;
@@ -351,13 +367,27 @@ void tmi_pitch_push(tm_pitch *p, const float *x)
         int m = n - done < 480 ? n - done : 480;
         biquad_block(&p->aa[0], x + done, lp, m);
         if (p->dec == 1) biquad_block(&p->aa[1], lp, lp, m);
-        for (int i = 0; i < m; i++)
-            if (++p->dec_phase >= p->dec) {
-                p->dec_phase = 0;
-                if (k < 256) out[k++] = lp[i];
-            }
+        decimate(p, lp, m, out, &k);
     }
     shift_in(p->dec_buf, p->buf_dec, out, k);
+}
+
+void tmi_pitch_push2(tm_pitch *p0, tm_pitch *p1, const float *x0, const float *x1)
+{
+    int n = p0->hop;
+    push_history(p0, x0);
+    push_history(p1, x1);
+    float lp0[480], lp1[480], out0[256], out1[256];
+    int k0 = 0, k1 = 0;
+    for (int done = 0; done < n; done += 480) {
+        int m = n - done < 480 ? n - done : 480;
+        biquad_block2(&p0->aa[0], &p1->aa[0], x0 + done, x1 + done, lp0, lp1, m);
+        if (p0->dec == 1) biquad_block2(&p0->aa[1], &p1->aa[1], lp0, lp1, lp0, lp1, m);
+        decimate(p0, lp0, m, out0, &k0);
+        decimate(p1, lp1, m, out1, &k1);
+    }
+    shift_in(p0->dec_buf, p0->buf_dec, out0, k0);
+    shift_in(p1->dec_buf, p1->buf_dec, out1, k1);
 }
 
 /* Parabolic vertex offset in -0.5..0.5 around the middle of three samples. */
