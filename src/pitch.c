@@ -449,14 +449,22 @@ static float refine(const tm_pitch *p, float lag_dec, int64_t age)
 static float envelope(tm_pitch *p)
 {
     const int w = p->win_dec;
-    tm_biquad hp0 = p->env_hp[0], hp1 = p->env_hp[1];
-    tmi_biquad_reset(&hp0);
-    tmi_biquad_reset(&hp1);
-    biquad_block(&hp0, p->dec_buf + p->pre_dec, p->env_buf, w);
-    biquad_block(&hp1, p->env_buf, p->env_buf, w);
+    const float *x = p->dec_buf + p->pre_dec;
+    const tm_biquad *h0 = &p->env_hp[0], *h1 = &p->env_hp[1];
+    /* the two sections (biquad_block's arithmetic, from rest, float between them) and the
+     * smoothing in one loop: their recursions run side by side, not one after the other */
+    double x1 = 0.0, x2 = 0.0, y1 = 0.0, y2 = 0.0, z1 = 0.0, z2 = 0.0, o1 = 0.0, o2 = 0.0;
     float s1 = 0.0f, s2 = 0.0f, a = p->env_a, sum = 0.0f;
     for (int i = 0; i < w; i++) {
-        float v = p->env_buf[i];
+        double in = x[i];
+        double out = h0->b0 * in + h0->b1 * x1 + h0->b2 * x2 - h0->a1 * y1 - h0->a2 * y2;
+        x2 = x1; x1 = in;
+        y2 = y1; y1 = out;
+        double in2 = (float)out;
+        double out2 = h1->b0 * in2 + h1->b1 * z1 + h1->b2 * z2 - h1->a1 * o1 - h1->a2 * o2;
+        z2 = z1; z1 = in2;
+        o2 = o1; o1 = out2;
+        float v = (float)out2;
         s1 += a * ((v > 0.0f ? v : 0.0f) - s1);
         s2 += a * (s1 - s2);
         p->env_buf[i] = s2;
