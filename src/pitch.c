@@ -346,14 +346,13 @@ static void push_history(tm_pitch *p, const float *x)
     p->pushes++;
 }
 
-/* Keeps every dec-th of m low-passed samples in out (k of them so far). */
+/* Keeps every dec-th of m low-passed samples in out (k of them so far): dec_phase samples went
+ * by since the last one kept. */
 static void decimate(tm_pitch *p, const float *lp, int m, float *out, int *k)
 {
-    for (int i = 0; i < m; i++)
-        if (++p->dec_phase >= p->dec) {
-            p->dec_phase = 0;
-            if (*k < 256) out[(*k)++] = lp[i];
-        }
+    for (int i = p->dec - 1 - p->dec_phase; i < m; i += p->dec)
+        if (*k < 256) out[(*k)++] = lp[i];
+    p->dec_phase = (p->dec_phase + m) % p->dec;
 }
 
 void tmi_pitch_push(tm_pitch *p, const float *x)
