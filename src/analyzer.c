@@ -437,7 +437,10 @@ static tm_status process_any(tm_analyzer *a, const float *x0, const float *x1, i
         for (int c = 0; c < a->nch; c++) {
             const float *src = c == 0 ? x0 : x1;
             float *dst = a->ch[c].hopbuf + a->fill;
-            for (size_t j = 0; j < k; j++) dst[j] = sane(src[(i + j) * (size_t)stride]);
+            if (stride == 1)   /* planar input: a loop the compiler vectorises */
+                for (size_t j = 0; j < k; j++) dst[j] = sane(src[i + j]);
+            else
+                for (size_t j = 0; j < k; j++) dst[j] = sane(src[(i + j) * (size_t)stride]);
         }
         a->fill += (int)k;
         a->samples_in += (int64_t)k;
