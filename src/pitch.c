@@ -371,6 +371,41 @@ void tmi_pitch_push(tm_pitch *p, const float *x)
     shift_in(p->dec_buf, p->buf_dec, out, k);
 }
 
+/* One sample through section q, state s = {x1, x2, y1, y2}: biquad_block's arithmetic. */
+static inline double section(const tm_biquad *q, double s[4], double in)
+{
+    double out = q->b0 * in + q->b1 * s[0] + q->b2 * s[1] - q->a1 * s[2] - q->a2 * s[3];
+    s[1] = s[0]; s[0] = in;
+    s[3] = s[2]; s[2] = out;
+    return out;
+}
+
+static void section_store(tm_biquad *q, double s[4])
+{
+    if (s[2] < 1e-30 && s[2] > -1e-30 && s[3] < 1e-30 && s[3] > -1e-30) s[2] = s[3] = 0.0;
+    q->x1 = s[0]; q->x2 = s[1]; q->y1 = s[2]; q->y2 = s[3];
+}
+
+/* The undecimated (8 kHz) anti-alias filter, two sections, on both channels: the results of
+ * biquad_block through q[0] and then q[1] (float between them), with the four recursions in
+ * one loop, side by side instead of one after the other. */
+static void lowpass4_2(tm_biquad q0[2], tm_biquad q1[2], const float *x0, const float *x1,
+                       float *y0, float *y1, int n)
+{
+    double s[4][4] = {{q0[0].x1, q0[0].x2, q0[0].y1, q0[0].y2}, {q0[1].x1, q0[1].x2, q0[1].y1, q0[1].y2},
+                      {q1[0].x1, q1[0].x2, q1[0].y1, q1[0].y2}, {q1[1].x1, q1[1].x2, q1[1].y1, q1[1].y2}};
+    for (int i = 0; i < n; i++) {
+        float a = (float)section(&q0[0], s[0], x0[i]);
+        float b = (float)section(&q1[0], s[2], x1[i]);
+        y0[i] = (float)section(&q0[1], s[1], a);
+        y1[i] = (float)section(&q1[1], s[3], b);
+    }
+    section_store(&q0[0], s[0]);
+    section_store(&q0[1], s[1]);
+    section_store(&q1[0], s[2]);
+    section_store(&q1[1], s[3]);
+}
+
 void tmi_pitch_push2(tm_pitch *p0, tm_pitch *p1, const float *x0, const float *x1)
 {
     int n = p0->hop;
@@ -380,8 +415,8 @@ void tmi_pitch_push2(tm_pitch *p0, tm_pitch *p1, const float *x0, const float *x
     int k0 = 0, k1 = 0;
     for (int done = 0; done < n; done += 480) {
         int m = n - done < 480 ? n - done : 480;
-        biquad_block2(&p0->aa[0], &p1->aa[0], x0 + done, x1 + done, lp0, lp1, m);
-        if (p0->dec == 1) biquad_block2(&p0->aa[1], &p1->aa[1], lp0, lp1, lp0, lp1, m);
+        if (p0->dec == 1) lowpass4_2(p0->aa, p1->aa, x0 + done, x1 + done, lp0, lp1, m);
+        else biquad_block2(&p0->aa[0], &p1->aa[0], x0 + done, x1 + done, lp0, lp1, m);
         decimate(p0, lp0, m, out0, &k0);
         decimate(p1, lp1, m, out1, &k1);
     }
