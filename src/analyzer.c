@@ -413,9 +413,12 @@ static void run_hop(tm_analyzer *a)
         }
         prof_mark(a, TMI_ST_TONES);
         ch->meter_db = lev;
-        tmi_pitch_push(&ch->pitch, ch->dcbuf);
-        prof_mark(a, TMI_ST_PITCH);
     }
+    if (a->nch == 2)
+        tmi_pitch_push2(&a->ch[0].pitch, &a->ch[1].pitch, a->ch[0].dcbuf, a->ch[1].dcbuf);
+    else
+        tmi_pitch_push(&a->ch[0].pitch, a->ch[0].dcbuf);
+    prof_mark(a, TMI_ST_PITCH);
     if (a->nch == 2) {
         const float floors[2] = {a->ch[0].floor_db, a->ch[1].floor_db};
         tmi_echo_hop(&a->echo, m, a->ch[0].dcbuf, a->ch[1].dcbuf, floors);
@@ -444,7 +447,10 @@ static tm_status process_any(tm_analyzer *a, const float *x0, const float *x1, i
         for (int c = 0; c < a->nch; c++) {
             const float *src = c == 0 ? x0 : x1;
             float *dst = a->ch[c].hopbuf + a->fill;
-            for (size_t j = 0; j < k; j++) dst[j] = sane(src[(i + j) * (size_t)stride]);
+            if (stride == 1)   /* planar input: a loop the compiler vectorises */
+                for (size_t j = 0; j < k; j++) dst[j] = sane(src[i + j]);
+            else
+                for (size_t j = 0; j < k; j++) dst[j] = sane(src[(i + j) * (size_t)stride]);
         }
         a->fill += (int)k;
         a->samples_in += (int64_t)k;

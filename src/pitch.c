@@ -331,10 +331,10 @@ static void shift_in(float *buf, int len, const float *x, int k)
     }
 }
 
-void tmi_pitch_push(tm_pitch *p, const float *x)
+/* The full-rate ring, written twice so that the newest hist_len samples are always contiguous. */
+static void push_history(tm_pitch *p, const float *x)
 {
     int n = p->hop;
-    /* full-rate ring written twice, so that the newest hist_len samples are always contiguous */
     for (int done = 0; done < n;) {
         int m = n - done < p->hist_len - p->hist_pos ? n - done : p->hist_len - p->hist_pos;
         memcpy(p->hist2 + p->hist_pos, x + done, (size_t)m * sizeof(float));
@@ -344,6 +344,21 @@ void tmi_pitch_push(tm_pitch *p, const float *x)
         done += m;
     }
     p->pushes++;
+}
+
+/* Keeps every dec-th of m low-passed samples in out (k of them so far): dec_phase samples went
+ * by since the last one kept. */
+static void decimate(tm_pitch *p, const float *lp, int m, float *out, int *k)
+{
+    for (int i = p->dec - 1 - p->dec_phase; i < m; i += p->dec)
+        if (*k < 256) out[(*k)++] = lp[i];
+    p->dec_phase = (p->dec_phase + m) % p->dec;
+}
+
+void tmi_pitch_push(tm_pitch *p, const float *x)
+{
+    int n = p->hop;
+    push_history(p, x);
     /* Filter the hop, keep every dec-th sample, then shift them in at once. */
     float lp[480], out[256];
     int k = 0;
@@ -351,13 +366,62 @@ void tmi_pitch_push(tm_pitch *p, const float *x)
         int m = n - done < 480 ? n - done : 480;
         biquad_block(&p->aa[0], x + done, lp, m);
         if (p->dec == 1) biquad_block(&p->aa[1], lp, lp, m);
-        for (int i = 0; i < m; i++)
-            if (++p->dec_phase >= p->dec) {
-                p->dec_phase = 0;
-                if (k < 256) out[k++] = lp[i];
-            }
+        decimate(p, lp, m, out, &k);
     }
     shift_in(p->dec_buf, p->buf_dec, out, k);
+}
+
+/* One sample through section q, state s = {x1, x2, y1, y2}: biquad_block's arithmetic. */
+static inline double section(const tm_biquad *q, double s[4], double in)
+{
+    double out = q->b0 * in + q->b1 * s[0] + q->b2 * s[1] - q->a1 * s[2] - q->a2 * s[3];
+    s[1] = s[0]; s[0] = in;
+    s[3] = s[2]; s[2] = out;
+    return out;
+}
+
+static void section_store(tm_biquad *q, double s[4])
+{
+    if (s[2] < 1e-30 && s[2] > -1e-30 && s[3] < 1e-30 && s[3] > -1e-30) s[2] = s[3] = 0.0;
+    q->x1 = s[0]; q->x2 = s[1]; q->y1 = s[2]; q->y2 = s[3];
+}
+
+/* The undecimated (8 kHz) anti-alias filter, two sections, on both channels: the results of
+ * biquad_block through q[0] and then q[1] (float between them), with the four recursions in
+ * one loop, side by side instead of one after the other. */
+static void lowpass4_2(tm_biquad q0[2], tm_biquad q1[2], const float *x0, const float *x1,
+                       float *y0, float *y1, int n)
+{
+    double s[4][4] = {{q0[0].x1, q0[0].x2, q0[0].y1, q0[0].y2}, {q0[1].x1, q0[1].x2, q0[1].y1, q0[1].y2},
+                      {q1[0].x1, q1[0].x2, q1[0].y1, q1[0].y2}, {q1[1].x1, q1[1].x2, q1[1].y1, q1[1].y2}};
+    for (int i = 0; i < n; i++) {
+        float a = (float)section(&q0[0], s[0], x0[i]);
+        float b = (float)section(&q1[0], s[2], x1[i]);
+        y0[i] = (float)section(&q0[1], s[1], a);
+        y1[i] = (float)section(&q1[1], s[3], b);
+    }
+    section_store(&q0[0], s[0]);
+    section_store(&q0[1], s[1]);
+    section_store(&q1[0], s[2]);
+    section_store(&q1[1], s[3]);
+}
+
+void tmi_pitch_push2(tm_pitch *p0, tm_pitch *p1, const float *x0, const float *x1)
+{
+    int n = p0->hop;
+    push_history(p0, x0);
+    push_history(p1, x1);
+    float lp0[480], lp1[480], out0[256], out1[256];
+    int k0 = 0, k1 = 0;
+    for (int done = 0; done < n; done += 480) {
+        int m = n - done < 480 ? n - done : 480;
+        if (p0->dec == 1) lowpass4_2(p0->aa, p1->aa, x0 + done, x1 + done, lp0, lp1, m);
+        else biquad_block2(&p0->aa[0], &p1->aa[0], x0 + done, x1 + done, lp0, lp1, m);
+        decimate(p0, lp0, m, out0, &k0);
+        decimate(p1, lp1, m, out1, &k1);
+    }
+    shift_in(p0->dec_buf, p0->buf_dec, out0, k0);
+    shift_in(p1->dec_buf, p1->buf_dec, out1, k1);
 }
 
 /* Parabolic vertex offset in -0.5..0.5 around the middle of three samples. */
@@ -419,14 +483,22 @@ static float refine(const tm_pitch *p, float lag_dec, int64_t age)
 static float envelope(tm_pitch *p)
 {
     const int w = p->win_dec;
-    tm_biquad hp0 = p->env_hp[0], hp1 = p->env_hp[1];
-    tmi_biquad_reset(&hp0);
-    tmi_biquad_reset(&hp1);
-    biquad_block(&hp0, p->dec_buf + p->pre_dec, p->env_buf, w);
-    biquad_block(&hp1, p->env_buf, p->env_buf, w);
+    const float *x = p->dec_buf + p->pre_dec;
+    const tm_biquad *h0 = &p->env_hp[0], *h1 = &p->env_hp[1];
+    /* the two sections (biquad_block's arithmetic, from rest, float between them) and the
+     * smoothing in one loop: their recursions run side by side, not one after the other */
+    double x1 = 0.0, x2 = 0.0, y1 = 0.0, y2 = 0.0, z1 = 0.0, z2 = 0.0, o1 = 0.0, o2 = 0.0;
     float s1 = 0.0f, s2 = 0.0f, a = p->env_a, sum = 0.0f;
     for (int i = 0; i < w; i++) {
-        float v = p->env_buf[i];
+        double in = x[i];
+        double out = h0->b0 * in + h0->b1 * x1 + h0->b2 * x2 - h0->a1 * y1 - h0->a2 * y2;
+        x2 = x1; x1 = in;
+        y2 = y1; y1 = out;
+        double in2 = (float)out;
+        double out2 = h1->b0 * in2 + h1->b1 * z1 + h1->b2 * z2 - h1->a1 * o1 - h1->a2 * o2;
+        z2 = z1; z1 = in2;
+        o2 = o1; o1 = out2;
+        float v = (float)out2;
         s1 += a * ((v > 0.0f ? v : 0.0f) - s1);
         s2 += a * (s1 - s2);
         p->env_buf[i] = s2;

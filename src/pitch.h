@@ -86,6 +86,8 @@ void tmi_pitch_free(tm_pitch *p);
 void tmi_pitch_reset(tm_pitch *p);
 /* Feeds one hop of DC-blocked samples (decimation and history run on every hop). */
 void tmi_pitch_push(tm_pitch *p, const float *x);
+/* The same for both channels of a call at once (both from one config): faster than two pushes. */
+void tmi_pitch_push2(tm_pitch *p0, tm_pitch *p1, const float *x0, const float *x1);
 /* Analyses the window centred tmi_pitch_lookahead_hops() behind the newest hop and adds it to the
  * path. Returns, for that hop, the F0 of the best path ending there (no lookahead: what a live
  * decision can know now; 0 when unvoiced) and its periodicity. */
