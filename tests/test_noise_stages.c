@@ -803,7 +803,7 @@ static tally tally_of(tm_analyzer *a)
     tm_event ev;
     while (tm_analyzer_next_event(a, &ev)) {
         if (ev.type == TM_EV_SPEECH) t.speech[ev.speaker]++;
-        if (ev.type == TM_EV_INTERRUPTION) t.interruptions++;
+        if (ev.type == TM_EV_INTERRUPTION && ev.final) t.interruptions++;
         if (ev.type == TM_EV_RAISED_VOICE && ev.final) t.raised[ev.speaker]++;
         if (ev.type == TM_EV_SILENCE && ev.final) {
             t.silences++;
