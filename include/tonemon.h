@@ -223,6 +223,9 @@ typedef struct {
     float laugh_high_min_pct;    /* ... this share of them or more, over this far above the
                                     talker's register is a laugh, not speech (0: off) */
     float laugh_max_s;
+    float silence_break_rel_db;  /* speech ends dead air once it comes within this of the talker's
+                                    level (or lasts 2 s); quieter talk in dead air is the
+                                    neighbours' (0: any speech) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -74,6 +74,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.laugh_high_oct = 0.6f;      /* as speech_far_oct: outside a talker's own pitch range */
     c.laugh_high_min_pct = 70.0f;
     c.laugh_max_s = 2.0f;         /* laugh bouts: 0.5-2 s of 3-8 "ha" pulses */
+    c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     return c;
 }
 
@@ -143,6 +144,7 @@ static const tm_config_field fields[] = {
     F(laugh_high_oct, 0, 4, "a short segment whose voiced hops lie this far above the talker's register ..., octaves (0: off)"),
     F(laugh_high_min_pct, 0, 100, "... this share of them or more, is a laugh, not speech, %"),
     F(laugh_max_s, 0, 5, "... when no longer than this, s"),
+    F(silence_break_rel_db, 0, 60, "speech ends dead air once within this of the talker's level (or 2 s long), dB (0: any)"),
 };
 #undef F
 #undef I

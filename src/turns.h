@@ -48,6 +48,11 @@ typedef struct {
     float intr_rel_db;                /* an interrupter (and an agent holding the floor) within this
                                          of their own level, dB (interrupt_rel_db) */
     int64_t last_held;                /* last hop on which music held a channel; -1 none */
+    float sil_break_db;               /* speech ends dead air within this of the talker's level
+                                         (silence_break_rel_db; 0: any speech) */
+    int sil_break_hops;               /* ... or once it lasts this long */
+    int64_t heard[2];                 /* last hop of speech that ends dead air; -1 none */
+    int64_t heard_seg[2], heard_before[2]; /* the segment that set it, and heard[] before it */
     unsigned char quiet[2][TURNS_QUIET_RING]; /* the hop's level could not be speech (not cand) */
     int ov_pending;                   /* an overlap held back in case the next one joins it */
     int64_t ov_start, ov_end, ov_detected;

@@ -875,6 +875,31 @@ static void test_laugh_over_the_caller_is_no_interruption(void **state)
     assert_int_equal(t.speech[TM_AGENT], 1);
 }
 
+/* Dead air of 8 s after the agent's last word, in which a neighbour's words at the agent's pitch
+ * cross the speech gate twice, 8 dB under the agent's level (speech, but no talk that ends dead
+ * air): one silence from the agent's last word to the caller's first. The agent's own "hm" at
+ * their level in the middle ends it, and neither half lasts 5 s. */
+static void test_neighbours_words_do_not_split_dead_air(void **state)
+{
+    (void)state;
+    for (int own = 0; own < 2; own++) {
+        const stretch neighbour[] = {{TM_AGENT, 0.5, 3.0, -20.0f, 120.0f}, {TM_AGENT, 5.0, 5.6, -28.0f, 125.0f},
+                                     {TM_AGENT, 7.0, 7.5, -28.0f, 118.0f}, {TM_CALLER, 11.0, 12.5, -22.0f, 200.0f}};
+        const stretch hm[] = {{TM_AGENT, 0.5, 3.0, -20.0f, 120.0f}, {TM_AGENT, 6.5, 7.0, -21.0f, 120.0f},
+                              {TM_CALLER, 11.0, 12.5, -22.0f, 200.0f}};
+        tally t = own ? tally_of(replay(hm, 3, 1400)) : tally_of(replay(neighbour, 4, 1400));
+        print_message("%s: agent speech events %d, %d silences, last %.2f-%.2f s\n", own ? "own hm" : "neighbour",
+                      t.speech[TM_AGENT], t.silences, t.sil_start, t.sil_end);
+        if (own) {
+            assert_int_equal(t.silences, 0);
+            continue;
+        }
+        assert_int_equal(t.speech[TM_AGENT], 3);
+        assert_int_equal(t.silences, 1);
+        assert_true(fabs(t.sil_start - 3.0) < 0.05 && fabs(t.sil_end - 11.0) < 0.05);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -899,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_babble_before_the_caller_is_not_their_normal_voice),
         cmocka_unit_test(test_laugh_in_dead_air_is_not_speech),
         cmocka_unit_test(test_laugh_over_the_caller_is_no_interruption),
+        cmocka_unit_test(test_neighbours_words_do_not_split_dead_air),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
