@@ -181,6 +181,9 @@ typedef struct {
     float hold_steady_min;       /* share of voiced hop pairs whose pitch stands still */
     float hold_tone_frac_min;    /* share of 30 ms energy in one signalling tone: a tone hop */
     float hold_tuned_min;        /* share of voiced hops on the A440 semitone grid (tuned music) */
+    float hold_tuned_keep_min;   /* ... that a hold already recognised needs to go on */
+    float hold_gap_s;            /* a pause without sound this long parts the speech before
+                                    hold music from it: the hold starts after it */
     /* prompts that do not nag */
     float alert_repeat_min_s;    /* a prompt of the same reason this soon is merged into the shown one */
     float upset_window_s;        /* "upset caller" needs a caller raised voice within this */

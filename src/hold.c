@@ -37,8 +37,10 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
  * realistic corpus, and at most 43 % of any 3 s of natural speech (50 % synthesized), whose pitch
  * glides through the grid. Limit: music tuned off A440 by more than about 10 cents. */
 #define HOLD_GRID_ST 0.15f
-/* The shortest note that marks where music begins: 50 ms on the grid. */
+/* The shortest note that marks where music begins: 50 ms standing still on the grid. Speech
+ * glides across the grid: a hop or three on it at a time, standing still on fewer still. */
 #define HOLD_NOTE_MIN_HOPS 5
+#define HOLD_NOTE_BITS (4 | 16)
 /* A hold tone (a beep every few seconds on hold) lasts 200 ms or more; DTMF digits last
  * 40-120 ms (ITU-T Q.24), so they never start a hold. */
 #define HOLD_BEEP_HOPS 20
@@ -88,6 +90,9 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     int window_hops = (int)lrintf(cfg->hold_window_s * (float)hops_per_s);
     memset(h, 0, sizeof *h);
     h->tuned_min = cfg->hold_tuned_min;
+    h->tuned_keep_min = cfg->hold_tuned_keep_min;
+    h->gap_hops = (int)lrintf(cfg->hold_gap_s * (float)hops_per_s);
+    if (h->gap_hops < 1) h->gap_hops = 1;
     /* Every tone lies under 1.7 kHz, so the tone DFTs read every step-th sample (about 4 kHz):
      * no tone aliases, noise above 2 kHz folds in and only lowers the tone share, and the cost
      * falls fourfold at 16 kHz. step divides the hop, so the hops' DFTs join exactly. */
@@ -121,6 +126,7 @@ void tmi_hold_reset(tm_hold *h)
     h->n_act = h->n_voiced = h->n_steady = h->n_pause = h->n_grid = h->filled = 0;
     h->pos = 0;
     h->prev_st = -1000.0f;
+    h->note_run = 0;
     h->gap = 0;
     h->on = 0;
     h->start = h->last_music = 0;
@@ -285,6 +291,39 @@ static int trill_hop(tm_hold *h, int64_t n, float level_db)
     return h->tr_chain >= HOLD_TRILL_MIN_PERIODS;
 }
 
+/* Where the music the window has just recognised begins, in hops from the window's oldest.
+ * The window may hold speech before the music (the agent's "let me put you on hold"), and
+ * speech crosses the grid and stands still for a few hops now and then. So the window is cut
+ * into stretches at every pause of hold_gap_s without sound, and the hold starts at the first
+ * note (HOLD_NOTE_MIN_HOPS hops standing still on the grid) of the first stretch that, from
+ * that note on, sounds like music (steady and tuned by the starting thresholds). Failing that,
+ * at the window's first note; failing that, at its edge. */
+static int music_start(const tm_hold *h)
+{
+    int run = 0, quiet = 0, note = -1, first = -1;
+    int pairs = 0, steady = 0, voiced = 0, grid = 0;
+    for (int k = 0; k < h->win; k++) {
+        unsigned char f = h->flag[(h->pos + k) % h->win];
+        quiet = f & 1 ? 0 : quiet + 1;
+        run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? run + 1 : 0;
+        if (note < 0 && run == HOLD_NOTE_MIN_HOPS) {
+            note = k - (HOLD_NOTE_MIN_HOPS - 1);
+            if (first < 0) first = note;
+            pairs = steady = voiced = grid = HOLD_NOTE_MIN_HOPS;
+        } else if (note >= 0) {
+            voiced += (f >> 1) & 1;
+            steady += (f >> 2) & 1;
+            pairs += (f >> 3) & 1;
+            grid += (f >> 4) & 1;
+        }
+        if (note >= 0 && (quiet == h->gap_hops || k == h->win - 1)) {
+            if (steady >= h->steady_min * pairs && grid >= h->tuned_min * voiced) return note;
+            note = -1;
+        }
+    }
+    return first >= 0 ? first : 0;
+}
+
 static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0_hz, float tone_frac,
                      int64_t *started)
 {
@@ -341,9 +380,14 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
         h->trun = 0;
     }
     int beeping = h->beeps > 0 && n - h->beep_end <= HOLD_BEEP_GAP_HOPS;
+    /* Inside a hold the music may stray off the grid for a while (a chord's tones, not tuned
+     * as one harmonic series, read as a common pitch a fraction of a semitone off; seed 18 c28
+     * split its hold there): staying needs fewer tuned hops than starting. */
+    float tuned = h->on ? h->tuned_keep_min : h->tuned_min;
     int music = h->filled == h->win && h->n_act >= h->act_min * h->win &&
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
-                h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= h->tuned_min * h->n_voiced;
+                h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= tuned * h->n_voiced;
+    h->note_run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? h->note_run + 1 : 0;
     if (!h->on && beep_hold) {
         h->on = 1;
         h->start = h->beep_start;
@@ -352,15 +396,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
     } else if (!h->on) {
         if (music) {
             h->on = 1;
-            /* the hold starts at the window's first note (five tuned hops in a row: speech
-             * crosses the grid now and then, a note stays on it), not at the window's edge */
-            int k = 0, run = 0;
-            for (; k < h->win; k++) {
-                run = h->flag[(h->pos + k) % h->win] & 16 ? run + 1 : 0;
-                if (run == HOLD_NOTE_MIN_HOPS) break;
-            }
-            k = k < h->win ? k - (HOLD_NOTE_MIN_HOPS - 1) : 0;
-            h->start = n - h->win + 1 + k;
+            h->start = n - h->win + 1 + music_start(h);
             h->bad = 0;
             *started = h->start;
         }
@@ -370,7 +406,9 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
         else h->bad++;
         if (h->bad >= HOLD_EXIT_HOPS) h->on = 0;
     }
-    if (h->on && (tone || (grid && music))) h->last_music = n;
+    /* the hold's music goes on to its last note (five hops standing still on the grid): not to
+     * the last tuned hop of the speech after it, which the window still takes for music */
+    if (h->on && (tone || (h->note_run >= HOLD_NOTE_MIN_HOPS && music))) h->last_music = n;
     return h->on;
 }
 

@@ -30,6 +30,9 @@ typedef struct {
     float prev_st;
     int   gap;                          /* inactive hops in a row */
     float act_min, steady_min, voiced_min, tuned_min, tone_frac_min;
+    float tuned_keep_min;               /* tuned share a hold needs to go on (tuned_min to start) */
+    int   gap_hops;                     /* hops without sound that part speech from music after it */
+    int   note_run;                     /* hops in a row standing still on the grid */
     /* state */
     int   on;                           /* music (or tone) on this channel */
     int64_t start, last_music;
