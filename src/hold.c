@@ -127,6 +127,9 @@ void tmi_hold_reset(tm_hold *h)
     h->pos = 0;
     h->prev_st = -1000.0f;
     h->note_run = 0;
+    h->quiet = 0;
+    h->proven = 0;
+    h->st_pairs = h->st_steady = h->st_voiced = h->st_grid = 0;
     h->gap = 0;
     h->on = 0;
     h->start = h->last_music = 0;
@@ -324,6 +327,24 @@ static int music_start(const tm_hold *h)
     return first >= 0 ? first : 0;
 }
 
+/* Inside a hold: a pause of hold_gap_s without sound ends a stretch. The stretch after it
+ * counts as the hold's music (its notes move the hold's end) once it sounds like music on its
+ * own: the agent's "thank you for holding" comes after such a pause, and a flat synthetic
+ * voice stands still, and crosses the grid, often enough that a window still full of the
+ * music takes it in. */
+static void stretch_hop(tm_hold *h, unsigned char f)
+{
+    h->quiet = f & 1 ? 0 : h->quiet + 1;
+    if (h->quiet == h->gap_hops) {
+        h->proven = 0;
+        h->st_pairs = h->st_steady = h->st_voiced = h->st_grid = 0;
+    }
+    h->st_voiced += (f >> 1) & 1;
+    h->st_steady += (f >> 2) & 1;
+    h->st_pairs += (f >> 3) & 1;
+    h->st_grid += (f >> 4) & 1;
+}
+
 static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0_hz, float tone_frac,
                      int64_t *started)
 {
@@ -388,6 +409,11 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
                 h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= tuned * h->n_voiced;
     h->note_run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? h->note_run + 1 : 0;
+    if (!h->on && (beep_hold || music)) {
+        /* the music or beeps that start the hold are its first stretch */
+        h->quiet = 0;
+        h->proven = 1;
+    }
     if (!h->on && beep_hold) {
         h->on = 1;
         h->start = h->beep_start;
@@ -401,14 +427,20 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
             *started = h->start;
         }
     } else {
+        stretch_hop(h, f);
         /* inside a hold until the window has not sounded like music for a second */
         if (music || beeping) h->bad = 0;
         else h->bad++;
         if (h->bad >= HOLD_EXIT_HOPS) h->on = 0;
     }
-    /* the hold's music goes on to its last note (five hops standing still on the grid): not to
-     * the last tuned hop of the speech after it, which the window still takes for music */
-    if (h->on && (tone || (h->note_run >= HOLD_NOTE_MIN_HOPS && music))) h->last_music = n;
+    /* the hold's music goes on to its last note (five hops standing still on the grid) in a
+     * stretch that sounds like music: not to a note of the speech after it, which the window
+     * still takes for music */
+    int note = h->note_run >= HOLD_NOTE_MIN_HOPS && music;
+    if (note && !h->proven)
+        h->proven = h->st_steady >= h->steady_min * h->st_pairs && h->st_grid >= h->tuned_keep_min * h->st_voiced;
+    /* a beep, not a vowel whose one harmonic sits on a tone for a hop or two */
+    if (h->on && ((tone && h->trun >= HOLD_TONE_BURST_HOPS) || (note && h->proven))) h->last_music = n;
     return h->on;
 }
 

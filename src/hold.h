@@ -33,6 +33,10 @@ typedef struct {
     float tuned_keep_min;               /* tuned share a hold needs to go on (tuned_min to start) */
     int   gap_hops;                     /* hops without sound that part speech from music after it */
     int   note_run;                     /* hops in a row standing still on the grid */
+    /* inside a hold: the stretch of sound since the last pause of gap_hops */
+    int   quiet;                        /* hops in a row without sound */
+    int   proven;                       /* the stretch sounds like music: its notes are the hold's */
+    int   st_pairs, st_steady, st_voiced, st_grid;   /* the stretch's counts, as the window's */
     /* state */
     int   on;                           /* music (or tone) on this channel */
     int64_t start, last_music;
