@@ -184,6 +184,8 @@ typedef struct {
     float hold_tuned_keep_min;   /* ... that a hold already recognised needs to go on */
     float hold_gap_s;            /* a pause without sound this long parts the speech before
                                     hold music from it: the hold starts after it */
+    float hold_end_voiced_s;     /* a stretch after such a pause inside a hold, voiced this long
+                                    without sounding like music, is talk: the hold ends */
     /* prompts that do not nag */
     float alert_repeat_min_s;    /* a prompt of the same reason this soon is merged into the shown one */
     float upset_window_s;        /* "upset caller" needs a caller raised voice within this */

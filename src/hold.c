@@ -92,6 +92,8 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     h->tuned_min = cfg->hold_tuned_min;
     h->tuned_keep_min = cfg->hold_tuned_keep_min;
     h->gap_hops = (int)lrintf(cfg->hold_gap_s * (float)hops_per_s);
+    h->end_voiced_hops = (int)lrintf(cfg->hold_end_voiced_s * (float)hops_per_s);
+    if (h->end_voiced_hops < 1) h->end_voiced_hops = 1;
     if (h->gap_hops < 1) h->gap_hops = 1;
     /* Every tone lies under 1.7 kHz, so the tone DFTs read every step-th sample (about 4 kHz):
      * no tone aliases, noise above 2 kHz folds in and only lowers the tone share, and the cost
@@ -127,6 +129,7 @@ void tmi_hold_reset(tm_hold *h)
     h->pos = 0;
     h->prev_st = -1000.0f;
     h->note_run = 0;
+    h->talk_until = 0;
     h->quiet = 0;
     h->proven = 0;
     h->st_pairs = h->st_steady = h->st_voiced = h->st_grid = 0;
@@ -328,11 +331,14 @@ static int music_start(const tm_hold *h)
 }
 
 /* Inside a hold: a pause of hold_gap_s without sound ends a stretch. The stretch after it
- * counts as the hold's music (its notes move the hold's end) once it sounds like music on its
- * own: the agent's "thank you for holding" comes after such a pause, and a flat synthetic
- * voice stands still, and crosses the grid, often enough that a window still full of the
- * music takes it in. */
-static void stretch_hop(tm_hold *h, unsigned char f)
+ * counts as the hold's (its notes move the hold's end) once it sounds like music on its own,
+ * from a note on (or once a beep sounds in it): the agent's "thank you for holding" comes
+ * after such a pause, and a flat synthetic voice stands still, and crosses the grid, often
+ * enough that a window still full of the music takes it in. A stretch voiced for
+ * hold_end_voiced_s without sounding like music is someone talking: the hold is over (else
+ * the window, still full of music, kept the talker's first words off speech for seconds).
+ * Returns 1 when the hold ends so. */
+static int stretch_hop(tm_hold *h, unsigned char f)
 {
     h->quiet = f & 1 ? 0 : h->quiet + 1;
     if (h->quiet == h->gap_hops) {
@@ -343,6 +349,14 @@ static void stretch_hop(tm_hold *h, unsigned char f)
     h->st_steady += (f >> 2) & 1;
     h->st_pairs += (f >> 3) & 1;
     h->st_grid += (f >> 4) & 1;
+    if (h->proven) return 0;
+    if (h->trun >= HOLD_TONE_BURST_HOPS) {
+        h->proven = 1;
+        return 0;
+    }
+    int tuned = h->st_steady >= h->steady_min * h->st_pairs && h->st_grid >= h->tuned_keep_min * h->st_voiced;
+    if (h->note_run >= HOLD_NOTE_MIN_HOPS && tuned) h->proven = 1;
+    return !h->proven && h->st_voiced >= h->end_voiced_hops && !tuned;
 }
 
 static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0_hz, float tone_frac,
@@ -409,7 +423,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
                 h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= tuned * h->n_voiced;
     h->note_run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? h->note_run + 1 : 0;
-    if (!h->on && (beep_hold || music)) {
+    if (!h->on && (beep_hold || (music && n >= h->talk_until))) {
         /* the music or beeps that start the hold are its first stretch */
         h->quiet = 0;
         h->proven = 1;
@@ -420,14 +434,17 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
         h->bad = 0;
         *started = h->start;
     } else if (!h->on) {
-        if (music) {
+        if (music && n >= h->talk_until) {
             h->on = 1;
             h->start = n - h->win + 1 + music_start(h);
             h->bad = 0;
             *started = h->start;
         }
+    } else if (stretch_hop(h, f)) {
+        /* the window still holds the music: no hold starts again until it has passed */
+        h->on = 0;
+        h->talk_until = n + h->win;
     } else {
-        stretch_hop(h, f);
         /* inside a hold until the window has not sounded like music for a second */
         if (music || beeping) h->bad = 0;
         else h->bad++;
@@ -437,8 +454,6 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
      * stretch that sounds like music: not to a note of the speech after it, which the window
      * still takes for music */
     int note = h->note_run >= HOLD_NOTE_MIN_HOPS && music;
-    if (note && !h->proven)
-        h->proven = h->st_steady >= h->steady_min * h->st_pairs && h->st_grid >= h->tuned_keep_min * h->st_voiced;
     /* a beep, not a vowel whose one harmonic sits on a tone for a hop or two */
     if (h->on && ((tone && h->trun >= HOLD_TONE_BURST_HOPS) || (note && h->proven))) h->last_music = n;
     return h->on;
