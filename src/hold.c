@@ -331,8 +331,8 @@ static int music_start(const tm_hold *h)
 }
 
 /* Inside a hold: a pause of hold_gap_s without sound ends a stretch. The stretch after it
- * counts as the hold's (its notes move the hold's end) once it sounds like music on its own,
- * from a note on (or once a beep sounds in it): the agent's "thank you for holding" comes
+ * counts as the hold's (its notes move the hold's end) once it sounds like music on its own
+ * (or once a beep sounds in it): the agent's "thank you for holding" comes
  * after such a pause, and a flat synthetic voice stands still, and crosses the grid, often
  * enough that a window still full of the music takes it in. A stretch voiced for
  * hold_end_voiced_s without sounding like music is someone talking: the hold is over (else
@@ -354,9 +354,11 @@ static int stretch_hop(tm_hold *h, unsigned char f)
         h->proven = 1;
         return 0;
     }
-    int tuned = h->st_steady >= h->steady_min * h->st_pairs && h->st_grid >= h->tuned_keep_min * h->st_voiced;
-    if (h->note_run >= HOLD_NOTE_MIN_HOPS && tuned) h->proven = 1;
-    return !h->proven && h->st_voiced >= h->end_voiced_hops && !tuned;
+    /* judged once it has been voiced for hold_end_voiced_s, as music that starts a hold is:
+     * a syllable or two of a flat voice may stand still on the grid */
+    if (h->st_voiced < h->end_voiced_hops) return 0;
+    h->proven = h->st_steady >= h->steady_min * h->st_pairs && h->st_grid >= h->tuned_min * h->st_voiced;
+    return !h->proven;
 }
 
 static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0_hz, float tone_frac,
