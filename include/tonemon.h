@@ -186,6 +186,8 @@ typedef struct {
                                     hold music from it: the hold starts after it */
     float hold_end_voiced_s;     /* a stretch after such a pause inside a hold, voiced this long
                                     without sounding like music, is talk: the hold ends */
+    float hold_onsets_max_hz;    /* music starting a hold begins voiced stretches at most this
+                                    often (syllables come 4-5 a second, notes ring on) */
     /* prompts that do not nag */
     float alert_repeat_min_s;    /* a prompt of the same reason this soon is merged into the shown one */
     float upset_window_s;        /* "upset caller" needs a caller raised voice within this */

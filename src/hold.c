@@ -104,6 +104,7 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     h->hop = hop / h->step;
     h->win = window_hops < HOLD_MIN_WIN ? HOLD_MIN_WIN
            : window_hops > HOLD_MAX_WIN ? HOLD_MAX_WIN : window_hops;
+    h->onsets_max = cfg->hold_onsets_max_hz * (float)h->win / (float)hops_per_s;
     h->act_min = cfg->hold_active_min;
     h->voiced_min = cfg->hold_voiced_min;
     h->steady_min = cfg->hold_steady_min;
@@ -125,7 +126,7 @@ void tmi_hold_reset(tm_hold *h)
     memset(h->e, 0, sizeof h->e);
     memset(h->flag, 0, sizeof h->flag);
     h->slot = 0;
-    h->n_act = h->n_voiced = h->n_steady = h->n_pause = h->n_grid = h->filled = 0;
+    h->n_act = h->n_voiced = h->n_steady = h->n_pause = h->n_grid = h->n_onset = h->filled = 0;
     h->pos = 0;
     h->prev_st = -1000.0f;
     h->note_run = 0;
@@ -226,6 +227,7 @@ static void window_add(tm_hold *h, unsigned char f)
         h->n_steady -= (old >> 2) & 1;
         h->n_pause -= (old >> 3) & 1;
         h->n_grid -= (old >> 4) & 1;
+        h->n_onset -= (old >> 5) & 1;
     } else {
         h->filled++;
     }
@@ -236,6 +238,7 @@ static void window_add(tm_hold *h, unsigned char f)
     h->n_steady += (f >> 2) & 1;
     h->n_pause += (f >> 3) & 1;
     h->n_grid += (f >> 4) & 1;
+    h->n_onset += (f >> 5) & 1;
 }
 
 /* The last k hops of the window were a ringer, not notes: only their sounding stays. */
@@ -248,6 +251,7 @@ static void window_unnote(tm_hold *h, int k)
         h->n_steady -= (*f >> 2) & 1;
         h->n_pause -= (*f >> 3) & 1;
         h->n_grid -= (*f >> 4) & 1;
+        h->n_onset -= (*f >> 5) & 1;
         *f &= 1;
     }
 }
@@ -391,8 +395,10 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
     int ring_found = trill && !h->ring && h->unpitched == 0;
     if (ring_found) h->ring = 1;
     if (h->ring) voiced = pair = steady = grid = 0;
+    /* a voiced stretch begins: a syllable, or a note after a rest */
+    int onset = voiced && !pair;
     unsigned char f = (unsigned char)((sound ? 1 : 0) | (voiced ? 2 : 0) | (steady ? 4 : 0) |
-                                      (pair ? 8 : 0) | (grid ? 16 : 0));
+                                      (pair ? 8 : 0) | (grid ? 16 : 0) | (onset ? 32 : 0));
     window_add(h, f);
     if (ring_found) window_unnote(h, n - h->pitched_from + 1 < h->win ? (int)(n - h->pitched_from + 1) : h->win);
     /* beeps: long tone bursts that recur; a ringer's tones are no beep (but still no speech) */
@@ -425,7 +431,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
                 h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= tuned * h->n_voiced;
     h->note_run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? h->note_run + 1 : 0;
-    if (!h->on && (beep_hold || (music && n >= h->talk_until))) {
+    if (!h->on && (beep_hold || (music && n >= h->talk_until && h->n_onset <= h->onsets_max))) {
         /* the music or beeps that start the hold are its first stretch */
         h->quiet = 0;
         h->proven = 1;
@@ -436,7 +442,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
         h->bad = 0;
         *started = h->start;
     } else if (!h->on) {
-        if (music && n >= h->talk_until) {
+        if (music && n >= h->talk_until && h->n_onset <= h->onsets_max) {
             h->on = 1;
             h->start = n - h->win + 1 + music_start(h);
             h->bad = 0;

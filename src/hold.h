@@ -24,8 +24,9 @@ typedef struct {
     int   slot;
     /* music: per-hop flags over a sliding window */
     int   win, exit_win;
-    unsigned char flag[HOLD_MAX_WIN];   /* bit 0 sounding, 1 voiced, 2 pitch standing still, 3 voiced pair, 4 on the A440 grid */
-    int   n_act, n_voiced, n_steady, n_pause, n_grid, filled;   /* n_pause: voiced pairs */
+    unsigned char flag[HOLD_MAX_WIN];   /* bit 0 sounding, 1 voiced, 2 pitch standing still, 3 voiced pair, 4 on the A440 grid,
+                                           5 voiced after an unvoiced hop */
+    int   n_act, n_voiced, n_steady, n_pause, n_grid, n_onset, filled;   /* n_pause: voiced pairs */
     int   pos;
     float prev_st;
     int   gap;                          /* inactive hops in a row */
@@ -33,6 +34,7 @@ typedef struct {
     float tuned_keep_min;               /* tuned share a hold needs to go on (tuned_min to start) */
     int   gap_hops;                     /* hops without sound that part speech from music after it */
     int   end_voiced_hops;              /* voiced hops of a stretch not music that end a hold */
+    float onsets_max;                   /* voiced onsets in a window that may start a music hold */
     int   note_run;                     /* hops in a row standing still on the grid */
     /* inside a hold: the stretch of sound since the last pause of gap_hops */
     int   quiet;                        /* hops in a row without sound */
