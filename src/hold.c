@@ -431,7 +431,8 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
                 h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= tuned * h->n_voiced;
     h->note_run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? h->note_run + 1 : 0;
-    if (!h->on && (beep_hold || (music && n >= h->talk_until && h->n_onset <= h->onsets_max))) {
+    int music_starts = music && n >= h->talk_until && h->n_onset <= h->onsets_max;
+    if (!h->on && (beep_hold || music_starts)) {
         /* the music or beeps that start the hold are its first stretch */
         h->quiet = 0;
         h->proven = 1;
@@ -442,7 +443,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
         h->bad = 0;
         *started = h->start;
     } else if (!h->on) {
-        if (music && n >= h->talk_until && h->n_onset <= h->onsets_max) {
+        if (music_starts) {
             h->on = 1;
             h->start = n - h->win + 1 + music_start(h);
             h->bad = 0;
