@@ -181,6 +181,13 @@ typedef struct {
     float hold_steady_min;       /* share of voiced hop pairs whose pitch stands still */
     float hold_tone_frac_min;    /* share of 30 ms energy in one signalling tone: a tone hop */
     float hold_tuned_min;        /* share of voiced hops on the A440 semitone grid (tuned music) */
+    float hold_tuned_keep_min;   /* ... that a hold already recognised needs to go on */
+    float hold_gap_s;            /* a pause without sound this long parts the speech before
+                                    hold music from it: the hold starts after it */
+    float hold_end_voiced_s;     /* a stretch after such a pause inside a hold, voiced this long
+                                    without sounding like music, is talk: the hold ends */
+    float hold_onsets_max_hz;    /* music starting a hold begins voiced stretches at most this
+                                    often (syllables come 4-5 a second, notes ring on) */
     /* prompts that do not nag */
     float alert_repeat_min_s;    /* a prompt of the same reason this soon is merged into the shown one */
     float upset_window_s;        /* "upset caller" needs a caller raised voice within this */

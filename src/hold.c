@@ -37,8 +37,10 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
  * realistic corpus, and at most 43 % of any 3 s of natural speech (50 % synthesized), whose pitch
  * glides through the grid. Limit: music tuned off A440 by more than about 10 cents. */
 #define HOLD_GRID_ST 0.15f
-/* The shortest note that marks where music begins: 50 ms on the grid. */
+/* The shortest note that marks where music begins: 50 ms standing still on the grid. Speech
+ * glides across the grid: a hop or three on it at a time, standing still on fewer still. */
 #define HOLD_NOTE_MIN_HOPS 5
+#define HOLD_NOTE_BITS (4 | 16)
 /* A hold tone (a beep every few seconds on hold) lasts 200 ms or more; DTMF digits last
  * 40-120 ms (ITU-T Q.24), so they never start a hold. */
 #define HOLD_BEEP_HOPS 20
@@ -88,6 +90,11 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     int window_hops = (int)lrintf(cfg->hold_window_s * (float)hops_per_s);
     memset(h, 0, sizeof *h);
     h->tuned_min = cfg->hold_tuned_min;
+    h->tuned_keep_min = cfg->hold_tuned_keep_min;
+    h->gap_hops = (int)lrintf(cfg->hold_gap_s * (float)hops_per_s);
+    h->end_voiced_hops = (int)lrintf(cfg->hold_end_voiced_s * (float)hops_per_s);
+    if (h->end_voiced_hops < 1) h->end_voiced_hops = 1;
+    if (h->gap_hops < 1) h->gap_hops = 1;
     /* Every tone lies under 1.7 kHz, so the tone DFTs read every step-th sample (about 4 kHz):
      * no tone aliases, noise above 2 kHz folds in and only lowers the tone share, and the cost
      * falls fourfold at 16 kHz. step divides the hop, so the hops' DFTs join exactly. */
@@ -97,6 +104,7 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     h->hop = hop / h->step;
     h->win = window_hops < HOLD_MIN_WIN ? HOLD_MIN_WIN
            : window_hops > HOLD_MAX_WIN ? HOLD_MAX_WIN : window_hops;
+    h->onsets_max = cfg->hold_onsets_max_hz * (float)h->win / (float)hops_per_s;
     h->act_min = cfg->hold_active_min;
     h->voiced_min = cfg->hold_voiced_min;
     h->steady_min = cfg->hold_steady_min;
@@ -118,9 +126,14 @@ void tmi_hold_reset(tm_hold *h)
     memset(h->e, 0, sizeof h->e);
     memset(h->flag, 0, sizeof h->flag);
     h->slot = 0;
-    h->n_act = h->n_voiced = h->n_steady = h->n_pause = h->n_grid = h->filled = 0;
+    h->n_act = h->n_voiced = h->n_steady = h->n_pause = h->n_grid = h->n_onset = h->filled = 0;
     h->pos = 0;
     h->prev_st = -1000.0f;
+    h->note_run = 0;
+    h->talk_until = 0;
+    h->quiet = 0;
+    h->proven = 0;
+    h->st_pairs = h->st_steady = h->st_voiced = h->st_grid = 0;
     h->gap = 0;
     h->on = 0;
     h->start = h->last_music = 0;
@@ -214,6 +227,7 @@ static void window_add(tm_hold *h, unsigned char f)
         h->n_steady -= (old >> 2) & 1;
         h->n_pause -= (old >> 3) & 1;
         h->n_grid -= (old >> 4) & 1;
+        h->n_onset -= (old >> 5) & 1;
     } else {
         h->filled++;
     }
@@ -224,6 +238,7 @@ static void window_add(tm_hold *h, unsigned char f)
     h->n_steady += (f >> 2) & 1;
     h->n_pause += (f >> 3) & 1;
     h->n_grid += (f >> 4) & 1;
+    h->n_onset += (f >> 5) & 1;
 }
 
 /* The last k hops of the window were a ringer, not notes: only their sounding stays. */
@@ -236,6 +251,7 @@ static void window_unnote(tm_hold *h, int k)
         h->n_steady -= (*f >> 2) & 1;
         h->n_pause -= (*f >> 3) & 1;
         h->n_grid -= (*f >> 4) & 1;
+        h->n_onset -= (*f >> 5) & 1;
         *f &= 1;
     }
 }
@@ -285,6 +301,70 @@ static int trill_hop(tm_hold *h, int64_t n, float level_db)
     return h->tr_chain >= HOLD_TRILL_MIN_PERIODS;
 }
 
+/* Where the music the window has just recognised begins, in hops from the window's oldest.
+ * The window may hold speech before the music (the agent's "let me put you on hold"), and
+ * speech crosses the grid and stands still for a few hops now and then. So the window is cut
+ * into stretches at every pause of hold_gap_s without sound, and the hold starts at the first
+ * note (HOLD_NOTE_MIN_HOPS hops standing still on the grid) of the first stretch that, from
+ * that note on, sounds like music (steady and tuned by the starting thresholds). Failing that,
+ * at the window's first note; failing that, at its edge. */
+static int music_start(const tm_hold *h)
+{
+    int run = 0, quiet = 0, note = -1, first = -1;
+    int pairs = 0, steady = 0, voiced = 0, grid = 0;
+    for (int k = 0; k < h->win; k++) {
+        unsigned char f = h->flag[(h->pos + k) % h->win];
+        quiet = f & 1 ? 0 : quiet + 1;
+        run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? run + 1 : 0;
+        if (note < 0 && run == HOLD_NOTE_MIN_HOPS) {
+            note = k - (HOLD_NOTE_MIN_HOPS - 1);
+            if (first < 0) first = note;
+            pairs = steady = voiced = grid = HOLD_NOTE_MIN_HOPS;
+        } else if (note >= 0) {
+            voiced += (f >> 1) & 1;
+            steady += (f >> 2) & 1;
+            pairs += (f >> 3) & 1;
+            grid += (f >> 4) & 1;
+        }
+        if (note >= 0 && (quiet == h->gap_hops || k == h->win - 1)) {
+            if (steady >= h->steady_min * pairs && grid >= h->tuned_min * voiced) return note;
+            note = -1;
+        }
+    }
+    return first >= 0 ? first : 0;
+}
+
+/* Inside a hold: a pause of hold_gap_s without sound ends a stretch. The stretch after it
+ * counts as the hold's (its notes move the hold's end) once it sounds like music on its own
+ * (or once a beep sounds in it): the agent's "thank you for holding" comes
+ * after such a pause, and a flat synthetic voice stands still, and crosses the grid, often
+ * enough that a window still full of the music takes it in. A stretch voiced for
+ * hold_end_voiced_s without sounding like music is someone talking: the hold is over (else
+ * the window, still full of music, kept the talker's first words off speech for seconds).
+ * Returns 1 when the hold ends so. */
+static int stretch_hop(tm_hold *h, unsigned char f)
+{
+    h->quiet = f & 1 ? 0 : h->quiet + 1;
+    if (h->quiet == h->gap_hops) {
+        h->proven = 0;
+        h->st_pairs = h->st_steady = h->st_voiced = h->st_grid = 0;
+    }
+    h->st_voiced += (f >> 1) & 1;
+    h->st_steady += (f >> 2) & 1;
+    h->st_pairs += (f >> 3) & 1;
+    h->st_grid += (f >> 4) & 1;
+    if (h->proven) return 0;
+    if (h->trun >= HOLD_TONE_BURST_HOPS) {
+        h->proven = 1;
+        return 0;
+    }
+    /* judged once it has been voiced for hold_end_voiced_s, as music that starts a hold is:
+     * a syllable or two of a flat voice may stand still on the grid */
+    if (h->st_voiced < h->end_voiced_hops) return 0;
+    h->proven = h->st_steady >= h->steady_min * h->st_pairs && h->st_grid >= h->tuned_min * h->st_voiced;
+    return !h->proven;
+}
+
 static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0_hz, float tone_frac,
                      int64_t *started)
 {
@@ -315,8 +395,10 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
     int ring_found = trill && !h->ring && h->unpitched == 0;
     if (ring_found) h->ring = 1;
     if (h->ring) voiced = pair = steady = grid = 0;
+    /* a voiced stretch begins: a syllable, or a note after a rest */
+    int onset = voiced && !pair;
     unsigned char f = (unsigned char)((sound ? 1 : 0) | (voiced ? 2 : 0) | (steady ? 4 : 0) |
-                                      (pair ? 8 : 0) | (grid ? 16 : 0));
+                                      (pair ? 8 : 0) | (grid ? 16 : 0) | (onset ? 32 : 0));
     window_add(h, f);
     if (ring_found) window_unnote(h, n - h->pitched_from + 1 < h->win ? (int)(n - h->pitched_from + 1) : h->win);
     /* beeps: long tone bursts that recur; a ringer's tones are no beep (but still no speech) */
@@ -341,36 +423,48 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
         h->trun = 0;
     }
     int beeping = h->beeps > 0 && n - h->beep_end <= HOLD_BEEP_GAP_HOPS;
+    /* Inside a hold the music may stray off the grid for a while (a chord's tones, not tuned
+     * as one harmonic series, read as a common pitch a fraction of a semitone off; seed 18 c28
+     * split its hold there): staying needs fewer tuned hops than starting. */
+    float tuned = h->on ? h->tuned_keep_min : h->tuned_min;
     int music = h->filled == h->win && h->n_act >= h->act_min * h->win &&
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
-                h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= h->tuned_min * h->n_voiced;
+                h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= tuned * h->n_voiced;
+    h->note_run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? h->note_run + 1 : 0;
+    int music_starts = music && n >= h->talk_until && h->n_onset <= h->onsets_max;
+    if (!h->on && (beep_hold || music_starts)) {
+        /* the music or beeps that start the hold are its first stretch */
+        h->quiet = 0;
+        h->proven = 1;
+    }
     if (!h->on && beep_hold) {
         h->on = 1;
         h->start = h->beep_start;
         h->bad = 0;
         *started = h->start;
     } else if (!h->on) {
-        if (music) {
+        if (music_starts) {
             h->on = 1;
-            /* the hold starts at the window's first note (five tuned hops in a row: speech
-             * crosses the grid now and then, a note stays on it), not at the window's edge */
-            int k = 0, run = 0;
-            for (; k < h->win; k++) {
-                run = h->flag[(h->pos + k) % h->win] & 16 ? run + 1 : 0;
-                if (run == HOLD_NOTE_MIN_HOPS) break;
-            }
-            k = k < h->win ? k - (HOLD_NOTE_MIN_HOPS - 1) : 0;
-            h->start = n - h->win + 1 + k;
+            h->start = n - h->win + 1 + music_start(h);
             h->bad = 0;
             *started = h->start;
         }
+    } else if (stretch_hop(h, f)) {
+        /* the window still holds the music: no hold starts again until it has passed */
+        h->on = 0;
+        h->talk_until = n + h->win;
     } else {
         /* inside a hold until the window has not sounded like music for a second */
         if (music || beeping) h->bad = 0;
         else h->bad++;
         if (h->bad >= HOLD_EXIT_HOPS) h->on = 0;
     }
-    if (h->on && (tone || (grid && music))) h->last_music = n;
+    /* the hold's music goes on to its last note (five hops standing still on the grid) in a
+     * stretch that sounds like music: not to a note of the speech after it, which the window
+     * still takes for music */
+    int note = h->note_run >= HOLD_NOTE_MIN_HOPS && music;
+    /* a beep, not a vowel whose one harmonic sits on a tone for a hop or two */
+    if (h->on && ((tone && h->trun >= HOLD_TONE_BURST_HOPS) || (note && h->proven))) h->last_music = n;
     return h->on;
 }
 

@@ -24,12 +24,23 @@ typedef struct {
     int   slot;
     /* music: per-hop flags over a sliding window */
     int   win, exit_win;
-    unsigned char flag[HOLD_MAX_WIN];   /* bit 0 sounding, 1 voiced, 2 pitch standing still, 3 voiced pair, 4 on the A440 grid */
-    int   n_act, n_voiced, n_steady, n_pause, n_grid, filled;   /* n_pause: voiced pairs */
+    unsigned char flag[HOLD_MAX_WIN];   /* bit 0 sounding, 1 voiced, 2 pitch standing still, 3 voiced pair, 4 on the A440 grid,
+                                           5 voiced after an unvoiced hop */
+    int   n_act, n_voiced, n_steady, n_pause, n_grid, n_onset, filled;   /* n_pause: voiced pairs */
     int   pos;
     float prev_st;
     int   gap;                          /* inactive hops in a row */
     float act_min, steady_min, voiced_min, tuned_min, tone_frac_min;
+    float tuned_keep_min;               /* tuned share a hold needs to go on (tuned_min to start) */
+    int   gap_hops;                     /* hops without sound that part speech from music after it */
+    int   end_voiced_hops;              /* voiced hops of a stretch not music that end a hold */
+    float onsets_max;                   /* voiced onsets in a window that may start a music hold */
+    int   note_run;                     /* hops in a row standing still on the grid */
+    /* inside a hold: the stretch of sound since the last pause of gap_hops */
+    int   quiet;                        /* hops in a row without sound */
+    int   proven;                       /* the stretch sounds like music: its notes are the hold's */
+    int   st_pairs, st_steady, st_voiced, st_grid;   /* the stretch's counts, as the window's */
+    int64_t talk_until;                 /* a hold ended by talk: no music hold starts before this hop */
     /* state */
     int   on;                           /* music (or tone) on this channel */
     int64_t start, last_music;
