@@ -20,6 +20,7 @@
 #include <string.h>
 #include "signal.h"
 #include "tonemon.h"
+#include "twice.h"
 
 #define RATE 16000
 #define HOP 160
@@ -41,12 +42,6 @@ typedef struct {
     double speech_s[2];       /* the agent's speech inside [a, b) */
 } run_res;
 
-typedef struct { tm_frame *f; size_t n, cap; } frame_log;
-static void log_frame(void *user, const tm_frame *f)
-{
-    frame_log *g = user;
-    if (g->n < g->cap) g->f[g->n++] = *f;
-}
 
 static double overlap(double a0, double a1, double b0, double b1)
 {
@@ -79,23 +74,11 @@ static run_res events_of(tm_analyzer *a)
 
 static run_res run_analyzer(const float *l, const float *r, size_t n)
 {
-    tm_config c = tm_config_default(RATE);
-    frame_log g = {calloc(2 * (n / HOP + 8), sizeof(tm_frame)), 0, 2 * (n / HOP + 8)};
-    c.on_frame = log_frame;
-    c.on_frame_user = &g;
-    tm_analyzer *a;
-    assert_int_equal(tm_analyzer_create(&c, &a), TM_OK);
-    assert_int_equal(tm_analyzer_process(a, l, r, n), TM_OK);
-    tm_analyzer_finish(a);
-    run_res res = events_of(a);
-    tm_analyzer_destroy(a);
-    tm_config c2 = tm_config_default(RATE);
-    assert_int_equal(tm_analyzer_create(&c2, &a), TM_OK);
-    assert_int_equal(tm_analyzer_process_frames(a, g.f, g.n / 2), TM_OK);
-    tm_analyzer_finish(a);
-    run_res rep = events_of(a);
-    tm_analyzer_destroy(a);
-    free(g.f);
+    twice t;
+    assert_int_equal(twice_analyze(l, r, n, RATE, &t), 0);
+    run_res res = events_of(t.audio);
+    run_res rep = events_of(t.frames);
+    twice_free(&t);
     assert_int_equal(rep.holds[0], res.holds[0]);
     assert_int_equal(rep.holds[1], res.holds[1]);
     assert_true(fabs(rep.hold_start - res.hold_start) < 1e-9 && fabs(rep.hold_end - res.hold_end) < 1e-9);
