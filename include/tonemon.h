@@ -219,6 +219,10 @@ typedef struct {
                                     theirs (0: off) */
     float interrupt_rel_db;      /* an interrupter, and an agent holding the floor, came within
                                     this of their own level (0: off) */
+    float echo_dt_hold_ms;       /* for this long after a hop of this side's own voice under a
+                                    measured leak (another voice's pitch) ... */
+    float echo_dt_hold_db;       /* ... a hop the converged canceller took less than this from
+                                    is still that voice, not leak: double-talk hangover (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -71,6 +71,8 @@ tm_config tm_config_default(int sample_rate_hz)
     c.tail_gap_max_s = 0.35f;    /* the gate's 200 ms hangover plus the longest split measured (150 ms) */
     c.speech_weak_rel_db = 10.0f; /* the talker's short segments peak within 8 dB of their level */
     c.interrupt_rel_db = 5.0f;    /* babble that passes sits 6-10 dB under; 5: the knee (turns.c) */
+    c.echo_dt_hold_ms = 200.0f;
+    c.echo_dt_hold_db = 2.0f;
     return c;
 }
 
@@ -137,6 +139,8 @@ static const tm_config_field fields[] = {
     F(tail_gap_max_s, 0, 2, "a segment this soon after one's own, in a turn just cut into, is its tail, not a backchannel, s"),
     F(speech_weak_rel_db, 0, 60, "a segment shorter than a backchannel that never came within this of the talker's level is not theirs, dB (0: off)"),
     F(interrupt_rel_db, 0, 60, "an interrupter (and an agent holding the floor) came within this of their own level, dB (0: off)"),
+    F(echo_dt_hold_ms, 0, 2000, "double-talk hangover: this long after a hop of own voice under a measured leak ..., ms"),
+    F(echo_dt_hold_db, 0, 40, "... a hop the converged canceller took less than this from is own voice, dB (0: off)"),
 };
 #undef F
 #undef I
