@@ -1,16 +1,17 @@
 /* tests/test_dt_echo.c -- a caller cutting in under a loud reverberant echo of the agent
  * (issue 12), through the whole analyzer. Two synthetic voices of known turns: the agent a
  * harmonic voice at 105-125 Hz in syllables, the caller one at 185-215 Hz. The caller's channel
- * also carries the agent's voice back as a speakerphone does: 140 ms late, as loud as the
- * caller's own voice, a reverberant tail (T60 0.5 s, sparse random reflections), a gain that
- * wanders by +-2 dB and soft clipping. The agent talks alone for 12 s (the leak is measured and
- * the canceller converges), the caller answers, then the agent talks again and the caller cuts
- * in at CUT_S, 2 s before the agent stops, and talks on for 3 s. Known answer (the script): one
- * interruption of the agent by the caller, starting within 0.5 s of CUT_S, and none by the agent
- * once the leak is learnt.
- * FIXED BUG: the pitch tracker finds the caller's pitch on a few hops of the mixture only; the
- * leak stage took the rest for echo, and the caller's speech under the echo fell apart into a
- * backchannel and a late segment (no interruption). */
+ * also carries the agent's voice back as a speakerphone does: 140 ms late, about as loud as the
+ * caller's own voice (ECHO_DB), a reverberant tail (T60 0.5 s, sparse random reflections), a
+ * gain that wanders by +-2 dB and soft clipping. The agent talks alone for 12 s (the leak is
+ * measured and the canceller converges), the caller answers, then the agent talks again and the
+ * caller cuts in at CUT_S, 2 s before the agent stops, and talks on for 3 s, each syllable ending
+ * in an unvoiced half. Known answer (the script): one interruption of the agent by the caller,
+ * starting within 0.5 s of CUT_S, and none by the agent once the leak is learnt.
+ * FIXED BUG (issue 12): the caller's voice under the echo has a pitch on some hops only; the
+ * leak stage took the rest for echo, and the cut-in fell apart into a backchannel (20.3-20.7 s)
+ * and an interruption 1.4 s late. The double-talk hangover (echo_dt_hold_ms) keeps them. The
+ * scene is one seeded draw: like any such test, its margin is what the printed segments show. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,9 +27,10 @@
 #define CUT_S 20.0
 #define DELAY_S 0.14
 #define T60_S 0.5
-#ifndef ECHO_DB
-#define ECHO_DB (-10.0)
-#endif
+#define ECHO_DB (-8.0)
+/* the caller's syllables as it cuts in end in an unvoiced half (a fricative): no pitch to tell
+ * its voice by there */
+#define CALLER_UNVOICED 0.5
 /* the agent's first turn: the leak is measured in it (the call's first second, before any leak
  * is known, is not what this test is about) */
 #define LEARNT_S 12.0
@@ -44,7 +46,9 @@ static double uni(void)
 
 /* A voice talking from t0 to t1 s at amp: syllables of 180-260 ms, 40-90 ms apart, each with
  * its own level (within 6 dB) and a pitch gliding between lo and hi Hz; harmonics up to 3.4 kHz
- * falling 6 dB an octave, 10 ms ramps. Added into x. */
+ * falling 6 dB an octave, the last `breath` of each syllable white noise instead; 10 ms ramps.
+ * Added into x. */
+static double breath = 0.0;   /* share of each syllable's end that is unvoiced (noise) */
 static void voice(float *x, double t0, double t1, double lo, double hi, double amp)
 {
     double t = t0, ph = 0.0;
@@ -59,7 +63,10 @@ static void voice(float *x, double t0, double t1, double lo, double hi, double a
             ph += 2.0 * PI * f0 / RATE;
             double env = fmin(1.0, fmin((double)i, (double)(n - i)) / (0.01 * RATE));
             double s = 0.0;
-            for (int k = 1; k * f0 < 3400.0; k++) s += sin(k * ph) / k;
+            if (u < 1.0 - breath)
+                for (int k = 1; k * f0 < 3400.0; k++) s += sin(k * ph) / k;
+            else
+                s = 1.5 * (2.0 * uni() - 1.0);
             x[a + i] += (float)(g * env * s);
         }
         t += len + gap;
@@ -103,8 +110,10 @@ static void test_caller_cuts_in_under_loud_echo(void **state)
     voice(agent, 0.5, 12.0, 105.0, 125.0, 0.05);
     voice(caller, 12.8, 15.5, 185.0, 215.0, 0.05);
     voice(agent, 16.2, CUT_S + 2.0, 105.0, 125.0, 0.05);
-    voice(caller, CUT_S, CUT_S + 3.0, getenv("XL") ? atof(getenv("XL")) : 185.0, getenv("XH") ? atof(getenv("XH")) : 215.0, getenv("XA") ? atof(getenv("XA")) : 0.05);
-    speaker_echo(agent, caller, n, getenv("XE") ? atof(getenv("XE")) : ECHO_DB);
+    breath = CALLER_UNVOICED;
+    voice(caller, CUT_S, CUT_S + 3.0, 185.0, 215.0, 0.05);
+    breath = 0.0;
+    speaker_echo(agent, caller, n, ECHO_DB);
     print_message("agent %.1f dBFS, its echo %.1f dBFS, the caller alone "
                   "%.1f dBFS\n", sig_rms_db(agent + RATE, 10 * RATE), sig_rms_db(caller + RATE, 10 * RATE),
                   sig_rms_db(caller + 13 * RATE, 2 * RATE));
