@@ -598,7 +598,7 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
      * the mixture the pitch tracker finds it on a few hops only: on the others it reads the
      * echo's pitch or none, and the level model takes those hops for leak, so that a caller
      * cutting in under a speakerphone's echo falls apart into fragments (a backchannel, not an
-     * interruption). On the realistic corpora's (seeds 3, 18, 19) echo channels, of the hops
+     * interruption). On the realistic corpora's (seeds 13, 18, 19) echo channels, of the hops
      * taken for leak that were in fact this side's voice, half lost under 2 dB to the
      * converged canceller, against one echo hop in eleven; within 200 ms of a hop of its own
      * pitch, 3142 such hops of its voice against 1556 of echo. So: a hop from which the
