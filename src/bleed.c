@@ -474,7 +474,7 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
 }
 
 static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz, int echo_known,
-                  float echo_removed_db, int *own_pitch)
+                  float echo_removed_db, int *own_pitch, int *echo_pitch)
 {
     float pred = -200.0f;
     /* Before a leak is measured, one is assumed at the delays of a headset or a hybrid (up to
@@ -533,6 +533,7 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
      * hangover (tmi_bleed_update) starts only from such a hop: from any hop whose pitch was
      * not the other's at the delay it also kept echo onsets as this side's voice. */
     *own_pitch = 0;
+    *echo_pitch = f0_hz > 0.0f && !another_pitch;
     if (another_pitch && b->measured) {
         float st = to_st(f0_hz);
         int o_voiced = 0, match = 0;
@@ -590,9 +591,9 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
     early_learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db);
     tail_learn(b, h->level_db, h->floor_db);
-    int own_pitch = 0;
+    int own_pitch = 0, echo_pitch = 0;
     int leak = h->cand && decide(b, h->level_db, h->floor_db, h->f0_hz, h->echo_known,
-                                 h->echo_removed_db, &own_pitch);
+                                 h->echo_removed_db, &own_pitch, &echo_pitch);
     if (b->dt_age < BLEED_DT_NEVER) b->dt_age++;
     /* Double-talk hangover. A voice of this side under a loud echo is told by its pitch, but in
      * the mixture the pitch tracker finds it on a few hops only: on the others it reads the
@@ -606,11 +607,14 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
      * side's own voice under the leak, is still that voice. The hangover starts only at a hop
      * beyond doubt (own_pitch in decide(), also taken little from: a pitch error on an echo
      * the canceller removes well starts nothing), and is not renewed by the hops it keeps, so
-     * that it cannot run on through an echo the canceller fails on. */
+     * that it cannot run on through an echo the canceller fails on. Not a hop at the other
+     * voice's pitch: that is its echo, which the canceller takes little from at an onset (kept,
+     * a caller's last word ran on into the agent's answer: a false interruption in the
+     * synthetic -6 dB leak's sweep, and on four realistic calls). */
     int took_little = b->dt_hold_hops > 0 && b->echo_on && h->echo_known == 2 &&
                       h->echo_removed_db < b->dt_hold_db;
     if (h->cand && !leak && own_pitch && took_little) b->dt_age = 0;
-    if (leak && took_little && b->dt_age <= b->dt_hold_hops) leak = 0;
+    if (leak && took_little && b->dt_age <= b->dt_hold_hops && !echo_pitch) leak = 0;
     return leak;
 }
 
