@@ -233,6 +233,10 @@ typedef struct {
     float silence_break_rel_db;  /* speech ends dead air once it comes within this of the talker's
                                     level (or lasts 2 s); quieter talk in dead air is the
                                     neighbours' (0: any speech) */
+    float echo_dt_hold_ms;       /* for this long after a hop of this side's own voice under a
+                                    measured leak (another voice's pitch) ... */
+    float echo_dt_hold_db;       /* ... a hop the converged canceller took less than this from
+                                    is still that voice, not leak: double-talk hangover (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

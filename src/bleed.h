@@ -39,6 +39,9 @@ typedef struct {
     float echo_removed_sure_db;           /* ... even with another voice's pitch */
     float echo_dt_max_db;                 /* removed less while the other spoke: own voice */
     float echo_dt_voice_db;               /* ... removed less, with another voice's pitch */
+    int   dt_hold_hops;                   /* double-talk hangover, hops (0: off) */
+    float dt_hold_db;                     /* ... in it a hop removed less than this is own voice */
+    int   dt_age;                         /* hops since this side's own voice under the leak */
     /* the early leak: until the leak is measured, the delay whose envelope of the other side
      * correlates best with this channel's (running sums per delay over hops where either is on) */
     float early_corr_min;
