@@ -125,6 +125,13 @@ static float warm_quantile(float *x, float q)
     return x[(int)(q * (VAD_LEVEL_WARMUP_HOPS - 1))];
 }
 
+/* The level and the register of VAD_LEVEL_WARMUP_HOPS anchors (the buffers are sorted). */
+static void set_level(tm_vad *v, float *db, float *oct)
+{
+    v->spk_db = warm_quantile(db, VAD_LEVEL_QUANTILE);
+    v->reg_oct = warm_quantile(oct, 0.5f);
+}
+
 static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
 {
     float oct = log2f(f0_hz);
@@ -139,8 +146,7 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
         v->warm_oct[v->relearn_n] = oct;
         v->warm_db[v->relearn_n++] = level_db;
         if (v->relearn_n == VAD_LEVEL_WARMUP_HOPS) {
-            v->spk_db = warm_quantile(v->warm_db, VAD_LEVEL_QUANTILE);
-            v->reg_oct = warm_quantile(v->warm_oct, 0.5f);
+            set_level(v, v->warm_db, v->warm_oct);
             v->relearn_n = 0;
             v->epoch++;
         }
@@ -149,10 +155,8 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
         v->blk_oct[v->blk_n] = oct;
         v->blk_db[v->blk_n++] = level_db;
         if (v->blk_n == VAD_LEVEL_WARMUP_HOPS) {
-            float db = warm_quantile(v->blk_db, VAD_LEVEL_QUANTILE);
-            if (db >= v->spk_db + v->rel_db) {
-                v->spk_db = db;
-                v->reg_oct = warm_quantile(v->blk_oct, 0.5f);
+            if (warm_quantile(v->blk_db, VAD_LEVEL_QUANTILE) >= v->spk_db + v->rel_db) {
+                set_level(v, v->blk_db, v->blk_oct);
                 v->epoch++;
             }
             v->blk_n = 0;
@@ -164,8 +168,7 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
         v->warm_oct[v->spk_n] = oct;
         v->warm_db[v->spk_n++] = level_db;
         if (v->spk_n == VAD_LEVEL_WARMUP_HOPS) {
-            v->spk_db = warm_quantile(v->warm_db, VAD_LEVEL_QUANTILE);
-            v->reg_oct = warm_quantile(v->warm_oct, 0.5f);
+            set_level(v, v->warm_db, v->warm_oct);
             if (n - v->warm_from < VAD_WARMUP_SPARSE_HOPS) v->blk_left = 0;
         }
         return;
