@@ -237,6 +237,14 @@ typedef struct {
                                     measured leak (another voice's pitch) ... */
     float echo_dt_hold_db;       /* ... a hop the converged canceller took less than this from
                                     is still that voice, not leak: double-talk hangover (0: off) */
+    float speech_strong_rel_db;  /* a segment goes on (voiced hops within speech_rel_db carry it)
+                                    only while a voiced hop within this of the talker's level
+                                    came in the last ... (0: off) */
+    float speech_strong_gap_ms;  /* ... this long; after it weaker hops only bridge */
+    float speech_own_oct;        /* a segment that never came within speech_strong_rel_db of the
+                                    level is the talker's only if its voiced hops lie within this
+                                    of their register ... (0: off) */
+    float speech_own_min_pct;    /* ... this share of them or more, % */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -81,6 +81,10 @@ tm_config tm_config_default(int sample_rate_hz)
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
+    c.speech_strong_rel_db = 6.0f; /* within a talker's phrases a voiced hop this close comes every 0.25 s (99 %) */
+    c.speech_strong_gap_ms = 500.0f;
+    c.speech_own_oct = 0.25f;     /* a talker's voiced hops: 90 % within 0.2 octave of their median */
+    c.speech_own_min_pct = 50.0f;
     return c;
 }
 
@@ -157,6 +161,10 @@ static const tm_config_field fields[] = {
     F(silence_break_rel_db, 0, 60, "speech ends dead air once within this of the talker's level (or 2 s long), dB (0: any)"),
     F(echo_dt_hold_ms, 0, 2000, "double-talk hangover: this long after a hop of own voice under a measured leak ..., ms"),
     F(echo_dt_hold_db, 0, 40, "... a hop the converged canceller took less than this from is own voice, dB (0: off)"),
+    F(speech_strong_rel_db, 0, 60, "speech goes on only while a voiced hop within this of the talker's level came ..., dB (0: off)"),
+    F(speech_strong_gap_ms, 0, 5000, "... within this long, ms"),
+    F(speech_own_oct, 0, 4, "a short segment that never came that close is the talker's only with its voiced hops within this of their register ..., octaves (0: off)"),
+    F(speech_own_min_pct, 0, 100, "... this share of them or more, %"),
 };
 #undef F
 #undef I

@@ -20,6 +20,14 @@ typedef struct {
     float laugh_oct, laugh_frac; /* a segment of at most laugh_hops whose voiced hops lie laugh_frac
                                 or more over laugh_oct above the register is a laugh (0: off) */
     int laugh_hops;
+    float strong_db;         /* the segment goes on only while a voiced hop within this of the
+                                talker's level came in the last strong_gap_hops (0: off) */
+    int strong_gap_hops;
+    float own_oct, own_frac; /* a segment never that close is theirs only with own_frac of its
+                                voiced hops within own_oct of the register (0: off) */
+    int seg_own, run_own;    /* voiced hops of the open segment, of the onset run, in register */
+    int seg_strong, run_strong; /* ... had a hop near the level at the talker's pitch */
+    int64_t last_strong;     /* last such hop of the open segment (its confirmation at first) */
     int seg_voiced, seg_high, run_voiced, run_high; /* voiced hops of the open segment, of the
                                 onset run, and those of them that high */
     float seg_peak_db, run_peak_db; /* loudest anchor of the open segment, of the onset run */

@@ -51,6 +51,19 @@ static int feed_hop(int64_t n, int active, int voiced, float level_db, int64_t *
 }
 static int64_t seg_start(void) { return V.seg_start; }
 
+/* one hop at a level and a pitch (0: unvoiced); the flags */
+static int feed_voice(int64_t n, float level_db, float f0_hz)
+{
+    tmi_hop h;
+    tmi_span closed = {0, 0, 0};
+    memset(&h, 0, sizeof h);
+    h.n = n;
+    h.active = level_db > -60.0f;   /* the floor at -70 dBFS */
+    h.f0_hz = f0_hz;
+    h.level_db = level_db;
+    return tmi_vad_update(&V, &h, &closed);
+}
+
 /* ---- the script -------------------------------------------------------------------------- */
 
 /* per hop: 0 quiet, 'v' voiced speech, 'u' active unvoiced */
@@ -176,9 +189,74 @@ static void test_onset_needs_its_voiced_hops(void **state)
     onset_voiced_ms = 10.0f;
 }
 
+/* Neighbours' babble 8 dB under the talker (inside the gate's speech_rel_db, so its voiced hops
+ * carry speech) at other pitches (150-170 Hz against the talker's 120 Hz), after a talker who
+ * set their level at -20 dBFS: the talker's phrase ends within speech_strong_gap_ms and a bridge
+ * of their last word, not when the babble stops 3 s later; what the babble alone starts is
+ * taken back (never near the talker's level, mostly not at their pitch). The talker's own quiet
+ * "mm" (8 dB under, its pitch falling under their register) stays speech. */
+static void test_babble_does_not_carry_the_talkers_phrase_on(void **state)
+{
+    (void)state;
+    setup();
+    int64_t n = 0, phrase_end = -1;
+    int closed = 0, withdrawn = 0, mm_kept = 0;
+    for (int i = 0; i < H(3.0); i++, n++) feed_voice(n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 120.0f : 0.0f);
+    for (; n < H(5.0); n++) {   /* babble, syllables of 150 ms, 30 ms apart */
+        int k = (int)(n % 18);
+        int f = feed_voice(n, k < 15 ? -28.0f : -40.0f, k < 15 ? (n / 18 % 2 ? 150.0f : 170.0f) : 0.0f);
+        if ((f & TMI_SEG_CLOSED) && phrase_end < 0) phrase_end = n;
+        else if (f & TMI_SEG_WITHDRAWN) withdrawn++;
+        else if (f & TMI_SEG_CLOSED) closed++;
+    }
+    /* silence, then the talker's "mm" */
+    for (; n < H(6.0); n++) feed_voice(n, -70.0f, 0.0f);
+    for (int64_t end = n + H(0.4); n < end; n++) feed_voice(n, -28.0f, 120.0f * powf(2.0f, -0.4f * (float)(n - end + H(0.4)) / (float)H(0.4)));
+    for (int64_t end = n + H(1.0); n < end; n++) {
+        int f = feed_voice(n, -70.0f, 0.0f);
+        if ((f & TMI_SEG_CLOSED) && !(f & TMI_SEG_WITHDRAWN)) mm_kept = 1;
+    }
+    print_message("phrase closed at %.2f s (talker stopped at 3.00 s); babble: %d segments kept, %d taken back; mm kept %d\n",
+                  (double)phrase_end / HPS, closed, withdrawn, mm_kept);
+    assert_true(phrase_end >= 0 && phrase_end <= H(3.0 + 1.0));
+    assert_int_equal(closed, 0);
+    assert_true(mm_kept);
+}
+
+/* A desk phone rings right after the agent's "uh-huh": a steady voiced tone at 330 Hz (1.5 octave
+ * over the agent's 120 Hz), 10 dB under their level, inside the gate's speech_rel_db. It is not
+ * their voice (speech_far_oct), so it only bridges like any other sound: the "uh-huh" ends within
+ * a bridge of its last word (seed 20 c12: carried on by a ring, it outlasted a backchannel and
+ * became an interruption of the caller). */
+static void test_ring_does_not_carry_the_talkers_word_on(void **state)
+{
+    (void)state;
+    setup();
+    int64_t n = 0, s = -1, e = -1;
+    for (int i = 0; i < H(3.0); i++, n++) feed_voice(n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 120.0f : 0.0f);
+    for (; n < H(4.0); n++) feed_voice(n, -70.0f, 0.0f);
+    for (; n < H(4.4); n++) feed_voice(n, -22.0f, 120.0f);
+    for (; n < H(6.5); n++) {
+        tmi_hop h;
+        tmi_span closed = {0, 0, 0};
+        memset(&h, 0, sizeof h);
+        h.n = n;
+        h.active = 1;
+        h.f0_hz = n < H(5.9) ? 330.0f : 0.0f;
+        h.level_db = n < H(5.9) ? -30.0f : -70.0f;
+        h.active = n < H(5.9);
+        if (tmi_vad_update(&V, &h, &closed) & TMI_SEG_CLOSED) { s = closed.start; e = closed.end; }
+    }
+    print_message("uh-huh 4.00-4.40 s, ring 4.40-5.90 s: segment %.2f-%.2f s\n", (double)s / HPS, (double)e / HPS);
+    assert_true(s >= H(3.9) && s <= H(4.0));
+    assert_true(e >= H(4.4) && e <= H(4.4 + 0.3));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ring_does_not_carry_the_talkers_word_on),
+        cmocka_unit_test(test_babble_does_not_carry_the_talkers_phrase_on),
         cmocka_unit_test(test_onset_and_hangover_exact),
         cmocka_unit_test(test_burst_shorter_than_onset),
         cmocka_unit_test(test_gap_bridged_up_to_hangover),
