@@ -304,6 +304,10 @@ const knob calib_knobs[] = {
     {"speech_far_oct", {0, 0.4, 0.6, 0.8, 1.0}, 5, TM_EV_OVERLAP},
     {"speech_far_loud_db", {0, 3, 6}, 3, TM_EV_OVERLAP},
     {"echo_dt_voice_db", {0, 2, 3, 5}, 4, TM_EV_OVERLAP},
+    {"silence_break_rel_db", {0, 6, 9}, 3, TM_EV_SILENCE},
+    {"laugh_high_oct", {0, 0.6, 0.8}, 3, TM_EV_BACKCHANNEL},
+    {"speech_strong_rel_db", {0, 4, 6, 8}, 4, TM_EV_INTERRUPTION},
+    {"speech_strong_gap_ms", {300, 500, 800}, 3, TM_EV_INTERRUPTION},
 };
 _Static_assert(sizeof calib_knobs / sizeof calib_knobs[0] == CALIB_N_KNOBS, "one row per knob");
 

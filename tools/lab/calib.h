@@ -26,7 +26,7 @@ typedef struct {
 /* A threshold the search moves, the values it tries, and the event type it mostly acts on. */
 typedef struct { const char *name; double v[8]; int n; tm_event_type acts_on; } knob;
 extern const knob calib_knobs[];
-enum { CALIB_N_KNOBS = 25 };
+enum { CALIB_N_KNOBS = 29 };
 
 /* Expands the files and folders given into calls, measures each with its labels (truth: the one
  * call's truth file; truth_dir: where NAME.truth.json or NAME.labels.txt live, else beside it).
