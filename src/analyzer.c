@@ -322,6 +322,7 @@ static void copy_segment(tmi_hop *h, const tm_vad *v)
     h->seg_start = v->seg_start;
     h->seg_last = v->last_active;
     h->seg_weak = tmi_vad_weak(v);
+    h->seg_held = v->on && v->deferred;
 }
 
 /* Decides feature hop n: every stage in order, each reading the hop's features decided before
@@ -354,6 +355,8 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         h->holding = ch->hold.held;
         h->hold_from = ch->hold.held ? ch->hold.held_start : -1;
         h->hold_may_start = tmi_hold_may_start(&ch->hold, n);
+        h->music_from = other_held ? -1 : tmi_hold_music_from(&ch->hold, n);
+        h->music_rings = tmi_hold_rings(&ch->hold, n);
         prof_mark(a, TMI_ST_HOLD);
         int64_t prev_last = ch->vad.last_active;
         h->seg_flags = tmi_vad_update(&ch->vad, h, &h->closed);
@@ -529,8 +532,6 @@ void tm_analyzer_finish(tm_analyzer *a)
 
 /* ---- lifetime -------------------------------------------------------------------------- */
 
-static int hops_of(float seconds, int hops_per_s) { return (int)lrintf(seconds * hops_per_s); }
-
 tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
 {
     const char *bad;
@@ -564,14 +565,9 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         tmi_vad_init(&ch->vad, cfg, hps);
     }
     if (!fail) {
-        /* A frame goes out once no later hop can change its speech flag: a confirmation reaches
-         * back over the onset run (the VAD's reach), a renewed activity over the hangover gap;
-         * and once the pitch path has settled its F0. A weak short segment or a laugh is taken
-         * back when it closes, up to its longest plus the hangover after its first hop. */
-        int reach = hops_of(cfg->hangover_ms / 1000.0f, hps) + 1;
-        if (tmi_vad_reach_hops(&a->ch[0].vad) > reach) reach = tmi_vad_reach_hops(&a->ch[0].vad);
-        reach += tmi_vad_takeback_hops(&a->ch[0].vad);
-        a->frame_delay = reach + 1;
+        /* A frame goes out once no later hop can change its speech flag (tmi_vad_settle_hops)
+         * and once the pitch path has settled its F0. */
+        a->frame_delay = tmi_vad_settle_hops(&a->ch[0].vad) + 1;
         if (a->frame_delay <= PITCH_PATH_LAG) a->frame_delay = PITCH_PATH_LAG + 1;
         a->fr_cap = a->frame_delay + 4;
         a->fr = calloc((size_t)a->fr_cap, sizeof *a->fr);

@@ -78,6 +78,15 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
  * has not been heard for half a second (a hum or a voice sounding on after it). */
 #define HOLD_RING_GAP_HOPS 10
 #define HOLD_RING_QUIET_HOPS 50
+/* Music that may be starting goes on sounding: 100 ms without sound at most (a dropout of the
+ * pitch tracker, a lost packet). */
+#define HOLD_SOUNDING_GAP_HOPS 10
+/* A note rings: one (HOLD_NOTE_MIN_HOPS standing still on the grid) sounded within the last
+ * 200 ms (from one note to the next, a dropout and the next note's first 5 hops take 8-10 hops on
+ * the corpus). A speech segment closes once its talker has been quiet, or under their level,
+ * for the hangover (200 ms): a syllable that stood still on the grid is that long past (the
+ * synthetic calls' flat voice holds one for 0.2-0.3 s at the top of its intonation). */
+#define HOLD_RINGING_HOPS 20
 /* Below 100 Hz a 10 ms hop holds less than a period and its level ripples with the hop's phase
  * (mains hum at 60 Hz every 5 hops, which reads as a 20 Hz trill): no trill is looked for on a
  * hop with a lower pitch. A ringer's pitch, when it has one, is that of its tones or their
@@ -105,6 +114,8 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     h->win = window_hops < HOLD_MIN_WIN ? HOLD_MIN_WIN
            : window_hops > HOLD_MAX_WIN ? HOLD_MAX_WIN : window_hops;
     h->onsets_max = cfg->hold_onsets_max_hz * (float)h->win / (float)hops_per_s;
+    h->onsets_max_hz = cfg->hold_onsets_max_hz;
+    h->hops_per_s = hops_per_s;
     h->act_min = cfg->hold_active_min;
     h->voiced_min = cfg->hold_voiced_min;
     h->steady_min = cfg->hold_steady_min;
@@ -131,6 +142,11 @@ void tmi_hold_reset(tm_hold *h)
     h->prev_st = -1000.0f;
     h->note_run = 0;
     h->talk_until = 0;
+    h->lead_from = h->cand_from = -1;
+    h->last_note = -1000;
+    memset(&h->lead, 0, sizeof h->lead);
+    memset(&h->cand, 0, sizeof h->cand);
+    h->lead_music = h->cand_judged = h->cand_music = 0;
     h->quiet = 0;
     h->proven = 0;
     h->st_pairs = h->st_steady = h->st_voiced = h->st_grid = 0;
@@ -365,6 +381,65 @@ static int stretch_hop(tm_hold *h, unsigned char f)
     return !h->proven;
 }
 
+/* Before a hold the stretch sounding now is followed from its first note, as music_start() cuts
+ * the window: the music that starts a hold may open a speech segment that closes (a note decays
+ * under the talker's level) before the window has heard enough of it to rule. It is judged as a
+ * hold's stretches are (stretch_hop): by the starting thresholds once voiced for
+ * hold_end_voiced_s, then by those that keep a hold (the live pitch reads a chord off the grid
+ * for a while: seed 14 c18's tuned share fell to 59 % half a second in). A stretch judged not
+ * music stays so until a pause ends it. What sounded before its first note is music too when
+ * its pitch stood still as a note's (a chord read 0.4 semitone off the grid for its first
+ * 0.44 s, seed 22 c38) and it began few voiced stretches: words glide and come in syllables. */
+static void count_hop(hold_counts *k, unsigned char f)
+{
+    k->hops++;
+    k->voiced += (f >> 1) & 1;
+    k->steady += (f >> 2) & 1;
+    k->pairs += (f >> 3) & 1;
+    k->grid += (f >> 4) & 1;
+    k->onsets += (f >> 5) & 1;
+}
+
+/* tuned_min < 0: the grid is not asked */
+static int sounds_like_music(const tm_hold *h, const hold_counts *k, float tuned_min)
+{
+    /* onsets judged over a second at least: a note's first hop is one */
+    float span_s = (float)k->hops / (float)h->hops_per_s;
+    if (span_s < 1.0f) span_s = 1.0f;
+    return k->voiced >= h->voiced_min * (float)k->hops && k->steady >= h->steady_min * (float)k->pairs &&
+           (tuned_min < 0.0f || k->grid >= tuned_min * (float)k->voiced) &&
+           (float)k->onsets <= h->onsets_max_hz * span_s;
+}
+
+static void candidate_hop(tm_hold *h, int64_t n, unsigned char f)
+{
+    if (h->gap >= h->gap_hops) {
+        h->lead_from = h->cand_from = -1;
+        h->cand_music = 0;
+        return;
+    }
+    if (h->lead_from < 0) {
+        h->lead_from = n;
+        memset(&h->lead, 0, sizeof h->lead);
+    }
+    if (h->note_run >= HOLD_NOTE_MIN_HOPS) h->last_note = n;
+    if (h->cand_from >= 0) {
+        count_hop(&h->cand, f);
+    } else {
+        count_hop(&h->lead, f);
+        if (h->note_run < HOLD_NOTE_MIN_HOPS) return;
+        h->cand_from = n - (HOLD_NOTE_MIN_HOPS - 1);
+        h->cand.hops = h->cand.pairs = h->cand.steady = h->cand.voiced = h->cand.grid = HOLD_NOTE_MIN_HOPS;
+        h->cand.onsets = 0;
+        h->cand_judged = 0;
+        h->lead_music = sounds_like_music(h, &h->lead, -1.0f);
+    }
+    if (h->cand_judged < 0) return;
+    h->cand_music = sounds_like_music(h, &h->cand, h->cand_judged > 0 ? h->tuned_keep_min : h->tuned_min);
+    if (h->cand_judged == 0 && h->cand.voiced >= h->end_voiced_hops) h->cand_judged = h->cand_music ? 1 : -1;
+    else if (h->cand_judged > 0 && !h->cand_music) h->cand_judged = -1;
+}
+
 static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0_hz, float tone_frac,
                      int64_t *started)
 {
@@ -431,6 +506,7 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
                 h->n_voiced >= h->voiced_min * h->win && h->n_pause > 0 &&
                 h->n_steady >= h->steady_min * h->n_pause && h->n_grid >= tuned * h->n_voiced;
     h->note_run = (f & HOLD_NOTE_BITS) == HOLD_NOTE_BITS ? h->note_run + 1 : 0;
+    candidate_hop(h, n, f);
     int music_starts = music && n >= h->talk_until && h->n_onset <= h->onsets_max;
     if (!h->on && (beep_hold || music_starts)) {
         /* the music or beeps that start the hold are its first stretch */
@@ -517,6 +593,20 @@ int tmi_hold_may_start(const tm_hold *h, int64_t n)
     return (h->trun >= HOLD_BEEP_HOPS && h->trun <= HOLD_BEEP_MAX_HOPS && !h->trun_ring) ||
            (h->beep_end >= 0 && h->beeps == 0 && h->beep_len <= HOLD_BEEP_MAX_HOPS &&
             n - h->beep_end <= HOLD_BEEP_GAP_HOPS);
+}
+
+int64_t tmi_hold_music_from(const tm_hold *h, int64_t n)
+{
+    int64_t from = h->lead_music ? h->lead_from : h->cand_from;
+    if (h->on || h->held || h->cand_from < 0 || !h->cand_music || n < h->talk_until || n - from >= h->win ||
+        h->gap > HOLD_SOUNDING_GAP_HOPS)
+        return -1;
+    return from;
+}
+
+int tmi_hold_rings(const tm_hold *h, int64_t n)
+{
+    return n - h->last_note <= HOLD_RINGING_HOPS;
 }
 
 int64_t tmi_hold_tone_from(const tm_hold *h)

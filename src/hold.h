@@ -15,6 +15,10 @@
  * removes its first) reads as a tone for 3 hops at a time on the synthetic calls. */
 #define HOLD_TONE_BURST_HOPS 5
 
+/* Hops of a stretch by their flags: sounding, voiced, standing still, voiced pairs, on the
+ * grid, voiced onsets. */
+typedef struct { int hops, voiced, steady, pairs, grid, onsets; } hold_counts;
+
 typedef struct {
     /* tones: Goertzel coefficients at this rate, the last three hops' partial DFTs */
     int   hop, step;                    /* samples per hop read, one in step */
@@ -41,6 +45,17 @@ typedef struct {
     int   proven;                       /* the stretch sounds like music: its notes are the hold's */
     int   st_pairs, st_steady, st_voiced, st_grid;   /* the stretch's counts, as the window's */
     int64_t talk_until;                 /* a hold ended by talk: no music hold starts before this hop */
+    /* before a hold: the stretch sounding now (see tmi_hold_music_from) */
+    int64_t lead_from;                  /* its first hop; -1 in a pause of gap_hops */
+    int64_t cand_from;                  /* its first note's first hop; -1 none yet */
+    int64_t last_note;                  /* the last hop of a note (tmi_hold_rings) */
+    hold_counts lead, cand;             /* from lead_from (until the note), from the note on */
+    int   lead_music;                   /* what sounded before the note stood still, as music */
+    int   cand_judged;                  /* from the note on it was judged music (1) or not (-1)
+                                           once voiced for hold_end_voiced_s; 0 not yet */
+    int   cand_music;                   /* it sounds like music so far */
+    float onsets_max_hz;
+    int   hops_per_s;
     /* state */
     int   on;                           /* music (or tone) on this channel */
     int64_t start, last_music;
@@ -89,6 +104,17 @@ int64_t tmi_hold_tone_from(const tm_hold *h);
  * HOLD_BEEP_GAP_HOPS, would start a hold that begins at the first: the dead air since may turn
  * out to be a hold. */
 int   tmi_hold_may_start(const tm_hold *h, int64_t n);
+/* Called after tmi_hold_update: where music may be starting, not yet ruled on, else -1. While
+ * no hold is on, the stretch sounding now (no pause of hold_gap_s since, no 100 ms without
+ * sound), from its first note on, sounds like the music that starts a hold (voiced, steady,
+ * tuned, few onsets: by the starting thresholds until voiced for hold_end_voiced_s, then by
+ * those that keep a hold, as a hold's own stretches are judged) and is younger than the music
+ * window. Returns the stretch's first hop if its pitch stood still before that note, else the
+ * note's first hop. A speech segment that began there may be the hold's music: the window
+ * rules on it about 1.8 s into the music on the realistic corpus. */
+int64_t tmi_hold_music_from(const tm_hold *h, int64_t n);
+/* A note (HOLD_NOTE_MIN_HOPS hops standing still on the grid) sounded within the last 200 ms. */
+int   tmi_hold_rings(const tm_hold *h, int64_t n);
 /* End of stream: an open hold ends at its last music. */
 void  tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em);
 

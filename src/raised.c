@@ -105,8 +105,9 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
 {
     int speaker = h->ch;
     int64_t n = h->n;
-    /* own speech heard this hop: active (not leak, not music) inside a confirmed segment */
-    int active = h->active && h->seg_on;
+    /* own speech heard this hop: active (not leak, not music) inside a confirmed segment, not
+     * one held open past its hangover for the hold stage's ruling */
+    int active = h->active && h->seg_on && !h->seg_held;
     float loudness_lufs = h->loud_lufs, f0_hz = h->f0_hz;
     if (r->in_ep && n - r->ep_last > r->ep_gap_hops) end_episode(r, speaker, em);
     if (r->in_run && n - r->run_last > r->run_gap_hops) r->in_run = 0;

@@ -45,12 +45,17 @@ typedef struct {
     int     holding;        /* music holds this channel */
     int64_t hold_from;      /* the hold's first hop while holding, else -1 */
     int     hold_may_start; /* a hold beep sounds or was heard: the next one starts a hold */
+    int64_t music_from;     /* the sound since this hop may be a hold's music starting, not yet
+                               ruled on (tmi_hold_music_from); -1 none */
+    int     music_rings;    /* a note sounded within the last 200 ms (tmi_hold_rings) */
     int     active;         /* cand, not leak, not a tone, not on hold */
     /* speech segments */
     int     seg_on;         /* a confirmed segment is open (hangover included) */
     int64_t seg_start;      /* first hop of the open (or last) segment */
     int64_t seg_last;       /* its last active hop; -1 none yet */
     int     seg_weak;       /* the open segment may still be taken back as too weak (vad.h) */
+    int     seg_held;       /* it is past its hangover, open only until the hold stage rules on
+                               the music that may have opened it (vad.h) */
     int     seg_flags;      /* TMI_SEG_CONFIRMED / TMI_SEG_CLOSED / TMI_SEG_WITHDRAWN at this hop */
     tmi_span closed;        /* the segment closed (or withdrawn) at this hop */
     int     speech;         /* this hop is speech: active inside a confirmed segment */

@@ -79,12 +79,15 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     v->own_frac = cfg->speech_own_min_pct / 100.0f;
     v->onset_anchors = (int)lrintf(cfg->onset_voiced_ms / 1000.0f * (float)hops_per_s);
     if (v->onset_anchors < 1) v->onset_anchors = 1;
+    v->settle_hops = (v->hangover_hops + 1 > tmi_vad_reach_hops(v) ? v->hangover_hops + 1 : tmi_vad_reach_hops(v)) +
+                     tmi_vad_takeback_hops(v);
     tmi_vad_reset(v);
 }
 
 void tmi_vad_reset(tm_vad *v)
 {
     v->on = 0;
+    v->music = v->deferred = 0;
     v->seg_start = v->confirm = 0;
     v->last_active = v->last_anchor = v->prev_last = -1;
     v->run_start = 0;
@@ -228,6 +231,7 @@ static int laugh_so_far(const tm_vad *v)
 static int close_seg(tm_vad *v, tmi_span *closed)
 {
     v->on = 0;
+    v->music = v->deferred = 0;
     v->run_len = v->run_anchor = 0;
     closed->start = v->seg_start;
     closed->end = v->last_active + 1;
@@ -247,6 +251,15 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->seg_own += is_own(v, h->f0_hz);
     }
     if (v->on) {
+        /* Hold music opens a segment as a voice does, and its first notes may decay under the
+         * talker's level before the music window has heard enough of it to rule (1.7-1.9 s on
+         * the realistic corpus): a segment whose hangover runs out while a note rings stays
+         * open while the hold stage still hears music starting where the segment began, so that
+         * a hold withdraws it whole (speech event and frames); the frames wait settle_hops, and
+         * so may it at most. Deferred, it is weak to the turn stage (dead air waits for it);
+         * activity at the talker's level carries it on as before. */
+        v->music = h->music_from >= 0 && h->music_from >= v->seg_start - tmi_vad_reach_hops(v) &&
+                   h->music_from <= v->seg_start + tmi_vad_reach_hops(v) && n - v->seg_start < v->settle_hops;
         /* Only anchors carry a segment: a voice far from the talker's pitch under their level (a
          * neighbour, a ringing phone) bridges like any other sound. And babble 10 dB under the
          * talker makes anchors as well as their own quiet syllables do: past strong_gap_hops
@@ -258,24 +271,35 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
             v->seg_strong = 1;
         }
         int fresh = v->strong_db <= 0.0f || n - v->last_strong <= v->strong_gap_hops;
-        if (fresh && anchor) {
-            learn_level(v, level_db, h->f0_hz, n);
+        /* (What may be a hold's music carries its segment on, as any voice within rel_db did
+         * before: so that it is still open, or deferred while a note rings, when the hold stage
+         * rules.) */
+        if (fresh && (anchor || (v->music && tmi_vad_carries(v, active, h->f0_hz, level_db)))) {
+            if (anchor) learn_level(v, level_db, h->f0_hz, n);
             if (level_db > v->seg_peak_db) v->seg_peak_db = level_db;
             v->last_active = v->last_anchor = n;
+            v->deferred = 0;
             return 0;
         }
         if (active && n - v->last_anchor <= v->bridge_hops) {
             v->last_active = n;
+            v->deferred = 0;
             return 0;
         }
         /* The talker stopped: nothing active for the hangover, or (babble going on) nothing of
          * theirs for the strong gap and a bridge after it; a hangover would let the babble
          * bring the segment back. */
-        if (n - v->last_active > v->hangover_hops ||
-            (v->strong_db > 0.0f && n - v->last_strong > v->strong_gap_hops + v->bridge_hops)) {
+        int stopped = n - v->last_active > v->hangover_hops ||
+                      (v->strong_db > 0.0f && n - v->last_strong > v->strong_gap_hops + v->bridge_hops);
+        if (stopped && v->music && (v->deferred || h->music_rings)) {
+            v->deferred = 1;
+            return 0;
+        }
+        if (stopped) {
             /* Short and never near the talker's level: a neighbour's voice in the babble that
              * crossed the gate, not the talker's own "uh-huh" (those peak within 8 dB of their
              * level on the realistic corpus). */
+            v->deferred = 0;
             int weak = tmi_vad_weak(v);
             close_seg(v, closed);
             if (!weak) return TMI_SEG_CLOSED;
@@ -352,7 +376,7 @@ static int stranger_so_far(const tm_vad *v)
 int tmi_vad_weak(const tm_vad *v)
 {
     if (!v->on) return 0;
-    return (v->weak_db > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS &&
+    return v->deferred || (v->weak_db > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS &&
             v->last_active + 1 - v->seg_start < v->short_hops && v->seg_peak_db < v->spk_db - v->weak_db) ||
            laugh_so_far(v) || stranger_so_far(v);
 }
@@ -366,6 +390,11 @@ int tmi_vad_takeback_hops(const tm_vad *v)
 float tmi_vad_peak_rel(const tm_vad *v)
 {
     return v->spk_n >= VAD_LEVEL_WARMUP_HOPS ? v->seg_peak_db - v->spk_db : 0.0f;
+}
+
+int tmi_vad_settle_hops(const tm_vad *v)
+{
+    return v->settle_hops;
 }
 
 int tmi_vad_reach_hops(const tm_vad *v)

@@ -28,6 +28,10 @@ typedef struct {
     int seg_own, run_own;    /* voiced hops of the open segment, of the onset run, in register */
     int seg_strong, run_strong; /* ... had a hop near the level at the talker's pitch */
     int64_t last_strong;     /* last such hop of the open segment (its confirmation at first) */
+    int settle_hops;         /* see tmi_vad_settle_hops */
+    int music;               /* the open segment began where the hold stage hears what may be a
+                                hold's music starting: its close waits for the ruling */
+    int deferred;            /* its hangover is over: it is open only for that ruling */
     int seg_voiced, seg_high, run_voiced, run_high; /* voiced hops of the open segment, of the
                                 onset run, and those of them that high */
     float seg_peak_db, run_peak_db; /* loudest anchor of the open segment, of the onset run */
@@ -60,19 +64,27 @@ void tmi_vad_reset(tm_vad *v);
 int  tmi_vad_anchor(const tm_vad *v, int active, float f0_hz, float level_db);
 /* 1 when such a hop carries an open segment on: as an anchor, but any pitch. */
 int  tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db);
-/* One hop: reads n, active, f0 (voiced) and the level. Returns TMI_SEG_CONFIRMED when a segment
+/* One hop: reads n, active, f0 (voiced), the level, music_from and music_rings (a segment that
+ * began where music may be starting, and ends while a note rings, stays open past its hangover
+ * while that music is not ruled on, settle_hops after its first hop at most: a hold that starts
+ * withdraws it, else it closes as any). Returns TMI_SEG_CONFIRMED when a segment
  * starting at v->seg_start is confirmed, or TMI_SEG_CLOSED with the closed segment in *closed,
  * or TMI_SEG_WITHDRAWN with it when it was too weak to be the talker (see weak_db): the
  * caller's to take back. */
 int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* 1 while the open segment is short and has not come within weak_db of the talker's level, or
- * is a laugh so far: it may still be taken back when it closes. */
+ * is a laugh so far, or may be hold music: it may still be taken back. */
 int  tmi_vad_weak(const tm_vad *v);
 /* The loudest voiced hop of the open (or last) segment over the talker's level, dB; 0 while that
  * level is not yet known. */
 float tmi_vad_peak_rel(const tm_vad *v);
 /* The longest segment that may be taken back when it closes, hops. */
 int  tmi_vad_takeback_hops(const tm_vad *v);
+/* Hops after which no later hop changes a hop's speech flag: a confirmation reaches back over
+ * the onset run (the reach), renewed activity over the hangover gap, and a segment is taken back
+ * at most the take-back length after its first hop (a weak one or a laugh when it closes, one
+ * that may be hold music when the hold stage rules). The analyzer holds frames this long. */
+int  tmi_vad_settle_hops(const tm_vad *v);
 /* The longest onset run: a confirmation marks speech back this many hops. */
 int  tmi_vad_reach_hops(const tm_vad *v);
 /* Takes back an open segment (music or a tone's ramp opened it): returns 1 and the segment, else
