@@ -341,6 +341,7 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         h->echo_removed_db = given ? given[c].echo_removed_db : 0.0f;
         h->echo_known = given ? given[c].echo_known
                       : tmi_echo_cue(&a->echo, c, n, &h->echo_removed_db);
+        tmi_bleed_talker(&ch->bleed, ch->vad.spk_n >= VAD_LEVEL_WARMUP_HOPS ? ch->vad.spk_db : -200.0f);
         h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c],
                                                      prev_leak[1 - c]);
         h->active = h->cand && !h->leak;

@@ -10,6 +10,9 @@
 typedef struct {
     int   nlags;                          /* delays searched, hops */
     float margin_db, pitch_match_st, min_coupling_db;
+    float talker_db;                      /* this channel's talker's level (the speech stage's),
+                                             or -200 dB while unknown */
+    float near_db;                        /* within this of it a hop is their voice's level */
     float o_level[BLEED_MAX_LAGS];        /* the other channel's recent hop levels, ring */
     float o_vlev[BLEED_MAX_LAGS];         /* ... less its noise: the level of what talks there */
     float o_noise_db;                     /* its noise (bias-corrected mean), dB */
@@ -63,6 +66,8 @@ void tmi_bleed_reset(tm_bleed *b);
  * the analyzer passes it only when tmi_bleed_known() holds for the other channel).
  * Learns the leak, then returns 1 when this hop is a speech candidate explained by the other's
  * leak. */
+/* The level of this channel's talker, as the speech stage learnt it (-200: not yet). */
+void tmi_bleed_talker(tm_bleed *b, float level_db);
 int  tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking, int o_leak);
 /* 1 when this channel's leak flags rest on a leak it found (measured, or the early leak), not on
  * the loss assumed before one is found: only such a flag tells the other channel that a hop here

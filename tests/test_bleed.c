@@ -828,10 +828,12 @@ static void test_the_other_sides_noise_is_no_voice(void **state)
  * (bleed_min_coupling_db under the other side). This side's words 14 dB under the other's, at
  * their own pitch, are not that leak: a leak carries the other voice's pitch (seed 20 c00: the
  * agent's words under a caller's first words were taken for leak, and the caller's interruption
- * lost). A hop at the other voice's pitch there, or another pitch 20 dB under, still is leak. */
-static int first_words(float level, float f0, int *n)
+ * lost). A hop at the other voice's pitch there, or another pitch 20 dB under, still is leak; so
+ * is one 10 dB under this side's own talker (a neighbour's voice in the babble behind them). */
+static int first_words(float level, float f0, float talker_db, int *n)
 {
     setup();
+    tmi_bleed_talker(&B, talker_db);
     float lev[1000], f[1000];
     talker(lev, f, 1000, 77, 90.0f, 100.0f);
     for (int i = 0; i < 1000; i++) feed_hop(FLOOR_DB, 0.0f, 0, lev[i], f[i]);
@@ -847,14 +849,16 @@ static int first_words(float level, float f0, int *n)
 static void test_own_words_under_the_other_sides_first_words(void **state)
 {
     (void)state;
-    int n, own = first_words(-34.0f, 95.0f, &n);
-    int n2, echo = first_words(-34.0f, 140.0f, &n2);
-    int n3, far_under = first_words(-40.0f, 95.0f, &n3);
-    print_message("own voice 14 dB under: %d of %d flagged; other's pitch: %d of %d; 20 dB under: %d of %d\n",
-                  own, n, echo, n2, far_under, n3);
+    int n, own = first_words(-34.0f, 95.0f, -31.0f, &n);
+    int n2, echo = first_words(-34.0f, 140.0f, -31.0f, &n2);
+    int n3, far_under = first_words(-40.0f, 95.0f, -31.0f, &n3);
+    int n4, babble = first_words(-34.0f, 95.0f, -24.0f, &n4);
+    print_message("own voice 14 dB under: %d of %d flagged; other's pitch: %d of %d; 20 dB under: %d of %d; "
+                  "10 dB under the talker's own level: %d of %d\n", own, n, echo, n2, far_under, n3, babble, n4);
     assert_int_equal(own, 0);
     assert_int_equal(echo, n2);
     assert_int_equal(far_under, n3);
+    assert_int_equal(babble, n4);
 }
 
 int main(void)
