@@ -20,6 +20,15 @@ cd "$W"
 DUR=60
 "$TM" synth --seed 31 --duration $DUR call.wav --truth call.json >/dev/null
 "$TM" analyze --events file.jsonl call.wav
+# tonemon live hears the file from some JACK cycle of 256 frames on, so its hops (160 frames) lie
+# at one of five phases of the file's: an onset between two syllables may move by a syllable from
+# one phase to another (a hop of the gap just over or under the floor). Live must find what
+# analyze finds in the same samples: the file analyzed at each phase.
+for k in 1 2 3 4; do
+    sox call.wav "phase$k.wav" pad $((256 * k))s 0
+    "$TM" analyze --events "file$k.jsonl" "phase$k.wav"
+done
+cp file.jsonl file0.jsonl
 sox call.wav part.wav trim 0 30
 "$TM" analyze --events part.jsonl part.wav
 # part.wav as 32-bit float with 0.5 s of +Inf, -Inf and NaN in the caller's channel at 2 s
@@ -110,18 +119,24 @@ print(open("devices.txt").read().strip().splitlines()[-1])
 check("live exits 0", open("live.rc").read().strip() == "0", open("live.err").read())
 err = open("live.err").read()
 check("no overflow", " 0 overflows" in err, err)
-ref = [json.loads(l) for l in open("file.jsonl")]
 live = [json.loads(l) for l in open("live.jsonl")]
 key = lambda e: (e["type"], e.get("speaker", e.get("by", "")))
 kinds = ("speech", "overlap", "interruption", "backchannel", "raised_voice", "silence", "deescalation")
-ref = [e for e in ref if e["type"] in kinds]
-matched = 0
-for e in ref:
-    if any(key(l) == key(e) and abs(l["start"] - e["start"]) <= 0.1 for l in live): matched += 1
-    else: print("  not found live:", e, file=sys.stderr)
-extra = [l for l in live if l["type"] in kinds and not any(key(l) == key(e) and abs(l["start"] - e["start"]) <= 0.1 for e in ref)]
-print(f"live vs analyze: {matched} of {len(ref)} events found, {len(extra)} extra")
-check("live finds what analyze finds", matched == len(ref) and not extra)
+def compare(k):
+    """live against the file analyzed at hop phase k (k cycles of 256 frames of silence first,
+    taken off again: the two differ in where the hops fall, not when the call is)"""
+    shift = 256 * k / 16000
+    ref = [dict(e, start=e["start"] - shift) for e in map(json.loads, open(f"file{k}.jsonl")) if e["type"] in kinds]
+    lost = [e for e in ref if not any(key(l) == key(e) and abs(l["start"] - e["start"]) <= 0.1 for l in live)]
+    extra = [l for l in live if l["type"] in kinds and not any(key(l) == key(e) and abs(l["start"] - e["start"]) <= 0.1 for e in ref)]
+    return len(ref), lost, extra
+ref = [e for e in map(json.loads, open("file.jsonl")) if e["type"] in kinds]
+best = min(range(5), key=lambda k: len(compare(k)[1]) + len(compare(k)[2]))
+n, lost, extra = compare(best)
+for e in lost: print("  not found live:", e, file=sys.stderr)
+for e in extra: print("  found live only:", e, file=sys.stderr)
+print(f"live vs analyze at hop phase {best}: {n - len(lost)} of {n} events found, {len(extra)} extra")
+check("live finds what analyze finds", not lost and not extra)
 check("the call has alerts", any(e["type"] in ("interruption", "raised_voice") for e in ref))
 t0 = float(open("t0.txt").read())
 alerts = [json.loads(l) for l in open("alerts.jsonl")]
