@@ -57,8 +57,6 @@
 #define VAD_LAUGH_MIN_VOICED 5
 /* Unvoiced lead-in kept before a vowel (a fricative onset): 200 ms. */
 #define VAD_LEADIN_HOPS 20
-/* Inactive hops an onset run survives: 10 ms, one hop of a dip between syllables. */
-#define VAD_RUN_GAP_HOPS 1
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
 {
@@ -94,7 +92,7 @@ void tmi_vad_reset(tm_vad *v)
     v->seg_start = v->confirm = 0;
     v->last_active = v->last_anchor = v->prev_last = -1;
     v->run_start = 0;
-    v->run_len = v->run_anchor = v->run_gap = 0;
+    v->run_len = v->run_anchor = 0;
     v->seg_voiced = v->seg_high = v->run_voiced = v->run_high = 0;
     v->seg_own = v->run_own = 0;
     v->seg_strong = v->run_strong = 0;
@@ -236,7 +234,7 @@ static int close_seg(tm_vad *v, tmi_span *closed)
 {
     v->on = 0;
     v->music = v->deferred = 0;
-    v->run_len = v->run_anchor = v->run_gap = 0;
+    v->run_len = v->run_anchor = 0;
     closed->start = v->seg_start;
     closed->end = v->last_active + 1;
     closed->confirm = v->confirm;
@@ -313,18 +311,9 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         return 0;
     }
     if (!active) {
-        /* One hop of the dip between two syllables may fall just under the floor or not,
-         * depending on where the hops fall: ending the run there would move the onset by a
-         * syllable from one hop phase to the next (the live capture and the file disagreed on
-         * a caller's first syllable, 13 dB under her level, by 120 ms). */
-        if (v->run_len > 0 && v->run_gap < VAD_RUN_GAP_HOPS) {
-            v->run_gap++;
-            return 0;
-        }
-        v->run_len = v->run_anchor = v->run_gap = 0;
+        v->run_len = v->run_anchor = 0;
         return 0;
     }
-    v->run_gap = 0;
     if (v->run_len == 0) {
         v->run_start = n;
         v->run_peak_db = -200.0f;

@@ -55,7 +55,6 @@ typedef struct {
     int64_t confirm;         /* hop at which the open segment was confirmed */
     int64_t run_start;       /* candidate run before confirmation */
     int run_len, run_anchor; /* run_anchor: anchors in the run */
-    int run_gap;             /* inactive hops since the run's last active one */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);

@@ -163,28 +163,6 @@ static void test_unvoiced_lead_in(void **state)
     assert_int_equal(r.nc, 0);
 }
 
-/* A first syllable under the anchors' level, then one hop of the dip before the vowel just under
- * the floor: the onset is still the first syllable's (whether that hop falls under the floor
- * depends on where the hops fall; live and analyze disagreed by 120 ms on a caller's onset). Two
- * quiet hops are a pause: the onset is the vowel's. */
-static void test_onset_across_a_dip(void **state)
-{
-    (void)state;
-    memset(hops, 0, sizeof hops);
-    mark(90, 100, 'u');
-    mark(101, 150, 'v');
-    result r = run(hops, 300);
-    assert_int_equal(r.nc, 1);
-    assert_int_equal(r.confirm_start[0], 90);
-    assert_int_equal(r.start[0], 90);
-    memset(hops, 0, sizeof hops);
-    mark(90, 100, 'u');
-    mark(102, 150, 'v');
-    r = run(hops, 300);
-    assert_int_equal(r.nc, 1);
-    assert_int_equal(r.confirm_start[0], 102);
-}
-
 /* onset_voiced_ms 30 (3 anchors): a distant talker's vowel peak of two hops inside an active
  * run is not speech, three are; anchors spread wider than twice their time after the lead-in
  * (20 + 2 x 3 hops) never add up. */
@@ -280,7 +258,6 @@ int main(void)
         cmocka_unit_test(test_ring_does_not_carry_the_talkers_word_on),
         cmocka_unit_test(test_babble_does_not_carry_the_talkers_phrase_on),
         cmocka_unit_test(test_onset_and_hangover_exact),
-        cmocka_unit_test(test_onset_across_a_dip),
         cmocka_unit_test(test_burst_shorter_than_onset),
         cmocka_unit_test(test_gap_bridged_up_to_hangover),
         cmocka_unit_test(test_unvoiced_lead_in),
