@@ -184,6 +184,8 @@ typedef struct {
     float hold_tuned_keep_min;   /* ... that a hold already recognised needs to go on */
     float hold_gap_s;            /* a pause without sound this long parts the speech before
                                     hold music from it: the hold starts after it */
+    float hold_lead_max_s;       /* unpitched or still sound rising out of quiet right before
+                                    the music's first note belongs to the hold, up to this long */
     float hold_end_voiced_s;     /* a stretch after such a pause inside a hold, voiced this long
                                     without sounding like music, is talk: the hold ends */
     float hold_onsets_max_hz;    /* music starting a hold begins voiced stretches at most this

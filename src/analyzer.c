@@ -335,12 +335,22 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
                         a->hp[1].leak && tmi_bleed_known(&a->ch[1].bleed)};
     prof_start(a);
     for (int c = 0; c < a->nch; c++) measure(a, c, n, given);
+    int cue_known[2] = {0, 0};
+    float cue_db[2] = {0.0f, 0.0f};
+    for (int c = 0; c < a->nch; c++) {
+        if (given) {
+            cue_db[c] = given[c].echo_removed_db;
+            cue_known[c] = given[c].echo_known;
+        } else {
+            cue_known[c] = tmi_echo_cue(&a->echo, c, n, &cue_db[c]);
+        }
+    }
+    if (a->nch == 2) tmi_echo_mutual(cue_known, cue_db, a->cfg.echo_removed_min_db);
     for (int c = 0; c < a->nch; c++) {
         chan *ch = &a->ch[c];
         tmi_hop *h = &a->hp[c];
-        h->echo_removed_db = given ? given[c].echo_removed_db : 0.0f;
-        h->echo_known = given ? given[c].echo_known
-                      : tmi_echo_cue(&a->echo, c, n, &h->echo_removed_db);
+        h->echo_removed_db = cue_db[c];
+        h->echo_known = cue_known[c];
         tmi_bleed_talker(&ch->bleed, ch->vad.spk_n >= VAD_LEVEL_WARMUP_HOPS ? ch->vad.spk_db : -200.0f);
         h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c],
                                                      prev_leak[1 - c]);

@@ -55,6 +55,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.hold_tuned_min = 0.6f;
     c.hold_tuned_keep_min = 0.4f;
     c.hold_gap_s = 0.3f;
+    c.hold_lead_max_s = 1.0f;
     c.hold_end_voiced_s = 0.3f;
     c.hold_onsets_max_hz = 3.0f;
     c.alert_repeat_min_s = 20.0f;
@@ -135,6 +136,7 @@ static const tm_config_field fields[] = {
     F(hold_tuned_min, 0, 1, "share of voiced hops on the A440 semitone grid for music"),
     F(hold_tuned_keep_min, 0, 1, "share of voiced hops on the grid for a hold to go on"),
     F(hold_gap_s, 0.01, 3, "a pause without sound this long parts speech from the hold music after it, s"),
+    F(hold_lead_max_s, 0, 3, "sound without a voice's glide rising out of quiet before the music's first note starts the hold, up to s"),
     F(hold_end_voiced_s, 0.05, 10, "voiced this long after such a pause without sounding like music, talk ends a hold, s"),
     F(hold_onsets_max_hz, 0.1, 100, "music that starts a hold begins voiced stretches at most this often, per s"),
     F(alert_repeat_min_s, 0, 600, "a prompt of the same reason this soon is merged into the shown one, s"),

@@ -278,6 +278,19 @@ void tmi_echo_hop(tm_echo *e, int64_t hop_index, const float *x0, const float *x
     if (e->hcount < e->filter_frames) e->hcount++;
 }
 
+/* Each canceller predicts its channel from the other. A voice's echo is predicted from the voice,
+ * not the voice from its echo (a voice does not repeat itself a delay later), so where both take
+ * most of a hop away at once, the sound predicts itself: a steady note or tone on both legs, hold
+ * music leaking from one into the other. There the cue cannot tell the source from its echo, and
+ * it took the louder leg's music for leak, so that its hold began 3.5 s late (seed 21 c28); the
+ * level model, which knows which side is louder, decides instead. On the echo calls of seed 20
+ * both cancellers took 6 dB or more on 14 of about 30 000 echo hops; in c28's music on 204 of 294. */
+void tmi_echo_mutual(int known[2], const float removed_db[2], float min_db)
+{
+    if (known[0] == 2 && known[1] == 2 && removed_db[0] >= min_db && removed_db[1] >= min_db)
+        known[0] = known[1] = 0;
+}
+
 int tmi_echo_cue(const tm_echo *e, int c, int64_t hop_index, float *removed_db)
 {
     *removed_db = 0.0f;

@@ -58,5 +58,8 @@ void tmi_echo_hop(tm_echo *e, int64_t hop_index, const float *x0, const float *x
  * it converges (only a large removal means something yet), 0 when there is no cue (canceller
  * off, or the hop's frame not complete yet). */
 int  tmi_echo_cue(const tm_echo *e, int c, int64_t hop_index, float *removed_db);
+/* Both channels' cues of one hop: when both converged cancellers took min_db or more, neither
+ * cue holds (known set to 0). */
+void tmi_echo_mutual(int known[2], const float removed_db[2], float min_db);
 
 #endif

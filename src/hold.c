@@ -101,6 +101,7 @@ void tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s)
     h->tuned_min = cfg->hold_tuned_min;
     h->tuned_keep_min = cfg->hold_tuned_keep_min;
     h->gap_hops = (int)lrintf(cfg->hold_gap_s * (float)hops_per_s);
+    h->lead_max_hops = (int)lrintf(cfg->hold_lead_max_s * (float)hops_per_s);
     h->end_voiced_hops = (int)lrintf(cfg->hold_end_voiced_s * (float)hops_per_s);
     if (h->end_voiced_hops < 1) h->end_voiced_hops = 1;
     if (h->gap_hops < 1) h->gap_hops = 1;
@@ -324,6 +325,7 @@ static int trill_hop(tm_hold *h, int64_t n, float level_db)
  * note (HOLD_NOTE_MIN_HOPS hops standing still on the grid) of the first stretch that, from
  * that note on, sounds like music (steady and tuned by the starting thresholds). Failing that,
  * at the window's first note; failing that, at its edge. */
+static int lead_in(const tm_hold *h, int note);
 static int music_start(const tm_hold *h)
 {
     int run = 0, quiet = 0, note = -1, first = -1;
@@ -343,11 +345,30 @@ static int music_start(const tm_hold *h)
             grid += (f >> 4) & 1;
         }
         if (note >= 0 && (quiet == h->gap_hops || k == h->win - 1)) {
-            if (steady >= h->steady_min * pairs && grid >= h->tuned_min * voiced) return note;
+            if (steady >= h->steady_min * pairs && grid >= h->tuned_min * voiced) return lead_in(h, note);
             note = -1;
         }
     }
-    return first >= 0 ? first : 0;
+    return first >= 0 ? lead_in(h, first) : 0;
+}
+
+/* The music's first sound need not be a note: a chord the pitch tracker reads as unvoiced, or
+ * as a pitch standing still off the grid, may sound for most of a second before the first note
+ * (seed 21 c58 and c48, seed 22 c08: holds dated 0.5-0.9 s late). What sounded right before the
+ * note belongs to the hold when it rose out of quiet within the window, no longer than
+ * lead_max_hops before, and its voiced hop pairs stood still as music's do (steady_min): a
+ * voice glides, so the agent's "please hold" run on into the music without a pause stays
+ * speech. */
+static int lead_in(const tm_hold *h, int note)
+{
+    int pairs = 0, steady = 0;
+    for (int k = note; k > 0 && note - k < h->lead_max_hops; k--) {
+        unsigned char f = h->flag[(h->pos + k - 1) % h->win];
+        if (!(f & 1)) return steady >= h->steady_min * (float)pairs ? k : note;
+        pairs += (f >> 3) & 1;
+        steady += (f >> 2) & 1;
+    }
+    return note;
 }
 
 /* Inside a hold: a pause of hold_gap_s without sound ends a stretch. The stretch after it

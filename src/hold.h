@@ -37,6 +37,7 @@ typedef struct {
     float act_min, steady_min, voiced_min, tuned_min, tone_frac_min;
     float tuned_keep_min;               /* tuned share a hold needs to go on (tuned_min to start) */
     int   gap_hops;                     /* hops without sound that part speech from music after it */
+    int   lead_max_hops;                /* longest lead-in before the music's first note */
     int   end_voiced_hops;              /* voiced hops of a stretch not music that end a hold */
     float onsets_max;                   /* voiced onsets in a window that may start a music hold */
     int   note_run;                     /* hops in a row standing still on the grid */
