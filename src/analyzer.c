@@ -422,7 +422,7 @@ static void run_hop(tm_analyzer *a)
         if (tmi_gate_push(&ch->gate, m, lev, ch->floor_db))
             ch->tone_ring[m % LEVEL_RING] = tmi_hold_tone(&ch->hold, ch->dcbuf);
         else {
-            tmi_hold_skip(&ch->hold);
+            tmi_hold_skip(&ch->hold, ch->dcbuf);
             ch->tone_ring[m % LEVEL_RING] = 0.0f;
         }
         prof_mark(a, TMI_ST_TONES);

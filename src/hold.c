@@ -138,6 +138,7 @@ void tmi_hold_reset(tm_hold *h)
     memset(h->e, 0, sizeof h->e);
     memset(h->flag, 0, sizeof h->flag);
     h->slot = 0;
+    h->prev_x = 0.0f;
     h->n_act = h->n_voiced = h->n_steady = h->n_pause = h->n_grid = h->n_onset = h->filled = 0;
     h->pos = 0;
     h->prev_st = -1000.0f;
@@ -181,20 +182,29 @@ float tmi_hold_tone(tm_hold *h, const float *x)
     int s = h->slot = (h->slot + 1) % 3;
     double e = 0.0;
     const int st = h->step;
-    for (int j = 0; j < h->hop; j++) e += (double)x[j * st] * x[j * st];
-    h->e[s] = e;
+    /* The window is read through a first difference (a high-pass: -16 dB at 100 Hz, -5 dB at
+     * 350 Hz, +3 dB at 1 kHz at the 4 kHz read): a pure tone's share is the same through any
+     * filter, but the rumble of a car or a street, which lies under 200 Hz, no longer takes its
+     * share of the window. Read plainly, DTMF dialled in a street 11 dB over such noise had a
+     * median share of 0.84 against 0.99 for clean digits, and was taken for speech (seed 20
+     * c13: a dead air lost). */
+    float p = h->prev_x;
     /* The Goertzel recursions of all tones side by side, sample by sample: one tone's recursion
      * waits on its previous step, the tones' recursions are independent (and vectorise). */
     float s1[HOLD_TONES_PAD] = {0.0f}, s2[HOLD_TONES_PAD] = {0.0f}, cf[HOLD_TONES_PAD] = {0.0f};
     memcpy(cf, h->coef, sizeof h->coef);
     for (int j = 0; j < h->hop; j++) {
-        float v = x[j * st];
+        float v = x[j * st] - p;
+        p = x[j * st];
+        e += (double)v * v;
         for (int i = 0; i < HOLD_TONES_PAD; i++) {
             float s0 = v + cf[i] * s1[i] - s2[i];
             s2[i] = s1[i];
             s1[i] = s0;
         }
     }
+    h->prev_x = p;
+    h->e[s] = e;
     for (int i = 0; i < HOLD_TONES; i++) {
         /* DFT of this hop at the tone, with the phase referred to the hop's first sample */
         float w = 0.5f * cf[i];
@@ -227,9 +237,10 @@ float tmi_hold_tone(tm_hold *h, const float *x)
     return dtmf > cp ? dtmf : cp;
 }
 
-void tmi_hold_skip(tm_hold *h)
+void tmi_hold_skip(tm_hold *h, const float *x)
 {
     int s = h->slot = (h->slot + 1) % 3;
+    h->prev_x = x[(h->hop - 1) * h->step];
     h->e[s] = 0.0;
     memset(h->re[s], 0, sizeof h->re[s]);
     memset(h->im[s], 0, sizeof h->im[s]);

@@ -26,6 +26,7 @@ typedef struct {
     float re[3][HOLD_TONES], im[3][HOLD_TONES];
     double e[3];
     int   slot;
+    float prev_x;                       /* the last sample read, for the first difference */
     /* music: per-hop flags over a sliding window */
     int   win, exit_win;
     unsigned char flag[HOLD_MAX_WIN];   /* bit 0 sounding, 1 voiced, 2 pitch standing still, 3 voiced pair, 4 on the A440 grid,
@@ -90,7 +91,7 @@ void  tmi_hold_reset(tm_hold *h);
  * carried by one signalling tone or one DTMF pair (0..1). */
 float tmi_hold_tone(tm_hold *h, const float *x);
 /* A hop not looked at for tones (too quiet to matter). */
-void  tmi_hold_skip(tm_hold *h);
+void  tmi_hold_skip(tm_hold *h, const float *x);
 /* One decided hop: reads n, ch, active, leak, F0 and tone_frac. other_held: the other leg is on
  * hold (the agent's leg is decided first in a hop, so if both would start at once, the agent's
  * does). Emits the hold event when a hold ends. Returns 1 when this hop is not speech (a tone or
