@@ -232,6 +232,10 @@ typedef struct {
     float laugh_high_min_pct;    /* ... this share of them or more, over this far above the
                                     talker's register is a laugh, not speech (0: off) */
     float laugh_max_s;
+    float laugh_pulses_min;      /* a segment no longer than laugh_max_s of this many pulses of
+                                    sound or more (0: off), ... */
+    float laugh_pulse_max_ms;    /* ... none of them longer than this, ... */
+    float laugh_gap_min_ms;      /* ... each after a quiet gap this long, is a laugh ("ha-ha-ha") */
     float silence_break_rel_db;  /* speech ends dead air once it comes within this of the talker's
                                     level (or lasts 2 s); quieter talk in dead air is the
                                     neighbours' (0: any speech) */

@@ -79,6 +79,9 @@ tm_config tm_config_default(int sample_rate_hz)
     c.laugh_high_oct = 0.6f;      /* as speech_far_oct: outside a talker's own pitch range */
     c.laugh_high_min_pct = 70.0f;
     c.laugh_max_s = 2.0f;         /* laugh bouts: 0.5-2 s of 3-8 "ha" pulses */
+    c.laugh_pulses_min = 3.0f;
+    c.laugh_pulse_max_ms = 150.0f;
+    c.laugh_gap_min_ms = 50.0f;
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -160,6 +163,9 @@ static const tm_config_field fields[] = {
     F(laugh_high_oct, 0, 4, "a short segment whose voiced hops lie this far above the talker's register ..., octaves (0: off)"),
     F(laugh_high_min_pct, 0, 100, "... this share of them or more, is a laugh, not speech, %"),
     F(laugh_max_s, 0, 5, "... when no longer than this, s"),
+    F(laugh_pulses_min, 0, 20, "a segment no longer than laugh_max_s of this many pulses of sound (0: off) ..."),
+    F(laugh_pulse_max_ms, 10, 1000, "... none longer than this, ms ..."),
+    F(laugh_gap_min_ms, 10, 1000, "... each after a quiet gap this long, is a laugh, ms"),
     F(silence_break_rel_db, 0, 60, "speech ends dead air once within this of the talker's level (or 2 s long), dB (0: any)"),
     F(echo_dt_hold_ms, 0, 2000, "double-talk hangover: this long after a hop of own voice under a measured leak ..., ms"),
     F(echo_dt_hold_db, 0, 40, "... a hop the converged canceller took less than this from is own voice, dB (0: off)"),

@@ -20,6 +20,11 @@ typedef struct {
     float laugh_oct, laugh_frac; /* a segment of at most laugh_hops whose voiced hops lie laugh_frac
                                 or more over laugh_oct above the register is a laugh (0: off) */
     int laugh_hops;
+    int pulses_min, pulse_max_hops, gap_min_hops; /* a segment of at most laugh_hops of pulses_min
+                                pulses of sound or more, none over pulse_max_hops, parted by quiet
+                                gaps of gap_min_hops, is a laugh (pulses_min 0: off) */
+    int pulse_len, quiet_len; /* the open segment's active run now, and its inactive run now */
+    int seg_pulses, seg_gaps, seg_long_pulse; /* its pulses ended, gaps, a pulse too long */
     float strong_db;         /* the segment goes on only while a voiced hop within this of the
                                 talker's level came in the last strong_gap_hops (0: off) */
     int strong_gap_hops;

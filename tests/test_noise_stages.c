@@ -861,8 +861,9 @@ static void test_babble_before_the_caller_is_not_their_normal_voice(void **state
 
 /* The agent laughs in dead air: five "ha" pulses of 120 ms at 230 Hz, near an octave over their
  * 120 Hz voice and as loud. The laugh is no speech, and the dead air is one silence from the
- * agent's last word to the caller's first. The same pulses at the agent's own pitch (short
- * words) are speech. */
+ * agent's last word to the caller's first. Short words at the agent's own pitch (250 ms, as
+ * long as a "yes", 200 ms apart) are speech; pulses of 120 ms at their own pitch are a laugh too
+ * (laugh_pulses_min, tests/test_vad_hops.c). */
 static void test_laugh_in_dead_air_is_not_speech(void **state)
 {
     (void)state;
@@ -870,7 +871,8 @@ static void test_laugh_in_dead_air_is_not_speech(void **state)
         stretch st[10] = {{TM_AGENT, 0.5, 3.0, -20.0f, 120.0f}, {TM_CALLER, 11.0, 12.5, -22.0f, 200.0f}};
         int ns = 2;
         for (int k = 0; k < 5; k++)
-            st[ns++] = (stretch){TM_AGENT, 5.0 + 0.22 * k, 5.12 + 0.22 * k, -20.0f, own ? 125.0f : 230.0f};
+            st[ns++] = own ? (stretch){TM_AGENT, 5.0 + 0.45 * k, 5.25 + 0.45 * k, -20.0f, 125.0f}
+                           : (stretch){TM_AGENT, 5.0 + 0.22 * k, 5.12 + 0.22 * k, -20.0f, 230.0f};
         tally t = tally_of(replay(st, ns, 1400));
         print_message("%s: agent speech events %d, %d silences, last %.2f-%.2f s\n",
                       own ? "own pitch" : "laugh", t.speech[TM_AGENT], t.silences, t.sil_start, t.sil_end);
