@@ -298,8 +298,12 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     int active = h->active;
     float level_db = h->level_db;
     int anchor = tmi_vad_anchor(v, active, h->f0_hz, level_db);
-    if (v->on)
-        count_pulses(v, active, !active && v->spk_n >= VAD_LEVEL_WARMUP_HOPS && level_db < v->spk_db - VAD_QUIET_DB);
+    if (v->on) {
+        /* before the talker's level is known, the loudest of the segment stands for it (a caller
+         * who laughs before their first words: seed 24 c19, c29) */
+        float ref_db = v->spk_n >= VAD_LEVEL_WARMUP_HOPS ? v->spk_db : v->seg_peak_db;
+        count_pulses(v, active, !active && level_db < ref_db - VAD_QUIET_DB);
+    }
     if (v->on && active && h->f0_hz > 0.0f) {
         v->seg_voiced++;
         v->seg_high += is_high(v, h->f0_hz);
