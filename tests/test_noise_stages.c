@@ -442,71 +442,63 @@ static void test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not(void **state
     free(note);
 }
 
+/* eight digits of 100 ms with 100 ms gaps from 3 s into r: 697 + 1209 Hz ("1") and 852 + 1477
+ * ("9"), each tone at amplitude 0.08 */
+static void dial(float *r)
+{
+    size_t m = RATE / 10;
+    float *lo = malloc(m * sizeof *lo), *hi = malloc(m * sizeof *hi);
+    for (int k = 0; k < 8; k++) {
+        size_t a = (size_t)(3 * RATE) + (size_t)k * (RATE / 5);
+        memset(lo, 0, m * sizeof *lo);
+        memset(hi, 0, m * sizeof *hi);
+        sig_sine(lo, m, RATE, k % 2 ? 852.0f : 697.0f, 0.08f);
+        sig_sine(hi, m, RATE, k % 2 ? 1477.0f : 1209.0f, 0.08f);
+        sig_add(r + a, lo, m, 1.0f);
+        sig_add(r + a, hi, m, 1.0f);
+    }
+    free(lo);
+    free(hi);
+}
+
+/* The digits on the caller's leg over faint hiss, or (rumble) dialled in a street: a car's rumble
+ * (under 200 Hz) 11 dB under them. Read plainly the rumble took 10-15 % of the tone window's
+ * energy and the digits were no tone, but speech (seed 20 c13). */
+static run_res dtmf_call(int rumble)
+{
+    size_t n = 10 * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
+    sig_noise(l, n, 0.0005f, 31);
+    sig_noise(r, n, rumble ? 1.0f : 0.0005f, 32);
+    if (rumble) {
+        /* two one-pole low-passes at 100 Hz, then to 11 dB under the digits (rms 0.08) */
+        float a = expf(-6.2831853f * 100.0f / RATE), y1 = 0.0f, y2 = 0.0f;
+        double e = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            y1 = (1.0f - a) * r[i] + a * y1;
+            y2 = (1.0f - a) * y1 + a * y2;
+            r[i] = y2;
+            e += (double)y2 * y2;
+        }
+        float g = 0.08f * powf(10.0f, -11.0f / 20.0f) / (float)sqrt(e / (double)n);
+        for (size_t i = 0; i < n; i++) r[i] *= g;
+    }
+    dial(r);
+    run_res res = run_analyzer(l, r, n);
+    print_message("dtmf%s: %d speech hops, %d holds\n", rumble ? " in rumble" : "", res.speech_hops, res.holds);
+    free(l);
+    free(r);
+    return res;
+}
+
 static void test_dtmf_is_not_speech(void **state)
 {
     (void)state;
-    size_t n = 10 * RATE;
-    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r), *d = calloc(RATE, sizeof *d);
-    sig_noise(l, n, 0.0005f, 31);
-    sig_noise(r, n, 0.0005f, 32);
-    /* eight digits of 100 ms with 100 ms gaps from 3 s: 697 + 1209 Hz ("1") and 852 + 1477 ("9") */
-    for (int k = 0; k < 8; k++) {
-        size_t a = (size_t)(3 * RATE) + (size_t)k * (RATE / 5), m = RATE / 10;
-        memset(d, 0, m * sizeof *d);
-        sig_sine(d, m, RATE, k % 2 ? 852.0f : 697.0f, 0.08f);
-        float *hi = calloc(m, sizeof *hi);
-        sig_sine(hi, m, RATE, k % 2 ? 1477.0f : 1209.0f, 0.08f);
-        sig_add(d, hi, m, 1.0f);
-        free(hi);
-        sig_add(r + a, d, m, 1.0f);
+    for (int rumble = 0; rumble < 2; rumble++) {
+        run_res res = dtmf_call(rumble);
+        assert_true(res.speech_hops <= 10);
+        assert_int_equal(res.holds, 0);
     }
-    run_res res = run_analyzer(l, r, n);
-    print_message("dtmf: %d speech hops, %d holds\n", res.speech_hops, res.holds);
-    assert_true(res.speech_hops <= 10);
-    assert_int_equal(res.holds, 0);
-    free(l);
-    free(r);
-    free(d);
-}
-
-/* The same digits dialled in a street: a car's rumble (under 200 Hz) 11 dB under them on the
- * caller's leg. Read plainly the rumble took 10-15 % of the tone window's energy and the digits
- * were no tone, but speech (seed 20 c13). */
-static void test_dtmf_in_street_rumble_is_not_speech(void **state)
-{
-    (void)state;
-    size_t n = 10 * RATE;
-    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r), *d = calloc(RATE, sizeof *d);
-    sig_noise(l, n, 0.0005f, 33);
-    sig_noise(r, n, 1.0f, 34);
-    /* two one-pole low-passes at 100 Hz, then to 11 dB under the digits (rms 0.08) */
-    float a = expf(-6.2831853f * 100.0f / RATE), y1 = 0.0f, y2 = 0.0f;
-    double e = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        y1 = (1.0f - a) * r[i] + a * y1;
-        y2 = (1.0f - a) * y1 + a * y2;
-        r[i] = y2;
-        e += (double)y2 * y2;
-    }
-    float g = 0.08f * powf(10.0f, -11.0f / 20.0f) / (float)sqrt(e / (double)n);
-    for (size_t i = 0; i < n; i++) r[i] *= g;
-    for (int k = 0; k < 8; k++) {
-        size_t at = (size_t)(3 * RATE) + (size_t)k * (RATE / 5), m = RATE / 10;
-        memset(d, 0, m * sizeof *d);
-        sig_sine(d, m, RATE, k % 2 ? 852.0f : 697.0f, 0.08f);
-        float *hi = calloc(m, sizeof *hi);
-        sig_sine(hi, m, RATE, k % 2 ? 1477.0f : 1209.0f, 0.08f);
-        sig_add(d, hi, m, 1.0f);
-        free(hi);
-        sig_add(r + at, d, m, 1.0f);
-    }
-    run_res res = run_analyzer(l, r, n);
-    print_message("dtmf in rumble: %d speech hops, %d holds\n", res.speech_hops, res.holds);
-    assert_true(res.speech_hops <= 10);
-    assert_int_equal(res.holds, 0);
-    free(l);
-    free(r);
-    free(d);
 }
 
 /* Keyed digits through a line, replayed from their hop features: what the front measured on one
@@ -940,7 +932,6 @@ int main(void)
         cmocka_unit_test(test_dead_air_waits_for_a_hold_of_beeps),
         cmocka_unit_test(test_tuned_notes_are_a_hold_and_speechlike_pitch_is_not),
         cmocka_unit_test(test_dtmf_is_not_speech),
-        cmocka_unit_test(test_dtmf_in_street_rumble_is_not_speech),
         cmocka_unit_test(test_keyed_digits_are_not_speech),
         cmocka_unit_test(test_neighbours_word_in_dead_air_is_not_speech),
         cmocka_unit_test(test_neighbour_after_a_backchannel_is_no_interruption),
