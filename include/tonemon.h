@@ -118,6 +118,8 @@ typedef struct {
                            this hop, when echo_known; replay feeds it to the leak stage again */
     int     echo_known; /* 0: no echo cue; 1: the canceller is still converging (a large
                            removal counts, a small one does not); 2: converged */
+    int     lost;       /* 1: most of the hop is a run of exact zeros (a lost packet zeroed by
+                           the line); replay feeds it to the noise floor again */
 } tm_frame;
 
 typedef void (*tm_frame_fn)(void *user, const tm_frame *frame);
@@ -304,7 +306,7 @@ TM_API TM_WUR tm_status   tm_analyzer_process_interleaved(tm_analyzer *a, const 
                                                    int c0, int c1, size_t n_frames);
 /* Replay: instead of samples, the measured features of n_hops hops (frames[h * channels + c],
  * as on_frame reported them: level_db, loudness_lufs, f0_hz, f0_live_hz, voicing, tone_frac,
- * echo_removed_db, echo_known; the rest is ignored).
+ * echo_removed_db, echo_known, lost; the rest is ignored).
  * Runs only the decision stages (noise floor, leak, speech, turns, raised voice), hundreds of
  * times faster than process(): for re-scoring a call under other thresholds. Do not mix with
  * process() on one analyzer between resets. TM_ERR_ARG for a NULL analyzer, or NULL frames with

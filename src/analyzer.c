@@ -44,6 +44,7 @@ typedef struct {
     float *hopbuf, *dcbuf;
     /* the front's outputs, waiting for the hop to be decided */
     float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING], tone_ring[LEVEL_RING];
+    unsigned char lost_ring[LEVEL_RING];
     float floor_db;               /* the floor decided last, for the front's tone gate */
     float meter_db;
     int level_epoch;              /* the speech gate's level the raised-voice baselines are of */
@@ -274,6 +275,7 @@ static void measure(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
     h->ch = c;
     h->level_db = given ? given[c].level_db : ch->lev_ring[n % LEVEL_RING];
     h->loud_lufs = given ? given[c].loudness_lufs : ch->loud_ring[n % LEVEL_RING];
+    h->lost = given ? given[c].lost : ch->lost_ring[n % LEVEL_RING];
     /* the tone window is the 30 ms ending one hop after n: centred on n */
     h->tone_frac = given ? given[c].tone_frac
                  : n + 1 < a->hops_in ? ch->tone_ring[(n + 1) % LEVEL_RING] : 0.0f;
@@ -313,6 +315,7 @@ static void fill_frame(tm_analyzer *a, int c, const tm_frame *given)
     f->bleed = h->leak;
     f->echo_removed_db = h->echo_removed_db;
     f->echo_known = h->echo_known;
+    f->lost = h->lost;
     f->floor_db = h->floor_db;
 }
 
@@ -419,6 +422,7 @@ static void run_hop(tm_analyzer *a)
         float lev = levs[c];
         ch->lev_ring[m % LEVEL_RING] = lev;
         ch->loud_ring[m % LEVEL_RING] = louds[c];
+        ch->lost_ring[m % LEVEL_RING] = (unsigned char)tmi_floor_lost(ch->hopbuf, a->hop);
         if (tmi_gate_push(&ch->gate, m, lev, ch->floor_db))
             ch->tone_ring[m % LEVEL_RING] = tmi_hold_tone(&ch->hold, ch->dcbuf);
         else {
@@ -630,6 +634,7 @@ void tm_analyzer_reset(tm_analyzer *a)
         tmi_raised_reset(&ch->raised);
         ch->level_epoch = 0;
         memset(ch->lev_ring, 0, sizeof ch->lev_ring);
+        memset(ch->lost_ring, 0, sizeof ch->lost_ring);
         memset(ch->loud_ring, 0, sizeof ch->loud_ring);
         memset(ch->tone_ring, 0, sizeof ch->tone_ring);
         ch->floor_db = a->cfg.speech_min_level_db;

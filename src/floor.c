@@ -50,10 +50,29 @@ void tmi_floor_reset(tm_floor *f)
     f->min_db = f->mean_db = f->floor_db = f->init_db;
 }
 
+/* A lost packet that the line zeroed rarely lies on a hop: most hops it touches keep a few
+ * milliseconds of the noise around it, at a level 15-40 dB under that noise and over
+ * floor_digital_db, and each such hop dragged the floor down for a window (a caller's mains hum,
+ * 24 dB under their voice, then read as speech before their first words: seed 24 c17, 7.6 % of
+ * packets lost). A hop whose longest run of exact zeros is FLOOR_LOST_FRAC of it or more is
+ * such a hop. Noise quantised by a codec has scattered zero samples, never 4 ms of them in a
+ * row. */
+#define FLOOR_LOST_FRAC 0.4f
+
+int tmi_floor_lost(const float *x, int n)
+{
+    int run = 0, longest = 0;
+    for (int i = 0; i < n; i++) {
+        run = x[i] == 0.0f ? run + 1 : 0;
+        if (run > longest) longest = run;
+    }
+    return n > 0 && (float)longest >= FLOOR_LOST_FRAC * (float)n;
+}
+
 void tmi_floor_update(tm_floor *f, const tmi_hop *h)
 {
     float level_db = h->level_db;
-    if (level_db < f->digital_db) return;   /* the estimates stay as they were */
+    if (level_db < f->digital_db || h->lost) return;   /* the estimates stay as they were */
     if (level_db < f->cur_min) f->cur_min = level_db;
     if (++f->cur_count >= f->sub_hops) {
         f->sub_min[f->pos] = f->cur_min;

@@ -24,5 +24,7 @@ void tmi_floor_init(tm_floor *f, const tm_config *cfg, int hops_per_s);
 void tmi_floor_reset(tm_floor *f);
 /* Reads the hop's level; the estimates for this hop are then floor_db and mean_db. */
 void tmi_floor_update(tm_floor *f, const tmi_hop *h);
+/* 1 when most of the hop's n samples are one run of exact zeros (a zeroed packet). */
+int  tmi_floor_lost(const float *x, int n);
 
 #endif

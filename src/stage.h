@@ -33,6 +33,7 @@ typedef struct {
     /* floor and level gate */
     float   floor_db;       /* noise floor (minimum statistics) */
     float   noise_mean_db;  /* bias-corrected noise mean */
+    int     lost;           /* mostly a zeroed packet (tm_frame.lost) */
     int     cand;           /* the level could be speech */
     /* pitch (the live decision; the frame later gets the path's final F0) */
     float   f0_hz;          /* 0 unvoiced */
