@@ -188,23 +188,25 @@ float tmi_hold_tone(tm_hold *h, const float *x)
      * share of the window. Read plainly, DTMF dialled in a street 11 dB over such noise had a
      * median share of 0.84 against 0.99 for clean digits, and was taken for speech (seed 20
      * c13: a dead air lost). */
-    float p = h->prev_x;
+    const float p0 = h->prev_x;
+    for (int j = 0; j < h->hop; j++) {
+        float v = x[j * st] - (j ? x[(j - 1) * st] : p0);
+        e += (double)v * v;
+    }
+    h->prev_x = x[(h->hop - 1) * st];
+    h->e[s] = e;
     /* The Goertzel recursions of all tones side by side, sample by sample: one tone's recursion
      * waits on its previous step, the tones' recursions are independent (and vectorise). */
     float s1[HOLD_TONES_PAD] = {0.0f}, s2[HOLD_TONES_PAD] = {0.0f}, cf[HOLD_TONES_PAD] = {0.0f};
     memcpy(cf, h->coef, sizeof h->coef);
     for (int j = 0; j < h->hop; j++) {
-        float v = x[j * st] - p;
-        p = x[j * st];
-        e += (double)v * v;
+        float v = x[j * st] - (j ? x[(j - 1) * st] : p0);
         for (int i = 0; i < HOLD_TONES_PAD; i++) {
             float s0 = v + cf[i] * s1[i] - s2[i];
             s2[i] = s1[i];
             s1[i] = s0;
         }
     }
-    h->prev_x = p;
-    h->e[s] = e;
     for (int i = 0; i < HOLD_TONES; i++) {
         /* DFT of this hop at the tone, with the phase referred to the hop's first sample */
         float w = 0.5f * cf[i];
