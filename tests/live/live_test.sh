@@ -182,12 +182,25 @@ try: heard_a, heard_b, xruns, xrun_at = map(int, open("pair.txt").read().split()
 except (OSError, ValueError): heard_a = heard_b = xruns = xrun_at = 0   # no file: the check below fails
 check("two devices: the feeder says when the file started", os.path.exists("pair.txt"), open("feedp.log").read())
 shift, late = min(heard_a, heard_b) / 16000, abs(heard_a - heard_b)
-# what tonemon heard: the file after `shift` of silence, so its hops lie at that phase of the
-# file's; analyze finds the same there (at another phase an onset may move by a syllable, as in
-# the one-device check), and the events go back to the file's time
-subprocess.run(["sox", "part.wav", "phase2.wav", "pad", f"{min(heard_a, heard_b)}s", "0"], check=True)
-subprocess.run([tm, "analyze", "--events", "part2.jsonl", "phase2.wav"], check=True)
-ref2 = [dict(e, start=e["start"] - shift) for e in map(json.loads, open("part2.jsonl")) if e["type"] in kinds]
+# what tonemon heard: the file after about `shift` of silence (the frames dropped to align the
+# devices move it by up to a hop), so its hops lie at some phase of the file's; at another phase
+# an onset may move by a syllable (as in the one-device check). The file is analyzed after shift
+# plus 0, 16, ..., 144 frames of silence; an event counts at its moment when live has it within
+# TOL2 of where one of those analyses has it (the events back in the file's time).
+def at_phase(d):
+    pad = min(heard_a, heard_b) + d
+    subprocess.run(["sox", "part.wav", "phase2.wav", "pad", f"{pad}s", "0"], check=True)
+    subprocess.run([tm, "analyze", "--events", "part2.jsonl", "phase2.wav"], check=True)
+    return [dict(e, start=e["start"] - pad / 16000) for e in map(json.loads, open("part2.jsonl")) if e["type"] in kinds]
+phases = [at_phase(d) for d in range(0, 160, 16)]
+ref2 = phases[0]
+def moments(e):
+    """where each phase's analysis has event e (the file's time)"""
+    out = []
+    for ph in phases:
+        c = [x["start"] for x in ph if key(x) == key(e) and abs(x["start"] - e["start"]) <= 0.1]
+        if c: out.append(min(c, key=lambda t: abs(t - e["start"])))
+    return out or [e["start"]]
 exact_until = xrun_at / 16000 if xrun_at >= 0 else float("inf")
 TOL2 = 0.02
 offs = {}
@@ -195,7 +208,7 @@ found = held = 0
 for e in ref2:
     exact = e["start"] + 0.1 < exact_until
     held += exact
-    near = [l["start"] - (e["start"] + shift) for l in two if key(l) == key(e)]
+    near = [l["start"] - (m + shift) for l in two if key(l) == key(e) for m in moments(e)]
     near = min(near, key=abs, default=None)
     if near is not None and abs(near) <= (TOL2 if exact else 0.1 + xruns * 1024 / 16000):
         found += 1
