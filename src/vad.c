@@ -242,8 +242,8 @@ static int is_strong(const tm_vad *v, float level_db, float f0_hz)
  * (unvoiced), but they come as a train: short pulses of sound (80-130 ms on the realistic
  * corpus) each after a quiet gap (100-230 ms) in which the channel falls to its floor. Speech's
  * syllables are joined by consonants, which are active: a short segment of pulses_min such
- * pulses or more, none longer than pulse_max_hops, each but the first after a gap of
- * gap_min_hops without activity, is a laugh (seeds 20 and 21: six of the eight nonverbal
+ * pulses or more, none longer than pulse_max_hops, each but the first after a quiet gap of
+ * gap_min_hops, is a laugh (seeds 20 and 21: six of the eight nonverbal
  * segments taken for speech were laughs, at the talker's pitch or unvoiced). */
 static int pulses_so_far(const tm_vad *v)
 {
