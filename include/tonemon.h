@@ -253,6 +253,9 @@ typedef struct {
                                     level is the talker's only if its voiced hops lie within this
                                     of their register ... (0: off) */
     float speech_own_min_pct;    /* ... this share of them or more, % */
+    float onset_lead_rise_db;    /* a segment's unvoiced lead-in before its first voiced hop
+                                    reaches back only over hops this far over the sound before
+                                    it (babble is no fricative), dB (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

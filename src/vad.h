@@ -7,6 +7,8 @@
 
 /* The speaker's level must come from real speech before it gates anything: 100 voiced hops. */
 #define VAD_LEVEL_WARMUP_HOPS 100
+/* Hops of level history: a lead-in (20), the background before it (30), the onset after. */
+#define VAD_LVL_RING 128
 
 typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
@@ -60,6 +62,10 @@ typedef struct {
     int64_t confirm;         /* hop at which the open segment was confirmed */
     int64_t run_start;       /* candidate run before confirmation */
     int run_len, run_anchor; /* run_anchor: anchors in the run */
+    int64_t run_first;       /* the run's first anchor */
+    float lead_rise_db;      /* the lead-in before it reaches back over hops this far over the
+                                sound before the lead-in (0: off) */
+    float lvl[VAD_LVL_RING]; /* the last hops' levels, dBFS, by hop index */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);

@@ -150,17 +150,43 @@ static void test_unvoiced_lead_in(void **state)
     assert_int_equal(r.nc, 1);
     assert_int_equal(r.confirm_hop[0], 100);                /* confirmed by the first vowel hop */
     assert_int_equal(r.confirm_start[0], 90);
-    /* 500 ms of unvoiced noise before it: only the last 200 ms are kept as lead-in */
+    /* 500 ms of unvoiced sound as loud as the vowel before it: it did not rise into the vowel,
+     * so it is no fricative of the talker's (a fan, a neighbour), and the vowel starts speech */
     memset(hops, 0, sizeof hops);
     mark(50, 100, 'u');
     mark(100, 150, 'v');
     r = run(hops, 300);
-    assert_int_equal(r.confirm_start[0], 80);
+    assert_int_equal(r.confirm_start[0], 100);
     /* unvoiced activity alone never starts speech */
     memset(hops, 0, sizeof hops);
     mark(50, 250, 'u');
     r = run(hops, 400);
     assert_int_equal(r.nc, 0);
+}
+
+/* Babble or street noise 12 dB under the talker keeps every hop active: the lead-in reaches
+ * back only over what rose out of it (onset_lead_rise_db 6 dB), or its 200 ms of noise date the
+ * talker's every onset early. Out of quiet, the whole 200 ms are kept. */
+static int64_t onset_over(float noise_db, float lead_db, int lead_hops)
+{
+    setup();
+    int64_t start = -1;
+    for (int64_t n = 0; n < 300; n++) {
+        float db = n < 200 - lead_hops ? noise_db : n < 200 ? lead_db : -20.0f;
+        if (feed_voice(n, db, n >= 200 ? 120.0f : 0.0f) & TMI_SEG_CONFIRMED) start = seg_start();
+    }
+    return start;
+}
+
+static void test_lead_in_rises_out_of_the_noise(void **state)
+{
+    (void)state;
+    assert_int_equal(onset_over(-32.0f, -32.0f, 0), 200);     /* the vowel out of the noise */
+    assert_int_equal(onset_over(-32.0f, -25.0f, 8), 192);     /* an 80 ms fricative over it */
+    assert_int_equal(onset_over(-32.0f, -28.0f, 8), 200);     /* 4 dB over it: the noise's own */
+    assert_int_equal(onset_over(-80.0f, -45.0f, 30), 180);    /* out of quiet: 200 ms at most */
+    tm_config c = tm_config_default(16000);
+    assert_true(c.onset_lead_rise_db == 6.0f);
 }
 
 /* onset_voiced_ms 30 (3 anchors): a distant talker's vowel peak of two hops inside an active
@@ -307,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_burst_shorter_than_onset),
         cmocka_unit_test(test_gap_bridged_up_to_hangover),
         cmocka_unit_test(test_unvoiced_lead_in),
+        cmocka_unit_test(test_lead_in_rises_out_of_the_noise),
         cmocka_unit_test(test_onset_needs_its_voiced_hops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
