@@ -124,7 +124,9 @@ void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
     b->pitch_match_st = cfg->bleed_pitch_match_st;
     b->min_coupling_db = cfg->bleed_min_coupling_db;
     b->near_db = cfg->speech_strong_rel_db;
+    b->own_st = 12.0f * cfg->speech_own_oct;
     b->talker_db = -200.0f;
+    b->talker_st = -1000.0f;
     /* a reverberant tail decays 60 dB in its T60 */
     b->tail_decay_db = 60.0f / (cfg->bleed_tail_t60_s * (float)hops_per_s);
     b->tail_pitch_hops = (int)lrintf(BLEED_TAIL_PITCH_MS / 1000.0f * (float)hops_per_s);
@@ -221,6 +223,21 @@ static int same_pitch(float a_st, float b_st, float match_st)
 static int same_pitch_or_over(float a_st, float b_st, float match_st)
 {
     return same_pitch_ratios(a_st, b_st, match_st, PITCH_AT_OR_OVER);
+}
+
+/* Before a leak's delay is measured, a pitch is compared with the other voice's over all of
+ * 130 ms of delays, where the third and fourth harmonics of a low voice's wandering pitch cover
+ * much of a high voice's range: a woman at 300 Hz talking over a man at 100 Hz matched his third
+ * harmonic at one delay or another on most hops, and her words were taken for his echo (seed
+ * 24 s02: her interruption lost). A pitch in this side's own register is compared then with the
+ * other's pitch and its octaves only. (Not before the register is known: a speakerphone's echo
+ * before this side has spoken is read at the other's third harmonic too.) */
+static int same_pitch_own(float a_st, float b_st, float match_st, int n_ratios)
+{
+    if (a_st <= -900.0f || b_st <= -900.0f) return 0;
+    float d = a_st - b_st;
+    return fabsf(d) <= match_st || fabsf(d - ratio_st[1]) <= match_st ||
+           (n_ratios == PITCH_ALL_RATIOS && fabsf(d - ratio_st[PITCH_ALL_RATIOS - 1]) <= match_st);
 }
 
 /* Pitch in semitones (log scale, any reference), or -1000 when unvoiced: computed once per hop
@@ -513,10 +530,15 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
         float st = to_st(f0_hz);
         another_pitch = 1;
         int o_voiced = 0, over = 0;
+        int own = !known && b->talker_st > -900.0f && fabsf(st - b->talker_st) <= b->own_st;
         for (int k = lo; k <= hi; k++) {
             if (o_pitch(b, k) > -900.0f) o_voiced = 1;
-            if (same_pitch(st, o_pitch(b, k), b->pitch_match_st)) another_pitch = 0;
-            if (same_pitch_or_over(st, o_pitch(b, k), b->pitch_match_st)) over = 1;
+            if (own ? same_pitch_own(st, o_pitch(b, k), b->pitch_match_st, PITCH_ALL_RATIOS)
+                    : same_pitch(st, o_pitch(b, k), b->pitch_match_st))
+                another_pitch = 0;
+            if (own ? same_pitch_own(st, o_pitch(b, k), b->pitch_match_st, PITCH_AT_OR_OVER)
+                    : same_pitch_or_over(st, o_pitch(b, k), b->pitch_match_st))
+                over = 1;
         }
         /* the other voice unvoiced at the delay: the room's tail carries its pitch from the hops
          * before (BLEED_TAIL_PITCH_MS) */
@@ -630,6 +652,10 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
     return leak;
 }
 
-void tmi_bleed_talker(tm_bleed *b, float level_db) { b->talker_db = level_db; }
+void tmi_bleed_talker(tm_bleed *b, float level_db, float register_hz)
+{
+    b->talker_db = level_db;
+    b->talker_st = to_st(register_hz);
+}
 
 int tmi_bleed_known(const tm_bleed *b) { return b->measured || b->early_on; }

@@ -13,6 +13,9 @@ typedef struct {
     float talker_db;                      /* this channel's talker's level (the speech stage's),
                                              or -200 dB while unknown */
     float near_db;                        /* within this of it a hop is their voice's level */
+    float talker_st;                      /* their register: median pitch, semitones (to_st),
+                                             or -1000 while unknown */
+    float own_st;                         /* within this of it a pitch is theirs (speech_own_oct) */
     float o_level[BLEED_MAX_LAGS];        /* the other channel's recent hop levels, ring */
     float o_vlev[BLEED_MAX_LAGS];         /* ... less its noise: the level of what talks there */
     float o_noise_db;                     /* its noise (bias-corrected mean), dB */
@@ -67,7 +70,7 @@ void tmi_bleed_reset(tm_bleed *b);
  * Learns the leak, then returns 1 when this hop is a speech candidate explained by the other's
  * leak. */
 /* The level of this channel's talker, as the speech stage learnt it (-200: not yet). */
-void tmi_bleed_talker(tm_bleed *b, float level_db);
+void tmi_bleed_talker(tm_bleed *b, float level_db, float register_hz);
 int  tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking, int o_leak);
 /* 1 when this channel's leak flags rest on a leak it found (measured, or the early leak), not on
  * the loss assumed before one is found: only such a flag tells the other channel that a hop here
