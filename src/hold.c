@@ -41,6 +41,9 @@ static const float tone_hz[HOLD_TONES] = {697, 770, 852, 941, 1209, 1336, 1477, 
  * glides across the grid: a hop or three on it at a time, standing still on fewer still. */
 #define HOLD_NOTE_MIN_HOPS 5
 #define HOLD_NOTE_BITS (4 | 16)
+/* Voiced hops off the grid that may lie between two stretches of one hold's music (a chord read
+ * off it at a rest's edge): 100 ms. */
+#define HOLD_MERGE_VOICE_HOPS 10
 /* A hold tone (a beep every few seconds on hold) lasts 200 ms or more; DTMF digits last
  * 40-120 ms (ITU-T Q.24), so they never start a hold. */
 #define HOLD_BEEP_HOPS 20
@@ -174,6 +177,10 @@ void tmi_hold_reset(tm_hold *h)
     h->unpitched = HOLD_RING_GAP_HOPS;
     h->held = 0;
     h->held_start = h->held_detected = h->held_last = 0;
+    h->ended = 0;
+    h->ended_start = h->ended_detected = h->ended_last = 0;
+    h->voice_seen = 0;
+    memset(h->voice_at, 0, sizeof h->voice_at);
     h->held_hops = 0.0;
 }
 
@@ -578,11 +585,39 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
     return h->on;
 }
 
+static void report_ended(tm_hold *h, int ch, const tm_emitter *em)
+{
+    if (!h->ended) return;
+    tm_event ev = emit_make(TM_EV_HOLD, ch, h->ended_start, h->ended_last + 1, h->ended_detected, 1);
+    emit_event(em, &ev);
+    h->held_hops += (double)(h->ended_last + 1 - h->ended_start);
+    h->ended = 0;
+}
+
+/* Does a hold starting at hop `start` go on the one that ended (at ended_last)? When the music
+ * window dates it back into that hold, or when it starts within the window after it with no
+ * voice in between, only a rest in the music or music read off the grid: a voice's glides are
+ * voiced hops off the grid, of which a decaying note has none and "thank you for holding" a
+ * hundred. */
+static int same_hold(const tm_hold *h, int64_t n, int64_t start)
+{
+    if (start <= h->ended_last + 1) return 1;
+    if (start - h->ended_last > h->win || n - h->ended_last >= HOLD_VOICE_RING) return 0;
+    int voice = h->voice_at[(start - 1) % HOLD_VOICE_RING] - h->voice_at[h->ended_last % HOLD_VOICE_RING];
+    return voice <= HOLD_MERGE_VOICE_HOPS;
+}
+
+/* The hold ends here, but is reported only once a new hold could no longer take it up (two
+ * windows: a rest, and the window to hear the music again): music through a low-rate codec can read as a voice's glide for a second,
+ * which ends the hold, and the window then finds the music again from a second before that end
+ * (seed 25 c38: one hold of 12 s reported as two overlapping ones). */
 static void close_hold(tm_hold *h, int ch, const tm_emitter *em)
 {
-    tm_event ev = emit_make(TM_EV_HOLD, ch, h->held_start, h->held_last + 1, h->held_detected, 1);
-    emit_event(em, &ev);
-    h->held_hops += (double)(h->held_last + 1 - h->held_start);
+    report_ended(h, ch, em);
+    h->ended = 1;
+    h->ended_start = h->held_start;
+    h->ended_last = h->held_last;
+    h->ended_detected = h->held_detected;
     h->held = 0;
 }
 
@@ -594,6 +629,9 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
      * one holds (hold music is played into one leg). */
     int on = music_hop(h, hp->n, hp->active, hp->level_db, hp->leak ? 0.0f : hp->f0_hz, hp->tone_frac,
                        started);
+    unsigned char f = h->flag[(h->pos - 1 + h->win) % h->win];
+    h->voice_seen += (f & 2) && !(f & 16);
+    h->voice_at[hp->n % HOLD_VOICE_RING] = h->voice_seen;
     /* Only a burst's ramps are taken off speech, not those of a vowel's few tone-like hops. */
     int tone = hp->tone_frac >= h->tone_frac_min;
     h->tone_from = -1;
@@ -612,6 +650,14 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
         h->held = 1;
         h->held_start = *started;
         h->held_detected = hp->n;
+        if (h->ended && same_hold(h, hp->n, *started)) {
+            h->held_start = h->ended_start;
+            h->held_detected = h->ended_detected;
+            h->ended = 0;
+        }
+        report_ended(h, hp->ch, em);
+    } else if (h->ended && hp->n - h->ended_last > 2 * h->win) {
+        report_ended(h, hp->ch, em);
     }
     if (h->held) {
         h->held_last = h->last_music > h->held_start ? h->last_music : h->held_start;
@@ -651,4 +697,5 @@ int64_t tmi_hold_tone_from(const tm_hold *h)
 void tmi_hold_finish(tm_hold *h, int ch, const tm_emitter *em)
 {
     if (h->held) close_hold(h, ch, em);
+    report_ended(h, ch, em);
 }

@@ -7,6 +7,7 @@
 
 #define HOLD_TONES 14
 #define HOLD_MAX_WIN 1024   /* hops of the music window (10.24 s at most) */
+#define HOLD_VOICE_RING 2048 /* hops back a hold that ended may be taken up again (2 windows) */
 /* The tone share is measured over 30 ms, so a tone burst's onset and end read as part tone for up
  * to 3 hops each side: voiced, loud, and no tone yet. Those hops are not speech either. */
 #define HOLD_TONE_EDGE_HOPS 3
@@ -82,6 +83,11 @@ typedef struct {
     /* the hold as reported: music or beeps on this leg while the other leg is not on hold */
     int   held;
     int64_t held_start, held_detected, held_last;
+    int   ended;                        /* a hold ended, not yet reported: the music may be heard
+                                           again from before its end (the same hold) */
+    int64_t ended_start, ended_detected, ended_last;
+    int   voice_seen;                   /* voiced hops off the grid so far (a voice's) */
+    int   voice_at[HOLD_VOICE_RING];    /* ... as of each of the last hops, by hop index */
     double held_hops;                   /* total hops on hold, for the summary */
 } tm_hold;
 

@@ -197,29 +197,35 @@ typedef struct {
     double words1_at;     /* the words before, when not at WORDS1_AT */
     float leak_db;        /* the agent's leg leaks into the caller's this much under it, 40 ms
                              later (0: no leak) */
+    double rest_at, rest_s; /* the music rests (silent) from rest_at for rest_s (0: never) */
 } call_spec;
 
 static const call_spec calls[] = {
-    {"words, music, words", -14.2, 220.0 * 0.749153538, 0.0, 0.0, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f},
-    {"a higher voice, another key", -9.3, 220.0 * 1.122462048, 0.0, 0.0, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f},
-    {"words, music, words; packets lost", -14.2, 220.0, 0.0, 0.0, 1, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f},
-    {"1.5 s of the music read 0.3 semitone off the grid", -14.2, 220.0, 13.0, 1.5, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f},
+    {"words, music, words", -14.2, 220.0 * 0.749153538, 0.0, 0.0, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
+    {"a higher voice, another key", -9.3, 220.0 * 1.122462048, 0.0, 0.0, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
+    {"words, music, words; packets lost", -14.2, 220.0, 0.0, 0.0, 1, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
+    {"1.5 s of the music read 0.3 semitone off the grid", -14.2, 220.0, 13.0, 1.5, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
     /* music 5-10 dB under the voice whose notes decay under the talker's level (the corpus's
      * fastest decays): each of these put 0.3-0.7 s of the music into the agent's speech */
-    {"quieter music, notes fading under the voice", -14.2, 220.0, 0.0, 0.0, 0, 0.025f, 3.5, 0, 0.0, 0.0, 0.0f},
-    {"quieter music in another key, fading", -14.2, 220.0 * 1.122462048, 0.0, 0.0, 0, 0.025f, 3.5, 0, 0.0, 0.0, 0.0f},
-    {"louder music in that key, fading", -14.2, 220.0 * 1.122462048, 0.0, 0.0, 0, 0.03f, 3.5, 0, 0.0, 0.0, 0.0f},
+    {"quieter music, notes fading under the voice", -14.2, 220.0, 0.0, 0.0, 0, 0.025f, 3.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
+    {"quieter music in another key, fading", -14.2, 220.0 * 1.122462048, 0.0, 0.0, 0, 0.025f, 3.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
+    {"louder music in that key, fading", -14.2, 220.0 * 1.122462048, 0.0, 0.0, 0, 0.03f, 3.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
     {"quieter still, its chord read off the grid for a while", -14.2, 220.0 * 1.122462048, 0.0, 0.0, 0,
-     0.02f, 3.5, 0, 0.0, 0.0, 0.0f},
-    {"quieter music, fading; packets lost", -14.2, 220.0, 0.0, 0.0, 1, 0.025f, 3.0, 0, 0.0, 0.0, 0.0f},
+     0.02f, 3.5, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
+    {"quieter music, fading; packets lost", -14.2, 220.0, 0.0, 0.0, 1, 0.025f, 3.0, 0, 0.0, 0.0, 0.0f, 0.0, 0.0},
     /* the music's first sound is no note, for most of a second (seed 21 c58, c48, seed 22 c08:
      * the holds began at the first note, 0.5-0.9 s late) */
-    {"a cymbal's swell before the first chord", -14.2, 220.0, 0.0, 0.0, 0, 0.09f, 2.5, 1, 0.8, 0.0, 0.0f},
-    {"an off-grid drone before the first chord", -14.2, 220.0, 0.0, 0.0, 0, 0.09f, 2.5, 2, 0.5, 0.0, 0.0f},
+    {"a cymbal's swell before the first chord", -14.2, 220.0, 0.0, 0.0, 0, 0.09f, 2.5, 1, 0.8, 0.0, 0.0f, 0.0, 0.0},
+    {"an off-grid drone before the first chord", -14.2, 220.0, 0.0, 0.0, 0, 0.09f, 2.5, 2, 0.5, 0.0, 0.0f, 0.0, 0.0},
     /* both legs carry the music: each echo canceller predicts its leg from the other, and took
      * the music of the leg on hold for the other's leak (seed 21 c28: the hold began 3.5 s late) */
+    /* the music rests for 1.5-2.5 s: the hold ended at the rest, and the music after it started
+     * a second one (seed 25 c38, where a low-rate codec made a second of the music read as no
+     * music: two holds, the second dated back into the first) */
+    {"the music rests 1.5 s", -14.2, 220.0, 0.0, 0.0, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f, 13.0, 1.5},
+    {"the music rests 2.5 s", -14.2, 220.0, 0.0, 0.0, 0, 0.09f, 2.5, 0, 0.0, 0.0, 0.0f, 13.0, 2.5},
     {"the music leaks into the caller's leg, 12 dB under", -14.2, 220.0, 0.0, 0.0, 0, 0.09f, 2.5, 0, 0.0, 0.0,
-     12.0f},
+     12.0f, 0.0, 0.0},
 };
 
 /* what the music of call s plays before its first chord, from MUSIC_AT */
@@ -251,7 +257,13 @@ static void test_music_hold_is_bounded_by_the_music(void **state)
         double words1 = phrase(l, n, s->words1_at > 0.0 ? s->words1_at : WORDS1_AT, s->st0, 0.05f, 300 + 10 * k);
         double words2 = phrase(l, n, WORDS2_AT, s->st0 + 0.5, 0.05f, 400 + 10 * k);
         lead(l, n, s, 600 + k);
-        music(l, n, MUSIC_AT + s->lead_s, MUSIC_END, s->root_hz, s->music_amp, s->off_at, s->off_s, 0.3, s->decay_per_s);
+        if (s->rest_s > 0.0) {
+            music(l, n, MUSIC_AT + s->lead_s, s->rest_at, s->root_hz, s->music_amp, 0.0, 0.0, 0.3, s->decay_per_s);
+            music(l, n, s->rest_at + s->rest_s, MUSIC_END, s->root_hz, s->music_amp, 0.0, 0.0, 0.3, s->decay_per_s);
+        } else {
+            music(l, n, MUSIC_AT + s->lead_s, MUSIC_END, s->root_hz, s->music_amp, s->off_at, s->off_s, 0.3,
+                  s->decay_per_s);
+        }
         if (s->loss) lose_packets(l, n, 500 + k);
         if (s->leak_db > 0.0f) sig_add(r + RATE / 25, l, n - RATE / 25, powf(10.0f, -s->leak_db / 20.0f));
         run_res res = run_analyzer(l, r, n);
@@ -271,10 +283,35 @@ static void test_music_hold_is_bounded_by_the_music(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* ... but the agent's words between two stretches of music part two holds ("thank you for
+ * holding, just one more moment, I am still checking"): words that short of the music window
+ * (3 s) do not even end a hold. */
+static void test_words_between_two_holds_part_them(void **state)
+{
+    (void)state;
+    size_t n = CALL_S * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
+    sig_noise(l, n, 0.0005f, 91);
+    sig_noise(r, n, 0.0005f, 92);
+    phrase(l, n, WORDS1_AT, -14.2, 0.05f, 900);
+    music(l, n, MUSIC_AT, 12.0, 220.0, 0.09f, 0.0, 0.0, 0.3, 2.5);
+    double words = phrase(l, n, 12.15, -13.7, 0.05f, 910);
+    words += phrase(l, n, 12.15 + words + 0.3, -13.9, 0.05f, 920) + 0.3;
+    music(l, n, 12.15 + words + 0.3, MUSIC_END + 3.0, 220.0, 0.09f, 0.0, 0.0, 0.3, 2.5);
+    run_res res = run_analyzer(l, r, n);
+    print_message("words between two stretches of music: holds %d (agent), the first %.2f-%.2f s\n",
+                  res.holds[0], res.hold_start, res.hold_end);
+    assert_int_equal(res.holds[0], 2);
+    assert_true(fabs(res.hold_start - MUSIC_AT) < 0.3 && res.hold_end > 11.7 && res.hold_end < 13.0);
+    free(l);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_music_hold_is_bounded_by_the_music),
+        cmocka_unit_test(test_words_between_two_holds_part_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
