@@ -253,6 +253,8 @@ typedef struct {
                                     level is the talker's only if its voiced hops lie within this
                                     of their register ... (0: off) */
     float speech_own_min_pct;    /* ... this share of them or more, % */
+    float mains_hum_tol_hz;      /* a pitch within this of 50 or 60 Hz on two hops in a row is
+                                    mains hum, not a voice (0: off) */
     float onset_lead_rise_db;    /* a segment's unvoiced lead-in before its first voiced hop
                                     reaches back only over hops this far over the sound before
                                     it (babble is no fricative), dB (0: off) */

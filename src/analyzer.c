@@ -46,6 +46,7 @@ typedef struct {
     float lev_ring[LEVEL_RING], loud_ring[LEVEL_RING], tone_ring[LEVEL_RING];
     unsigned char lost_ring[LEVEL_RING];
     float floor_db;               /* the floor decided last, for the front's tone gate */
+    float prev_f0;                /* the last hop's F0 as measured, before the hum test */
     float meter_db;
     int level_epoch;              /* the speech gate's level the raised-voice baselines are of */
 } chan;
@@ -293,6 +294,9 @@ static void measure(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
         tmi_pitch_skip(&ch->pitch);
         h->f0_hz = h->voicing = 0.0f;
     }
+    float measured = h->f0_hz;
+    if (tmi_pitch_mains(measured, ch->prev_f0, a->cfg.mains_hum_tol_hz)) h->f0_hz = h->voicing = 0.0f;
+    ch->prev_f0 = measured;
     prof_mark(a, TMI_ST_PITCH);
 }
 
@@ -640,6 +644,7 @@ void tm_analyzer_reset(tm_analyzer *a)
         memset(ch->tone_ring, 0, sizeof ch->tone_ring);
         ch->floor_db = a->cfg.speech_min_level_db;
         ch->meter_db = -120.0f;
+        ch->prev_f0 = 0.0f;
     }
     memset(a->hp, 0, sizeof a->hp);
     for (int c = 0; c < a->nch; c++) copy_segment(&a->hp[c], &a->ch[c].vad);

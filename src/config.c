@@ -83,6 +83,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.laugh_pulse_max_ms = 150.0f;
     c.laugh_gap_min_ms = 50.0f;
     c.onset_lead_rise_db = 6.0f;
+    c.mains_hum_tol_hz = 0.5f;
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -174,6 +175,7 @@ static const tm_config_field fields[] = {
     F(speech_strong_gap_ms, 0, 5000, "... within this long, ms"),
     F(speech_own_oct, 0, 4, "a short segment that never came that close is the talker's only with its voiced hops within this of their register ..., octaves (0: off)"),
     F(speech_own_min_pct, 0, 100, "... this share of them or more, %"),
+    F(mains_hum_tol_hz, 0, 5, "a pitch within this of 50 or 60 Hz on two hops in a row is mains hum, not a voice, Hz (0: off)"),
     F(onset_lead_rise_db, 0, 60, "a segment's unvoiced lead-in reaches back only over hops this far over the sound before it, dB (0: off)"),
 };
 #undef F

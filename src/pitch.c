@@ -201,6 +201,20 @@
 /* Half-width of the windowed sinc that interpolates the autocorrelation between lags. */
 #define SINC_TAPS 6
 
+/* Mains hum reads as a voice standing on 60 Hz (the lowest pitch searched) to a tenth of a hertz,
+ * hop after hop, and a line's AGC lifts it in the pauses to within 10 dB of the talker: before
+ * their level was known it started speech (seed 24 c17, seed 26 c32: the caller "talked" over
+ * every turn of the agent's). A voice holds 50 or 60 Hz that closely for 20 ms only in creak. */
+static int near_mains(float f0_hz, float tol_hz)
+{
+    return fabsf(f0_hz - 50.0f) <= tol_hz || fabsf(f0_hz - 60.0f) <= tol_hz;
+}
+
+int tmi_pitch_mains(float f0_hz, float prev_hz, float tol_hz)
+{
+    return tol_hz > 0.0f && f0_hz > 0.0f && near_mains(f0_hz, tol_hz) && near_mains(prev_hz, tol_hz);
+}
+
 int tmi_pitch_lookahead_hops(const tm_pitch *p)
 {
     /* window centre is 25 ms behind the newest sample; a hop's centre is hop/2 into it */

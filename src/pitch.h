@@ -98,6 +98,8 @@ void tmi_pitch_skip(tm_pitch *p);
  * have been added (or at once when flush is set, at the end of the stream). Returns 1 and the
  * hop's index since reset, or 0 when none is due. */
 int  tmi_pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, float *voicing);
+/* 1 when this hop's F0 and the last one's both lie within tol_hz of 50 or 60 Hz: mains hum. */
+int  tmi_pitch_mains(float f0_hz, float prev_hz, float tol_hz);
 /* Hops between the newest pushed hop and the hop the estimate is centred on. */
 int  tmi_pitch_lookahead_hops(const tm_pitch *p);
 
