@@ -608,9 +608,10 @@ static int same_hold(const tm_hold *h, int64_t n, int64_t start)
 }
 
 /* The hold ends here, but is reported only once a new hold could no longer take it up (two
- * windows: a rest, and the window to hear the music again): music through a low-rate codec can read as a voice's glide for a second,
- * which ends the hold, and the window then finds the music again from a second before that end
- * (seed 25 c38: one hold of 12 s reported as two overlapping ones). */
+ * windows: a rest, and the window to hear the music again). A rest in the music, or a second of
+ * it that a low-rate codec made unreadable, ends the hold, and the window then finds the music
+ * again, sometimes from before that end (seed 25 c38: one hold of 12 s reported as two
+ * overlapping ones). */
 static void close_hold(tm_hold *h, int ch, const tm_emitter *em)
 {
     report_ended(h, ch, em);
