@@ -26,6 +26,8 @@ typedef struct {
     double mean[BLEED_MAX_LAGS], var[BLEED_MAX_LAGS];
     long  cnt[BLEED_MAX_LAGS];          /* learning hops per delay */
     long  both_voiced[BLEED_MAX_LAGS];  /* of the chances to learn, hops with both sides voiced */
+    long  coincide[BLEED_MAX_LAGS];     /* ... of these, hops at the other voice's very pitch */
+    float coincide_st;                    /* that pitch: within this, semitones (0: not used) */
     long  count, o_talk, clear_count;
     float clear_db;                       /* loss an unseen leak must have, dB */
     float contra;                         /* how often the measured leak failed to show */

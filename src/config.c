@@ -84,6 +84,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.laugh_gap_min_ms = 50.0f;
     c.onset_lead_rise_db = 6.0f;
     c.mains_hum_tol_hz = 0.5f;
+    c.bleed_delay_pitch_st = 0.3f; /* an echo keeps its voice's F0; a contour moves more in 10 ms */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -177,6 +178,7 @@ static const tm_config_field fields[] = {
     F(speech_own_min_pct, 0, 100, "... this share of them or more, %"),
     F(mains_hum_tol_hz, 0, 5, "a pitch within this of 50 or 60 Hz on two hops in a row is mains hum, not a voice, Hz (0: off)"),
     F(onset_lead_rise_db, 0, 60, "a segment's unvoiced lead-in reaches back only over hops this far over the sound before it, dB (0: off)"),
+    F(bleed_delay_pitch_st, 0, 2, "the leak's delay is where this channel's pitch follows the other voice's within this on most hops, semitones (0: off)"),
 };
 #undef F
 #undef I

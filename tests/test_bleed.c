@@ -898,6 +898,49 @@ static void test_own_words_under_the_other_sides_first_words(void **state)
     assert_int_equal(babble, n4);
 }
 
+/* A line echo 190 ms late whose gain wanders (+-3 dB over 2 s) on a channel whose AGC moves
+ * every hop (+-5 dB): the level difference at the true delay spreads by some 13 dB^2, over
+ * what a leak measured by its level alone may spread, and no other delay is steadier. The
+ * other voice's pitch glides within each syllable (0.15-0.4 semitones a hop, as a voice's
+ * contour does), and the echo carries it at its delay only. The leak must be measured at its
+ * delay (within a hop) and its voiced hops flagged. */
+static void test_wandering_echo_delay_from_its_pitch(void **state)
+{
+    (void)state;
+    enum { LATE = 19 };
+    int n = H(LEARN_S);
+    float *ol = calloc((size_t)n, sizeof(float)), *of = calloc((size_t)n, sizeof(float));
+    float *l = calloc((size_t)n, sizeof(float)), *f = calloc((size_t)n, sizeof(float));
+    talker(ol, of, n, 21, 150.0f, 220.0f);
+    rng = 22;
+    float rate = 0.0f;
+    for (int i = 0; i < n; i++) {
+        if (of[i] > 0.0f && (i == 0 || of[i - 1] <= 0.0f))
+            rate = (uni(0.0f, 1.0f) < 0.5f ? -1.0f : 1.0f) * uni(0.15f, 0.4f);
+        if (of[i] > 0.0f && i > 0 && of[i - 1] > 0.0f) of[i] = of[i - 1] * exp2f(rate / 12.0f);
+    }
+    for (int i = 0; i < n; i++) {
+        float wander = 3.0f * sinf(2.0f * 3.14159265f * (float)i / (float)H(2.0));
+        float e = i >= LATE ? ol[i - LATE] + wander + uni(-5.0f, 5.0f) : FLOOR_DB;
+        int audible = e > FLOOR_DB + 1.0f;
+        l[i] = audible ? e : FLOOR_DB;
+        f[i] = audible && i >= LATE ? of[i - LATE] : 0.0f;
+    }
+    setup();
+    int flagged = 0, judged = 0;
+    for (int i = 0; i < n; i++) {
+        int d = feed_hop(ol[i], of[i], talking(ol, i), l[i], f[i]);
+        if (i >= n - H(10.0) && f[i] > 0.0f && l[i] >= FLOOR_DB + 8.0f) { judged++; flagged += d; }
+    }
+    print_message("measured %d, delay %d hops (true %d), coupling %.2f dB; voiced echo flagged %d of %d\n",
+                  measured(), delay_hops(), LATE, coupling_db(), flagged, judged);
+    assert_true(measured());
+    assert_true(abs(delay_hops() - LATE) <= 1);
+    assert_true(judged > 200);
+    assert_true(flagged >= judged * 95 / 100);
+    free(ol); free(of); free(l); free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -922,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_double_talk_hangover),
         cmocka_unit_test(test_own_words_under_the_other_sides_first_words),
         cmocka_unit_test(test_own_register_at_the_other_voices_harmonic),
+        cmocka_unit_test(test_wandering_echo_delay_from_its_pitch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
