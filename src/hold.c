@@ -615,11 +615,16 @@ static int same_hold(const tm_hold *h, int64_t n, int64_t start)
 static void close_hold(tm_hold *h, int ch, const tm_emitter *em)
 {
     report_ended(h, ch, em);
+    h->held = 0;
+    /* No note (nor beep) sounded from the hop the window ruled on: what it took for music was
+     * over by then, one note or a flat voice standing on the grid for a while (seed 26 c12: a
+     * "hold" of 10 ms dated to a syllable of the agent's). Hold music goes on for longer than
+     * the window that hears it. */
+    if (h->held_last <= h->held_start) return;
     h->ended = 1;
     h->ended_start = h->held_start;
     h->ended_last = h->held_last;
     h->ended_detected = h->held_detected;
-    h->held = 0;
 }
 
 int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,
