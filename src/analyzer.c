@@ -238,11 +238,12 @@ static void emit_frame(tm_analyzer *a, int64_t k)
 
 /* ---- the hop pipeline ------------------------------------------------------------------ */
 
-/* Music was recognised on channel c from hop start on: the speech segment it had opened is
- * withdrawn, from the turns and from the frames still waiting to go out. */
+/* The speech segment of channel c from hop start on was none (music was recognised there, or
+ * the speech gate took it back): it is withdrawn, from the turns and from the frames still
+ * waiting to go out. */
 static void take_back(tm_analyzer *a, int c, const tmi_span *cut, int64_t n)
 {
-    tmi_turns_withdraw(&a->turns, c, cut->start, &a->emitter);
+    tmi_turns_withdraw(&a->turns, c, cut->start, tmi_vad_seg_own(&a->ch[c].vad), &a->emitter);
     int64_t from = cut->start > a->fr_next ? cut->start : a->fr_next;
     for (int64_t k = from; k <= n; k++) a->fr[k % a->fr_cap].f[c].speech = 0;
 }

@@ -192,14 +192,15 @@ static void pend_open(turns_pending *p, int64_t start, int overlapped, int tail,
     p->tail = tail;
     p->merged = -1;
     p->start = start;
-    p->overlapped = overlapped;
-    p->paused_at = -1;
+    p->h.overlapped = overlapped;
+    p->h.paused_at = -1;
+    p->holder_seg = -1;
     p->closed = 0;
     p->ho_checked = 0;
-    p->holder_went_on = 0;
-    p->holder_broke = 0;
-    p->holder_last = holder_last;
-    p->holder_fresh = -1;
+    p->h.holder_went_on = 0;
+    p->h.holder_broke = 0;
+    p->h.holder_last = holder_last;
+    p->h.holder_fresh = -1;
     p->peak_rel_db = p->holder_rel_db = -1000.0f;
 }
 
@@ -277,7 +278,7 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
             /* the holder only paused within its turn (under a turn pause) as c came in: whether
              * c talked over it is known when the holder is heard again */
             if (!hp[o].seg_on && !resumes && s - hp[o].seg_last <= t->pause_hops)
-                t->pend[c].paused_at = hp[o].seg_last;
+                t->pend[c].h.paused_at = hp[o].seg_last;
         }
     }
 }
@@ -298,8 +299,8 @@ static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to, int64_
  * waits for it. */
 static int holder_fresh_pending(const turns_pending *p, int o, const tmi_hop *hp)
 {
-    return p->overlapped && !p->holder_went_on && !p->holder_broke && hp[o].seg_on &&
-           hp[o].seg_start == p->holder_fresh;
+    return p->h.overlapped && !p->h.holder_went_on && !p->h.holder_broke && hp[o].seg_on &&
+           hp[o].seg_start == p->h.holder_fresh;
 }
 
 /* Newcomer c's attempt, past a backchannel's length, takes the floor: an interruption when the
@@ -322,7 +323,7 @@ static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emi
     attempt_levels(p, c, hp);
     int own_level = t->intr_rel_db <= 0.0f ||
                     (p->peak_rel_db >= -t->intr_rel_db && (o != TM_AGENT || p->holder_rel_db >= -t->intr_rel_db));
-    if (p->overlapped && p->holder_went_on && own_level) {
+    if (p->h.overlapped && p->h.holder_went_on && own_level) {
         tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
         ev.other = o;
         emit_event(em, &ev);
@@ -359,30 +360,34 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     int o = 1 - c;
     if (!p->active) return;
     if (t->holder != o) { p->active = 0; return; }
+    if (hp[o].seg_on && hp[o].seg_start != p->holder_seg) {
+        p->holder_seg = hp[o].seg_start;
+        p->before = p->h;
+    }
     /* The newcomer came in during a pause of the holder's. A holder going on within a hand-over
      * of it did not yield the floor: the newcomer cut into a turn in a breath, as when the
      * holder had been talking (a speaker's pauses within a phrase run to a few hundred ms, and
      * under street noise or a strong leak the speech gate splits a phrase at its weak syllables
      * too). A holder heard again later than that had left the floor to the newcomer. */
-    if (p->paused_at >= 0 && hp[o].seg_on && hp[o].seg_start > p->paused_at) {
-        p->overlapped = hp[o].seg_start <= p->start + t->handover_hops;
-        p->paused_at = -1;
+    if (p->h.paused_at >= 0 && hp[o].seg_on && hp[o].seg_start > p->h.paused_at) {
+        p->h.overlapped = hp[o].seg_start <= p->start + t->handover_hops;
+        p->h.paused_at = -1;
     }
     /* Did the holder's turn go on past the hand-over window, with no pause longer than a turn
      * pause since they were last heard? A later "uh-huh" of theirs, after a real pause, does
      * not count; a stop closure or a breath does not end their turn. */
-    if (hp[o].speech && !p->holder_broke) {
-        if (n - p->holder_last > t->pause_hops + 1) p->holder_broke = 1;
+    if (hp[o].speech && !p->h.holder_broke) {
+        if (n - p->h.holder_last > t->pause_hops + 1) p->h.holder_broke = 1;
         else {
             /* A new segment of the holder after a pause longer than a split (tail_gap_max_s),
              * once the newcomer is in, may be their "uh-huh" to the newcomer: a hand-over
              * acknowledged. It is their turn going on only once it outlasts a backchannel. */
-            if (hp[o].seg_start > p->holder_last && hp[o].seg_start > p->start &&
-                quiet_hops(t, o, p->holder_last + 1, hp[o].seg_start, n) > t->tail_gap_hops)
-                p->holder_fresh = hp[o].seg_start;
-            int short_yet = hp[o].seg_start == p->holder_fresh && n - p->holder_fresh < t->bc_hops;
-            if (!short_yet && n >= p->start + t->handover_hops) p->holder_went_on = 1;
-            p->holder_last = n;
+            if (hp[o].seg_start > p->h.holder_last && hp[o].seg_start > p->start &&
+                quiet_hops(t, o, p->h.holder_last + 1, hp[o].seg_start, n) > t->tail_gap_hops)
+                p->h.holder_fresh = hp[o].seg_start;
+            int short_yet = hp[o].seg_start == p->h.holder_fresh && n - p->h.holder_fresh < t->bc_hops;
+            if (!short_yet && n >= p->start + t->handover_hops) p->h.holder_went_on = 1;
+            p->h.holder_last = n;
         }
     }
     if (!p->ho_checked && n >= p->start + t->handover_hops) p->ho_checked = 1;
@@ -501,7 +506,7 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em)
     }
 }
 
-void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
+void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, int own, const tm_emitter *em)
 {
     if (t->sil_end == start) t->sil_end = -1;
     if (t->heard_seg[c] == start) {
@@ -511,6 +516,17 @@ void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em)
     /* the segment that reopened a paused attempt was none: the attempt stays closed */
     if (t->pend[c].active && !t->pend[c].closed && t->pend[c].merged == start) t->pend[c].closed = 1;
     if (t->pend[c].active && t->pend[c].start == start) t->pend[c].active = 0;
+    /* A withdrawn segment at another voice's pitch told the other side's attempt nothing of the
+     * holder going on: the echo of the newcomer's own first words, loud before the leak stage
+     * had measured it, "went on" in the holder's pause, and the newcomer "interrupted" a turn
+     * that had ended (seed 26 c05: taken back as a laugh, at the caller's pitch). One at the
+     * holder's own pitch was the holder all the same: their words under the newcomer's, cut into
+     * pulses where the leak stage took hops for the newcomer's echo (seed 25 c08). */
+    turns_pending *q = &t->pend[1 - c];
+    if (t->nch == 2 && !own && q->active && q->holder_seg == start) {
+        q->h = q->before;
+        q->holder_seg = -1;
+    }
     if (t->intr_start[c] == start) t->intr_start[c] = -1;
     if (t->holder == c && t->floor_start == start) end_floor(t, start, em);
 }

@@ -10,18 +10,25 @@
  * gap a profile may set (3 s and 2 s) */
 #define TURNS_QUIET_RING 512
 
+/* What the holder's talk has told an attempt so far (turns_pending). */
 typedef struct {
-    int active;          /* a newcomer segment waiting for its class */
-    int64_t start;
     int overlapped;      /* the holder was talking when it started */
     int64_t paused_at;   /* the holder was in a pause within its turn as it started: the
                             holder's last hop before it, until the holder is heard again; -1 */
-    int closed;          /* short segment closed; waiting for the holder to go on */
-    int ho_checked;      /* the hand-over window has passed */
     int holder_went_on;  /* the holder's turn went on past it */
     int holder_broke;    /* the holder paused longer than a turn pause: later talk is new */
     int64_t holder_last; /* the holder's last active hop so far */
     int64_t holder_fresh;/* start of the holder's new segment after a real pause; -1 none */
+} turns_heard;
+
+typedef struct {
+    int active;          /* a newcomer segment waiting for its class */
+    int64_t start;
+    turns_heard h;       /* the holder's talk since it started */
+    int64_t holder_seg;  /* the holder's segment counted last in h; -1 none */
+    turns_heard before;  /* h before that segment: restored if the segment is withdrawn */
+    int closed;          /* short segment closed; waiting for the holder to go on */
+    int ho_checked;      /* the hand-over window has passed */
     int tail;            /* the newcomer's own turn, cut into, split there (tail_of_turn) */
     int64_t merged;      /* start of the segment that reopened the attempt after a pause; -1 */
     int64_t end, deadline;
@@ -66,8 +73,10 @@ void tmi_turns_reset(tm_turns *t);
  * the same n) gives its segment (seg_on, seg_start, seg_last), what opened or closed at this hop
  * (seg_flags, closed), whether this hop is its speech, and whether music holds it (not silence). */
 void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);
-/* The open segment of c starting at start was music, not speech: forget it without an event. */
-void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, const tm_emitter *em);
+/* The open segment of c starting at start was no speech (music, a laugh, a murmur): forget it
+ * without an event. own: its pitch was c's own (tmi_vad_seg_own): c's voice was heard in it all
+ * the same, which the other side's attempt keeps as c's turn going on. */
+void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, int own, const tm_emitter *em);
 /* End of stream at hop hp[0].n, after a last update that closed the open segments. */
 void tmi_turns_finish(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);
 

@@ -475,6 +475,12 @@ int tmi_vad_weak(const tm_vad *v)
            laugh_so_far(v) || stranger_so_far(v);
 }
 
+int tmi_vad_seg_own(const tm_vad *v)
+{
+    return v->own_oct <= 0.0f || v->spk_n < VAD_LEVEL_WARMUP_HOPS ||
+           (float)v->seg_own >= v->own_frac * (float)v->seg_voiced;
+}
+
 int tmi_vad_takeback_hops(const tm_vad *v)
 {
     int k = v->weak_db > 0.0f ? v->short_hops : 0;

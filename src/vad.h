@@ -86,6 +86,9 @@ int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* 1 while the open segment is short and has not come within weak_db of the talker's level, or
  * is a laugh so far, or may be hold music: it may still be taken back. */
 int  tmi_vad_weak(const tm_vad *v);
+/* 1 unless the open (or last) segment's voiced hops were mostly off the talker's register (under
+ * speech_own_min_pct of them within it): another voice's, as far as the pitch tells. */
+int  tmi_vad_seg_own(const tm_vad *v);
 /* The loudest voiced hop of the open (or last) segment over the talker's level, dB; 0 while that
  * level is not yet known. */
 float tmi_vad_peak_rel(const tm_vad *v);

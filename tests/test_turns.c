@@ -21,8 +21,11 @@
 static int H(double s) { return (int)lrint(s * HPS); }
 
 /* A scripted segment of channel c over [s, e) seconds. cut > 0: it is music, recognised at
- * `cut` s: its speech segment is withdrawn there and the channel is held until e. */
+ * `cut` s: its speech segment is withdrawn there and the channel is held until e. cut < 0: it
+ * is taken back at -cut s (the speech gate's withdrawal of a weak or leaked segment), nothing
+ * held. */
 typedef struct { int c; double s, e, cut; } seg;
+static int taken_back_own;   /* the segments taken back (cut < 0) were at the talker's own pitch */
 
 static tm_event ev[MAXEV];
 static int nev;
@@ -62,7 +65,7 @@ static void setup(void)
 }
 
 /* Music recognised on channel c: its open segment (starting at seg_start) is withdrawn. */
-static void withdraw(int c, int64_t seg_start) { tmi_turns_withdraw(&T, c, seg_start, &EM); }
+static void withdraw(int c, int64_t seg_start, int own) { tmi_turns_withdraw(&T, c, seg_start, own, &EM); }
 static void holding(int c, int on, int64_t n) { held[c] = on; held_from[c] = on ? n : -1; }
 
 static void to_hops(tmi_hop *hp, int64_t n, const tm_vad *vad, const int *speech,
@@ -121,9 +124,16 @@ static void run(const seg *script, int nseg, double dur_s)
             /* music: cut the open segment, withdraw it, hold the channel */
             for (int i = 0; i < nseg; i++) {
                 const seg *g = &script[i];
-                if (g->c != c || g->cut <= 0.0) continue;
+                if (g->c != c || g->cut == 0.0) continue;
+                if (g->cut < 0.0) {
+                    if (n == H(-g->cut) && v->on && v->seg_start == H(g->s)) {
+                        v->on = 0;
+                        withdraw(c, v->seg_start, taken_back_own);
+                    }
+                    continue;
+                }
                 if (n == H(g->cut)) {
-                    if (v->on) { v->on = 0; withdraw(c, v->seg_start); }
+                    if (v->on) { v->on = 0; withdraw(c, v->seg_start, 0); }
                     holding(c, 1, n);
                 }
                 if (n == H(g->e)) holding(c, 0, n);
@@ -145,7 +155,7 @@ static void run(const seg *script, int nseg, double dur_s)
                 for (int i = 0; i < nseg; i++) {
                     const seg *g = &script[i];
                     if (g->c != c || H(g->s) + onset_hops - 1 != n) continue;
-                    if (g->cut > 0.0 && n >= H(g->cut)) continue;
+                    if (g->cut != 0.0 && n >= H(fabs(g->cut))) continue;
                     assert_true(H(g->e) - H(g->s) >= onset_hops);
                     v->on = 1;
                     v->seg_start = H(g->s);
@@ -502,6 +512,30 @@ static void test_withdrawn_segment_leaves_no_event(void **state)
     assert_int_equal(count(TM_EV_INTERRUPTION, 1), 0);
 }
 
+static void test_holder_going_on_in_a_withdrawn_segment_is_no_interruption(void **state)
+{
+    (void)state;
+    /* the agent talks 0-3.0 s; the caller starts at 3.25 s, inside a turn pause of the agent's,
+     * and talks to 8.0 s. The agent's channel carries the caller's first words back from a
+     * speakerphone, loud, before the leak stage has measured the echo: a segment 3.33-3.9 s that
+     * the speech gate takes back at 4.1 s. The agent never went on: a turn taken, no
+     * interruption (seed 26 c05) */
+    const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 3.25, 8.0, 0}, {TM_AGENT, 3.33, 3.9, -4.1}};
+    run(s, 3, 9.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    /* the same segment standing: the agent went on within a hand-over, the caller cut in */
+    const seg s2[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 3.25, 8.0, 0}, {TM_AGENT, 3.33, 3.9, 0}};
+    run(s2, 3, 9.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 3.25, 8.0);
+    /* taken back, but at the agent's own pitch (their words under the caller's, cut into pulses
+     * where the leak stage took hops for the caller's echo, then taken for a laugh): the agent
+     * went on all the same (seed 25 c08) */
+    taken_back_own = 1;
+    run(s, 3, 9.0);
+    taken_back_own = 0;
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 3.25, 8.0);
+}
+
 static void test_fragment_inside_a_turn_is_no_backchannel(void **state)
 {
     (void)state;
@@ -536,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
+        cmocka_unit_test(test_holder_going_on_in_a_withdrawn_segment_is_no_interruption),
         cmocka_unit_test(test_fragment_inside_a_turn_is_no_backchannel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
