@@ -259,7 +259,7 @@ typedef struct {
                                     reaches back only over hops this far over the sound before
                                     it (babble is no fricative), dB (0: off) */
     float bleed_delay_pitch_st;  /* the leak's delay is where this channel's pitch follows the
-                                    other voice's within this on most hops with both voiced
+                                    other voice's within this on 45 % of the hops with both voiced
                                     (an AGC and a wandering echo hide it from the level
                                     difference), semitones (0: off) */
 } tm_config;

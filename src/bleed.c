@@ -14,8 +14,8 @@
  * The delay whose difference varies least is the leak's delay, if at least 60 % of the hops
  * with both sides voiced carried the other voice's pitch there; the difference there, less half
  * a standard deviation, is the coupling loss. Unless the pitch says otherwise: a delay at which
- * this channel's pitch follows the other voice's to a fraction of a semitone on most hops, far
- * more often than at the steadiest delay, is the leak's (coincide_peak: an AGC and a wandering
+ * this channel's pitch follows the other voice's to a fraction of a semitone on 45 % of the
+ * hops or more, twice as often as at the steadiest delay, is the leak's (coincide_peak: an AGC and a wandering
  * echo gain spread the level difference more than the pitch). This follows the "level difference plus envelope
  * coherence" idea of two-microphone crosstalk detectors (e.g. Wrigley et al., IEEE TSAP 2005)
  * in its cheapest form: a variance per searched delay (26 at the default 250 ms) per hop.
@@ -109,10 +109,12 @@
 #define BLEED_SAME_VOICE 0.6
 /* The delay by pitch coincidence (coincide_peak): this share of the hops with both voiced at
  * the other voice's very pitch, at least twice the share at the steadiest level difference's
- * delay; a leak whose delay the pitch shows may spread to 25 dB^2 (a +-3 dB wander plus AGC). */
+ * delay, with a spread at most 16 dB^2 over the steadiest's; a leak whose delay the pitch shows
+ * may spread to 25 dB^2 when first measured (a +-3 dB wander plus AGC). */
 #define BLEED_COINCIDE_SHARE 0.45
 #define BLEED_COINCIDE_CONTRAST 2.0
 #define BLEED_COINCIDE_MAX_VAR_DB2 25.0
+#define BLEED_COINCIDE_MORE_VAR_DB2 16.0
 /* The early leak's correlations: running means over about 2 s of hops where either side is on,
  * judged after 0.3 s of such hops with 0.1 s of both on (and the other voice's pitch here). */
 #define BLEED_EARLY_HOPS 200.0
@@ -343,7 +345,8 @@ static void tail_learn(tm_bleed *b, float level_db, float floor_db)
 }
 
 /* The delay at which this channel's pitch follows the other voice's to a fraction of a
- * semitone (coincide_st) on most hops with both voiced, if there is one and it is not the delay
+ * semitone (coincide_st) on BLEED_COINCIDE_SHARE of the hops with both voiced, if there is one,
+ * its level difference spreads not much more than there and it is not the delay
  * of the steadiest level difference (*best): then *best becomes it, and 1 is returned. An echo
  * keeps its voice's F0 through a line, a loudspeaker and a codec, so its pitch contour coincides
  * with the other voice's at the echo's delay only; 10 ms off it, a moving contour is off by more.
@@ -366,6 +369,11 @@ static int coincide_peak(const tm_bleed *b, int *best)
     double at_best = b->both_voiced[*best] > 0
                    ? (double)b->coincide[*best] / (double)b->both_voiced[*best] : 0.0;
     if (pk_share < BLEED_COINCIDE_CONTRAST * at_best || b->cnt[pk] < BLEED_MIN_HOPS) return 0;
+    /* ... and its spread may exceed the steadiest delay's by BLEED_COINCIDE_MORE_VAR_DB2 at most
+     * (also once a leak is measured, when the delay and the loss read there follow this choice:
+     * a crosstalk's spread grows with the talk over it, and seed 26 c49's, 23-26 dB^2 at its
+     * steadiest delay, read 25-30 at the one its pitch showed) */
+    if (b->var[pk] >= b->var[*best] + BLEED_COINCIDE_MORE_VAR_DB2) return 0;
     *best = pk;
     return 1;
 }

@@ -178,7 +178,7 @@ static const tm_config_field fields[] = {
     F(speech_own_min_pct, 0, 100, "... this share of them or more, %"),
     F(mains_hum_tol_hz, 0, 5, "a pitch within this of 50 or 60 Hz on two hops in a row is mains hum, not a voice, Hz (0: off)"),
     F(onset_lead_rise_db, 0, 60, "a segment's unvoiced lead-in reaches back only over hops this far over the sound before it, dB (0: off)"),
-    F(bleed_delay_pitch_st, 0, 2, "the leak's delay is where this channel's pitch follows the other voice's within this on most hops, semitones (0: off)"),
+    F(bleed_delay_pitch_st, 0, 2, "the leak's delay is where this channel's pitch follows the other voice's within this on 45 % of the hops with both voiced, semitones (0: off)"),
 };
 #undef F
 #undef I

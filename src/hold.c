@@ -557,6 +557,8 @@ static int music_hop(tm_hold *h, int64_t n, int active, float level_db, float f0
     if (!h->on && beep_hold) {
         h->on = 1;
         h->start = h->beep_start;
+        /* the beep that started it ended at the last hop: the hold sounds to there at least */
+        h->last_music = n - 1;
         h->bad = 0;
         *started = h->start;
     } else if (!h->on) {

@@ -275,6 +275,13 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
             take_floor(t, c, s, hp, em);    /* the holder's turn was over: a new turn */
         } else {
             pend_open(&t->pend[c], s, hp[o].seg_on && !resumes, tail, hp[o].seg_last);
+            if (hp[o].seg_on) {
+                /* what the attempt knows from the holder's open segment goes if it is withdrawn */
+                turns_pending *p = &t->pend[c];
+                p->holder_seg = hp[o].seg_start;
+                p->before = p->h;
+                p->before.overlapped = 0;
+            }
             /* the holder only paused within its turn (under a turn pause) as c came in: whether
              * c talked over it is known when the holder is heard again */
             if (!hp[o].seg_on && !resumes && s - hp[o].seg_last <= t->pause_hops)

@@ -899,8 +899,9 @@ static void test_own_words_under_the_other_sides_first_words(void **state)
 }
 
 /* A line echo 190 ms late whose gain wanders (+-3 dB over 2 s) on a channel whose AGC moves
- * every hop (+-5 dB): the level difference at the true delay spreads by some 13 dB^2, over
- * what a leak measured by its level alone may spread, and no other delay is steadier. The
+ * every hop (+-5 dB): the level difference at the true delay spreads by some 10 dB^2, and
+ * delays 20-30 ms later, where the syllables' own level differences wash it out, read as
+ * steadier still (the level alone measures the leak at 220 ms). The
  * other voice's pitch glides within each syllable (0.15-0.4 semitones a hop, as a voice's
  * contour does), and the echo carries it at its delay only. The leak must be measured at its
  * delay (within a hop) and its voiced hops flagged. */

@@ -978,8 +978,10 @@ static int hold_stage_run(const hold_part *parts, int nparts, double call_s)
             if (t >= parts[k].from && t < parts[k].to) {
                 hp.active = 1;
                 hp.level_db = -30.0f;
-                /* f0_alt: the pitch jumps between the two from hop to hop (never standing still) */
+                /* f0_alt: the pitch jumps between the two from hop to hop (never standing still);
+                 * f0_alt < 0: a signalling tone at f0 (all of the hop's energy in it) */
                 hp.f0_hz = n % 2 && parts[k].f0_alt > 0.0f ? parts[k].f0_alt : parts[k].f0;
+                if (parts[k].f0_alt < 0.0f) hp.tone_frac = 1.0f;
             }
         int64_t started;
         tmi_hold_update(&h, &hp, 0, &em, &started);
@@ -1007,6 +1009,13 @@ static void test_a_hold_that_never_sounds_again_is_none(void **state)
     assert_int_equal(over_n, 0);
     assert_int_equal(held_n, 1);
     assert_true(fabs(stage_start - 1.0) < 0.05 && fabs(stage_end - 8.0) < 0.05);
+    /* two hold beeps (0.4 s, 3 s apart) are a hold from the first to the end of the second, though
+     * no beep sounds after the hop the second one started it on */
+    const hold_part beeps[] = {{2.0, 2.4, 425.0f, -1.0f}, {5.0, 5.4, 425.0f, -1.0f}};
+    int beeps_n = hold_stage_run(beeps, 2, 16.0);
+    print_message("two beeps: %d holds, %.2f-%.2f s\n", beeps_n, stage_start, stage_end);
+    assert_int_equal(beeps_n, 1);
+    assert_true(fabs(stage_start - 2.0) < 0.05 && fabs(stage_end - 5.4) < 0.05);
 }
 
 int main(void)

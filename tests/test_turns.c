@@ -534,6 +534,14 @@ static void test_holder_going_on_in_a_withdrawn_segment_is_no_interruption(void 
     run(s, 3, 9.0);
     taken_back_own = 0;
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 3.25, 8.0);
+    /* the echo's segment already open as the caller comes in (2.9-3.3 s, taken back at 3.5 s),
+     * the agent heard again only at 3.6 s, past a hand-over: the agent's turn had ended at
+     * 2.5 s, and the caller cut into no one (the agent, coming in over the caller, does) */
+    const seg s4[] = {{TM_AGENT, 0.0, 2.5, 0}, {TM_AGENT, 2.9, 3.3, -3.5}, {TM_CALLER, 3.25, 8.0, 0},
+                      {TM_AGENT, 3.6, 5.0, 0}};
+    run(s4, 4, 9.0);
+    for (int i = 0; i < count(TM_EV_INTERRUPTION, 1); i++)
+        assert_int_not_equal(nth(TM_EV_INTERRUPTION, 1, i)->speaker, TM_CALLER);
 }
 
 static void test_fragment_inside_a_turn_is_no_backchannel(void **state)
