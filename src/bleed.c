@@ -15,9 +15,10 @@
  * with both sides voiced carried the other voice's pitch there; the difference there, less half
  * a standard deviation, is the coupling loss. Unless the pitch says otherwise: a delay at which
  * this channel's pitch follows the other voice's to a fraction of a semitone on 45 % of the
- * hops or more, twice as often as at the steadiest delay, is the leak's (coincide_peak: an AGC and a wandering
- * echo gain spread the level difference more than the pitch). This follows the "level difference plus envelope
- * coherence" idea of two-microphone crosstalk detectors (e.g. Wrigley et al., IEEE TSAP 2005)
+ * hops or more, twice as often as at the steadiest delay, is the leak's (coincide_peak: an AGC
+ * and a wandering echo gain spread the level difference more than the pitch). This follows the
+ * "level difference plus envelope coherence" idea of two-microphone crosstalk detectors (e.g.
+ * Wrigley et al., IEEE TSAP 2005)
  * in its cheapest form: a variance per searched delay (26 at the default 250 ms) per hop.
  * The echo canceller's cue (src/echo.c), when the profile turns it on, overrules the level
  * model: a hop it took echo_removed_min_db from is leak.
