@@ -254,17 +254,20 @@ static void withdraw_segment(tm_analyzer *a, int c, int64_t n)
     if (tmi_vad_withdraw(&a->ch[c].vad, &cut)) take_back(a, c, &cut, n);
 }
 
-/* Puts the pitch path's final F0 into the frames still waiting to go out. */
+/* Puts the pitch path's final F0 into the frames still waiting to go out, and tells the
+ * segmenter. */
 static void settle_pitch(tm_analyzer *a, int flush)
 {
     int64_t k;
     float f0, v;
     for (int c = 0; c < a->nch; c++)
-        while (tmi_pitch_final(&a->ch[c].pitch, flush, &k, &f0, &v))
+        while (tmi_pitch_final(&a->ch[c].pitch, flush, &k, &f0, &v)) {
+            tmi_vad_final_f0(&a->ch[c].vad, k, f0);
             if (k >= a->fr_next) {
                 a->fr[k % a->fr_cap].f[c].f0_hz = f0;
                 a->fr[k % a->fr_cap].f[c].voicing = v;
             }
+        }
 }
 
 /* Front features, floor, level gate and pitch of hop n on channel c. given: the hop's measured
@@ -289,6 +292,7 @@ static void measure(tm_analyzer *a, int c, int64_t n, const tm_frame *given)
     if (given) {
         h->f0_hz = given[c].f0_live_hz;
         h->voicing = given[c].voicing;
+        tmi_vad_final_f0(&ch->vad, n, given[c].f0_hz);
     } else if (tmi_gate_pitch(&ch->gate, h, ch->hold.held)) {
         tmi_pitch_estimate(&ch->pitch, &h->f0_hz, &h->voicing);
     } else {

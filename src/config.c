@@ -85,6 +85,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.onset_lead_rise_db = 6.0f;
     c.mains_hum_tol_hz = 0.5f;
     c.bleed_delay_pitch_st = 0.3f; /* an echo keeps its voice's F0; a contour moves more in 10 ms */
+    c.speech_final_voiced_min_ms = 30.0f; /* a syllable's vowel: 50 ms and more */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -179,6 +180,7 @@ static const tm_config_field fields[] = {
     F(mains_hum_tol_hz, 0, 5, "a pitch within this of 50 or 60 Hz on two hops in a row is mains hum, not a voice, Hz (0: off)"),
     F(onset_lead_rise_db, 0, 60, "a segment's unvoiced lead-in reaches back only over hops this far over the sound before it, dB (0: off)"),
     F(bleed_delay_pitch_st, 0, 2, "the leak's delay is where this channel's pitch follows the other voice's within this on 45 % of the hops with both voiced, semitones (0: off)"),
+    F(speech_final_voiced_min_ms, 0, 1000, "a segment no longer than a backchannel (or a laugh) with fewer voiced hops than this on the pitch path's final reading is withdrawn, ms (0: off)"),
 };
 #undef F
 #undef I

@@ -9,6 +9,7 @@
 #define VAD_LEVEL_WARMUP_HOPS 100
 /* Hops of level history: a lead-in (20), the background before it (30), the onset after. */
 #define VAD_LVL_RING 128
+#define VAD_FV_RING 512           /* over the longest segment that can be taken back */
 
 typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
@@ -66,6 +67,9 @@ typedef struct {
     float lead_rise_db;      /* the lead-in before it reaches back over hops this far over the
                                 sound before the lead-in (0: off) */
     float lvl[VAD_LVL_RING]; /* the last hops' levels, dBFS, by hop index */
+    int fv_min;              /* voiced hops on the final pitch path a short segment needs (0: off) */
+    int64_t fv_upto;         /* last hop whose final F0 is known; -1 none */
+    int64_t fv_cum[VAD_FV_RING]; /* final-voiced hops up to and including each hop, by hop index */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
@@ -86,6 +90,10 @@ int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* 1 while the open segment is short and has not come within weak_db of the talker's level, or
  * is a laugh so far, or may be hold music: it may still be taken back. */
 int  tmi_vad_weak(const tm_vad *v);
+/* The pitch path's final F0 of hop k, given in hop order (PITCH_PATH_LAG hops after the live
+ * estimate, or with the hop in a replay): a short segment with fewer than
+ * speech_final_voiced_min_ms of final voiced hops is withdrawn as it closes. */
+void tmi_vad_final_f0(tm_vad *v, int64_t k, float f0_hz);
 /* 1 unless the open (or last) segment's voiced hops were mostly off the talker's register (under
  * speech_own_min_pct of them within it): another voice's, as far as the pitch tells. */
 int  tmi_vad_seg_own(const tm_vad *v);

@@ -21,11 +21,13 @@ static tm_vad V;
 static int onset, hang;
 
 static float onset_voiced_ms = 10.0f;   /* the profile's value for the next setup() */
+static float final_voiced_ms = 30.0f;   /* ... and speech_final_voiced_min_ms's */
 
 static void setup(void)
 {
     tm_config c = tm_config_default(16000);
     c.onset_voiced_ms = onset_voiced_ms;
+    c.speech_final_voiced_min_ms = final_voiced_ms;
     onset = H(c.onset_ms / 1000.0);
     hang = H(c.hangover_ms / 1000.0);
     tmi_vad_init(&V, &c, HPS);
@@ -62,6 +64,18 @@ static int feed_voice(int64_t n, float level_db, float f0_hz)
     h.f0_hz = f0_hz;
     h.level_db = level_db;
     return tmi_vad_update(&V, &h, &closed);
+}
+
+/* one hop at a level with its live pitch; its final pitch (the pitch path's) reaches the stage
+ * 10 hops later, as the analyzer hands it on; the flags */
+#define FINAL_LAG 10
+static float finals[FINAL_LAG + 1];
+static int feed_final(int64_t n, float level_db, float live_hz, float final_hz)
+{
+    int f = feed_voice(n, level_db, live_hz);
+    finals[n % (FINAL_LAG + 1)] = final_hz;
+    if (n >= FINAL_LAG) tmi_vad_final_f0(&V, n - FINAL_LAG, finals[(n - FINAL_LAG) % (FINAL_LAG + 1)]);
+    return f;
 }
 
 /* ---- the script -------------------------------------------------------------------------- */
@@ -323,6 +337,43 @@ static void test_laugh_pulses_are_not_speech(void **state)
     assert_int_equal(phrase, 1);
 }
 
+/* A burst of 110 ms at the talker's level whose live pitch was voiced on two hops only (a
+ * laugh's last "ha", a cough's onset) and which the pitch path, having heard what came after,
+ * reads unvoiced throughout: no speech, whatever opened it (seed 20 c59: such a burst split a
+ * dead air of 10.6 s in two). A 110 ms "mm" voiced on the path is speech, and so is the burst
+ * with the field at 0 (what the stage did before). Returns 1 kept, -1 taken back. */
+static int burst(float min_ms, int final_voiced_hops)
+{
+    final_voiced_ms = min_ms;
+    setup();
+    final_voiced_ms = 30.0f;
+    int64_t n = 0;
+    int kept = 0, withdrawn = 0;
+    for (int i = 0; i < H(3.0); i++, n++)        /* the talker's words set their level */
+        feed_final(n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 120.0f : 0.0f, i % 25 < 20 ? 120.0f : 0.0f);
+    for (int i = 0; i < H(1.0); i++, n++) feed_final(n, -75.0f, 0.0f, 0.0f);
+    for (int i = 0; i < 11; i++, n++)
+        feed_final(n, -20.0f, i == 2 || i == 3 ? 120.0f : 0.0f, i < final_voiced_hops ? 120.0f : 0.0f);
+    for (int i = 0; i < H(1.0); i++, n++) {
+        int f = feed_final(n, -75.0f, 0.0f, 0.0f);
+        if (f & TMI_SEG_WITHDRAWN) withdrawn++;
+        else if (f & TMI_SEG_CLOSED) kept++;
+    }
+    return kept && !withdrawn ? 1 : withdrawn && !kept ? -1 : 0;
+}
+
+static void test_unvoiced_on_the_final_path_is_no_speech(void **state)
+{
+    (void)state;
+    int unvoiced = burst(30.0f, 0), two = burst(30.0f, 2), mm = burst(30.0f, 8), off = burst(0.0f, 0);
+    print_message("burst unvoiced on the path %d, voiced on 2 hops %d, \"mm\" %d, field at 0 %d (1 kept, -1 taken back)\n",
+                  unvoiced, two, mm, off);
+    assert_int_equal(unvoiced, -1);
+    assert_int_equal(two, -1);
+    assert_int_equal(mm, 1);
+    assert_int_equal(off, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_unvoiced_lead_in),
         cmocka_unit_test(test_lead_in_rises_out_of_the_noise),
         cmocka_unit_test(test_onset_needs_its_voiced_hops),
+        cmocka_unit_test(test_unvoiced_on_the_final_path_is_no_speech),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
