@@ -262,10 +262,11 @@ typedef struct {
                                     other voice's within this on 45 % of the hops with both voiced
                                     (an AGC and a wandering echo hide it from the level
                                     difference), semitones (0: off) */
-    float speech_final_voiced_min_ms; /* a segment no longer than a backchannel (or a laugh)
-                                    with fewer voiced hops than this on the pitch path's final
-                                    reading is withdrawn: a click, a breath, a laugh's last
-                                    pulse that the live reading took for voiced, ms (0: off) */
+    float speech_final_voiced_min_ms; /* a segment that closes within backchannel_max_s of
+                                    its start (hangover included) with fewer voiced hops than
+                                    this on the pitch path's final reading is withdrawn: a click,
+                                    a breath, a laugh's last pulse that the live reading took
+                                    for voiced, ms (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

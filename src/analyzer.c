@@ -254,6 +254,9 @@ static void withdraw_segment(tm_analyzer *a, int c, int64_t n)
     if (tmi_vad_withdraw(&a->ch[c].vad, &cut)) take_back(a, c, &cut, n);
 }
 
+/* The segmenter reads a hop's final F0 only once it is this old (src/vad.h). */
+_Static_assert(VAD_FINAL_LAG_HOPS > PITCH_PATH_LAG, "the final F0 comes PITCH_PATH_LAG hops late");
+
 /* Puts the pitch path's final F0 into the frames still waiting to go out, and tells the
  * segmenter. */
 static void settle_pitch(tm_analyzer *a, int flush)

@@ -180,7 +180,7 @@ static const tm_config_field fields[] = {
     F(mains_hum_tol_hz, 0, 5, "a pitch within this of 50 or 60 Hz on two hops in a row is mains hum, not a voice, Hz (0: off)"),
     F(onset_lead_rise_db, 0, 60, "a segment's unvoiced lead-in reaches back only over hops this far over the sound before it, dB (0: off)"),
     F(bleed_delay_pitch_st, 0, 2, "the leak's delay is where this channel's pitch follows the other voice's within this on 45 % of the hops with both voiced, semitones (0: off)"),
-    F(speech_final_voiced_min_ms, 0, 1000, "a segment no longer than a backchannel (or a laugh) with fewer voiced hops than this on the pitch path's final reading is withdrawn, ms (0: off)"),
+    F(speech_final_voiced_min_ms, 0, 1000, "a segment that closes within backchannel_max_s of its start with fewer voiced hops than this on the pitch path's final reading is withdrawn, ms (0: off)"),
 };
 #undef F
 #undef I

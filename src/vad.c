@@ -120,28 +120,45 @@ void tmi_vad_reset(tm_vad *v)
     v->warm_from = 0;
     v->epoch = 0;
     v->fv_upto = -1;
+    v->fv_from = 0;
 }
 
 void tmi_vad_final_f0(tm_vad *v, int64_t k, float f0_hz)
 {
-    int64_t before = k > 0 && v->fv_upto == k - 1 ? v->fv_cum[(k - 1) % VAD_FV_RING] : 0;
-    v->fv_cum[k % VAD_FV_RING] = before + (f0_hz > 0.0f);
+    /* counts run from fv_from: a hop given out of turn starts a new run */
+    int go_on = v->fv_upto >= 0 && k == v->fv_upto + 1;
+    if (!go_on) v->fv_from = k;
+    v->fv_cum[k % VAD_FV_RING] = (go_on ? v->fv_cum[(k - 1) % VAD_FV_RING] : 0) + (f0_hz > 0.0f);
     v->fv_upto = k;
 }
 
-/* Short, and (almost) unvoiced on the pitch path's final reading: the live estimate, which
- * must answer at once, took a hop of a click, a breath or a laugh's last pulse for voiced, and
- * that hop was the segment's anchor. The path, which has seen the 100 ms after it, says no
- * vowel was there (development corpora: 27 runs of speech hops so unvoiced were no speech, 5 were
- * fragments of speech under an echo, of 3-7 hops; a caller's lone "ha" split a dead air in two). By its close
- * a segment's hops all have their final F0: the hangover outlasts the path's lag. */
-static int unvoiced_so_far(const tm_vad *v)
+/* Voiced hops of [a, b] on the final path, or -1 when not all of them are known. */
+static int64_t final_voiced(const tm_vad *v, int64_t a, int64_t b)
+{
+    if (b < a) return 0;
+    if (a < v->fv_from || b > v->fv_upto || v->fv_upto - a + 1 >= VAD_FV_RING) return -1;
+    int64_t before = a == v->fv_from ? 0 : v->fv_cum[(a - 1) % VAD_FV_RING];
+    return v->fv_cum[b % VAD_FV_RING] - before;
+}
+
+/* Closing at hop n, short, and (almost) unvoiced on the pitch path's final reading: the live
+ * estimate, which must answer at once, took a hop of a click, a breath or a laugh's last pulse
+ * for voiced, and that hop was the segment's anchor. The path, which has heard the 100 ms after
+ * it, says no vowel was there (development corpora: 27 runs of speech hops so unvoiced were no
+ * speech, 5 were fragments of speech under an echo, of 3-7 hops; a caller's lone "ha" split a
+ * dead air in two). Only a segment that closes before the turn stage could take it for a turn
+ * (its length and hangover within a backchannel's), so that nothing was built on it; and only
+ * once its last hop is VAD_FINAL_LAG_HOPS old, when the final F0 of every hop of it is known in
+ * a live run whatever the analysis lookahead, so that a replay of the frames, which knows every
+ * final F0 at once, takes back the same segments (a segment closed early by the strong gap,
+ * its last hop just heard, stays). */
+static int unvoiced_so_far(const tm_vad *v, int64_t n)
 {
     int64_t a = v->seg_start, b = v->last_active;
-    if (v->fv_min <= 0 || a < 1 || b < a || v->fv_upto < b) return 0;
-    if (b + 1 - a > tmi_vad_takeback_hops(v) || b + 1 - a >= VAD_FV_RING) return 0;
-    if (v->fv_upto - (a - 1) >= VAD_FV_RING) return 0;
-    return v->fv_cum[b % VAD_FV_RING] - v->fv_cum[(a - 1) % VAD_FV_RING] < v->fv_min;
+    if (v->fv_min <= 0 || b < a || n - b < VAD_FINAL_LAG_HOPS) return 0;
+    if (b + 1 - a + v->hangover_hops + 1 > v->short_hops) return 0;
+    int64_t voiced = final_voiced(v, a, b);
+    return voiced >= 0 && voiced < v->fv_min;
 }
 
 /* Under the talker's level, a pitch far from their register is another voice: a neighbour's in
@@ -413,7 +430,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
              * crossed the gate, not the talker's own "uh-huh" (those peak within 8 dB of their
              * level on the realistic corpus). */
             v->deferred = 0;
-            int weak = tmi_vad_weak(v) || unvoiced_so_far(v);
+            int weak = tmi_vad_weak(v) || unvoiced_so_far(v, n);
             close_seg(v, closed);
             if (!weak) return TMI_SEG_CLOSED;
             v->last_active = v->prev_last;

@@ -9,7 +9,10 @@
 #define VAD_LEVEL_WARMUP_HOPS 100
 /* Hops of level history: a lead-in (20), the background before it (30), the onset after. */
 #define VAD_LVL_RING 128
-#define VAD_FV_RING 512           /* over the longest segment that can be taken back */
+#define VAD_FV_RING 256           /* over the longest segment the final voicing rule reads */
+/* Hops after which a hop's final F0 is surely known in a live run: the pitch path's lag
+ * (PITCH_PATH_LAG, src/pitch.h) and one (checked in src/analyzer.c). */
+#define VAD_FINAL_LAG_HOPS 11
 
 typedef struct {
     int onset_hops, hangover_hops, bridge_hops;
@@ -69,6 +72,7 @@ typedef struct {
     float lvl[VAD_LVL_RING]; /* the last hops' levels, dBFS, by hop index */
     int fv_min;              /* voiced hops on the final pitch path a short segment needs (0: off) */
     int64_t fv_upto;         /* last hop whose final F0 is known; -1 none */
+    int64_t fv_from;         /* first hop of the unbroken run of them */
     int64_t fv_cum[VAD_FV_RING]; /* final-voiced hops up to and including each hop, by hop index */
 } tm_vad;
 
@@ -91,8 +95,9 @@ int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
  * is a laugh so far, or may be hold music: it may still be taken back. */
 int  tmi_vad_weak(const tm_vad *v);
 /* The pitch path's final F0 of hop k, given in hop order (PITCH_PATH_LAG hops after the live
- * estimate, or with the hop in a replay): a short segment with fewer than
- * speech_final_voiced_min_ms of final voiced hops is withdrawn as it closes. */
+ * estimate, or with the hop in a replay): a segment that closes within a backchannel's length
+ * of its start (hangover included) with fewer than speech_final_voiced_min_ms of final voiced
+ * hops is withdrawn as it closes. */
 void tmi_vad_final_f0(tm_vad *v, int64_t k, float f0_hz);
 /* 1 unless the open (or last) segment's voiced hops were mostly off the talker's register (under
  * speech_own_min_pct of them within it): another voice's, as far as the pitch tells. */

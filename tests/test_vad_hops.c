@@ -340,9 +340,11 @@ static void test_laugh_pulses_are_not_speech(void **state)
 /* A burst of 110 ms at the talker's level whose live pitch was voiced on two hops only (a
  * laugh's last "ha", a cough's onset) and which the pitch path, having heard what came after,
  * reads unvoiced throughout: no speech, whatever opened it (seed 20 c59: such a burst split a
- * dead air of 10.6 s in two). A 110 ms "mm" voiced on the path is speech, and so is the burst
- * with the field at 0 (what the stage did before). Returns 1 kept, -1 taken back. */
-static int burst(float min_ms, int final_voiced_hops)
+ * dead air of 10.6 s in two). Voiced on the path on `from`..`from + n_voiced - 1` of its 11
+ * hops (negative `from`: hops before it, which do not count). A 110 ms "mm" voiced on the path is
+ * speech, and so is a burst whose last three hops are voiced, and the burst with the field at 0
+ * (what the stage did before). Returns 1 kept, -1 taken back. */
+static int burst(float min_ms, int from, int n_voiced)
 {
     final_voiced_ms = min_ms;
     setup();
@@ -351,9 +353,11 @@ static int burst(float min_ms, int final_voiced_hops)
     int kept = 0, withdrawn = 0;
     for (int i = 0; i < H(3.0); i++, n++)        /* the talker's words set their level */
         feed_final(n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 120.0f : 0.0f, i % 25 < 20 ? 120.0f : 0.0f);
-    for (int i = 0; i < H(1.0); i++, n++) feed_final(n, -75.0f, 0.0f, 0.0f);
-    for (int i = 0; i < 11; i++, n++)
-        feed_final(n, -20.0f, i == 2 || i == 3 ? 120.0f : 0.0f, i < final_voiced_hops ? 120.0f : 0.0f);
+    for (int i = -H(1.0); i < 11; i++, n++) {
+        float final_hz = i >= from && i < from + n_voiced ? 120.0f : 0.0f;
+        if (i < 0) feed_final(n, -75.0f, 0.0f, final_hz);
+        else feed_final(n, -20.0f, i == 2 || i == 3 ? 120.0f : 0.0f, final_hz);
+    }
     for (int i = 0; i < H(1.0); i++, n++) {
         int f = feed_final(n, -75.0f, 0.0f, 0.0f);
         if (f & TMI_SEG_WITHDRAWN) withdrawn++;
@@ -365,12 +369,16 @@ static int burst(float min_ms, int final_voiced_hops)
 static void test_unvoiced_on_the_final_path_is_no_speech(void **state)
 {
     (void)state;
-    int unvoiced = burst(30.0f, 0), two = burst(30.0f, 2), mm = burst(30.0f, 8), off = burst(0.0f, 0);
-    print_message("burst unvoiced on the path %d, voiced on 2 hops %d, \"mm\" %d, field at 0 %d (1 kept, -1 taken back)\n",
-                  unvoiced, two, mm, off);
+    int unvoiced = burst(30.0f, 0, 0), two = burst(30.0f, 0, 2), before = burst(30.0f, -3, 3);
+    int mm = burst(30.0f, 0, 8), last = burst(30.0f, 8, 3), off = burst(0.0f, 0, 0);
+    print_message("burst unvoiced on the path %d, voiced on 2 hops %d, on 3 hops before it %d, "
+                  "\"mm\" %d, voiced on its last 3 hops %d, field at 0 %d (1 kept, -1 taken back)\n",
+                  unvoiced, two, before, mm, last, off);
     assert_int_equal(unvoiced, -1);
     assert_int_equal(two, -1);
+    assert_int_equal(before, -1);
     assert_int_equal(mm, 1);
+    assert_int_equal(last, 1);
     assert_int_equal(off, 1);
 }
 
