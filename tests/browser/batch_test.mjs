@@ -61,9 +61,13 @@ async function checkReport(browser, r) {
       // the player runs on after the seek: allow the 250 ms waited and a little more
       check(`${what}: marker ${i + 1} seeks to ${t} s`, Math.abs(cur - t) < 0.8, `currentTime ${cur}`);
       if (i === 0) {
-        await page.waitForTimeout(800);
+        // a loaded machine may start playback late: wait for progress rather than a fixed time
+        const played = await page.waitForFunction(c => {
+          const p = document.getElementById('player');
+          return !p.paused && p.currentTime > c + 0.2;
+        }, cur, { timeout: 10000 }).then(() => true, () => false);
         const [later, paused] = await page.evaluate(() => [document.getElementById('player').currentTime, document.getElementById('player').paused]);
-        check(`${what}: the audio plays after a click`, !paused && later > cur + 0.2, `currentTime ${cur} -> ${later}, paused ${paused}`);
+        check(`${what}: the audio plays after a click`, played, `currentTime ${cur} -> ${later}, paused ${paused}`);
       }
     }
     check(`${what}: no dialog`, seen.dialogs.length === 0, seen.dialogs.join(' | '));

@@ -199,7 +199,11 @@ try {
   check('60 min: moment row scrolls the timeline to it', v2[0] <= start && start <= v2[1], `${JSON.stringify(v2)} ${start}`);
   /* the playhead follows the audio */
   await r.evaluate(() => { const p = document.getElementById('player'); p.muted = true; return p.play(); });
-  await r.waitForTimeout(1500);
+  // wait for progress rather than a fixed time: a loaded machine may start playback late
+  await r.waitForFunction(s => {
+    const p = document.getElementById('player');
+    return !p.paused && p.currentTime > s;
+  }, start - 2 + 0.5, { timeout: 10000 }).catch(() => {});
   const ph = await r.evaluate(() => {
     const p = document.getElementById('player');
     return [p.currentTime, parseFloat(document.getElementById('playhead').getAttribute('x1')), window.tmTimeline.pps(), p.paused];
@@ -208,7 +212,10 @@ try {
   check('60 min: playhead at the audio time', Math.abs(ph[1] - ph[0] * ph[2]) < ph[2] * 0.5 + 2, JSON.stringify(ph));
   /* seek far outside the view while playing: the view follows */
   await r.evaluate(() => { document.getElementById('player').currentTime = 1800; });
-  await r.waitForTimeout(800);
+  await r.waitForFunction(() => {
+    const v = window.tmTimeline.view(), c = document.getElementById('player').currentTime;
+    return c >= 1800 && v[0] <= c && c <= v[1];
+  }, null, { timeout: 10000 }).catch(() => {});
   const v3 = await r.evaluate(() => [window.tmTimeline.view(), document.getElementById('player').currentTime]);
   check('60 min: the view follows the playhead', v3[0][0] <= v3[1] && v3[1] <= v3[0][1], JSON.stringify(v3));
   await r.evaluate(() => { document.getElementById('player').pause(); window.scrollTo(0, 0); });
