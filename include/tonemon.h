@@ -267,6 +267,11 @@ typedef struct {
                                     this on the pitch path's final reading is withdrawn: a click,
                                     a breath, a laugh's last pulse that the live reading took
                                     for voiced, ms (0: off) */
+    float speech_echo_contour_pct; /* ... and one whose final voiced hops follow the other
+                                    channel's final pitch at one delay (up to bleed_max_delay_ms,
+                                    within bleed_delay_pitch_st) on this share of them or more
+                                    is the other voice's echo, % (0: off) */
+    float speech_echo_contour_min_ms; /* ... when it has at least this many voiced hops, ms */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

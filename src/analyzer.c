@@ -592,6 +592,10 @@ tm_status tm_analyzer_create(const tm_config *cfg, tm_analyzer **out)
         tmi_hold_init(&ch->hold, cfg, hps);
         tmi_vad_init(&ch->vad, cfg, hps);
     }
+    if (a->nch == 2) {
+        tmi_vad_set_peer(&a->ch[0].vad, &a->ch[1].vad);
+        tmi_vad_set_peer(&a->ch[1].vad, &a->ch[0].vad);
+    }
     if (!fail) {
         /* A frame goes out once no later hop can change its speech flag (tmi_vad_settle_hops)
          * and once the pitch path has settled its F0. */

@@ -86,6 +86,8 @@ tm_config tm_config_default(int sample_rate_hz)
     c.mains_hum_tol_hz = 0.5f;
     c.bleed_delay_pitch_st = 0.3f; /* an echo keeps its voice's F0; a contour moves more in 10 ms */
     c.speech_final_voiced_min_ms = 30.0f; /* a syllable's vowel: 50 ms and more */
+    c.speech_echo_contour_pct = 80.0f;     /* development corpora: 90 echo segments, 8 of speech */
+    c.speech_echo_contour_min_ms = 40.0f;  /* fewer hops follow a contour by chance */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -181,6 +183,8 @@ static const tm_config_field fields[] = {
     F(onset_lead_rise_db, 0, 60, "a segment's unvoiced lead-in reaches back only over hops this far over the sound before it, dB (0: off)"),
     F(bleed_delay_pitch_st, 0, 2, "the leak's delay is where this channel's pitch follows the other voice's within this on 45 % of the hops with both voiced, semitones (0: off)"),
     F(speech_final_voiced_min_ms, 0, 1000, "a segment that closes within backchannel_max_s of its start with fewer voiced hops than this on the pitch path's final reading is withdrawn, ms (0: off)"),
+    F(speech_echo_contour_pct, 0, 100, "such a short segment whose final voiced hops follow the other channel's final pitch at one delay (up to bleed_max_delay_ms, within bleed_delay_pitch_st) on this share of them or more is its echo and is withdrawn, % (0: off)"),
+    F(speech_echo_contour_min_ms, 0, 1000, "... when it has at least this many final voiced hops, ms"),
 };
 #undef F
 #undef I

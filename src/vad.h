@@ -14,7 +14,13 @@
  * (PITCH_PATH_LAG, src/pitch.h) and one (checked in src/analyzer.c). */
 #define VAD_FINAL_LAG_HOPS 11
 
-typedef struct {
+/* Delays searched for a segment that follows the other channel's pitch: under 32 hops. */
+#define VAD_ECHO_MAX_LAGS 31
+/* Closed segments remembered for the other channel's echo rule: more than close within its
+ * reach (a short segment, the delays searched and VAD_FINAL_LAG_HOPS). */
+#define VAD_PAST_SEGS 8
+
+typedef struct tm_vad {
     int onset_hops, hangover_hops, bridge_hops;
     int onset_anchors;       /* anchors an onset run needs before it is speech */
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
@@ -74,6 +80,15 @@ typedef struct {
     int64_t fv_upto;         /* last hop whose final F0 is known; -1 none */
     int64_t fv_from;         /* first hop of the unbroken run of them */
     int64_t fv_cum[VAD_FV_RING]; /* final-voiced hops up to and including each hop, by hop index */
+    float fv_f0[VAD_FV_RING];    /* final F0 of each hop, Hz (0: unvoiced), by hop index */
+    const struct tm_vad *peer;   /* the other channel's segmenter, for the echo rule; NULL: none */
+    float echo_frac;             /* a short segment whose final voiced hops follow the peer's
+                                    final pitch at one delay on this share or more is its echo
+                                    (0: off) */
+    int echo_min_voiced, echo_lags; /* ... with this many voiced hops at least; delays 1..lags */
+    float echo_st;               /* ... within this, semitones */
+    int64_t past_a[VAD_PAST_SEGS], past_b[VAD_PAST_SEGS]; /* the last segments closed as speech */
+    int past_n;                  /* segments closed so far (the ring holds the last of them) */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
@@ -99,6 +114,9 @@ int  tmi_vad_weak(const tm_vad *v);
  * of its start (hangover included) with fewer than speech_final_voiced_min_ms of final voiced
  * hops is withdrawn as it closes. */
 void tmi_vad_final_f0(tm_vad *v, int64_t k, float f0_hz);
+/* The other channel's segmenter, whose final F0 the echo rule (speech_echo_contour_pct) reads;
+ * NULL for none. */
+void tmi_vad_set_peer(tm_vad *v, const tm_vad *peer);
 /* 1 unless the open (or last) segment's voiced hops were mostly off the talker's register (under
  * speech_own_min_pct of them within it): another voice's, as far as the pitch tells. */
 int  tmi_vad_seg_own(const tm_vad *v);

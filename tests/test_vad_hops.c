@@ -382,6 +382,92 @@ static void test_unvoiced_on_the_final_path_is_no_speech(void **state)
     assert_int_equal(off, 1);
 }
 
+/* ---- the other voice's echo: two segmenters, as the analyzer pairs them ------------------ */
+
+static tm_vad P;   /* the other channel (the agent), V's peer */
+static float pfinals[FINAL_LAG + 1], vfinals[FINAL_LAG + 1];
+
+/* hop n on both channels, the peer first (as the analyzer runs them); each final pitch reaches its
+ * stage FINAL_LAG hops late; V's flags */
+static int feed_pair(int64_t n, float p_db, float p_hz, float v_db, float v_hz)
+{
+    tmi_hop h;
+    tmi_span closed = {0, 0, 0};
+    memset(&h, 0, sizeof h);
+    h.n = n;
+    h.active = p_db > -60.0f;
+    h.f0_hz = p_hz;
+    h.level_db = p_db;
+    tmi_vad_update(&P, &h, &closed);
+    pfinals[n % (FINAL_LAG + 1)] = p_hz;
+    if (n >= FINAL_LAG) tmi_vad_final_f0(&P, n - FINAL_LAG, pfinals[(n - FINAL_LAG) % (FINAL_LAG + 1)]);
+    int f = feed_voice(n, v_db, v_hz);
+    vfinals[n % (FINAL_LAG + 1)] = v_hz;
+    if (n >= FINAL_LAG) tmi_vad_final_f0(&V, n - FINAL_LAG, vfinals[(n - FINAL_LAG) % (FINAL_LAG + 1)]);
+    return f;
+}
+
+/* the agent's contour: a phrase's rise and fall, 2 semitones either way over 0.6 s */
+static float contour(int64_t n) { return 150.0f * powf(2.0f, 2.0f / 12.0f * sinf(6.2832f * (float)n / 60.0f)); }
+
+enum { ECHO, ANOTHER, FLAT, PEER_SILENT, FEW };
+/* The caller (V) has talked for 3 s; then the agent talks for 2 s, and 0.5 s into it a burst of
+ * 300 ms at the caller's level comes on the caller's channel: the agent's contour 60 ms late
+ * (ECHO); a voice 3 semitones over it (ANOTHER); both voices flat at 150 Hz (FLAT); the echo's
+ * pitch while the agent is silent, its pitch there being the caller's own leak (PEER_SILENT); the
+ * echo on 3 hops only, unvoiced on the rest (FEW). pct: speech_echo_contour_pct. Returns 1 kept,
+ * -1 taken back. */
+static int echo_burst(int kind, float pct)
+{
+    tm_config c = tm_config_default(16000);
+    c.speech_echo_contour_pct = pct;
+    tmi_vad_init(&V, &c, HPS);
+    tmi_vad_init(&P, &c, HPS);
+    tmi_vad_set_peer(&V, &P);
+    tmi_vad_set_peer(&P, &V);
+    int64_t n = 0;
+    int kept = 0, withdrawn = 0;
+    for (int i = 0; i < H(3.0); i++, n++) {      /* the caller's words set their level */
+        int on = i % 25 < 20;
+        feed_pair(n, -75.0f, 0.0f, on ? -20.0f : -60.0f, on ? 120.0f : 0.0f);
+    }
+    for (int i = 0; i < H(2.0); i++, n++) {
+        float agent_hz = kind == FLAT ? 150.0f : contour(n);
+        float echo_hz = kind == FLAT ? 150.0f : contour(n - 6);
+        if (kind == ANOTHER) echo_hz *= powf(2.0f, 3.0f / 12.0f);
+        int burst = i >= H(0.5) && i < H(0.8);
+        if (kind == FEW && i >= H(0.5) + 3) echo_hz = 0.0f;
+        int f = feed_pair(n, kind == PEER_SILENT ? -75.0f : -22.0f, agent_hz,
+                          burst ? -20.0f : -75.0f, burst ? echo_hz : 0.0f);
+        if (i == H(0.6)) assert_int_equal(P.on, kind != PEER_SILENT);   /* the agent talks */
+        if (i < H(0.5)) continue;                  /* the caller's last words closing */
+        if (f & TMI_SEG_WITHDRAWN) withdrawn++;
+        else if (f & TMI_SEG_CLOSED) kept++;
+    }
+    return kept && !withdrawn ? 1 : withdrawn && !kept ? -1 : 0;
+}
+
+/* A short segment whose pitch is the other channel's, hop by hop, at one delay is that voice's
+ * echo (a speakerphone's, louder than any leak yet measured): taken back. Not another voice at its
+ * own pitch, not two flat voices in one register (they match at every delay), not a copy of
+ * what the other channel heard while its talker was silent (this side's own leak), not a
+ * segment with too few voiced hops to tell, and not with the field at 0. */
+static void test_the_other_voices_echo_is_no_speech(void **state)
+{
+    (void)state;
+    int echo = echo_burst(ECHO, 80.0f), another = echo_burst(ANOTHER, 80.0f);
+    int flat = echo_burst(FLAT, 80.0f), silent = echo_burst(PEER_SILENT, 80.0f);
+    int few = echo_burst(FEW, 80.0f), off = echo_burst(ECHO, 0.0f);
+    print_message("echo %d, another voice %d, flat voices %d, agent silent %d, 3 voiced hops %d, "
+                  "field at 0 %d (1 kept, -1 taken back)\n", echo, another, flat, silent, few, off);
+    assert_int_equal(echo, -1);
+    assert_int_equal(another, 1);
+    assert_int_equal(flat, 1);
+    assert_int_equal(silent, 1);
+    assert_int_equal(few, 1);
+    assert_int_equal(off, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_lead_in_rises_out_of_the_noise),
         cmocka_unit_test(test_onset_needs_its_voiced_hops),
         cmocka_unit_test(test_unvoiced_on_the_final_path_is_no_speech),
+        cmocka_unit_test(test_the_other_voices_echo_is_no_speech),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
