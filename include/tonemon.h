@@ -268,9 +268,10 @@ typedef struct {
                                     a breath, a laugh's last pulse that the live reading took
                                     for voiced, ms (0: off) */
     float speech_echo_contour_pct; /* ... and one whose final voiced hops follow the other
-                                    channel's final pitch at one delay (up to bleed_max_delay_ms,
-                                    within bleed_delay_pitch_st) on this share of them or more
-                                    is the other voice's echo, % (0: off) */
+                                    channel's final pitch, where it talked from before, at one
+                                    delay (up to bleed_max_delay_ms, within bleed_delay_pitch_st)
+                                    on this share of them or more is the other voice's echo,
+                                    % (0: off) */
     float speech_echo_contour_min_ms; /* ... when it has at least this many voiced hops, ms */
 } tm_config;
 

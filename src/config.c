@@ -183,7 +183,7 @@ static const tm_config_field fields[] = {
     F(onset_lead_rise_db, 0, 60, "a segment's unvoiced lead-in reaches back only over hops this far over the sound before it, dB (0: off)"),
     F(bleed_delay_pitch_st, 0, 2, "the leak's delay is where this channel's pitch follows the other voice's within this on 45 % of the hops with both voiced, semitones (0: off)"),
     F(speech_final_voiced_min_ms, 0, 1000, "a segment that closes within backchannel_max_s of its start with fewer voiced hops than this on the pitch path's final reading is withdrawn, ms (0: off)"),
-    F(speech_echo_contour_pct, 0, 100, "such a short segment whose final voiced hops follow the other channel's final pitch at one delay (up to bleed_max_delay_ms, within bleed_delay_pitch_st) on this share of them or more is its echo and is withdrawn, % (0: off)"),
+    F(speech_echo_contour_pct, 0, 100, "a segment that closes within backchannel_max_s of its start whose final voiced hops follow the other channel's final pitch (while it talked, from before) at one delay of 10 ms to bleed_max_delay_ms (80 ms at least), within bleed_delay_pitch_st (0: off too), on this share of them or more is its echo and is withdrawn, % (0: off)"),
     F(speech_echo_contour_min_ms, 0, 1000, "... when it has at least this many final voiced hops, ms"),
 };
 #undef F

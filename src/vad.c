@@ -100,6 +100,10 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     if (v->onset_anchors < 1) v->onset_anchors = 1;
     v->settle_hops = (v->hangover_hops + 1 > tmi_vad_reach_hops(v) ? v->hangover_hops + 1 : tmi_vad_reach_hops(v)) +
                      tmi_vad_takeback_hops(v);
+    /* a segment the final-F0 rules take back goes VAD_FINAL_LAG_HOPS after its short span:
+     * its frames wait for that */
+    if ((v->fv_min > 0 || v->echo_frac > 0.0f) && v->settle_hops < v->short_hops + VAD_FINAL_LAG_HOPS)
+        v->settle_hops = v->short_hops + VAD_FINAL_LAG_HOPS;
     tmi_vad_reset(v);
 }
 
@@ -129,14 +133,18 @@ void tmi_vad_reset(tm_vad *v)
     v->fv_upto = -1;
     v->fv_from = 0;
     v->past_n = 0;
+    v->seg_echo = 0;
 }
 
-/* 1 when hop k lay in a segment of this channel's speech: the open one or one closed as speech. */
-static int talked(const tm_vad *v, int64_t k)
+/* 1 when hop k lay in a segment of this channel that began before hop `before`: the open one
+ * (hangover and all, while it may still be taken back) or one closed as speech. An echo starts
+ * after the words it echoes: a talker's own words, which their leak on this channel follows a hop
+ * or two late, are never the echo of that leak. */
+static int spoke_before(const tm_vad *v, int64_t k, int64_t before)
 {
-    if (v->on && k >= v->seg_start) return 1;
+    if (v->on && k >= v->seg_start && v->seg_start < before) return 1;
     for (int i = 0; i < VAD_PAST_SEGS && i < v->past_n; i++)
-        if (k >= v->past_a[i] && k <= v->past_b[i]) return 1;
+        if (k >= v->past_a[i] && k <= v->past_b[i] && v->past_a[i] < before) return 1;
     return 0;
 }
 
@@ -176,7 +184,7 @@ static int unvoiced_so_far(const tm_vad *v, int64_t n)
 {
     int64_t a = v->seg_start, b = v->last_active;
     if (v->fv_min <= 0 || b < a || n - b < VAD_FINAL_LAG_HOPS) return 0;
-    if (b + 1 - a + v->hangover_hops + 1 > v->short_hops) return 0;
+    if (b + 1 - a + v->hangover_hops + 1 > v->short_hops || n - a + 1 >= VAD_FV_RING) return 0;
     int64_t voiced = final_voiced(v, a, b);
     return voiced >= 0 && voiced < v->fv_min;
 }
@@ -199,12 +207,13 @@ static int echo_of_peer(const tm_vad *v, int64_t n)
     if (!p || v->echo_frac <= 0.0f || v->echo_st <= 0.0f || v->echo_lags < 1 || b < a ||
         n - b < VAD_FINAL_LAG_HOPS)
         return 0;
-    if (b + 1 - a + v->hangover_hops + 1 > v->short_hops) return 0;
+    /* both rings hold [a - lags, n] (the bound counts from n, not from the last hop whose final
+     * F0 is known, which a replay knows sooner); the peer's final F0 is known up to b - 1 */
+    if (b + 1 - a + v->hangover_hops + 1 > v->short_hops || n - (a - v->echo_lags) + 1 >= VAD_FV_RING ||
+        p->fv_upto < b - 1)
+        return 0;
     int64_t voiced = final_voiced(v, a, b);
     if (voiced < v->echo_min_voiced) return 0;
-    /* the peer's final F0 over [a - lags, b - 1], in its ring (hops before its first count as
-     * unvoiced) */
-    if (p->fv_upto < b - 1 || p->fv_upto - (a - v->echo_lags) + 1 >= VAD_FV_RING) return 0;
     int hits[VAD_ECHO_MAX_LAGS + 1] = {0};
     for (int64_t k = a; k <= b; k++) {
         float f = v->fv_f0[k % VAD_FV_RING];
@@ -213,7 +222,8 @@ static int echo_of_peer(const tm_vad *v, int64_t n)
             float o = p->fv_f0[(k - lag) % VAD_FV_RING];
             /* only the other side's own speech has an echo here: where it was silent, its pitch
              * was this side's leak (a slow contour matches itself a few hops off) */
-            if (o > 0.0f && fabsf(12.0f * log2f(f / o)) <= v->echo_st && talked(p, k - lag)) hits[lag]++;
+            if (o > 0.0f && fabsf(12.0f * log2f(f / o)) <= v->echo_st && spoke_before(p, k - lag, a))
+                hits[lag]++;
         }
     }
     int best = 1;
@@ -223,7 +233,7 @@ static int echo_of_peer(const tm_vad *v, int64_t n)
     /* A peak: two flat voices in one register match at every delay (seed 24 c13: synthetic
      * voices at 218 and 220 Hz, the agent's true interruption matched the caller 250 ms back on
      * 80 % of its hops, and on 56 % at the median delay away from it). */
-    int far = 0, high = 0;
+    int far = 0, high = 0;   /* (under 8 delays searched, none is far: no peak can be told) */
     for (int lag = 1; lag <= v->echo_lags; lag++) {
         if (abs(lag - best) <= VAD_ECHO_PEAK_HOPS) continue;
         far++;
@@ -501,7 +511,8 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
              * crossed the gate, not the talker's own "uh-huh" (those peak within 8 dB of their
              * level on the realistic corpus). */
             v->deferred = 0;
-            int weak = tmi_vad_weak(v) || unvoiced_so_far(v, n) || echo_of_peer(v, n);
+            int weak = tmi_vad_weak(v) || unvoiced_so_far(v, n);
+            if (!weak) weak = v->seg_echo = echo_of_peer(v, n);
             close_seg(v, closed);
             if (!weak) {
                 v->past_a[v->past_n % VAD_PAST_SEGS] = closed->start;
@@ -555,6 +566,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     }
     if (v->run_len >= v->onset_hops && v->run_anchor >= v->onset_anchors) {
         v->on = 1;
+        v->seg_echo = 0;
         v->seg_peak_db = v->run_peak_db;
         v->seg_voiced = v->run_voiced;
         v->seg_high = v->run_high;
@@ -594,6 +606,8 @@ int tmi_vad_weak(const tm_vad *v)
 
 int tmi_vad_seg_own(const tm_vad *v)
 {
+    /* an echo is the other voice, whatever its register (the turn stage undoes what it did) */
+    if (v->seg_echo) return 0;
     return v->own_oct <= 0.0f || v->spk_n < VAD_LEVEL_WARMUP_HOPS ||
            (float)v->seg_own >= v->own_frac * (float)v->seg_voiced;
 }

@@ -9,16 +9,19 @@
 #define VAD_LEVEL_WARMUP_HOPS 100
 /* Hops of level history: a lead-in (20), the background before it (30), the onset after. */
 #define VAD_LVL_RING 128
-#define VAD_FV_RING 256           /* over the longest segment the final voicing rule reads */
+#define VAD_FV_RING 512           /* from a segment's start (less the echo rule's delays) to the
+                                     hop it closes at, held open up to settle_hops at most */
 /* Hops after which a hop's final F0 is surely known in a live run: the pitch path's lag
  * (PITCH_PATH_LAG, src/pitch.h) and one (checked in src/analyzer.c). */
 #define VAD_FINAL_LAG_HOPS 11
 
-/* Delays searched for a segment that follows the other channel's pitch: under 32 hops. */
-#define VAD_ECHO_MAX_LAGS 31
+/* Delays searched for a segment that follows the other channel's pitch: bleed_max_delay_ms's
+ * longest (500 ms) at 100 hops a second. */
+#define VAD_ECHO_MAX_LAGS 50
 /* Closed segments remembered for the other channel's echo rule: more than close within its
- * reach (a short segment, the delays searched and VAD_FINAL_LAG_HOPS). */
-#define VAD_PAST_SEGS 8
+ * reach (a short segment, the delays searched and VAD_FINAL_LAG_HOPS) with the default hangover;
+ * one forgotten only makes the rule take back less, alike in a live run and a replay. */
+#define VAD_PAST_SEGS 16
 
 typedef struct tm_vad {
     int onset_hops, hangover_hops, bridge_hops;
@@ -89,6 +92,7 @@ typedef struct tm_vad {
     float echo_st;               /* ... within this, semitones */
     int64_t past_a[VAD_PAST_SEGS], past_b[VAD_PAST_SEGS]; /* the last segments closed as speech */
     int past_n;                  /* segments closed so far (the ring holds the last of them) */
+    int seg_echo;                /* the open (or last) segment was taken back as the peer's echo */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
