@@ -169,23 +169,31 @@ static int64_t final_voiced(const tm_vad *v, int64_t a, int64_t b)
     return v->fv_cum[b % VAD_FV_RING] - before;
 }
 
+/* May the rules on the pitch path's final reading judge the segment closing at hop n? Only a
+ * segment that closes before the turn stage could take it for a turn (its length and hangover
+ * within a backchannel's), so that nothing was built on it; and only once its last hop is
+ * VAD_FINAL_LAG_HOPS old, when the final F0 of every hop of it is known in a live run whatever
+ * the analysis lookahead, so that a replay of the frames, which knows every final F0 at once,
+ * takes back the same segments (a segment closed early by the strong gap, its last hop just
+ * heard, stays). The rings must still hold its hops and `back` hops before them, counted from n
+ * (not from the last hop whose final F0 is known, which a replay knows sooner). */
+static int final_judges(const tm_vad *v, int64_t n, int back)
+{
+    int64_t a = v->seg_start, b = v->last_active;
+    return b >= a && n - b >= VAD_FINAL_LAG_HOPS && b + 1 - a + v->hangover_hops + 1 <= v->short_hops &&
+           n - (a - back) + 1 < VAD_FV_RING;
+}
+
 /* Closing at hop n, short, and (almost) unvoiced on the pitch path's final reading: the live
  * estimate, which must answer at once, took a hop of a click, a breath or a laugh's last pulse
  * for voiced, and that hop was the segment's anchor. The path, which has heard the 100 ms after
  * it, says no vowel was there (development corpora: 27 runs of speech hops so unvoiced were no
  * speech, 5 were fragments of speech under an echo, of 3-7 hops; a caller's lone "ha" split a
- * dead air in two). Only a segment that closes before the turn stage could take it for a turn
- * (its length and hangover within a backchannel's), so that nothing was built on it; and only
- * once its last hop is VAD_FINAL_LAG_HOPS old, when the final F0 of every hop of it is known in
- * a live run whatever the analysis lookahead, so that a replay of the frames, which knows every
- * final F0 at once, takes back the same segments (a segment closed early by the strong gap,
- * its last hop just heard, stays). */
+ * dead air in two). */
 static int unvoiced_so_far(const tm_vad *v, int64_t n)
 {
-    int64_t a = v->seg_start, b = v->last_active;
-    if (v->fv_min <= 0 || b < a || n - b < VAD_FINAL_LAG_HOPS) return 0;
-    if (b + 1 - a + v->hangover_hops + 1 > v->short_hops || n - a + 1 >= VAD_FV_RING) return 0;
-    int64_t voiced = final_voiced(v, a, b);
+    if (v->fv_min <= 0 || !final_judges(v, n, 0)) return 0;
+    int64_t voiced = final_voiced(v, v->seg_start, v->last_active);
     return voiced >= 0 && voiced < v->fv_min;
 }
 
@@ -195,22 +203,16 @@ static int unvoiced_so_far(const tm_vad *v, int64_t n)
  * not keep to within bleed_delay_pitch_st of each other at a fixed delay hop after hop; an echo
  * does. On the development corpora (seeds 20-28), of the segments up to 1 s with 4 final voiced
  * hops or more, 90 not speech and 8 of speech (fragments under an echo, mostly) had 80 % of
- * them so. The same gates as unvoiced_so_far: nothing was built on it, and a replay, which
- * knows both channels' final F0 at once, takes back the same segments (the peer's final F0 up
- * to b - 1 is known by then in a live run too). */
+ * them so. Judged as unvoiced_so_far is (final_judges); the peer's final F0 up to b - 1 is
+ * known by then in a live run too. */
 #define VAD_ECHO_PEAK_HOPS 3   /* a contour still matches itself a few hops off its delay */
 #define VAD_ECHO_CONTRAST 2    /* ... and the peak is twice the match at most delays off it */
 static int echo_of_peer(const tm_vad *v, int64_t n)
 {
     const tm_vad *p = v->peer;
     int64_t a = v->seg_start, b = v->last_active;
-    if (!p || v->echo_frac <= 0.0f || v->echo_st <= 0.0f || v->echo_lags < 1 || b < a ||
-        n - b < VAD_FINAL_LAG_HOPS)
-        return 0;
-    /* both rings hold [a - lags, n] (the bound counts from n, not from the last hop whose final
-     * F0 is known, which a replay knows sooner); the peer's final F0 is known up to b - 1 */
-    if (b + 1 - a + v->hangover_hops + 1 > v->short_hops || n - (a - v->echo_lags) + 1 >= VAD_FV_RING ||
-        p->fv_upto < b - 1)
+    if (!p || v->echo_frac <= 0.0f || v->echo_st <= 0.0f || v->echo_lags < 1 ||
+        !final_judges(v, n, v->echo_lags) || p->fv_upto < b - 1)
         return 0;
     int64_t voiced = final_voiced(v, a, b);
     if (voiced < v->echo_min_voiced) return 0;
