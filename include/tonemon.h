@@ -273,6 +273,11 @@ typedef struct {
                                     on this share of them or more is the other voice's echo,
                                     % (0: off) */
     float speech_echo_contour_min_ms; /* ... when it has at least this many voiced hops, ms */
+    float speech_warmup_peer_db;   /* until a talker's own level is known, a voiced hop of theirs
+                                    while the other side talks is speech only within this of
+                                    the other talker's level: the babble behind a caller who has
+                                    not spoken yet is no answer to the agent's greeting, dB
+                                    (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

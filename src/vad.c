@@ -16,7 +16,8 @@
  * many segments (each split a new turn for the turn stage). A segment ends hangover_ms after its
  * last active hop, which bridges stop closures and the dips between syllables; its end is that
  * last active hop, not the end of the hangover. Until the speaker's level is known (one second
- * of voiced speech) every active voiced hop is an anchor. */
+ * of voiced speech) every active voiced hop is an anchor, but one far under the other talker's level
+ * while they talk (under_peer). */
 #include "vad.h"
 #include <math.h>
 #include <stdlib.h>
@@ -96,6 +97,7 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     if (v->echo_lags > VAD_ECHO_MAX_LAGS) v->echo_lags = VAD_ECHO_MAX_LAGS;
     v->echo_st = cfg->bleed_delay_pitch_st;
     v->peer = NULL;
+    v->peer_db = cfg->speech_warmup_peer_db;
     v->onset_anchors = (int)lrintf(cfg->onset_voiced_ms / 1000.0f * (float)hops_per_s);
     if (v->onset_anchors < 1) v->onset_anchors = 1;
     v->settle_hops = (v->hangover_hops + 1 > tmi_vad_reach_hops(v) ? v->hangover_hops + 1 : tmi_vad_reach_hops(v)) +
@@ -244,13 +246,29 @@ static int echo_of_peer(const tm_vad *v, int64_t n)
     return 2 * high < far;
 }
 
+/* Until this talker's level is known every voiced hop of theirs could be their voice, and on a
+ * caller's channel the first seconds are often the babble of the room behind them while the
+ * agent greets: each of its peaks then made an "interruption" or an "uh-huh" of a caller who had
+ * not spoken yet (seeds 18 and 29: 6 of the 7 false interruptions in babble). While the other
+ * side talks at a level already known, a hop of this side far under it (speech_warmup_peer_db)
+ * is not speech: babble lies 10-25 dB under its talker, the two talkers of a call within about
+ * 10 dB of each other. Limit: a caller far quieter than the agent whose first words cut in is
+ * heard only once they talk alone. The other side's state is this hop's or, for the channel
+ * run first, the hop before's. */
+static int under_peer(const tm_vad *v, float level_db)
+{
+    return v->spk_n < VAD_LEVEL_WARMUP_HOPS && v->peer_db > 0.0f && v->peer && v->peer->on &&
+           v->peer->spk_n >= VAD_LEVEL_WARMUP_HOPS && level_db < v->peer->spk_db - v->peer_db;
+}
+
 /* Under the talker's level, a pitch far from their register is another voice: a neighbour's in
  * the babble, the other party's echo, a laugh, hold music. Over loud_db under it the pitch does not
  * matter: a raised voice is higher and louder. */
 int tmi_vad_carries(const tm_vad *v, int active, float f0_hz, float level_db)
 {
     if (!active || f0_hz <= 0.0f) return 0;
-    return v->spk_n < VAD_LEVEL_WARMUP_HOPS || level_db >= v->spk_db - v->rel_db;
+    if (v->spk_n < VAD_LEVEL_WARMUP_HOPS) return !under_peer(v, level_db);
+    return level_db >= v->spk_db - v->rel_db;
 }
 
 int tmi_vad_anchor(const tm_vad *v, int active, float f0_hz, float level_db)

@@ -493,6 +493,46 @@ static void test_the_other_voices_echo_is_no_speech(void **state)
     assert_int_equal(leak, -1);
 }
 
+/* The agent (P) talks at -20 dB from the start; the caller (V) has not spoken. 4 s in, 300 ms of
+ * a voice at v_db come on the caller's channel, while the agent goes on (agent_on) or is silent.
+ * field: speech_warmup_peer_db. Returns the segments V confirmed in that burst. */
+static int first_words(float v_db, int agent_on, float field)
+{
+    tm_config c = tm_config_default(16000);
+    c.speech_warmup_peer_db = field;
+    tmi_vad_init(&V, &c, HPS);
+    tmi_vad_init(&P, &c, HPS);
+    tmi_vad_set_peer(&V, &P);
+    tmi_vad_set_peer(&P, &V);
+    int confirmed = 0;
+    for (int64_t n = 0; n < H(5.0); n++) {
+        int burst = n >= H(4.0) && n < H(4.3);
+        int talks = n < H(3.5) ? n % 25 < 20 : agent_on;
+        int f = feed_pair(n, talks ? -20.0f : -75.0f, talks ? 150.0f : 0.0f,
+                          burst ? v_db : -75.0f, burst ? 110.0f : 0.0f);
+        if (n == H(4.1)) assert_int_equal(P.on, agent_on);
+        if (burst && (f & TMI_SEG_CONFIRMED)) confirmed++;
+    }
+    return confirmed;
+}
+
+/* Before a talker's level is known, a voice far under the other talker's, while they talk, is the
+ * babble behind this side, not its first words: no speech. The same voice nearer the agent's
+ * level is; so is the far one when the agent is silent (a quiet caller talking alone is heard),
+ * and with the field at 0. */
+static void test_babble_before_the_first_words_is_no_speech(void **state)
+{
+    (void)state;
+    int babble = first_words(-40.0f, 1, 15.0f), near = first_words(-28.0f, 1, 15.0f);
+    int alone = first_words(-40.0f, 0, 15.0f), off = first_words(-40.0f, 1, 0.0f);
+    print_message("20 dB under the agent while they talk %d, 8 dB under %d, 20 dB under alone %d, "
+                  "field at 0 %d (segments confirmed)\n", babble, near, alone, off);
+    assert_int_equal(babble, 0);
+    assert_int_equal(near, 1);
+    assert_int_equal(alone, 1);
+    assert_int_equal(off, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -507,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_onset_needs_its_voiced_hops),
         cmocka_unit_test(test_unvoiced_on_the_final_path_is_no_speech),
         cmocka_unit_test(test_the_other_voices_echo_is_no_speech),
+        cmocka_unit_test(test_babble_before_the_first_words_is_no_speech),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
