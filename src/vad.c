@@ -16,8 +16,8 @@
  * many segments (each split a new turn for the turn stage). A segment ends hangover_ms after its
  * last active hop, which bridges stop closures and the dips between syllables; its end is that
  * last active hop, not the end of the hangover. Until the speaker's level is known (one second
- * of voiced speech) every active voiced hop is an anchor, but one far under the other talker's level
- * while they talk (under_peer). */
+ * of voiced speech) every active voiced hop is an anchor, but one far under the other talker's
+ * level while they talk (under_peer). */
 #include "vad.h"
 #include <math.h>
 #include <stdlib.h>
