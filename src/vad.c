@@ -44,6 +44,9 @@
  * and 100 voiced hops of it within 5 s. */
 #define VAD_RELEARN_DB 3.0f
 #define VAD_RELEARN_SPAN_HOPS 500
+/* ... and, with the other channel known, once more that loud within 20 s, after the other side
+ * has talked while this one was silent */
+#define VAD_RELEARN_TURN_HOPS 2000
 /* A warm-up that took more than VAD_WARMUP_SPARSE_HOPS (3 s) is checked by the next
  * VAD_LEVEL_CHECK_BLOCKS blocks of as many anchors: a block whose 80th percentile lies rel_db or
  * more over the level sets the level again. Babble that crossed the gate now and then while the
@@ -127,6 +130,7 @@ void tmi_vad_reset(tm_vad *v)
     v->reg_oct = 0.0f;
     v->relearn_n = 0;
     v->relearn_from = 0;
+    v->relearn_turn = 0;
     v->spk_n = 0;
     v->blk_n = 0;
     v->blk_left = VAD_LEVEL_CHECK_BLOCKS;
@@ -307,13 +311,26 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
      * from: the agent waited for the caller while the neighbours talked, and the first second of
      * "speech" was their babble. At +0.01 dB an anchor the level would take half a minute to
      * climb to the talker, letting the babble through meanwhile. So a second of such voiced
-     * speech within VAD_RELEARN_SPAN_HOPS sets the level and the register again, from it. */
+     * speech within VAD_RELEARN_SPAN_HOPS sets the level and the register again, from it.
+     * With the other channel known, only once the talker is that loud again after the other
+     * side has spoken (relearn_turn): a talker whose quiet first phrase set the level low
+     * (a synthetic voice whose vowels lie 15 dB apart, seed 30 c12) can raise one turn 15 dB over
+     * it, and a level set from that turn took their normal voice, under it by more than rel_db,
+     * off for good (30 s of an agent's speech). The babble that won a level is under the talker
+     * in every turn; a raised turn is one turn. */
     if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && level_db >= v->spk_db + v->rel_db + VAD_RELEARN_DB) {
-        if (v->relearn_n > 0 && n - v->relearn_from > VAD_RELEARN_SPAN_HOPS) v->relearn_n = 0;
-        if (v->relearn_n == 0) v->relearn_from = n;
-        v->warm_oct[v->relearn_n] = oct;
-        v->warm_db[v->relearn_n++] = level_db;
-        if (v->relearn_n == VAD_LEVEL_WARMUP_HOPS) {
+        int full = v->relearn_n == VAD_LEVEL_WARMUP_HOPS;
+        if (v->relearn_n > 0 && n - v->relearn_from > (full ? VAD_RELEARN_TURN_HOPS : VAD_RELEARN_SPAN_HOPS))
+            v->relearn_n = 0;
+        if (v->relearn_n == 0) {
+            v->relearn_from = n;
+            v->relearn_turn = !v->peer;
+        }
+        if (v->relearn_n < VAD_LEVEL_WARMUP_HOPS) {
+            v->warm_oct[v->relearn_n] = oct;
+            v->warm_db[v->relearn_n++] = level_db;
+        }
+        if (v->relearn_n == VAD_LEVEL_WARMUP_HOPS && v->relearn_turn) {
             set_level(v, v->warm_db, v->warm_oct);
             v->relearn_n = 0;
             v->epoch++;
@@ -467,6 +484,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     int64_t n = h->n;
     int active = h->active;
     float level_db = h->level_db;
+    if (v->relearn_n > 0 && !v->on && v->peer && v->peer->on) v->relearn_turn = 1;
     int anchor = tmi_vad_anchor(v, active, h->f0_hz, level_db);
     /* the other side's leak, a tone or music is not what a lead-in must rise out of */
     v->lvl[n % VAD_LVL_RING] = active || !h->cand ? level_db : -200.0f;

@@ -533,6 +533,53 @@ static void test_babble_before_the_first_words_is_no_speech(void **state)
     assert_int_equal(off, 1);
 }
 
+/* The caller's (V's) level is learnt at first_db (their first phrases; the agent, P, silent).
+ * Then two turns of theirs at turn_db, the agent talking 1 s between them, then 1 s of the
+ * agent again and the caller at last_db. Returns the segments V confirmed in that last second. */
+static int after_loud_turns(float first_db, float turn_db, int turns, float last_db)
+{
+    tm_config c = tm_config_default(16000);
+    tmi_vad_init(&V, &c, HPS);
+    tmi_vad_init(&P, &c, HPS);
+    tmi_vad_set_peer(&V, &P);
+    tmi_vad_set_peer(&P, &V);
+    int64_t n = 0;
+    int confirmed = 0;
+    for (int i = 0; i < H(3.0); i++, n++)
+        feed_pair(n, -75.0f, 0.0f, i % 25 < 20 ? first_db : -75.0f, i % 25 < 20 ? 120.0f : 0.0f);
+    for (int t = 0; t < 2; t++) {
+        for (int i = 0; i < H(2.0); i++, n++) {
+            int loud = t < turns && i % 25 < 20;
+            feed_pair(n, -75.0f, 0.0f, loud ? turn_db : -75.0f, loud ? 125.0f : 0.0f);
+        }
+        for (int i = 0; i < H(1.0); i++, n++)
+            feed_pair(n, i % 25 < 20 ? -20.0f : -75.0f, 150.0f, -75.0f, 0.0f);
+    }
+    for (int i = 0; i < H(1.0); i++, n++) {
+        int on = i % 50 < 40;
+        int f = feed_pair(n, -20.0f, 150.0f, on ? last_db : -75.0f, on ? 120.0f : 0.0f);
+        if (f & TMI_SEG_CONFIRMED) confirmed++;
+    }
+    return confirmed;
+}
+
+/* A level far under a talker's voice is set again from it, once they are that loud in a second
+ * turn, after the other side has talked: then what it was learnt from (babble 20 dB under them)
+ * is no speech. One raised turn 18 dB over a level that their quiet first phrases set low does
+ * not set it: their normal voice after it is still speech. */
+static void test_a_level_is_learnt_again_from_two_turns_not_one(void **state)
+{
+    (void)state;
+    int babble_after = after_loud_turns(-45.0f, -25.0f, 2, -45.0f);
+    int babble_one_turn = after_loud_turns(-45.0f, -25.0f, 1, -45.0f);
+    int normal_after_raised = after_loud_turns(-30.0f, -12.0f, 1, -30.0f);
+    print_message("babble after two loud turns %d, after one %d; normal voice after one raised turn "
+                  "%d (segments confirmed)\n", babble_after, babble_one_turn, normal_after_raised);
+    assert_int_equal(babble_after, 0);
+    assert_true(babble_one_turn > 0);
+    assert_true(normal_after_raised > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_unvoiced_on_the_final_path_is_no_speech),
         cmocka_unit_test(test_the_other_voices_echo_is_no_speech),
         cmocka_unit_test(test_babble_before_the_first_words_is_no_speech),
+        cmocka_unit_test(test_a_level_is_learnt_again_from_two_turns_not_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
