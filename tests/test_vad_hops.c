@@ -408,6 +408,15 @@ static int feed_pair(int64_t n, float p_db, float p_hz, float v_db, float v_hz)
     return f;
 }
 
+/* V and P with one profile, each the other's peer */
+static void pair_init(const tm_config *c)
+{
+    tmi_vad_init(&V, c, HPS);
+    tmi_vad_init(&P, c, HPS);
+    tmi_vad_set_peer(&V, &P);
+    tmi_vad_set_peer(&P, &V);
+}
+
 /* the agent's contour: a phrase's rise and fall, 2 semitones either way over 0.6 s */
 static float contour(int64_t n) { return 150.0f * powf(2.0f, 2.0f / 12.0f * sinf(6.2832f * (float)n / 60.0f)); }
 
@@ -424,10 +433,7 @@ static int echo_burst(int kind, float pct, int *leak)
 {
     tm_config c = tm_config_default(16000);
     c.speech_echo_contour_pct = pct;
-    tmi_vad_init(&V, &c, HPS);
-    tmi_vad_init(&P, &c, HPS);
-    tmi_vad_set_peer(&V, &P);
-    tmi_vad_set_peer(&P, &V);
+    pair_init(&c);
     int64_t n = 0;
     int kept = 0, withdrawn = 0, p_kept = 0, p_withdrawn = 0;
     for (int i = 0; i < H(3.0); i++, n++) {      /* the caller's words set their level */
@@ -500,10 +506,7 @@ static int first_words(float v_db, int agent_on, float field)
 {
     tm_config c = tm_config_default(16000);
     c.speech_warmup_peer_db = field;
-    tmi_vad_init(&V, &c, HPS);
-    tmi_vad_init(&P, &c, HPS);
-    tmi_vad_set_peer(&V, &P);
-    tmi_vad_set_peer(&P, &V);
+    pair_init(&c);
     int confirmed = 0;
     for (int64_t n = 0; n < H(5.0); n++) {
         int burst = n >= H(4.0) && n < H(4.3);
@@ -539,10 +542,7 @@ static void test_babble_before_the_first_words_is_no_speech(void **state)
 static int after_loud_turns(float first_db, float turn_db, int turns, float last_db)
 {
     tm_config c = tm_config_default(16000);
-    tmi_vad_init(&V, &c, HPS);
-    tmi_vad_init(&P, &c, HPS);
-    tmi_vad_set_peer(&V, &P);
-    tmi_vad_set_peer(&P, &V);
+    pair_init(&c);
     int64_t n = 0;
     int confirmed = 0;
     for (int i = 0; i < H(3.0); i++, n++)
