@@ -88,7 +88,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_final_voiced_min_ms = 30.0f; /* a syllable's vowel: 50 ms and more */
     c.speech_echo_contour_pct = 80.0f;     /* development corpora: 90 echo segments, 8 of speech */
     c.speech_echo_contour_min_ms = 40.0f;  /* fewer hops follow a contour by chance */
-    c.speech_warmup_peer_db = 15.0f; /* babble lies 10-25 dB under its talker; two talkers of a call are rarely that far apart */
+    c.speech_warmup_peer_db = 15.0f; /* babble lies 10-25 dB under its talker; the corpus's two legs <= 9.7 dB apart */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;

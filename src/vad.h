@@ -59,7 +59,11 @@ typedef struct tm_vad {
     float warm_oct[VAD_LEVEL_WARMUP_HOPS];  /* (both buffers serve relearning after warm-up) */
     int relearn_n;           /* hops far over the level gathered to learn it again */
     int64_t relearn_from;    /* the first of them */
-    int relearn_turn;        /* the other side has talked since, this one silent (or no other) */
+    int relearn_held;        /* with a peer: a first second of them gathered, waiting for a second */
+    int relearn_second;      /* ... loud hops since the other side talked (from relearn_from) */
+    int relearn_quiet;       /* hops the other side talked, this one silent, while held */
+    int64_t relearn_last;    /* the last hop far over the level */
+    float relearn_ref_db;    /* the level the attempt began at */
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
     float warm_db[VAD_LEVEL_WARMUP_HOPS]; /* the first anchors' levels, until spk_db is set */

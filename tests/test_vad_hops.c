@@ -536,10 +536,15 @@ static void test_babble_before_the_first_words_is_no_speech(void **state)
     assert_int_equal(off, 1);
 }
 
+enum { TWO_LOUD, ONE_LOUD, ONE_LOUD_MMHM, LOUD_THEN_SPIKE };
 /* The caller's (V's) level is learnt at first_db (their first phrases; the agent, P, silent).
- * Then two turns of theirs at turn_db, the agent talking 1 s between them, then 1 s of the
- * agent again and the caller at last_db. Returns the segments V confirmed in that last second. */
-static int after_loud_turns(float first_db, float turn_db, int turns, float last_db)
+ * Then two turns of the caller, each followed by 2 s of the agent: both at turn_db (TWO_LOUD);
+ * the first only, the caller silent in the second (ONE_LOUD); ONE_LOUD with the agent's 0.4 s
+ * "mm-hm" in a pause of the caller's loud turn, 3.5 s long, a second of it on either side
+ * (ONE_LOUD_MMHM); the first loud, the second at
+ * first_db with one hop at turn_db (LOUD_THEN_SPIKE). Then the caller at last_db in the agent's
+ * last second: the segments V confirmed there. */
+static int after_loud_turns(float first_db, float turn_db, int kind, float last_db)
 {
     tm_config c = tm_config_default(16000);
     pair_init(&c);
@@ -548,11 +553,19 @@ static int after_loud_turns(float first_db, float turn_db, int turns, float last
     for (int i = 0; i < H(3.0); i++, n++)
         feed_pair(n, -75.0f, 0.0f, i % 25 < 20 ? first_db : -75.0f, i % 25 < 20 ? 120.0f : 0.0f);
     for (int t = 0; t < 2; t++) {
-        for (int i = 0; i < H(2.0); i++, n++) {
-            int loud = t < turns && i % 25 < 20;
-            feed_pair(n, -75.0f, 0.0f, loud ? turn_db : -75.0f, loud ? 125.0f : 0.0f);
+        int len = t == 0 && kind == ONE_LOUD_MMHM ? H(3.5) : H(2.0);
+        for (int i = 0; i < len; i++, n++) {
+            int on = i % 25 < 20;
+            float v_db = -75.0f, p_db = -75.0f;
+            if (on && (t == 0 || kind == TWO_LOUD)) v_db = turn_db;
+            if (on && t == 1 && kind == LOUD_THEN_SPIKE) v_db = i == H(1.0) ? turn_db : first_db;
+            if (t == 0 && kind == ONE_LOUD_MMHM && i >= H(1.3) && i < H(1.9)) {
+                v_db = -75.0f;
+                if (i >= H(1.4) && i < H(1.8)) p_db = -20.0f;
+            }
+            feed_pair(n, p_db, p_db > -60.0f ? 150.0f : 0.0f, v_db, v_db > -60.0f ? 125.0f : 0.0f);
         }
-        for (int i = 0; i < H(1.0); i++, n++)
+        for (int i = 0; i < H(2.0); i++, n++)
             feed_pair(n, i % 25 < 20 ? -20.0f : -75.0f, 150.0f, -75.0f, 0.0f);
     }
     for (int i = 0; i < H(1.0); i++, n++) {
@@ -563,21 +576,27 @@ static int after_loud_turns(float first_db, float turn_db, int turns, float last
     return confirmed;
 }
 
-/* A level far under a talker's voice is set again from it, once they are that loud in a second
- * turn, after the other side has talked: then what it was learnt from (babble 20 dB under them)
- * is no speech. One raised turn 18 dB over a level that their quiet first phrases set low does
- * not set it: their normal voice after it is still speech. */
+/* A level far under a talker's voice is set again from it once they are that loud in a second
+ * turn, after the other side has talked a turn: then what it was learnt from (babble 20 dB under
+ * them) is no speech. One raised turn 18 dB over a level that their quiet first phrases set low
+ * does not set it, nor does it with the other side's "mm-hm" in its pause, nor a normal second
+ * turn with one loud hop: their normal voice after it is still speech. */
 static void test_a_level_is_learnt_again_from_two_turns_not_one(void **state)
 {
     (void)state;
-    int babble_after = after_loud_turns(-45.0f, -25.0f, 2, -45.0f);
-    int babble_one_turn = after_loud_turns(-45.0f, -25.0f, 1, -45.0f);
-    int normal_after_raised = after_loud_turns(-30.0f, -12.0f, 1, -30.0f);
+    int babble_after = after_loud_turns(-45.0f, -25.0f, TWO_LOUD, -45.0f);
+    int babble_one_turn = after_loud_turns(-45.0f, -25.0f, ONE_LOUD, -45.0f);
+    int raised = after_loud_turns(-30.0f, -12.0f, ONE_LOUD, -30.0f);
+    int raised_mmhm = after_loud_turns(-30.0f, -12.0f, ONE_LOUD_MMHM, -30.0f);
+    int spike = after_loud_turns(-30.0f, -12.0f, LOUD_THEN_SPIKE, -30.0f);
     print_message("babble after two loud turns %d, after one %d; normal voice after one raised turn "
-                  "%d (segments confirmed)\n", babble_after, babble_one_turn, normal_after_raised);
+                  "%d, with an mm-hm in it %d, a second turn with one loud hop %d (segments "
+                  "confirmed)\n", babble_after, babble_one_turn, raised, raised_mmhm, spike);
     assert_int_equal(babble_after, 0);
     assert_true(babble_one_turn > 0);
-    assert_true(normal_after_raised > 0);
+    assert_true(raised > 0);
+    assert_true(raised_mmhm > 0);
+    assert_true(spike > 0);
 }
 
 int main(void)
