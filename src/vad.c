@@ -76,6 +76,14 @@ static void relearn_clear(tm_vad *v)
     v->relearn_n = v->relearn_held = v->relearn_second = v->relearn_quiet = 0;
 }
 
+/* The level was set anew: no phrase of the talker has been heard at it yet. */
+static void level_reset(tm_vad *v)
+{
+    relearn_clear(v);
+    v->held_floor = 0;
+    v->epoch++;
+}
+
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
 {
     int onset_hops = (int)lrintf(cfg->onset_ms / 1000.0f * (float)hops_per_s);
@@ -139,6 +147,7 @@ void tmi_vad_reset(tm_vad *v)
     v->spk_db = -120.0f;
     v->reg_oct = 0.0f;
     relearn_clear(v);
+    v->held_floor = 0;
     v->relearn_from = v->relearn_last = 0;
     v->relearn_ref_db = -200.0f;
     v->spk_n = 0;
@@ -334,8 +343,11 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
      * that won a level is under the talker in every turn, and a caller who answered once at
      * length may only "uh-huh" after (seed 19 c01), so the second time need not be a second of
      * speech. The attempt is measured against the level it began at (the level creeps up while
-     * it waits). Limit: a talker raised in two turns in a row, the other side talking between
-     * them, still sets it. */
+     * it waits). Only once a phrase of theirs of 2 * backchannel_max_s has been heard at the
+     * level (held_floor): a level won by babble that came in short bursts, the talker's first
+     * long turn 26 dB over it, is set again at once, before their first turns are measured as
+     * raised against the babble's loudness (test_noise_stages). Limit: a talker raised in two
+     * turns in a row, the other side talking between them, still sets it. */
     int trying = v->relearn_n > 0 || v->relearn_held;
     float ref_db = trying ? v->relearn_ref_db : v->spk_db;
     if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && level_db >= ref_db + v->rel_db + VAD_RELEARN_DB) {
@@ -350,8 +362,7 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
             }
             if (++v->relearn_second >= VAD_RELEARN_AGAIN_HOPS) {
                 set_level(v, v->warm_db, v->warm_oct);
-                relearn_clear(v);
-                v->epoch++;
+                level_reset(v);
             }
         } else if (!v->relearn_held) {
             if (v->relearn_n == 0) {
@@ -360,10 +371,9 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
             }
             v->warm_oct[v->relearn_n] = oct;
             v->warm_db[v->relearn_n++] = level_db;
-            if (v->relearn_n == VAD_LEVEL_WARMUP_HOPS && !v->peer) {
+            if (v->relearn_n == VAD_LEVEL_WARMUP_HOPS && (!v->peer || !v->held_floor)) {
                 set_level(v, v->warm_db, v->warm_oct);
-                relearn_clear(v);
-                v->epoch++;
+                level_reset(v);
             } else if (v->relearn_n == VAD_LEVEL_WARMUP_HOPS) {
                 v->relearn_held = 1;
                 v->relearn_quiet = 0;
@@ -377,8 +387,7 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
         if (v->blk_n == VAD_LEVEL_WARMUP_HOPS) {
             if (warm_quantile(v->blk_db, VAD_LEVEL_QUANTILE) >= v->spk_db + v->rel_db) {
                 set_level(v, v->blk_db, v->blk_oct);
-                relearn_clear(v);
-                v->epoch++;
+                level_reset(v);
             }
             v->blk_n = 0;
             v->blk_left--;
@@ -592,6 +601,8 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
                 v->past_a[v->past_n % VAD_PAST_SEGS] = closed->start;
                 v->past_b[v->past_n % VAD_PAST_SEGS] = closed->end - 1;
                 v->past_n++;
+                if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && closed->end - closed->start >= 2 * v->short_hops)
+                    v->held_floor = 1;
                 return TMI_SEG_CLOSED;
             }
             v->last_active = v->prev_last;

@@ -64,6 +64,7 @@ typedef struct tm_vad {
     int relearn_quiet;       /* hops the other side talked, this one silent, while held */
     int64_t relearn_last;    /* the last hop far over the level */
     float relearn_ref_db;    /* the level the attempt began at */
+    int held_floor;          /* a segment of 2 * backchannel_max_s or more closed at this level */
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
     float warm_db[VAD_LEVEL_WARMUP_HOPS]; /* the first anchors' levels, until spk_db is set */

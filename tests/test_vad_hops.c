@@ -537,21 +537,24 @@ static void test_babble_before_the_first_words_is_no_speech(void **state)
 }
 
 enum { TWO_LOUD, ONE_LOUD, ONE_LOUD_MMHM, LOUD_THEN_SPIKE };
-/* The caller's (V's) level is learnt at first_db (their first phrases; the agent, P, silent).
+/* The caller's (V's) level is learnt at first_db, the agent (P) silent: from a phrase of 2.5 s
+ * (bursts 0: their own voice) or from bursts of 0.3 s, 0.3 s apart (bursts 1: babble).
  * Then two turns of the caller, each followed by 2 s of the agent: both at turn_db (TWO_LOUD);
  * the first only, the caller silent in the second (ONE_LOUD); ONE_LOUD with the agent's 0.4 s
  * "mm-hm" in a pause of the caller's loud turn, 3.5 s long, a second of it on either side
  * (ONE_LOUD_MMHM); the first loud, the second at
  * first_db with one hop at turn_db (LOUD_THEN_SPIKE). Then the caller at last_db in the agent's
  * last second: the segments V confirmed there. */
-static int after_loud_turns(float first_db, float turn_db, int kind, float last_db)
+static int after_loud_turns(float first_db, int bursts, float turn_db, int kind, float last_db)
 {
     tm_config c = tm_config_default(16000);
     pair_init(&c);
     int64_t n = 0;
     int confirmed = 0;
-    for (int i = 0; i < H(3.0); i++, n++)
-        feed_pair(n, -75.0f, 0.0f, i % 25 < 20 ? first_db : -75.0f, i % 25 < 20 ? 120.0f : 0.0f);
+    for (int i = 0; i < H(3.0); i++, n++) {
+        int on = bursts ? i % 60 < 30 : i < H(2.5);
+        feed_pair(n, -75.0f, 0.0f, on ? first_db : -75.0f, on ? 120.0f : 0.0f);
+    }
     for (int t = 0; t < 2; t++) {
         int len = t == 0 && kind == ONE_LOUD_MMHM ? H(3.5) : H(2.0);
         for (int i = 0; i < len; i++, n++) {
@@ -577,23 +580,27 @@ static int after_loud_turns(float first_db, float turn_db, int kind, float last_
 }
 
 /* A level far under a talker's voice is set again from it once they are that loud in a second
- * turn, after the other side has talked a turn: then what it was learnt from (babble 20 dB under
- * them) is no speech. One raised turn 18 dB over a level that their quiet first phrases set low
- * does not set it, nor does it with the other side's "mm-hm" in its pause, nor a normal second
- * turn with one loud hop: their normal voice after it is still speech. */
+ * turn, after the other side has talked a turn: then the voice it was learnt from, 20 dB under
+ * them, is no speech. At once when it was learnt from short bursts only (babble), never from a
+ * phrase at it. One raised turn 18 dB over a level that their own phrase set low does not set
+ * it, nor does it with the other side's "mm-hm" in its pause, nor a normal second turn with one
+ * loud hop: their normal voice after it is still speech. */
 static void test_a_level_is_learnt_again_from_two_turns_not_one(void **state)
 {
     (void)state;
-    int babble_after = after_loud_turns(-45.0f, -25.0f, TWO_LOUD, -45.0f);
-    int babble_one_turn = after_loud_turns(-45.0f, -25.0f, ONE_LOUD, -45.0f);
-    int raised = after_loud_turns(-30.0f, -12.0f, ONE_LOUD, -30.0f);
-    int raised_mmhm = after_loud_turns(-30.0f, -12.0f, ONE_LOUD_MMHM, -30.0f);
-    int spike = after_loud_turns(-30.0f, -12.0f, LOUD_THEN_SPIKE, -30.0f);
-    print_message("babble after two loud turns %d, after one %d; normal voice after one raised turn "
-                  "%d, with an mm-hm in it %d, a second turn with one loud hop %d (segments "
-                  "confirmed)\n", babble_after, babble_one_turn, raised, raised_mmhm, spike);
-    assert_int_equal(babble_after, 0);
-    assert_true(babble_one_turn > 0);
+    int two = after_loud_turns(-45.0f, 0, -25.0f, TWO_LOUD, -45.0f);
+    int one = after_loud_turns(-45.0f, 0, -25.0f, ONE_LOUD, -45.0f);
+    int bursts = after_loud_turns(-45.0f, 1, -25.0f, ONE_LOUD, -45.0f);
+    int raised = after_loud_turns(-30.0f, 0, -12.0f, ONE_LOUD, -30.0f);
+    int raised_mmhm = after_loud_turns(-30.0f, 0, -12.0f, ONE_LOUD_MMHM, -30.0f);
+    int spike = after_loud_turns(-30.0f, 0, -12.0f, LOUD_THEN_SPIKE, -30.0f);
+    print_message("the old voice after two loud turns %d, after one %d, after one when learnt from "
+                  "bursts %d; normal voice after one raised turn %d, with an mm-hm in it %d, a second "
+                  "turn with one loud hop %d (segments confirmed)\n",
+                  two, one, bursts, raised, raised_mmhm, spike);
+    assert_int_equal(two, 0);
+    assert_true(one > 0);
+    assert_int_equal(bursts, 0);
     assert_true(raised > 0);
     assert_true(raised_mmhm > 0);
     assert_true(spike > 0);
