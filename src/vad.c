@@ -601,8 +601,8 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
                 v->past_a[v->past_n % VAD_PAST_SEGS] = closed->start;
                 v->past_b[v->past_n % VAD_PAST_SEGS] = closed->end - 1;
                 v->past_n++;
-                if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && closed->end - closed->start >= 2 * v->short_hops)
-                    v->held_floor = 1;
+                int64_t len = closed->end - closed->start;
+                if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && len >= 2 * v->short_hops) v->held_floor = 1;
                 return TMI_SEG_CLOSED;
             }
             v->last_active = v->prev_last;

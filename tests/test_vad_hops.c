@@ -594,9 +594,9 @@ static void test_a_level_is_learnt_again_from_two_turns_not_one(void **state)
     int raised = after_loud_turns(-30.0f, 0, -12.0f, ONE_LOUD, -30.0f);
     int raised_mmhm = after_loud_turns(-30.0f, 0, -12.0f, ONE_LOUD_MMHM, -30.0f);
     int spike = after_loud_turns(-30.0f, 0, -12.0f, LOUD_THEN_SPIKE, -30.0f);
-    print_message("the old voice after two loud turns %d, after one %d, after one when learnt from "
-                  "bursts %d; normal voice after one raised turn %d, with an mm-hm in it %d, a second "
-                  "turn with one loud hop %d (segments confirmed)\n",
+    print_message("the old voice after two loud turns %d, after one %d, after one when learnt "
+                  "from bursts %d; normal voice after one raised turn %d, with an mm-hm in it %d, "
+                  "a second turn with one loud hop %d (segments confirmed)\n",
                   two, one, bursts, raised, raised_mmhm, spike);
     assert_int_equal(two, 0);
     assert_true(one > 0);
