@@ -278,6 +278,11 @@ typedef struct {
                                     the other talker's level: the babble behind a caller who has
                                     not spoken yet is no answer to the agent's greeting, dB
                                     (0: off) */
+    float backchannel_alone_max_s; /* a newcomer's words shorter than this, then a pause of
+                                    backchannel_alone_quiet_s at their noise floor while the holder
+                                    talked on past the hand-over: an "uh-huh", and what follows the
+                                    pause is a new attempt at the floor, s (0: off) */
+    float backchannel_alone_quiet_s; /* ... that pause, s */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -89,6 +89,8 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_echo_contour_pct = 80.0f;     /* development corpora: 90 echo segments, 8 of speech */
     c.speech_echo_contour_min_ms = 40.0f;  /* fewer hops follow a contour by chance */
     c.speech_warmup_peer_db = 15.0f; /* babble lies 10-25 dB under its talker; the corpus's two legs <= 9.7 dB apart */
+    c.backchannel_alone_max_s = 0.6f;   /* the corpus's backchannels: 90 % under 0.57 s */
+    c.backchannel_alone_quiet_s = 0.25f;
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -187,6 +189,8 @@ static const tm_config_field fields[] = {
     F(speech_echo_contour_pct, 0, 100, "a segment that closes within backchannel_max_s of its start whose final voiced hops follow the other channel's final pitch (while it talked, from before) at one delay of 10 ms to bleed_max_delay_ms (80 ms at least), within bleed_delay_pitch_st (0: off too), on this share of them or more is its echo and is withdrawn, % (0: off)"),
     F(speech_echo_contour_min_ms, 0, 1000, "... when it has at least this many final voiced hops, ms"),
     F(speech_warmup_peer_db, 0, 60, "until a talker's own level is known, their voiced hops while the other side talks are speech only within this of the other talker's level, dB (0: off)"),
+    F(backchannel_alone_max_s, 0, 5, "a newcomer's words shorter than this, then a pause of backchannel_alone_quiet_s at their noise floor while the holder talked on past handover_max_s, are a backchannel, and what follows is a new attempt at the floor, s (0: off)"),
+    F(backchannel_alone_quiet_s, 0, 5, "... that pause, s"),
 };
 #undef F
 #undef I

@@ -45,6 +45,8 @@ void tmi_turns_init(tm_turns *t, const tm_config *cfg, int hops_per_s)
     t->merge_hops = hops_of(cfg->overlap_merge_s, hops_per_s);
     t->pause_hops = hops_of(cfg->turn_pause_max_s, hops_per_s);
     t->tail_gap_hops = hops_of(cfg->tail_gap_max_s, hops_per_s);
+    t->alone_hops = hops_of(cfg->backchannel_alone_max_s, hops_per_s);
+    t->alone_quiet_hops = hops_of(cfg->backchannel_alone_quiet_s, hops_per_s);
     t->nch = cfg->channels;
     t->overlap_hops = overlap_hops < 1 ? 1 : overlap_hops;
     t->bc_hops = hops_of(cfg->backchannel_max_s, hops_per_s);
@@ -244,19 +246,45 @@ static int tail_of_turn(const tm_turns *t, int c, int64_t s, int64_t since)
     return gap >= 0 && gap <= t->tail_gap_hops;
 }
 
+static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to, int64_t n);
+
+/* Newcomer c's attempt closed short and c is heard again within a turn pause: was what it said
+ * an "uh-huh" on its own? Yes when it was short as one (backchannel_alone_max_s), c then fell
+ * to its noise floor for backchannel_alone_quiet_s (a pause, not a split of its phrase where
+ * the leak stage took its voice for the other's: the channel stays loud through that), and the
+ * holder talked on past a hand-over after it (the holder did not yield to it). What follows is
+ * a new attempt, judged by itself: the caller who said "uh-huh" and took the turn as the agent
+ * finished 0.45 s later was an interruption from the "uh-huh" on (seed 31 c35). The holder
+ * stopping within a hand-over of the short words had yielded to them: one attempt, as before
+ * (seed 24 c22's "I-" 0.39 s, a quiet 0.26 s, then the rest of the cut-in). */
+static int alone(const tm_turns *t, int64_t n, int c, const tmi_hop *hp)
+{
+    const turns_pending *p = &t->pend[c];
+    int64_t s = hp[c].seg_start;
+    return t->alone_hops > 0 && p->end - p->start < t->alone_hops &&
+           quiet_hops(t, c, p->end, s, n) >= t->alone_quiet_hops &&
+           hp[1 - c].seg_last >= p->end - 1 + t->handover_hops;
+}
+
 static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
 {
     int64_t s = hp[c].seg_start;
-    (void)n;
     if (t->nch < 2) return;
     int o = 1 - c;
     turns_pending *pc = &t->pend[c];
+    int afresh = 0;   /* what c said before was an "uh-huh" of its own: this is a new attempt */
     if (pc->active && pc->closed && s - pc->end <= t->pause_hops) {
         /* The newcomer only paused: still the same attempt at the floor. Unless all it said
          * before was a blip shorter than an overlap (a cough, a click, the babble behind
          * them) and the holder has finished since: then the attempt starts now, after the
-         * holder's turn, and is judged as such. */
-        if (pc->end - pc->start >= t->overlap_hops || hp[o].seg_last >= s) {
+         * holder's turn, and is judged as such. Or it was an "uh-huh" on its own (alone()). */
+        if (alone(t, n, c, hp)) {
+            if (pc->end - pc->start >= t->bc_min_hops && !pc->tail) {
+                tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, pc->start, pc->end, n, 1);
+                emit_event(em, &ev);
+            }
+            afresh = 1;
+        } else if (pc->end - pc->start >= t->overlap_hops || hp[o].seg_last >= s) {
             pc->closed = 0;
             pc->merged = s;
             return;
@@ -266,8 +294,8 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
     /* c was still talking when o took the floor from them and only paused: c's turn goes on
      * through the interruption (a competitive overlap). It may win the floor back, but it does
      * not interrupt the interrupter. */
-    int resumes = t->holder == o && resumed(t, c, s, t->floor_start);
-    int tail = t->holder == o && tail_of_turn(t, c, s, t->floor_start);
+    int resumes = t->holder == o && !afresh && resumed(t, c, s, t->floor_start);
+    int tail = t->holder == o && !afresh && tail_of_turn(t, c, s, t->floor_start);
     if (t->holder == TM_NOBODY) {
         take_floor(t, c, s, hp, em);
     } else if (t->holder == o) {

@@ -52,6 +52,7 @@ typedef struct {
     int intr_of[2];
     int merge_hops;                   /* overlaps this close are one */
     int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
+    int alone_hops, alone_quiet_hops; /* backchannel_alone_max_s, backchannel_alone_quiet_s */
     float intr_rel_db;                /* an interrupter (and an agent holding the floor) within this
                                          of their own level, dB (interrupt_rel_db) */
     int64_t last_held;                /* last hop on which music held a channel; -1 none */

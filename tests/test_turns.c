@@ -26,6 +26,9 @@ static int H(double s) { return (int)lrint(s * HPS); }
  * held. */
 typedef struct { int c; double s, e, cut; } seg;
 static int taken_back_own;   /* the segments taken back (cut < 0) were at the talker's own pitch */
+/* Per channel, seconds [from, to) whose level could be speech though no segment is there (the
+ * leak stage took the talker's voice for the other's): not a pause at the noise floor. */
+static double loud[2][2];
 
 static tm_event ev[MAXEV];
 static int nev;
@@ -84,6 +87,7 @@ static void to_hops(tmi_hop *hp, int64_t n, const tm_vad *vad, const int *speech
         hp[c].holding = held[c];
         hp[c].hold_from = held[c] ? held_from[c] : -1;
         hp[c].seg_peak_rel_db = seg_rel[c];
+        hp[c].cand = n >= H(loud[c][0]) && n < H(loud[c][1]);
     }
 }
 
@@ -464,10 +468,49 @@ static void test_blip_before_the_end_of_a_turn_does_not_make_an_interruption(voi
     const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.6, 2.67, 0}, {TM_CALLER, 3.1, 5.0, 0}};
     run(s, 3, 6.0);
     assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
-    /* 200 ms of it (an overlap's worth) is a real attempt: the agent talked on, an interruption */
-    const seg s2[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.4, 2.6, 0}, {TM_CALLER, 3.0, 5.0, 0}};
+    /* 200 ms of it (an overlap's worth) is a real attempt: the agent talked on, an interruption
+     * (the agent stops within a hand-over of its end: it did not talk through it as through an
+     * "uh-huh", test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption) */
+    const seg s2[] = {{TM_AGENT, 0.0, 2.8, 0}, {TM_CALLER, 2.4, 2.6, 0}, {TM_CALLER, 3.0, 5.0, 0}};
     run(s2, 3, 6.0);
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.4, 5.0);
+}
+
+static void test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption(void **state)
+{
+    (void)state;
+    /* the caller says "uh-huh" at 2.0-2.3 s in the agent's turn, is quiet for 0.45 s while the
+     * agent talks on, and takes the turn at 2.75 s as the agent finishes at 3.0 s (within a
+     * hand-over): a backchannel and a turn taken, no interruption (seed 31 c35) */
+    const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
+    run(s, 3, 6.0);
+    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.3);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    /* the agent stops within a hand-over of the short words (it yielded to them): one attempt
+     * from 2.0 s that the agent talked over, an interruption (seed 24 c22) */
+    const seg s2[] = {{TM_AGENT, 0.0, 2.5, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
+    run(s2, 3, 6.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+    /* words longer than backchannel_alone_max_s (0.6 s) are an attempt at the floor */
+    const seg s3[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 1.6, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
+    run(s3, 3, 6.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.6, 5.0);
+    /* a caller's channel loud through the gap is no pause (their voice taken for the agent's
+     * echo split their phrase): one attempt */
+    loud[TM_CALLER][0] = 2.3;
+    loud[TM_CALLER][1] = 2.75;
+    run(s, 3, 6.0);
+    loud[TM_CALLER][0] = loud[TM_CALLER][1] = 0.0;
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+    /* what follows the "uh-huh" is judged by itself, not as the caller resuming a turn of
+     * their own: the agent talking on to 4.0 s, the caller interrupts from 2.75 s */
+    const seg s5[] = {{TM_AGENT, 0.0, 4.0, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
+    run(s5, 3, 6.0);
+    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.3);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.75, 5.0);
 }
 
 static void test_hold_is_not_silence(void **state)
@@ -576,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_cut_in_after_the_hangover_of_a_breath_is_an_interruption),
         cmocka_unit_test(test_tail_of_a_turn_cut_into_is_no_backchannel),
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
+        cmocka_unit_test(test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
         cmocka_unit_test(test_holder_going_on_in_a_withdrawn_segment_is_no_interruption),
