@@ -249,7 +249,9 @@ static int tail_of_turn(const tm_turns *t, int c, int64_t s, int64_t since)
 static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to, int64_t n);
 
 /* Newcomer c's attempt closed short and c is heard again within a turn pause: was what it said
- * an "uh-huh" on its own? Yes when it was short as one (backchannel_alone_max_s), c then fell
+ * an "uh-huh" on its own? Yes when it was one segment as short as one (backchannel_alone_max_s;
+ * an attempt that already merged a pause is a cut-in the speech gate hears in pieces, weak
+ * under street noise and an AGC: seed 32 c03, whose interruption this took), c then fell
  * to its noise floor for backchannel_alone_quiet_s (a pause, not a split of its phrase where
  * the leak stage took its voice for the other's: the channel stays loud through that), and the
  * holder talked on past a hand-over after it (the holder did not yield to it). What follows is
@@ -261,7 +263,7 @@ static int alone(const tm_turns *t, int64_t n, int c, const tmi_hop *hp)
 {
     const turns_pending *p = &t->pend[c];
     int64_t s = hp[c].seg_start;
-    return t->alone_hops > 0 && p->end - p->start < t->alone_hops &&
+    return t->alone_hops > 0 && p->merged < 0 && p->end - p->start < t->alone_hops &&
            quiet_hops(t, c, p->end, s, n) >= t->alone_quiet_hops &&
            hp[1 - c].seg_last >= p->end - 1 + t->handover_hops;
 }

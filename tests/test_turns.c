@@ -511,6 +511,14 @@ static void test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption(void
     run(s5, 3, 6.0);
     expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.3);
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.75, 5.0);
+    /* words the speech gate heard in two pieces (the attempt already merged a pause: a weak
+     * cut-in under street noise and an AGC, seed 32 c03) are no "uh-huh" on their own: one
+     * attempt from 2.0 s, which the agent talked over */
+    const seg s6[] = {{TM_AGENT, 0.0, 3.1, 0}, {TM_CALLER, 2.0, 2.12, 0}, {TM_CALLER, 2.35, 2.5, 0},
+                      {TM_CALLER, 2.9, 5.0, 0}};
+    run(s6, 4, 6.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
 }
 
 static void test_hold_is_not_silence(void **state)
