@@ -282,7 +282,7 @@ typedef struct {
                                     backchannel_alone_quiet_s at their noise floor while the holder
                                     talked on past the hand-over: an "uh-huh", and what follows the
                                     pause is a new attempt at the floor, s (0: off) */
-    float backchannel_alone_quiet_s; /* ... that pause, s */
+    float backchannel_alone_quiet_s; /* ... that pause, s (over turn_pause_max_s: never) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -190,7 +190,7 @@ static const tm_config_field fields[] = {
     F(speech_echo_contour_min_ms, 0, 1000, "... when it has at least this many final voiced hops, ms"),
     F(speech_warmup_peer_db, 0, 60, "until a talker's own level is known, their voiced hops while the other side talks are speech only within this of the other talker's level, dB (0: off)"),
     F(backchannel_alone_max_s, 0, 5, "a newcomer's words shorter than this, then a pause of backchannel_alone_quiet_s at their noise floor while the holder talked on past handover_max_s, are a backchannel, and what follows is a new attempt at the floor, s (0: off)"),
-    F(backchannel_alone_quiet_s, 0, 5, "... that pause, s"),
+    F(backchannel_alone_quiet_s, 0, 5, "... that pause (over turn_pause_max_s the rule never holds), s"),
 };
 #undef F
 #undef I

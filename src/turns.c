@@ -249,23 +249,34 @@ static int tail_of_turn(const tm_turns *t, int c, int64_t s, int64_t since)
 static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to, int64_t n);
 
 /* Newcomer c's attempt closed short and c is heard again within a turn pause: was what it said
- * an "uh-huh" on its own? Yes when it was one segment as short as one (backchannel_alone_max_s;
- * an attempt that already merged a pause is a cut-in the speech gate hears in pieces, weak
- * under street noise and an AGC: seed 32 c03, whose interruption this took), c then fell
- * to its noise floor for backchannel_alone_quiet_s (a pause, not a split of its phrase where
- * the leak stage took its voice for the other's: the channel stays loud through that), and the
- * holder talked on past a hand-over after it (the holder did not yield to it). What follows is
- * a new attempt, judged by itself: the caller who said "uh-huh" and took the turn as the agent
- * finished 0.45 s later was an interruption from the "uh-huh" on (seed 31 c35). The holder
- * stopping within a hand-over of the short words had yielded to them: one attempt, as before
- * (seed 24 c22's "I-" 0.39 s, a quiet 0.26 s, then the rest of the cut-in). */
+ * an "uh-huh" on its own? Yes when
+ *  - it was one segment (an attempt that already merged a pause is a cut-in the speech gate
+ *    hears in pieces, weak under street noise and an AGC: seed 32 c03, whose interruption this
+ *    took), shorter than backchannel_alone_max_s, said over the holder's turn (not c taking up
+ *    its own turn that the holder had cut into: then c's next words go on with that turn, and
+ *    read as a new attempt they made c "interrupt the interrupter");
+ *  - backchannel_alone_quiet_s of the pause since were at c's noise floor (a pause, not a split
+ *    of c's phrase where the leak stage took its voice for the other's: the channel stays loud
+ *    through that);
+ *  - the holder was heard past a hand-over after the words, or is talking now, in a segment
+ *    that is not still open to withdrawal (so had not yielded to them at once; a holder who
+ *    stops at once and then says "go ahead" after a breath counts too, and the words and
+ *    the turn after them are an "uh-huh" and a hand-over all the same).
+ * What follows is then a new attempt, judged by itself: the caller who said "uh-huh" and took
+ * the turn as the agent finished 0.45 s later was an interruption from the "uh-huh" on (seed 31
+ * c35). A holder who stops within a hand-over of the short words yielded to them: one attempt,
+ * as before (seed 24 c22: "I-" 0.39 s, a quiet 0.26 s, then the rest of the cut-in). The cost:
+ * a real cut-in that starts with a short word and a pause ("No - ... listen") is reported
+ * from the words after the pause, and alerted that much later. */
 static int alone(const tm_turns *t, int64_t n, int c, const tmi_hop *hp)
 {
     const turns_pending *p = &t->pend[c];
-    int64_t s = hp[c].seg_start;
-    return t->alone_hops > 0 && p->merged < 0 && p->end - p->start < t->alone_hops &&
-           quiet_hops(t, c, p->end, s, n) >= t->alone_quiet_hops &&
-           hp[1 - c].seg_last >= p->end - 1 + t->handover_hops;
+    const tmi_hop *ho = &hp[1 - c];
+    int64_t s = hp[c].seg_start, past = p->end - 1 + t->handover_hops;
+    if (t->alone_hops <= 0 || p->merged >= 0 || p->tail || !p->h.overlapped) return 0;
+    if (p->end - p->start >= t->alone_hops) return 0;
+    if (quiet_hops(t, c, p->end, s, n) < t->alone_quiet_hops) return 0;
+    return ho->seg_last >= (past < n ? past : n) && !(ho->seg_on && ho->seg_weak);
 }
 
 static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)

@@ -468,9 +468,10 @@ static void test_blip_before_the_end_of_a_turn_does_not_make_an_interruption(voi
     const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.6, 2.67, 0}, {TM_CALLER, 3.1, 5.0, 0}};
     run(s, 3, 6.0);
     assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
-    /* 200 ms of it (an overlap's worth) is a real attempt: the agent talked on, an interruption
-     * (the agent stops within a hand-over of its end: it did not talk through it as through an
-     * "uh-huh", test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption) */
+    /* 200 ms of it (over overlap_min_s, 0.1 s) is a real attempt, and the agent talked past
+     * the hand-over after its start: an interruption. (The agent stops at 2.8 s, within a
+     * hand-over of the words' end, so they are no "uh-huh" on their own either: see
+     * test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption.) */
     const seg s2[] = {{TM_AGENT, 0.0, 2.8, 0}, {TM_CALLER, 2.4, 2.6, 0}, {TM_CALLER, 3.0, 5.0, 0}};
     run(s2, 3, 6.0);
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.4, 5.0);
@@ -519,6 +520,29 @@ static void test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption(void
     run(s6, 4, 6.0);
     assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+    /* the limits: 0.25 s of quiet is enough (the agent still talking as the caller is heard
+     * again, to 2.8 s), 0.24 s is not (one attempt, which the agent talked over) */
+    const seg s7[] = {{TM_AGENT, 0.0, 2.8, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.55, 5.0, 0}};
+    run(s7, 3, 6.0);
+    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.3);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    const seg s8[] = {{TM_AGENT, 0.0, 2.8, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.54, 5.0, 0}};
+    run(s8, 3, 6.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+}
+
+static void test_interrupted_speaker_taking_up_their_turn_is_no_uh_huh(void **state)
+{
+    (void)state;
+    /* the caller cuts in at 1.0 s and talks to 5.0 s; the agent, cut into, goes on in pieces
+     * (1.8-2.1 s, then 2.4-4.0 s after a quiet 0.3 s): the agent taking up their own turn, not
+     * an "uh-huh" and then an interruption of the interrupter (a newcomer's review) */
+    const seg s[] = {{TM_AGENT, 0.0, 1.5, 0}, {TM_CALLER, 1.0, 5.0, 0}, {TM_AGENT, 1.8, 2.1, 0},
+                     {TM_AGENT, 2.4, 4.0, 0}};
+    run(s, 4, 6.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.0, 5.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
 }
 
 static void test_hold_is_not_silence(void **state)
@@ -628,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_tail_of_a_turn_cut_into_is_no_backchannel),
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption),
+        cmocka_unit_test(test_interrupted_speaker_taking_up_their_turn_is_no_uh_huh),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
         cmocka_unit_test(test_holder_going_on_in_a_withdrawn_segment_is_no_interruption),
