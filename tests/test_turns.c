@@ -477,6 +477,24 @@ static void test_blip_before_the_end_of_a_turn_does_not_make_an_interruption(voi
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.4, 5.0);
 }
 
+/* The caller's script (over the agent's) gives their "uh-huh" over [bs, be) as a backchannel
+ * and, with is < 0, no interruption at all, else one from is s to 5.0 s. */
+static void uh_huh_then(const seg *s, int nseg, double bs, double be, double is)
+{
+    run(s, nseg, 6.0);
+    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, bs, be);
+    if (is < 0.0) assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    else expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, is, 5.0);
+}
+
+/* The caller's script gives no backchannel: one attempt from `from` s to 5.0 s, an interruption. */
+static void one_attempt(const seg *s, int nseg, double from)
+{
+    run(s, nseg, 6.0);
+    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, from, 5.0);
+}
+
 static void test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption(void **state)
 {
     (void)state;
@@ -484,52 +502,36 @@ static void test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption(void
      * agent talks on, and takes the turn at 2.75 s as the agent finishes at 3.0 s (within a
      * hand-over): a backchannel and a turn taken, no interruption (seed 31 c35) */
     const seg s[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
-    run(s, 3, 6.0);
-    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.3);
-    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    uh_huh_then(s, 3, 2.0, 2.3, -1.0);
     /* the agent stops within a hand-over of the short words (it yielded to them): one attempt
      * from 2.0 s that the agent talked over, an interruption (seed 24 c22) */
     const seg s2[] = {{TM_AGENT, 0.0, 2.5, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
-    run(s2, 3, 6.0);
-    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
-    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+    one_attempt(s2, 3, 2.0);
     /* words longer than backchannel_alone_max_s (0.6 s) are an attempt at the floor */
     const seg s3[] = {{TM_AGENT, 0.0, 3.0, 0}, {TM_CALLER, 1.6, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
-    run(s3, 3, 6.0);
-    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
-    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.6, 5.0);
+    one_attempt(s3, 3, 1.6);
     /* a caller's channel loud through the gap is no pause (their voice taken for the agent's
      * echo split their phrase): one attempt */
     loud[TM_CALLER][0] = 2.3;
     loud[TM_CALLER][1] = 2.75;
-    run(s, 3, 6.0);
+    one_attempt(s, 3, 2.0);
     loud[TM_CALLER][0] = loud[TM_CALLER][1] = 0.0;
-    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
-    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
     /* what follows the "uh-huh" is judged by itself, not as the caller resuming a turn of
      * their own: the agent talking on to 4.0 s, the caller interrupts from 2.75 s */
     const seg s5[] = {{TM_AGENT, 0.0, 4.0, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.75, 5.0, 0}};
-    run(s5, 3, 6.0);
-    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.3);
-    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.75, 5.0);
+    uh_huh_then(s5, 3, 2.0, 2.3, 2.75);
     /* words the speech gate heard in two pieces (the attempt already merged a pause: a weak
      * cut-in under street noise and an AGC, seed 32 c03) are no "uh-huh" on their own: one
      * attempt from 2.0 s, which the agent talked over */
     const seg s6[] = {{TM_AGENT, 0.0, 3.1, 0}, {TM_CALLER, 2.0, 2.12, 0}, {TM_CALLER, 2.35, 2.5, 0},
                       {TM_CALLER, 2.9, 5.0, 0}};
-    run(s6, 4, 6.0);
-    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
-    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+    one_attempt(s6, 4, 2.0);
     /* the limits: 0.25 s of quiet is enough (the agent still talking as the caller is heard
      * again, to 2.8 s), 0.24 s is not (one attempt, which the agent talked over) */
     const seg s7[] = {{TM_AGENT, 0.0, 2.8, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.55, 5.0, 0}};
-    run(s7, 3, 6.0);
-    expect(only(TM_EV_BACKCHANNEL, 1), TM_CALLER, 2.0, 2.3);
-    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    uh_huh_then(s7, 3, 2.0, 2.3, -1.0);
     const seg s8[] = {{TM_AGENT, 0.0, 2.8, 0}, {TM_CALLER, 2.0, 2.3, 0}, {TM_CALLER, 2.54, 5.0, 0}};
-    run(s8, 3, 6.0);
-    assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
-    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
+    one_attempt(s8, 3, 2.0);
 }
 
 static void test_interrupted_speaker_taking_up_their_turn_is_no_uh_huh(void **state)
