@@ -248,6 +248,19 @@ static int tail_of_turn(const tm_turns *t, int c, int64_t s, int64_t since)
 
 static int quiet_hops(const tm_turns *t, int c, int64_t from, int64_t to, int64_t n);
 
+/* Newcomer c's closed short attempt as a backchannel, at hop n. Shorter than backchannel_min_s it
+ * is too short for a word: a fragment of echo the leak stage let through, a click, a syllable of
+ * the babble behind them. It neither answers nor takes the floor. Nor does the tail of a turn
+ * the other cut into: the speaker trailing off under the newcomer (their phrase split where the
+ * newcomer's voice came in), not an "uh-huh" to them. */
+static void backchannel(const tm_turns *t, int c, int64_t n, const tm_emitter *em)
+{
+    const turns_pending *p = &t->pend[c];
+    if (p->end - p->start < t->bc_min_hops || p->tail) return;
+    tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
+    emit_event(em, &ev);
+}
+
 /* Newcomer c's attempt closed short and c is heard again within a turn pause: was what it said
  * an "uh-huh" on its own? Yes when
  *  - it was one segment (an attempt that already merged a pause is a cut-in the speech gate
@@ -292,10 +305,7 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
          * them) and the holder has finished since: then the attempt starts now, after the
          * holder's turn, and is judged as such. Or it was an "uh-huh" on its own (alone()). */
         if (alone(t, n, c, hp)) {
-            if (pc->end - pc->start >= t->bc_min_hops && !pc->tail) {
-                tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, pc->start, pc->end, n, 1);
-                emit_event(em, &ev);
-            }
+            backchannel(t, c, n, em);
             afresh = 1;
         } else if (pc->end - pc->start >= t->overlap_hops || hp[o].seg_last >= s) {
             pc->closed = 0;
@@ -455,15 +465,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
         return;
     }
     if (hp[o].seg_last >= p->end - 1) {
-        /* Shorter than backchannel_min_s it is too short for a word: a fragment of echo the
-         * leak stage let through, a click, a syllable of the babble behind them. It neither
-         * answers nor takes the floor. Nor does the tail of a turn the other cut into: the
-         * speaker trailing off under the newcomer (their phrase split where the newcomer's voice
-         * came in), not an "uh-huh" to them. */
-        if (p->end - p->start >= t->bc_min_hops && !p->tail) {
-            tm_event ev = emit_make(TM_EV_BACKCHANNEL, c, p->start, p->end, n, 1);
-            emit_event(em, &ev);
-        }
+        backchannel(t, c, n, em);   /* the holder talked on through it */
         p->active = 0;
     } else if (n >= p->deadline) {
         take_floor(t, c, p->start, hp, em);   /* a short turn: "Yes." and the other stops */
