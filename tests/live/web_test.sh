@@ -132,13 +132,14 @@ for e in shown:
     # by its period. One prompt on a loaded machine (ASan beside a browser) can miss 100 ms by
     # scheduling alone, so each is held to 500 ms (no polling) and their median to 100 ms.
     check(f"prompt {e['code']} at {e['detected']} s: the page within 500 ms of tonemon's own alert", l - o <= 0.500, f"{1000*(l-o):.0f} ms")
-    if o <= 0.200:
-        check(f"prompt {e['code']} at {e['detected']} s in the page within 250 ms", l <= 0.250, f"{1000*l:.0f} ms")
-    else:
+    if o > 0.200:
         print(f"WARNING: not judged: tonemon's own alert came {1000*o:.0f} ms after the audio (a starved machine); the page {1000*l:.0f} ms")
 if lat:
     share = statistics.median(a - b for a, b in zip(lat, own))
     check("the page's median delay after tonemon's own alert within 100 ms", share <= 0.100, f"{1000*share:.0f} ms")
+    judged = [a for a, b in zip(lat, own) if b <= 0.200]
+    if judged:
+        check("the page's median delay after the audio within 250 ms", statistics.median(judged) <= 0.250, f"{1000*statistics.median(judged):.0f} ms")
 if lat: print(f"prompt on the page after its detected time (feeder's clock): mean {1000*sum(lat)/len(lat):.0f} ms, max {1000*max(lat):.0f} ms "
               f"over {len(lat)} prompts; tonemon's own alert: mean {1000*sum(own)/len(own):.0f} ms")
 r = b["reload"]
