@@ -74,7 +74,7 @@ void tmi_turns_reset(tm_turns *t)
     t->ov_pending = 0;
     t->last_held = -1;
     for (int c = 0; c < 2; c++) {
-        t->heard[c] = t->heard_seg[c] = t->heard_before[c] = -1;
+        t->heard[c] = t->heard_seg[c] = t->heard_before[c] = t->bc_end[c] = -1;
         t->pend[c].active = 0;
         t->intr_start[c] = -1;
         t->intr_detected[c] = 0;
@@ -298,7 +298,15 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
     if (t->nch < 2) return;
     int o = 1 - c;
     turns_pending *pc = &t->pend[c];
-    int afresh = 0;   /* what c said before was an "uh-huh" of its own: this is a new attempt */
+    /* What c said before was an "uh-huh" of its own: this is a new attempt. So it is when those
+     * words were settled as a backchannel over the holder's turn at the end of the turn pause
+     * after them, and this segment began within that pause but was confirmed (onset_ms, or
+     * more for a weak onset) after it: c holds no turn of its own to go on with. (Waiting for
+     * it instead, to judge the words and it as one attempt, as after a shorter pause, found one
+     * interruption split by packet loss and made three "uh-huh"s before a turn into
+     * interruptions on the development corpora, seeds 18-31.) */
+    int afresh = !pc->active && t->bc_end[c] >= 0 && s - t->bc_end[c] <= t->pause_hops;
+    t->bc_end[c] = -1;
     if (pc->active && pc->closed && s - pc->end <= t->pause_hops) {
         /* The newcomer only paused: still the same attempt at the floor. Unless all it said
          * before was a blip shorter than an overlap (a cough, a click, the babble behind
@@ -466,6 +474,7 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
     }
     if (hp[o].seg_last >= p->end - 1) {
         backchannel(t, c, n, em);   /* the holder talked on through it */
+        if (p->h.overlapped && !p->tail) t->bc_end[c] = p->end;
         p->active = 0;
     } else if (n >= p->deadline) {
         take_floor(t, c, p->start, hp, em);   /* a short turn: "Yes." and the other stops */

@@ -547,6 +547,24 @@ static void test_interrupted_speaker_taking_up_their_turn_is_no_uh_huh(void **st
     assert_int_equal(count(TM_EV_BACKCHANNEL, 1), 0);
 }
 
+static void test_cut_in_just_inside_a_turn_pause_after_short_words_is_an_interruption(void **state)
+{
+    (void)state;
+    /* the caller says 0.5 s of words at 2.0 s, is quiet 0.49 s (just under turn_pause_max_s)
+     * and cuts in at 2.99 s while the agent talks on to 5.5 s. The words are settled as a
+     * backchannel at the turn pause's end, before the cut-in is confirmed (onset_ms after its
+     * start): the cut-in is an interruption all the same, not the caller going on with a turn
+     * of their own (a newcomer's review, case R) */
+    const seg s[] = {{TM_AGENT, 0.0, 5.5, 0}, {TM_CALLER, 2.0, 2.5, 0}, {TM_CALLER, 2.99, 5.0, 0}};
+    uh_huh_then(s, 3, 2.0, 2.5, 2.99);
+    /* so with 0.8 s of words (over backchannel_alone_max_s) */
+    const seg s2[] = {{TM_AGENT, 0.0, 5.5, 0}, {TM_CALLER, 1.7, 2.5, 0}, {TM_CALLER, 2.99, 5.0, 0}};
+    uh_huh_then(s2, 3, 1.7, 2.5, 2.99);
+    /* confirmed within the pause, the cut-in and those words are one attempt, from 1.7 s */
+    const seg s3[] = {{TM_AGENT, 0.0, 5.5, 0}, {TM_CALLER, 1.7, 2.5, 0}, {TM_CALLER, 2.97, 5.0, 0}};
+    one_attempt(s3, 3, 1.7);
+}
+
 static void test_hold_is_not_silence(void **state)
 {
     (void)state;
@@ -654,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_tail_of_a_turn_cut_into_is_no_backchannel),
         cmocka_unit_test(test_blip_before_the_end_of_a_turn_does_not_make_an_interruption),
         cmocka_unit_test(test_uh_huh_then_the_turn_as_the_holder_ends_is_no_interruption),
+        cmocka_unit_test(test_cut_in_just_inside_a_turn_pause_after_short_words_is_an_interruption),
         cmocka_unit_test(test_interrupted_speaker_taking_up_their_turn_is_no_uh_huh),
         cmocka_unit_test(test_hold_is_not_silence),
         cmocka_unit_test(test_withdrawn_segment_leaves_no_event),
