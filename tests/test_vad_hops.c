@@ -337,6 +337,31 @@ static void test_laugh_pulses_are_not_speech(void **state)
     assert_int_equal(phrase, 1);
 }
 
+/* Before the level is known every voiced hop is an anchor: 0.6 s of the babble behind the caller
+ * (20 dB under them, at 110 Hz) and then their first words (at 240 Hz) make the first 100. The
+ * register is the caller's, from the anchors near the level: their next phrase, a little higher
+ * (300 Hz, 0.3 octave), is speech, not a laugh 1.4 octaves over a register set by the babble
+ * (seed 31 c21). With the register from all 100 anchors it was taken back. */
+static void test_register_is_the_talkers_not_the_babbles(void **state)
+{
+    (void)state;
+    setup();
+    int64_t n = 0;
+    for (int b = 0; b < 2; b++) {
+        for (int i = 0; i < H(0.3); i++, n++) feed_voice(n, -40.0f, 110.0f);
+        for (int i = 0; i < H(0.3); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    }
+    for (int i = 0; i < H(2.0); i++, n++) feed_voice(n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 240.0f : 0.0f);
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    assert_true(V.spk_n >= VAD_LEVEL_WARMUP_HOPS);
+    int higher = train(&n, 6, 12, 6, 300.0f, 1);
+    print_message("register %.0f Hz; a phrase at 300 Hz: %d (1 kept, -1 taken back)\n", exp2f(V.reg_oct), higher);
+    assert_int_equal(higher, 1);
+    /* the talker's own laugh well over their register is still one */
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    assert_int_equal(train(&n, 5, 10, 12, 480.0f, 0), -1);
+}
+
 /* A burst of 110 ms at the talker's level whose live pitch was voiced on two hops only (a
  * laugh's last "ha", a cough's onset) and which the pitch path, having heard what came after,
  * reads unvoiced throughout: no speech, whatever opened it (seed 20 c59: such a burst split a
@@ -613,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_babble_does_not_carry_the_talkers_phrase_on),
         cmocka_unit_test(test_onset_and_hangover_exact),
         cmocka_unit_test(test_laugh_pulses_are_not_speech),
+        cmocka_unit_test(test_register_is_the_talkers_not_the_babbles),
         cmocka_unit_test(test_burst_shorter_than_onset),
         cmocka_unit_test(test_gap_bridged_up_to_hangover),
         cmocka_unit_test(test_unvoiced_lead_in),
