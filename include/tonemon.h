@@ -283,6 +283,9 @@ typedef struct {
                                     talked on past the hand-over: an "uh-huh", and what follows the
                                     pause is a new attempt at the floor, s (0: off) */
     float backchannel_alone_quiet_s; /* ... that pause, s (over turn_pause_max_s: never) */
+    float speech_register_rel_db; /* a talker's pitch register is set from the warm-up's anchors
+                                    within this of their level (the babble and crosstalk heard
+                                    before their first words are further under it), dB */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

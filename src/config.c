@@ -91,6 +91,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_warmup_peer_db = 15.0f; /* babble lies 10-25 dB under its talker; the corpus's two legs <= 9.7 dB apart */
     c.backchannel_alone_max_s = 0.6f;   /* the corpus's backchannels: 90 % under 0.57 s */
     c.backchannel_alone_quiet_s = 0.25f;
+    c.speech_register_rel_db = 12.0f; /* babble 10-25 dB under; 6 dB took a low voice's harmonic errors */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -191,6 +192,7 @@ static const tm_config_field fields[] = {
     F(speech_warmup_peer_db, 0, 60, "until a talker's own level is known, their voiced hops while the other side talks are speech only within this of the other talker's level, dB (0: off)"),
     F(backchannel_alone_max_s, 0, 5, "a newcomer's words shorter than this, then a pause of backchannel_alone_quiet_s at their noise floor while the holder talked on past handover_max_s, are a backchannel, and what follows is a new attempt at the floor, s (0: off)"),
     F(backchannel_alone_quiet_s, 0, 5, "... that pause (over turn_pause_max_s the rule never holds), s"),
+    F(speech_register_rel_db, 0, 60, "a talker's pitch register is set from the first voiced hops within this of their level, dB"),
 };
 #undef F
 #undef I

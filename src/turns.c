@@ -299,12 +299,15 @@ static void on_confirmed(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const
     int o = 1 - c;
     turns_pending *pc = &t->pend[c];
     /* What c said before was an "uh-huh" of its own: this is a new attempt. So it is when those
-     * words were settled as a backchannel over the holder's turn at the end of the turn pause
-     * after them, and this segment began within that pause but was confirmed (onset_ms, or
-     * more for a weak onset) after it: c holds no turn of its own to go on with. (Waiting for
-     * it instead, to judge the words and it as one attempt, as after a shorter pause, found one
-     * interruption split by packet loss and made three "uh-huh"s before a turn into
-     * interruptions on the development corpora, seeds 18-31.) */
+     * words were settled over the holder's turn (as a backchannel, or a blip too short for one)
+     * at the end of the turn pause after them, and this segment began within that pause but was
+     * confirmed (onset_ms, or more for a weak onset) after it: c holds no turn of its own to go
+     * on with. Unlike alone(), this asks nothing of the pause: confirmed a hop or two sooner,
+     * the same words and segment can be one attempt (an interruption from the words on) rather
+     * than a backchannel and an interruption from the segment on. (Waiting for it instead, to
+     * judge the words and it as one attempt, as after a shorter pause, found one interruption
+     * split by packet loss and made three "uh-huh"s before a turn into interruptions on the
+     * development corpora, seeds 18-31.) */
     int afresh = !pc->active && t->bc_end[c] >= 0 && s - t->bc_end[c] <= t->pause_hops;
     t->bc_end[c] = -1;
     if (pc->active && pc->closed && s - pc->end <= t->pause_hops) {

@@ -53,8 +53,8 @@ typedef struct {
     int merge_hops;                   /* overlaps this close are one */
     int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
     int alone_hops, alone_quiet_hops; /* backchannel_alone_max_s, backchannel_alone_quiet_s */
-    int64_t bc_end[2];                /* end of c's short words last settled as a backchannel over
-                                         the holder's turn; -1 none */
+    int64_t bc_end[2];                /* end of c's short words last settled over the holder's turn
+                                         (a backchannel, or a blip too short for one); -1 none */
     float intr_rel_db;                /* an interrupter (and an agent holding the floor) within this
                                          of their own level, dB (interrupt_rel_db) */
     int64_t last_held;                /* last hop on which music held a channel; -1 none */

@@ -39,14 +39,16 @@
 /* The register is the median of the anchors' log2 F0, set exactly from the first
  * VAD_LEVEL_WARMUP_HOPS like the level, then moving 0.001 octave per anchor (at most 0.07 octave a
  * second): a raised turn's higher pitch barely moves it, a speaker's slow drift it follows. Set,
- * it is the median of the anchors within speech_rel_db of the level just set, the hops that are
- * anchors once the level is known: before it is, any voiced hop is one, and a warm-up that took
- * the babble behind the talker and the other party's crosstalk as well set the register between
- * those voices and the talker's own (seed 31 c21: 112 Hz for a caller at 230-260 Hz, whose next
- * phrase at 280-310 Hz was then withdrawn as a laugh; within 12 dB of the level: 227 Hz). Not
- * nearer the level: the pitch tracker takes a low voice's loudest vowels through GSM for their
- * 5th or 6th harmonic often enough (seed 29 c26: 53 % of the anchors within 6 dB of the level
- * at 410-550 Hz, a voice at 70-100 Hz) that the median of those was 412 Hz. */
+ * it is the median of the anchors within speech_register_rel_db (12 dB) of the level just set:
+ * before the level is known any voiced hop is an anchor, and a warm-up that took the babble
+ * behind the talker and the other party's crosstalk as well set the register between those
+ * voices and the talker's own (seed 31 c21: 112 Hz for a caller at 230-260 Hz, whose next phrase
+ * at 280-310 Hz was then withdrawn as a laugh; within 12 dB of the level: 227 Hz). Babble nearer
+ * the talker than that still counts. Not nearer the level: the pitch tracker takes a low voice's
+ * loudest vowels through GSM for their 5th or 6th harmonic often enough (seed 29 c26: 53 % of
+ * the anchors within 6 dB of the level at 410-550 Hz, a voice at 70-100 Hz) that the median of
+ * those was 412 Hz. Its own field, not speech_rel_db: the telephony profile's 18 dB would take
+ * the babble in again. */
 #define VAD_REGISTER_STEP_OCT 0.001f
 /* Relearning (learn_level): 3 dB over the gate's width above the level, so that a raised turn
  * (at most +12 dB over the talker's normal voice, less over its 80th percentile) never counts,
@@ -102,6 +104,7 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     v->hangover_hops = hangover_hops < 0 ? 0 : hangover_hops;
     v->bridge_hops = bridge_hops < 0 ? 0 : bridge_hops;
     v->rel_db = cfg->speech_rel_db;
+    v->reg_rel_db = cfg->speech_register_rel_db;
     v->lead_rise_db = cfg->onset_lead_rise_db;
     v->far_oct = cfg->speech_far_oct;
     v->weak_db = cfg->speech_weak_rel_db;
@@ -322,7 +325,7 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The q quantile of x[0..n) (n <= VAD_LEVEL_WARMUP_HOPS, x unchanged). */
+/* The q quantile of x[0..n) (0 < n <= VAD_LEVEL_WARMUP_HOPS, x unchanged). */
 static float warm_quantile(const float *x, int n, float q)
 {
     float y[VAD_LEVEL_WARMUP_HOPS];
@@ -338,7 +341,7 @@ static void set_level(tm_vad *v, const float *db, const float *oct)
     float near[VAD_LEVEL_WARMUP_HOPS];
     int m = 0;
     for (int i = 0; i < VAD_LEVEL_WARMUP_HOPS; i++)
-        if (db[i] >= v->spk_db - v->rel_db) near[m++] = oct[i];
+        if (db[i] >= v->spk_db - v->reg_rel_db) near[m++] = oct[i];   /* the level's own hop at least */
     v->reg_oct = warm_quantile(near, m, 0.5f);
 }
 

@@ -91,6 +91,7 @@ typedef struct tm_vad {
     int64_t fv_cum[VAD_FV_RING]; /* final-voiced hops up to and including each hop, by hop index */
     float fv_f0[VAD_FV_RING];    /* final F0 of each hop, Hz (0: unvoiced), by hop index */
     float peer_db;               /* speech_warmup_peer_db (0: off) */
+    float reg_rel_db;            /* speech_register_rel_db */
     const struct tm_vad *peer;   /* the other channel's segmenter, for the echo rule; NULL: none */
     float echo_frac;             /* a short segment whose final voiced hops follow the peer's
                                     final pitch at one delay on this share or more is its echo
