@@ -342,20 +342,25 @@ static void test_laugh_pulses_are_not_speech(void **state)
  * register is the caller's, from the anchors near the level: their next phrase, a little higher
  * (300 Hz, 0.3 octave), is speech, not a laugh 1.4 octaves over a register set by the babble
  * (seed 31 c21). With the register from all 100 anchors it was taken back. */
-static int higher_phrase_after_babble(float speech_rel_db, float babble_db)
+static int higher_phrase_after_babble(float speech_rel_db, float babble_db, int64_t *n)
 {
     tm_config c = tm_config_default(16000);
+    c.onset_voiced_ms = onset_voiced_ms;
+    c.speech_final_voiced_min_ms = final_voiced_ms;
     c.speech_rel_db = speech_rel_db;
     tmi_vad_init(&V, &c, HPS);
-    int64_t n = 0;
+    *n = 0;
     for (int b = 0; b < 2; b++) {
-        for (int i = 0; i < H(0.3); i++, n++) feed_voice(n, babble_db, 110.0f);
-        for (int i = 0; i < H(0.3); i++, n++) feed_voice(n, -75.0f, 0.0f);
+        for (int i = 0; i < H(0.3); i++, ++*n) feed_voice(*n, babble_db, 110.0f);
+        for (int i = 0; i < H(0.3); i++, ++*n) feed_voice(*n, -75.0f, 0.0f);
     }
-    for (int i = 0; i < H(2.0); i++, n++) feed_voice(n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 240.0f : 0.0f);
-    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    for (int i = 0; i < H(2.0); i++, ++*n) feed_voice(*n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 240.0f : 0.0f);
+    for (int i = 0; i < H(1.0); i++, ++*n) feed_voice(*n, -75.0f, 0.0f);
     assert_true(V.spk_n >= VAD_LEVEL_WARMUP_HOPS);
-    return train(&n, 6, 12, 6, 300.0f, 1);
+    int higher = train(n, 6, 12, 6, 300.0f, 1);
+    print_message("speech_rel_db %.0f, babble at %.1f dBFS: register %.0f Hz; a phrase at 300 Hz: %d (1 kept, -1 taken back)\n",
+                  speech_rel_db, babble_db, exp2f(V.reg_oct), higher);
+    return higher;
 }
 
 static void test_register_is_the_talkers_not_the_babbles(void **state)
@@ -363,19 +368,10 @@ static void test_register_is_the_talkers_not_the_babbles(void **state)
     (void)state;
     /* the speech gate as wide as the telephony profile's (18 dB), the babble 13.5 dB under the
      * caller as on seed 31 c21: the register is still the caller's (speech_register_rel_db) */
-    assert_int_equal(higher_phrase_after_babble(18.0f, -33.5f), 1);
-    setup();
-    int64_t n = 0;
-    for (int b = 0; b < 2; b++) {
-        for (int i = 0; i < H(0.3); i++, n++) feed_voice(n, -40.0f, 110.0f);
-        for (int i = 0; i < H(0.3); i++, n++) feed_voice(n, -75.0f, 0.0f);
-    }
-    for (int i = 0; i < H(2.0); i++, n++) feed_voice(n, i % 25 < 20 ? -20.0f : -60.0f, i % 25 < 20 ? 240.0f : 0.0f);
-    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
-    assert_true(V.spk_n >= VAD_LEVEL_WARMUP_HOPS);
-    int higher = train(&n, 6, 12, 6, 300.0f, 1);
-    print_message("register %.0f Hz; a phrase at 300 Hz: %d (1 kept, -1 taken back)\n", exp2f(V.reg_oct), higher);
-    assert_int_equal(higher, 1);
+    int64_t n;
+    assert_int_equal(higher_phrase_after_babble(18.0f, -33.5f, &n), 1);
+    /* the default gate, the babble 20 dB under the caller */
+    assert_int_equal(higher_phrase_after_babble(12.0f, -40.0f, &n), 1);
     /* the talker's own laugh well over their register is still one */
     for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
     assert_int_equal(train(&n, 5, 10, 12, 480.0f, 0), -1);
