@@ -245,14 +245,16 @@ static int same_pitch_or_over(float a_st, float b_st, float match_st)
  * much of a high voice's range: a woman at 300 Hz talking over a man at 100 Hz matched his third
  * harmonic at one delay or another on most hops, and her words were taken for his echo (seed
  * 24 s02: her interruption lost). A pitch in this side's own register is compared then with the
- * other's pitch and its octaves only. (Not before the register is known: a speakerphone's echo
- * before this side has spoken is read at the other's third harmonic too.) */
-static int same_pitch_own(float a_st, float b_st, float match_st, int n_ratios)
+ * other's pitch and its octave above only. (Not before the register is known: a speakerphone's
+ * echo before this side has spoken is read at the other's third harmonic too.) Not with the
+ * octave under either, where a leak read an octave low would be: a man at 85 Hz talking over a
+ * woman at 170 Hz is there, and before any leak was measured his words 5-10 dB under hers were
+ * taken for her crosstalk (seed 34 c36, through Opus: his interruption lost). */
+static int same_pitch_own(float a_st, float b_st, float match_st)
 {
     if (a_st <= -900.0f || b_st <= -900.0f) return 0;
     float d = a_st - b_st;
-    return fabsf(d) <= match_st || fabsf(d - ratio_st[1]) <= match_st ||
-           (n_ratios == PITCH_ALL_RATIOS && fabsf(d - ratio_st[PITCH_ALL_RATIOS - 1]) <= match_st);
+    return fabsf(d) <= match_st || fabsf(d - ratio_st[1]) <= match_st;
 }
 
 /* Pitch in semitones (log scale, any reference), or -1000 when unvoiced: computed once per hop
@@ -587,10 +589,10 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
         int own = !known && b->talker_st > -900.0f && fabsf(st - b->talker_st) <= b->own_st;
         for (int k = lo; k <= hi; k++) {
             if (o_pitch(b, k) > -900.0f) o_voiced = 1;
-            if (own ? same_pitch_own(st, o_pitch(b, k), b->pitch_match_st, PITCH_ALL_RATIOS)
+            if (own ? same_pitch_own(st, o_pitch(b, k), b->pitch_match_st)
                     : same_pitch(st, o_pitch(b, k), b->pitch_match_st))
                 another_pitch = 0;
-            if (own ? same_pitch_own(st, o_pitch(b, k), b->pitch_match_st, PITCH_AT_OR_OVER)
+            if (own ? same_pitch_own(st, o_pitch(b, k), b->pitch_match_st)
                     : same_pitch_or_over(st, o_pitch(b, k), b->pitch_match_st))
                 over = 1;
         }
