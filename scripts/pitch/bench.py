@@ -53,23 +53,7 @@ TEXT = ("I have been waiting on this line for forty minutes and nobody has calle
         "is the third time I am calling about the same thing.")
 CONDITIONS = ['clean', 'pink20', 'pink10', 'tel', 'tel+15']
 TOOLS = ['tonemon', 'praat', 'rapt', 'aubio']
-PRAAT_SCRIPT = """form pitch
-  sentence in
-  sentence out
-endform
-Read from file: in$
-To Pitch (ac): 0.01, 60, 15, "no", 0.03, 0.45, 0.01, 0.35, 0.14, 500
-n = Get number of frames
-deleteFile: out$
-for i to n
-  t = Get time from frame number: i
-  f = Get value in frame: i, "Hertz"
-  if f = undefined
-    f = 0
-  endif
-  appendFileLine: out$, fixed$(t, 4), " ", fixed$(f, 2)
-endfor
-"""
+PRAAT_SCRIPT = os.path.join(HERE, 'track.praat')   # Praat's track, shared with tests/espeak
 
 
 def run(cmd, **kw):
@@ -159,11 +143,8 @@ def tr_tonemon(path, work, tonemon):
 
 
 def tr_praat(path, work, _):
-    script = os.path.join(work, 'pitch.praat')
-    if not os.path.exists(script):
-        open(script, 'w').write(PRAAT_SCRIPT)
     out = os.path.join(work, 'praat.txt')
-    run(['praat', '--run', script, os.path.abspath(path), os.path.abspath(out)])
+    run(['praat', '--run', PRAAT_SCRIPT, os.path.abspath(path), os.path.abspath(out)])
     a = np.loadtxt(out, ndmin=2)
     return a[:, 0], a[:, 1]
 

@@ -16,35 +16,18 @@
 # F0 is not right by being left out).
 set -eu
 TM=$(realpath "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
 command -v praat >/dev/null || { echo "pitch_codec: praat is not installed (scripts/deps.sh --test)"; exit 77; }
 W=$(mktemp -d /tmp/tonemon-pitch-codec.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
-cat > track.praat <<'EOF'
-form pitch
-  sentence in
-  sentence out
-endform
-Read from file: in$
-To Pitch (ac): 0.01, 60, 15, "no", 0.03, 0.45, 0.01, 0.35, 0.14, 500
-n = Get number of frames
-deleteFile: out$
-for i to n
-  t = Get time from frame number: i
-  f = Get value in frame: i, "Hertz"
-  if f = undefined
-    f = 0
-  endif
-  appendFileLine: out$, fixed$(t, 4), " ", fixed$(f, 2)
-endfor
-EOF
 TEXT="I have been waiting on this line for forty minutes and nobody has called me back. Could you
 please tell me what is going on with my order? It was supposed to arrive last Tuesday."
 fail=0
 for v in "en-gb-x-gbcwmd+Michael 25 145" "en+m1 35 150" "en-gb+m2 20 150"; do
   set -- $v
   espeak-ng -v "$1" -p "$2" -s "$3" -w clean.wav "$TEXT"
-  praat --run track.praat "$W/clean.wav" "$W/truth.txt"
+  praat --run "$HERE/../../scripts/pitch/track.praat" "$W/clean.wav" "$W/truth.txt"
   sox -R -D clean.wav -r 8000 band.wav sinc 300-3400
   sox -R -D band.wav coded.gsm
   sox -R -D coded.gsm -e signed -b 16 coded.wav
