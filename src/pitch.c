@@ -769,8 +769,9 @@ int tmi_pitch_final(tm_pitch *p, int flush, int64_t *hop_index, float *f0_hz, fl
     return 1;
 }
 
-/* Mean NSDF near the multiples 2..q-1 of lag (the best integer lag within MULT_TOL of each);
- * -1 when one of them is beyond lmax. */
+/* Mean NSDF near the multiples 2..q-1 of lag (the best integer lag within MULT_TOL of each; q >= 4
+ * here); -1 when one of them is beyond lmax. Integer lags: a harmonic-rich period between two
+ * lags reads a little low there, which MULT_MARGIN absorbs. */
 static float multiples_nsdf(const float *nsdf, int lmax, float lag, int q)
 {
     float sum = 0.0f;
@@ -956,7 +957,9 @@ void tmi_pitch_estimate(tm_pitch *p, float *f0_hz, float *voicing)
         if (below < -OCTAVE_CAP_UP && kval[i] < kval[top] - p->octave_cost) below = -OCTAVE_CAP_UP;
         c->local[i] = kval[i] + kadj[i] - p->octave_cost * (below < OCTAVE_CAP ? below : OCTAVE_CAP);
     }
-    /* Multiples check (MULT_*): a short lag against a voiced longer one q = 4..7 times it. */
+    /* Multiples check (MULT_*): a short lag against a voiced longer one q = 4..7 times it. On a
+     * band-limited hop the envelope cue below may take from the same lag too: two independent
+     * witnesses (the NSDF at its multiples, the upper band's envelope) against one harmonic. */
     for (int i = 0; i < nk; i++) {
         float worst = 0.0f;
         for (int j = i + 1; j < nk; j++) {

@@ -15,18 +15,20 @@
 # of the three together off by more than 20 %; at least half of Praat's voiced hops voiced (an
 # F0 is not right by being left out).
 set -eu
+[ $# -eq 1 ] || { echo "usage: $0 TONEMON" >&2; exit 2; }
 TM=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 command -v praat >/dev/null || { echo "pitch_codec: praat is not installed (scripts/deps.sh --test)"; exit 77; }
-W=$(mktemp -d /tmp/tonemon-pitch-codec.XXXXXX)
+W=$(mktemp -d "${TMPDIR:-/tmp}/tonemon-pitch-codec.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 cd "$W"
 TEXT="I have been waiting on this line for forty minutes and nobody has called me back. Could you
 please tell me what is going on with my order? It was supposed to arrive last Tuesday."
 fail=0
+echo "pitch_codec: $(espeak-ng --version | head -1); praat $(praat --version | head -1); $(sox --version)"
 for v in "en-gb-x-gbcwmd+Michael 25 145" "en+m1 35 150" "en-gb+m2 20 150"; do
-  set -- $v
-  espeak-ng -v "$1" -p "$2" -s "$3" -w clean.wav "$TEXT"
+  read -r voice pitch speed <<< "$v"
+  espeak-ng -v "$voice" -p "$pitch" -s "$speed" -w clean.wav "$TEXT"
   praat --run "$HERE/../../scripts/pitch/track.praat" "$W/clean.wav" "$W/truth.txt"
   sox -R -D clean.wav -r 8000 band.wav sinc 300-3400
   sox -R -D band.wav coded.gsm
@@ -41,9 +43,9 @@ def rms(p):
 print('%.2f' % (20 * math.log10(rms(sys.argv[1]) / rms(sys.argv[2])) - 15.0))
 PY
 )
-  sox -R -D -m coded.wav -v 1 "|sox -R -D rumble.wav -p vol ${gain}dB" call.wav
-  "$TM" analyze --frames frames.csv call.wav 2>/dev/null
-  python3 - "$1" truth.txt frames.csv <<'PY' || fail=1
+  sox -R -D -m -v 1 coded.wav -v 1 "|sox -R -D rumble.wav -p vol ${gain}dB" call.wav
+  "$TM" analyze --frames frames.csv call.wav 2> analyze.err || { cat analyze.err; exit 1; }
+  python3 - "$voice" truth.txt frames.csv <<'PY' || fail=1
 import csv, sys
 name, truth, frames = sys.argv[1:]
 # a frame's window is centred on its hop (time + 5 ms); Praat's frame time is its window's centre
@@ -58,7 +60,7 @@ for line in open(truth):
     voiced += 1
     ms = round(t * 1000)
     near = [fr[k] for k in range(ms - 5, ms + 6) if k in fr]
-    est = near[len(near) // 2] if near else 0.0
+    est = near[len(near) // 2] if near else 0.0   # the frame centred nearest (the later of two)
     if est <= 0:
         continue
     both += 1
