@@ -210,7 +210,8 @@
  * window) by more than MULT_MARGIN. The lower height, not the lag's own: a fast glide's NSDF
  * falls with the lag, and measured from the lag's own height a 420 Hz glide lost its period to
  * its double for 6 hops (tuning set, gen.py seed 1). Unlike the envelope cue it needs no
- * band-limited hop: through GSM with street noise the band below 200 Hz is never empty (seed 29
+ * band-limited hop: through GSM with street noise the band below 200 Hz is seldom empty, and where
+ * it is the upper band's envelope, smoothed, repeats at a 450 Hz harmonic's short period too (seed 29
  * c26, a 70-100 Hz voice: 15 % of its voiced hops at its 4th-6th harmonic, 5 % with the check;
  * tests/espeak/pitch_codec_test.sh 12 -> 4 %). Tuning set, natural speech: tel GPE 3.14 ->
  * 2.93 %, tel+15 2.86 -> 2.75 %, every other row unchanged. Not at q = 2 (2L is the longer lag
