@@ -158,6 +158,7 @@ void tmi_vad_reset(tm_vad *v)
     v->last_strong = -1;
     v->spk_db = -120.0f;
     v->reg_oct = 0.0f;
+    v->loud_n = 0;
     relearn_clear(v);
     v->held_floor = 0;
     v->relearn_from = v->relearn_last = 0;
@@ -343,6 +344,37 @@ static void set_level(tm_vad *v, const float *db, const float *oct)
     for (int i = 0; i < VAD_LEVEL_WARMUP_HOPS; i++)
         if (db[i] >= v->spk_db - v->reg_rel_db) near[m++] = oct[i];   /* the level's own hop at least */
     v->reg_oct = warm_quantile(near, m, 0.5f);
+    v->loud_n = 0;
+}
+
+/* The register is set from the warm-up's anchors, and a warm-up can be the babble behind a
+ * talker who has not spoken yet, pumped by their AGC to within a few dB of their voice (seed 35
+ * c41: 7 talkers 23 dB under the caller, up to +20 dB of AGC in pauses; level -30.8 dBFS, the
+ * caller's own -28; register 102 Hz, the caller's 200-230 Hz). The level is then about right, so
+ * neither relearning nor the block check sets it again, and the register, moving 0.001 octave an
+ * anchor with the babble's anchors pulling it back, was still at 131 Hz after two minutes: the
+ * babble's 100 Hz voices counted as the caller's own pitch and carried segments, while the
+ * caller's own phrases, 0.6 octave "over" that register, were taken for laughs. The talker fills
+ * the top of the level distribution (on c41, 78 % of the anchors at or over the level lay in the
+ * caller's words): when the median pitch of the last VAD_LEVEL_WARMUP_HOPS such anchors lies more
+ * than far_oct from the register, that median is the register. A raised voice lifts F0 by a few
+ * semitones, under far_oct (0.6 octave, 7 semitones). Not when half of those hops lie within
+ * VAD_TONE_OCT of the median: a voice's pitch moves from hop to hop (at most 42 % of such a
+ * window within it on the voices of eight realistic calls), a ringing phone's does not (seed 29 c22:
+ * a ring at 327-331 Hz pumped by the caller's AGC to their level set the register there: 64 %). */
+#define VAD_TONE_OCT 0.03f
+static void check_register(tm_vad *v, float oct)
+{
+    v->loud_oct[v->loud_n % VAD_LEVEL_WARMUP_HOPS] = oct;
+    if (++v->loud_n < VAD_LEVEL_WARMUP_HOPS || v->far_oct <= 0.0f) return;
+    float med = warm_quantile(v->loud_oct, VAD_LEVEL_WARMUP_HOPS, 0.5f);
+    if (fabsf(med - v->reg_oct) <= v->far_oct) return;
+    int steady = 0;
+    for (int i = 0; i < VAD_LEVEL_WARMUP_HOPS; i++) steady += fabsf(v->loud_oct[i] - med) < VAD_TONE_OCT;
+    if (2 * steady < VAD_LEVEL_WARMUP_HOPS) {
+        v->reg_oct = med;
+        v->loud_n = 0;
+    }
 }
 
 static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
@@ -423,6 +455,7 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
         return;
     }
     v->spk_n++;
+    if (level_db >= v->spk_db) check_register(v, oct);
     v->spk_db += level_db > v->spk_db ? VAD_LEVEL_UP_DB : -VAD_LEVEL_DOWN_DB;
     v->reg_oct += oct > v->reg_oct ? VAD_REGISTER_STEP_OCT : -VAD_REGISTER_STEP_OCT;
 }

@@ -57,6 +57,9 @@ typedef struct tm_vad {
     float seg_peak_db, run_peak_db; /* loudest anchor of the open segment, of the onset run */
     float reg_oct;           /* the speaker's register: running median of log2 F0 of the anchors */
     float warm_oct[VAD_LEVEL_WARMUP_HOPS];  /* (both buffers serve relearning after warm-up) */
+    float loud_oct[VAD_LEVEL_WARMUP_HOPS];  /* log2 F0 of the last anchors at the level or over
+                                               it, a ring, since the register was set */
+    int loud_n;              /* such anchors since the register was set */
     int relearn_n;           /* hops far over the level gathered to learn it again */
     int64_t relearn_from;    /* the first of them */
     int relearn_held;        /* with a peer: a first second of them gathered, waiting for a second */

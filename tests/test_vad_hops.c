@@ -646,6 +646,70 @@ static void test_a_level_is_learnt_again_from_two_turns_not_one(void **state)
     assert_true(spike > 0);
 }
 
+/* Babble pumped by the caller's AGC to within a few dB of their voice wins the warm-up: the
+ * level is about the caller's, but the register is the babble's (seed 35 c41: 102 Hz, the
+ * caller at 200-230 Hz). The caller's phrases (210 Hz, at the level and over it) set the register
+ * again, so that a later second of babble at 100 Hz, 5 dB under the level, is no speech; a
+ * raised turn 5 semitones over the register does not set it again (it moves it only by the
+ * register's slow step), and neither does a phone ringing at one pitch over the level. Returns
+ * the hops of the babble second taken for speech; the register after the caller's phrases in
+ * *reg_hz, the loud hops counted since the register was last set, after the raised turn, in
+ * *loud_n, and the register after the ring in *ring_hz. */
+static int babble_after_pumped_warmup(float *reg_hz, int *loud_n, float *ring_hz)
+{
+    setup();
+    int64_t n = 0;
+    /* the babble: voiced hops at 100 Hz around -30 dBFS, unvoiced between (2.5 s) */
+    for (int i = 0; i < H(2.5); i++, n++) feed_voice(n, i % 3 ? -30.0f - (float)(i % 4) : -31.0f, i % 3 ? 100.0f : 0.0f);
+    for (int i = 0; i < H(0.5); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    assert_true(V.spk_n >= VAD_LEVEL_WARMUP_HOPS);
+    /* the caller's phrases: vowels around 210 Hz (a contour of +-3 semitones) at -29..-26 dBFS,
+     * 2 s of every 2.5 s, 6 s */
+    for (int i = 0; i < H(6.0); i++, n++) {
+        int vowel = i % 250 < 200 && i % 20 < 16;
+        float hz = 210.0f * exp2f(0.25f * sinf(6.2832f * (float)i / 60.0f));
+        feed_voice(n, vowel ? -29.0f + (float)(i % 4) : -75.0f, vowel ? hz : 0.0f);
+    }
+    *reg_hz = exp2f(V.reg_oct);
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    /* a second of babble 5 dB under the level, at 100 Hz */
+    int spoken = 0;
+    float babble_db = V.spk_db - 5.0f;
+    for (int i = 0; i < H(1.0); i++, n++) {
+        feed_voice(n, i % 3 ? babble_db : babble_db - 2.0f, i % 3 ? 100.0f : 0.0f);
+        spoken += V.on;
+    }
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    /* a raised turn: +6 dB, 5 semitones higher, 4 s */
+    float raised = 210.0f * exp2f(5.0f / 12.0f);
+    for (int i = 0; i < H(4.0); i++, n++) {
+        int vowel = i % 20 < 16;
+        feed_voice(n, vowel ? -23.0f + (float)(i % 4) : -75.0f, vowel ? raised : 0.0f);
+    }
+    *loud_n = V.loud_n;
+    /* a phone rings over the level, 1.5 s, at 440 Hz (0.75 octave over the register) */
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    for (int i = 0; i < H(1.5); i++, n++) feed_voice(n, -22.0f, 440.0f);
+    *ring_hz = exp2f(V.reg_oct);
+    return spoken;
+}
+
+static void test_register_set_again_from_the_talkers_loud_hops(void **state)
+{
+    (void)state;
+    float reg_hz, ring_hz;
+    int loud_n;
+    int spoken = babble_after_pumped_warmup(&reg_hz, &loud_n, &ring_hz);
+    print_message("register after the caller's phrases %.0f Hz; hops of pumped babble taken for "
+                  "speech %d of 100; loud hops since the register was set, after a raised turn "
+                  "of 320 voiced hops: %d; register after a ring at 440 Hz %.0f Hz\n", reg_hz,
+                  spoken, loud_n, ring_hz);
+    assert_true(fabsf(log2f(reg_hz / 210.0f)) < 0.1f);
+    assert_int_equal(spoken, 0);
+    assert_true(loud_n >= 300);   /* not set again during the raised turn */
+    assert_true(ring_hz < 300.0f);   /* (440 Hz when taken for the talker) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -663,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_the_other_voices_echo_is_no_speech),
         cmocka_unit_test(test_babble_before_the_first_words_is_no_speech),
         cmocka_unit_test(test_a_level_is_learnt_again_from_two_turns_not_one),
+        cmocka_unit_test(test_register_set_again_from_the_talkers_loud_hops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
