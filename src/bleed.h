@@ -46,6 +46,8 @@ typedef struct {
     float echo_removed_min_db;            /* canceller cue: removed this much, leak */
     float echo_removed_sure_db;           /* ... even with another voice's pitch */
     float echo_dt_max_db;                 /* removed less while the other spoke: own voice */
+    float echo_leak_rem_db;               /* running median of what the converged canceller took
+                                             from the hops decided leak, dB (BLEED_REM_STEP_DB) */
     float echo_dt_voice_db;               /* ... removed less, with another voice's pitch */
     int   dt_hold_hops;                   /* double-talk hangover, hops (0: off) */
     float dt_hold_db;                     /* ... in it a hop removed less than this is own voice */

@@ -65,7 +65,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.echo_filter_ms = 320.0f;
     c.echo_warmup_s = 2.0f;
     c.echo_removed_min_db = 6.0f;
-    c.echo_dt_max_db = -10.0f;
+    c.echo_dt_max_db = 4.0f;
     c.echo_removed_sure_db = 12.0f;
     c.backchannel_min_s = 0.1f;
     c.echo_run_leak_db = -24.0f;
@@ -159,7 +159,7 @@ static const tm_config_field fields[] = {
     F(echo_filter_ms, 20, 1000, "echo path span (delay plus tail) the canceller models, ms"),
     F(echo_warmup_s, 0, 60, "reference activity before the canceller's cue is trusted, s"),
     F(echo_removed_min_db, 0, 40, "a hop the canceller took this much from is leak, dB"),
-    F(echo_dt_max_db, -10, 40, "took less than this while the other spoke: own voice, dB (-10: off)"),
+    F(echo_dt_max_db, -10, 40, "took less than this of a hop as loud as the predicted leak: own voice, dB (-10: off)"),
     F(echo_removed_sure_db, 0, 60, "took this much: leak even with another voice's pitch, dB"),
     F(backchannel_min_s, 0, 1, "a shorter utterance inside the other's turn is no backchannel, s"),
     F(echo_run_leak_db, -100, 0, "the canceller runs on a channel whose leak is louder than this, dB"),
