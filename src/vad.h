@@ -59,7 +59,9 @@ typedef struct tm_vad {
     float warm_oct[VAD_LEVEL_WARMUP_HOPS];  /* (both buffers serve relearning after warm-up) */
     float loud_oct[VAD_LEVEL_WARMUP_HOPS];  /* log2 F0 of the last anchors at the level or over
                                                it, a ring, since the register was set */
-    int loud_n;              /* such anchors since the register was set */
+    int64_t loud_n;          /* such anchors since the register was set */
+    int64_t loud_far_from;   /* loud_n at the first of the checks in a row that found their
+                                median far from the register; -1 none */
     int relearn_n;           /* hops far over the level gathered to learn it again */
     int64_t relearn_from;    /* the first of them */
     int relearn_held;        /* with a peer: a first second of them gathered, waiting for a second */

@@ -631,6 +631,7 @@ static int same_register_talk(float echo_db, float level_db, float removed_db)
 {
     int n_judged;
     learn_leak(&n_judged);
+    assert_true(B.echo_leak_rem_db == 0.0f);   /* nothing removed by a canceller yet */
     for (int i = 0; i < H(3.0); i++) feed_hop_all(-20.0f, 120.0f, 1, 0, -40.0f, 120.0f, 2, echo_db);
     int flagged = 0;
     for (int i = 0; i < H(1.5); i++) flagged += feed_hop_all(-20.0f, 120.0f, 1, 0, level_db, 120.0f, 2, removed_db);

@@ -654,8 +654,9 @@ static void test_a_level_is_learnt_again_from_two_turns_not_one(void **state)
  * register's slow step), and neither does a phone ringing at one pitch over the level. Returns
  * the hops of the babble second taken for speech; the register after the caller's phrases in
  * *reg_hz, the loud hops counted since the register was last set, after the raised turn, in
- * *loud_n, and the register after the ring in *ring_hz. */
-static int babble_after_pumped_warmup(float *reg_hz, int *loud_n, float *ring_hz)
+ * *loud_n, and the register after the ring in *ring_hz. A laugh bout over the level at 0.85
+ * octave over the register does not set it either (*laugh_hz after it). */
+static int babble_after_pumped_warmup(float *reg_hz, float *laugh_hz, int *loud_n, float *ring_hz)
 {
     setup();
     int64_t n = 0;
@@ -680,34 +681,42 @@ static int babble_after_pumped_warmup(float *reg_hz, int *loud_n, float *ring_hz
         spoken += V.on;
     }
     for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    /* a laugh bout over the level: ten "ha"s of 100 ms at 1.8 times the talker's F0 */
+    for (int p = 0; p < 10; p++) {
+        for (int i = 0; i < H(0.1); i++, n++) feed_voice(n, V.spk_db + 2.5f, 378.0f + 4.0f * (float)(i % 3));
+        for (int i = 0; i < H(0.08); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    }
+    *laugh_hz = exp2f(V.reg_oct);
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    /* a phone rings over the level, 3 s, at 440 Hz (0.9 octave over the register) */
+    for (int i = 0; i < H(3.0); i++, n++) feed_voice(n, V.spk_db + 3.0f, 440.0f);
+    *ring_hz = exp2f(V.reg_oct);
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
     /* a raised turn: +6 dB, 5 semitones higher, 4 s */
     float raised = 210.0f * exp2f(5.0f / 12.0f);
     for (int i = 0; i < H(4.0); i++, n++) {
         int vowel = i % 20 < 16;
         feed_voice(n, vowel ? -23.0f + (float)(i % 4) : -75.0f, vowel ? raised : 0.0f);
     }
-    *loud_n = V.loud_n;
-    /* a phone rings over the level, 1.5 s, at 440 Hz (0.75 octave over the register) */
-    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
-    for (int i = 0; i < H(1.5); i++, n++) feed_voice(n, -22.0f, 440.0f);
-    *ring_hz = exp2f(V.reg_oct);
+    *loud_n = (int)V.loud_n;
     return spoken;
 }
 
 static void test_register_set_again_from_the_talkers_loud_hops(void **state)
 {
     (void)state;
-    float reg_hz, ring_hz;
+    float reg_hz, laugh_hz, ring_hz;
     int loud_n;
-    int spoken = babble_after_pumped_warmup(&reg_hz, &loud_n, &ring_hz);
+    int spoken = babble_after_pumped_warmup(&reg_hz, &laugh_hz, &loud_n, &ring_hz);
     print_message("register after the caller's phrases %.0f Hz; hops of pumped babble taken for "
                   "speech %d of 100; loud hops since the register was set, after a raised turn "
-                  "of 320 voiced hops: %d; register after a ring at 440 Hz %.0f Hz\n", reg_hz,
-                  spoken, loud_n, ring_hz);
+                  "of 320 voiced hops: %d; register after a ring at 440 Hz %.0f Hz, after a laugh "
+                  "at 380 Hz %.0f Hz\n", reg_hz, spoken, loud_n, ring_hz, laugh_hz);
     assert_true(fabsf(log2f(reg_hz / 210.0f)) < 0.1f);
     assert_int_equal(spoken, 0);
     assert_true(loud_n >= 300);   /* not set again during the raised turn */
-    assert_true(ring_hz < 300.0f);   /* (440 Hz when taken for the talker) */
+    assert_true(ring_hz < 320.0f);   /* (440 Hz when taken for the talker) */
+    assert_true(laugh_hz < 260.0f);  /* (380 Hz when taken for the talker) */
 }
 
 int main(void)
