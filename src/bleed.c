@@ -745,7 +745,8 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
      * describes the canceller, not the level model.) */
     if (h->echo_known == 1) b->echo_leak_rem_db = 0.0f;
     if (leak && h->echo_known == 2 && b->measured)
-        b->echo_leak_rem_db += h->echo_removed_db > b->echo_leak_rem_db ? BLEED_REM_STEP_DB : -BLEED_REM_STEP_DB;
+        b->echo_leak_rem_db += h->echo_removed_db > b->echo_leak_rem_db ? BLEED_REM_STEP_DB
+                                                                        : -BLEED_REM_STEP_DB;
     return leak;
 }
 

@@ -376,7 +376,8 @@ static void check_register(tm_vad *v, float oct)
     v->loud_oct[v->loud_n % VAD_LEVEL_WARMUP_HOPS] = oct;
     /* (judged every VAD_REGISTER_CHECK_EVERY such hops: a sort of the window each time cost
      * 1.5 % of the whole analysis) */
-    if (++v->loud_n < VAD_LEVEL_WARMUP_HOPS || v->far_oct <= 0.0f || v->loud_n % VAD_REGISTER_CHECK_EVERY)
+    if (++v->loud_n < VAD_LEVEL_WARMUP_HOPS || v->far_oct <= 0.0f ||
+        v->loud_n % VAD_REGISTER_CHECK_EVERY)
         return;
     float med = warm_quantile(v->loud_oct, VAD_LEVEL_WARMUP_HOPS, 0.5f);
     int steady = 0;
