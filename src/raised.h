@@ -17,6 +17,7 @@ typedef struct {
     int64_t run_start, run_last, ep_start, ep_last, ep_detected;
     int64_t run_seg;                    /* the speech segment the run started in */
     int   run_seg_hops, frag_hops;      /* the run's hops in it; fewer is a fragment, no word */
+    int   back_hops;                    /* how far before the run its phrase may start */
     double raised_hops;               /* total hops inside episodes */
     int   episodes;
 } tm_raised;

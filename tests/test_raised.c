@@ -2,7 +2,8 @@
  * and F0, with the thresholds of tm_config_default(): after 20 s of steady speech (-30 LUFS,
  * 120 Hz), a step of +12 dB with a pitch rise (150 Hz, +3.9 semitones) for 3 s is a raised voice
  * from the step's first hop, known raised_min_s later; +4 or +5 dB with the same pitch rise is
- * only a louder turn, and +12 dB at the same pitch only a closer microphone. */
+ * only a louder turn, and +12 dB at the same pitch only a closer microphone. A raised phrase
+ * is raised from its first word. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +172,37 @@ static void test_fragment_before_raised_turn_does_not_start_it(void **state)
     assert_int_equal(found, 1);
 }
 
+/* A raised phrase whose first second is at the talker's normal loudness (an unstressed lead-in)
+ * was raised from its first word; a phrase that ran at their normal voice for 3 s before it
+ * rose was not, and its raised voice starts where it rose. */
+static int64_t raised_start_after(double normal_s)
+{
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_seg_hop(n, 0, BASE_LUFS, BASE_F0);
+    for (; n < H(20.5); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(20.5 + normal_s); n++) feed_seg_hop(n, H(20.5), BASE_LUFS, BASE_F0);
+    for (; n < H(23.5 + normal_s); n++) feed_seg_hop(n, H(20.5), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(29.0 + normal_s); n++) feed_seg_hop(n, H(24.0 + normal_s), BASE_LUFS, BASE_F0);
+    finish(n);
+    int64_t start = -1;
+    int found = 0;
+    for (int i = 0; i < nev; i++)
+        if (ev[i].final) {
+            found++;
+            start = ev[i].start;
+        }
+    assert_int_equal(found, 1);
+    return start;
+}
+
+static void test_raised_phrase_starts_at_its_first_word(void **state)
+{
+    (void)state;
+    assert_int_equal(raised_start_after(1.0), H(20.5));
+    assert_int_equal(raised_start_after(3.0), H(23.5));
+}
+
 static void test_loud_talker_from_the_start_is_not_raised(void **state)
 {
     (void)state;
@@ -199,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_pause_inside_episode_bridged),
         cmocka_unit_test(test_loud_talker_from_the_start_is_not_raised),
         cmocka_unit_test(test_fragment_before_raised_turn_does_not_start_it),
+        cmocka_unit_test(test_raised_phrase_starts_at_its_first_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
