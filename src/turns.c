@@ -392,7 +392,11 @@ static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emi
     attempt_levels(p, c, hp);
     int own_level = t->intr_rel_db <= 0.0f ||
                     (p->peak_rel_db >= -t->intr_rel_db && (o != TM_AGENT || p->holder_rel_db >= -t->intr_rel_db));
-    if (p->h.overlapped && p->h.holder_went_on && own_level) {
+    /* Two turns begun within handover_max_s of each other are a simultaneous start (Schegloff,
+     * "Overlapping talk and the organization of turn-taking for conversation", Language in
+     * Society 2000): neither had a turn under way for the other to cut into. */
+    int under_way = p->start - t->floor_start >= t->handover_hops;
+    if (p->h.overlapped && p->h.holder_went_on && own_level && under_way) {
         tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
         ev.other = o;
         emit_event(em, &ev);

@@ -313,6 +313,21 @@ static void test_talk_over_far_under_the_talkers_level_is_no_interruption(void *
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 2.0, 5.0);
 }
 
+/* Both begin after a quiet stretch, the caller 0.1 s after the agent, and talk on over each
+ * other: a simultaneous start, no interruption (the caller cut into no turn under way). 0.4 s
+ * after the agent's first word (past handover_max_s), the agent's turn was under way. */
+static void test_simultaneous_start_is_not_an_interruption(void **state)
+{
+    (void)state;
+    const seg s[] = {{TM_AGENT, 1.0, 4.0, 0}, {TM_CALLER, 1.1, 5.0, 0}};
+    run(s, 2, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    assert_int_equal(count(TM_EV_OVERLAP, 1), 1);
+    const seg t[] = {{TM_AGENT, 1.0, 4.0, 0}, {TM_CALLER, 1.4, 5.0, 0}};
+    run(t, 2, 6.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.4, 5.0);
+}
+
 static void test_turn_handover_is_not_an_interruption(void **state)
 {
     (void)state;
@@ -660,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_burst_overlap_at_its_start),
         cmocka_unit_test(test_short_uh_huh_is_a_backchannel),
         cmocka_unit_test(test_caller_taking_the_floor_is_an_interruption),
+        cmocka_unit_test(test_simultaneous_start_is_not_an_interruption),
         cmocka_unit_test(test_talk_over_far_under_the_talkers_level_is_no_interruption),
         cmocka_unit_test(test_turn_handover_is_not_an_interruption),
         cmocka_unit_test(test_silence_exact_start_and_end),
