@@ -125,6 +125,19 @@ static void test_louder_turn_is_not_raised(void **state)
     assert_int_equal(nev, 0);
 }
 
+/* Just over raised_min_db (6 dB): +7 dB with the pitch rise is raised, from the step's first hop;
+ * +5.5 dB, just under, is not. */
+static void test_step_just_over_the_threshold_is_raised(void **state)
+{
+    (void)state;
+    run(7.0f, 150.0f);
+    assert_int_equal(nev, 2);
+    assert_int_equal(ev[1].start, H(20.0));
+    assert_int_equal(ev[1].end, H(23.0));
+    run(5.5f, 150.0f);
+    assert_int_equal(nev, 0);
+}
+
 static void test_louder_at_same_pitch_is_not_raised(void **state)
 {
     (void)state;
@@ -227,6 +240,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step_with_pitch_rise_is_raised),
         cmocka_unit_test(test_louder_turn_is_not_raised),
+        cmocka_unit_test(test_step_just_over_the_threshold_is_raised),
         cmocka_unit_test(test_louder_at_same_pitch_is_not_raised),
         cmocka_unit_test(test_pause_inside_episode_bridged),
         cmocka_unit_test(test_loud_talker_from_the_start_is_not_raised),
