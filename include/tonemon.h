@@ -151,7 +151,8 @@ typedef struct {
     /* turn-taking */
     float overlap_min_s;
     float backchannel_max_s;
-    float handover_max_s;        /* overlap at a turn's end that is an ordinary hand-over */
+    float handover_max_s;        /* overlap at a turn's end that is an ordinary hand-over; two
+                                    turns begun this close are a simultaneous start */
     float turn_pause_max_s;      /* a pause this short inside a turn does not end it */
     float backchannel_context_s; /* holder must speak within this before/after a backchannel */
     float silence_min_s;

@@ -120,7 +120,7 @@ static const tm_config_field fields[] = {
     F(bleed_min_coupling_db, 0, 60, "leak loss assumed before one is measured, dB"),
     F(overlap_min_s, 0.01, 2, "shortest overlap reported, s"),
     F(backchannel_max_s, 0.2, 5, "longest backchannel; talking past it takes the floor, s"),
-    F(handover_max_s, 0, 2, "overlap at a turn's end that is an ordinary hand-over, s"),
+    F(handover_max_s, 0, 2, "overlap at a turn's end that is an ordinary hand-over; a newcomer who came in this soon after the holder took the floor started with them, no interruption, s"),
     F(turn_pause_max_s, 0.05, 3, "a pause this short inside a turn does not end it, s"),
     F(backchannel_context_s, 0, 5, "the holder speaks this close to a backchannel, s"),
     F(silence_min_s, 0.5, 600, "dead air this long is a silence, s"),

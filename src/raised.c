@@ -26,14 +26,16 @@
  * raised turn inside it (2 s, so one outburst is one event). */
 #define RAISED_RUN_GAP_S 1.5f
 #define RAISED_EPISODE_GAP_S 2.0f
-/* An episode starts where the phrase that proved it began, when that phrase began at most
- * RAISED_PHRASE_BACK_S before the loud part: a raised turn is said raised from its first word,
- * while its first syllables may be under the entry level (an unstressed lead-in; the 400 ms
- * loudness rises behind the voice), which dated two street calls' raised turns 1.1 s late, past
- * the onset tolerance of a match (seeds 36 c13, 37 c13). On the realistic seeds 29-37 the
- * phrase's start lay within 0.25 s of the labelled turn's start on all 692 raised turns found,
- * the run's start up to 1.14 s after it. Further back, the phrase's start is a long phrase's
- * that rose midway: the run's start stays. */
+/* An episode starts where its phrase began when the run that proved it stayed in one speech
+ * segment, begun at most RAISED_PHRASE_BACK_S before the run: a raised turn is said raised from
+ * its first word, while its first syllables may be under the entry level (an unstressed lead-in;
+ * the 400 ms loudness rises behind the voice), which dated two street calls' raised turns 1.1 s
+ * late, past the onset tolerance of a match (seeds 36 c13, 37 c13). On the realistic seeds 29-37
+ * the segment's start lay within 0.25 s of the labelled turn's start on all 692 raised turns
+ * found, the run's start up to 1.14 s after it. Further back, the segment is a long phrase that
+ * rose midway; a run carried over a pause began in an earlier phrase, whose normal words are not
+ * the raised ones: the run's start stays. Never before the speaker's last episode ended (a
+ * rebase can end one within the span). */
 #define RAISED_PHRASE_BACK_S 1.5f
 /* The baselines' cached quantiles are refreshed ten times a second: they move slowly, and a
  * quantile of a histogram costs a pass over its bins. */
@@ -91,6 +93,7 @@ void tmi_raised_reset(tm_raised *r)
     reset_baselines(r);
     r->raised_hops = 0.0;
     r->episodes = 0;
+    r->last_ep_end = 0;
 }
 
 static void end_episode(tm_raised *r, int speaker, const tm_emitter *em)
@@ -101,6 +104,7 @@ static void end_episode(tm_raised *r, int speaker, const tm_emitter *em)
     ev.pitch_st = tmi_median_quantile(&r->ep_st, 0.5f, 0.0f);
     emit_event(em, &ev);
     r->raised_hops += (double)(r->ep_last + 1 - r->ep_start);
+    r->last_ep_end = r->ep_last + 1;
     r->in_ep = 0;
     r->in_run = 0;
 }
@@ -182,7 +186,9 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
 
     r->in_ep = 1;
     r->episodes++;
-    r->ep_start = r->run_start - r->run_seg <= r->back_hops ? r->run_seg : r->run_start;
+    r->ep_start = r->run_start;
+    if (h->seg_start == r->run_seg && r->run_start - r->run_seg <= r->back_hops) r->ep_start = r->run_seg;
+    if (r->ep_start < r->last_ep_end) r->ep_start = r->last_ep_end;
     r->ep_last = n;
     r->ep_detected = n;
     /* the episode's statistics start with the run that proved it */

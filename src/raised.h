@@ -18,6 +18,7 @@ typedef struct {
     int64_t run_seg;                    /* the speech segment the run started in */
     int   run_seg_hops, frag_hops;      /* the run's hops in it; fewer is a fragment, no word */
     int   back_hops;                    /* how far before the run its phrase may start */
+    int64_t last_ep_end;                /* where the speaker's last episode ended (0: none) */
     double raised_hops;               /* total hops inside episodes */
     int   episodes;
 } tm_raised;

@@ -394,8 +394,12 @@ static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emi
                     (p->peak_rel_db >= -t->intr_rel_db && (o != TM_AGENT || p->holder_rel_db >= -t->intr_rel_db));
     /* Two turns begun within handover_max_s of each other are a simultaneous start (Schegloff,
      * "Overlapping talk and the organization of turn-taking for conversation", Language in
-     * Society 2000): neither had a turn under way for the other to cut into. */
-    int under_way = p->start - t->floor_start >= t->handover_hops;
+     * Society 2000): the holder, having taken the floor only just before the newcomer came in
+     * (or after, the newcomer heard later), had no turn under way to cut into. The newcomer's
+     * attempt counts from its latest segment when it merged a pause: a false start with the
+     * holder, then a cut-in a second into their turn, is an interruption. */
+    int64_t came_in = p->merged >= 0 ? p->merged : p->start;
+    int under_way = came_in - t->floor_start >= t->handover_hops;
     if (p->h.overlapped && p->h.holder_went_on && own_level && under_way) {
         tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
         ev.other = o;

@@ -186,18 +186,11 @@ static void test_fragment_before_raised_turn_does_not_start_it(void **state)
 }
 
 /* A raised phrase whose first second is at the talker's normal loudness (an unstressed lead-in)
- * was raised from its first word; a phrase that ran at their normal voice for 3 s before it
- * rose was not, and its raised voice starts where it rose. */
-static int64_t raised_start_after(double normal_s)
+ * was raised from its first word, up to RAISED_PHRASE_BACK_S (1.5 s) of such a lead-in; a phrase
+ * that ran at their normal voice for longer before it rose was not, and its raised voice starts
+ * where it rose. */
+static int64_t final_start(void)
 {
-    setup();
-    int64_t n = 0;
-    for (; n < H(20.0); n++) feed_seg_hop(n, 0, BASE_LUFS, BASE_F0);
-    for (; n < H(20.5); n++) feed_hop(n, 0, -80.0f, 0.0f);
-    for (; n < H(20.5 + normal_s); n++) feed_seg_hop(n, H(20.5), BASE_LUFS, BASE_F0);
-    for (; n < H(23.5 + normal_s); n++) feed_seg_hop(n, H(20.5), BASE_LUFS + 12.0f, 150.0f);
-    for (; n < H(29.0 + normal_s); n++) feed_seg_hop(n, H(24.0 + normal_s), BASE_LUFS, BASE_F0);
-    finish(n);
     int64_t start = -1;
     int found = 0;
     for (int i = 0; i < nev; i++)
@@ -209,11 +202,47 @@ static int64_t raised_start_after(double normal_s)
     return start;
 }
 
+static int64_t raised_start_after(double normal_s)
+{
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_seg_hop(n, 0, BASE_LUFS, BASE_F0);
+    for (; n < H(20.5); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(20.5 + normal_s); n++) feed_seg_hop(n, H(20.5), BASE_LUFS, BASE_F0);
+    for (; n < H(23.5 + normal_s); n++) feed_seg_hop(n, H(20.5), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(24.0 + normal_s); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(29.0 + normal_s); n++) feed_seg_hop(n, H(24.0 + normal_s), BASE_LUFS, BASE_F0);
+    finish(n);
+    return final_start();
+}
+
 static void test_raised_phrase_starts_at_its_first_word(void **state)
 {
     (void)state;
     assert_int_equal(raised_start_after(1.0), H(20.5));
+    assert_int_equal(raised_start_after(1.5), H(20.5));
+    assert_int_equal(raised_start_after(1.6), H(22.1));
     assert_int_equal(raised_start_after(3.0), H(23.5));
+}
+
+/* A normal phrase whose last 0.3 s is loud, a pause of 0.7 s, then a raised phrase: the run
+ * carried over the pause began in the first phrase, whose normal words are not raised; the
+ * episode starts where the run did, not at the first phrase's start. */
+static void test_run_carried_over_a_pause_keeps_its_start(void **state)
+{
+    (void)state;
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_seg_hop(n, 0, BASE_LUFS, BASE_F0);
+    for (; n < H(20.5); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(21.5); n++) feed_seg_hop(n, H(20.5), BASE_LUFS, BASE_F0);
+    for (; n < H(21.8); n++) feed_seg_hop(n, H(20.5), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(22.5); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(25.5); n++) feed_seg_hop(n, H(22.5), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(26.0); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(30.0); n++) feed_seg_hop(n, H(26.0), BASE_LUFS, BASE_F0);
+    finish(n);
+    assert_int_equal(final_start(), H(21.5));
 }
 
 static void test_loud_talker_from_the_start_is_not_raised(void **state)
@@ -246,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_loud_talker_from_the_start_is_not_raised),
         cmocka_unit_test(test_fragment_before_raised_turn_does_not_start_it),
         cmocka_unit_test(test_raised_phrase_starts_at_its_first_word),
+        cmocka_unit_test(test_run_carried_over_a_pause_keeps_its_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

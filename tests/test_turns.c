@@ -326,6 +326,18 @@ static void test_simultaneous_start_is_not_an_interruption(void **state)
     const seg t[] = {{TM_AGENT, 1.0, 4.0, 0}, {TM_CALLER, 1.4, 5.0, 0}};
     run(t, 2, 6.0);
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.4, 5.0);
+    /* the bound: 0.29 s after is a simultaneous start, 0.30 s is not */
+    const seg u[] = {{TM_AGENT, 1.0, 4.0, 0}, {TM_CALLER, 1.29, 5.0, 0}};
+    run(u, 2, 6.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    const seg v[] = {{TM_AGENT, 1.0, 4.0, 0}, {TM_CALLER, 1.3, 5.0, 0}};
+    run(v, 2, 6.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.3, 5.0);
+    /* a false start with the agent (0.7 s), a pause of 0.4 s, then the cut-in 1.2 s into the
+     * agent's turn: one attempt, an interruption from the false start on */
+    const seg w[] = {{TM_AGENT, 1.0, 5.0, 0}, {TM_CALLER, 1.1, 1.8, 0}, {TM_CALLER, 2.2, 5.0, 0}};
+    run(w, 3, 6.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.1, 5.0);
 }
 
 static void test_turn_handover_is_not_an_interruption(void **state)
