@@ -187,7 +187,8 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
     r->in_ep = 1;
     r->episodes++;
     r->ep_start = r->run_start;
-    if (h->seg_start == r->run_seg && r->run_start - r->run_seg <= r->back_hops) r->ep_start = r->run_seg;
+    if (h->seg_start == r->run_seg && r->run_start - r->run_seg <= r->back_hops)
+        r->ep_start = r->run_seg;
     if (r->ep_start < r->last_ep_end) r->ep_start = r->last_ep_end;
     r->ep_last = n;
     r->ep_detected = n;

@@ -10,7 +10,8 @@
  *    holder was talking as it started (or paused under turn_pause_max_s and was heard again
  *    within handover_max_s of it) and kept talking more than handover_max_s after it
  *    (a turn hand-over overlaps the end of the holder's turn by a fraction of a second), and
- *    both spoke at their own level (interrupt_rel_db; for the holder, only the agent);
+ *    both spoke at their own level (interrupt_rel_db; for the holder, only the agent), and the
+ *    holder's turn was under way (not begun within handover_max_s of the newcomer's);
  *  - ended sooner and the holder talks on (through its end or within backchannel_context_s
  *    after it): a backchannel ("uh-huh", "right"), and the floor stays;
  *  - ended sooner and the holder does not go on: a short turn, which takes the floor.
