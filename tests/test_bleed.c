@@ -393,7 +393,9 @@ static void test_early_leak_flags_speakerphone_echo(void **state)
                   fl, n, fl_off, n_off);
     assert_true(n > 150);
     assert_true(fl_off < fl);          /* without the early leak, the first echo reads as speech */
-    assert_true(fl >= n - H(0.6));     /* all but the echo of the first syllables */
+    /* all but the echo's first few hops: the early leak is in sight within the first word's
+     * echo (judged on 0.3 s of hops, 9 of them passed) */
+    assert_true(fl >= n - H(0.05));
     /* by the end the level model has measured it (and the early leak gave way to it) */
     assert_true(tmi_bleed_known(&B));
     assert_true(abs((B.measured ? B.delay_hops : B.early_delay) - SP_DELAY) <= 1);
