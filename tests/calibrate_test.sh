@@ -22,6 +22,12 @@ check "the profile records where it came from" python3 -c '
 import json; p = json.load(open("fixed.json"))["provenance"]
 assert p["objective"] == "macro" and len(p["calls"]) == 4 and p["kept_start_thresholds"] is False'
 check "curves drawn" test -s plots/raised_min_db.svg
+"$TM" eval --json --profile bad.json train > bad-train.json
+"$TM" eval --json --profile fixed.json train > fixed-train.json
+check "the fit flags no more louder turns than its start" python3 -c '
+import json; b = json.load(open("bad-train.json")); f = json.load(open("fixed-train.json"))
+print("louder turns flagged on the training calls: start %d, calibrated %d of %d" % (b["louder_turns_flagged"], f["louder_turns_flagged"], f["louder_turns"]))
+assert f["louder_turns"] > 0 and f["louder_turns_flagged"] <= b["louder_turns_flagged"]'
 "$TM" eval --json --profile bad.json held > bad-score.json
 "$TM" eval --json --profile fixed.json held > fixed-score.json
 check "held-out calls gain" python3 -c '

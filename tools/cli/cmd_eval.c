@@ -104,7 +104,8 @@ static void help_calibrate(void)
          "hand-over and turn pauses, raised dB, pitch and duration, the speech gate's guards against\n"
          "other voices, the interrupter's own level) by coordinate descent from START (default:\n"
          "built-in) to maximise OBJ: 'macro' (mean F1 over event types, default) or\n"
-         "'TYPE:precision>=P' (F1 of one type, e.g. raised_voice:precision>=0.9). Reports K-fold\n"
+         "'TYPE:precision>=P' (F1 of one type, e.g. raised_voice:precision>=0.9), never taking more\n"
+         "louder turns (+3..5 dB, labelled not_raised) for raised voice than START does. Reports K-fold\n"
          "cross-validated scores by call, how the objective moves around each chosen threshold, and\n"
          "writes the profile with where it came from. The calibrated thresholds are written only if they\n"
          "beat the start profile on held-out calls by --min-gain (default 0.005); else the start is kept.");

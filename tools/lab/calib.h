@@ -21,6 +21,9 @@ typedef struct {
 typedef struct {
     int type;              /* -1: macro F1 over event types */
     double min_precision;  /* constraint for a single type, 0 none */
+    int max_louder;        /* a setting that flags more louder turns (+3..5 dB, not raised) as
+                              raised voice than this ranks below every one that does not; -1
+                              none. calib_fit sets it to its start's count. */
 } objective;
 
 /* A threshold the search moves, the values it tries, and the event type it mostly acts on. */
