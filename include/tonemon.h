@@ -287,6 +287,13 @@ typedef struct {
     float speech_register_rel_db; /* a talker's pitch register is set from the warm-up's anchors
                                     within this of their level (the babble and crosstalk heard
                                     before their first words are further under it), dB */
+    float speech_diffuse_spread_db; /* a segment whose sound over backchannel_max_s either side of
+                                    its start spreads less than this (90th less 10th percentile of
+                                    the levels over the floor) ... dB (0: off) */
+    float speech_diffuse_voiced_pct; /* ... with fewer of those hops voiced than this is the
+                                    babble of distant talkers, not the near one, and is withdrawn, % */
+    float speech_diffuse_own_voiced_pct; /* ... unless this share of the segment's own hops or
+                                    more is voiced (a near word in steady noise), % */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -92,6 +92,9 @@ tm_config tm_config_default(int sample_rate_hz)
     c.backchannel_alone_max_s = 0.6f;   /* the corpus's backchannels: 90 % under 0.57 s */
     c.backchannel_alone_quiet_s = 0.25f;
     c.speech_register_rel_db = 12.0f; /* babble 10-25 dB under; 6 dB took a low voice's harmonic errors */
+    c.speech_diffuse_spread_db = 12.0f; /* development corpora: babble's false segments 8.1 dB (median), the talkers' 19-23 */
+    c.speech_diffuse_voiced_pct = 45.0f; /* ... their hops 0.3 voiced (median), the talkers' 0.6-0.7 */
+    c.speech_diffuse_own_voiced_pct = 90.0f; /* an "uh-huh" under street noise: 96-100 % */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -193,6 +196,9 @@ static const tm_config_field fields[] = {
     F(backchannel_alone_max_s, 0, 5, "a newcomer's words shorter than this, then a pause of backchannel_alone_quiet_s at their noise floor while the holder talked on past handover_max_s, are a backchannel, and what follows is a new attempt at the floor, s (0: off)"),
     F(backchannel_alone_quiet_s, 0, 5, "... that pause (over turn_pause_max_s the rule never holds), s"),
     F(speech_register_rel_db, 0, 60, "a talker's pitch register is set from the first voiced hops within this of their level, dB"),
+    F(speech_diffuse_spread_db, 0, 60, "a segment whose sound over backchannel_max_s either side of its start (the hops over the floor) spreads less than this from its 10th to its 90th percentile, dB (0: off) ..."),
+    F(speech_diffuse_voiced_pct, 0, 100, "... and has fewer of those hops voiced than this, is babble of distant talkers and is withdrawn, %"),
+    F(speech_diffuse_own_voiced_pct, 0, 101, "... unless this share of the segment's own hops or more is voiced (a near word in steady noise), % (101: no segment is exempt)"),
 };
 #undef F
 #undef I

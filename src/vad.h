@@ -9,6 +9,8 @@
 #define VAD_LEVEL_WARMUP_HOPS 100
 /* Hops of level history: a lead-in (20), the background before it (30), the onset after. */
 #define VAD_LVL_RING 128
+/* Hops of sound history for the diffuse rule: backchannel_max_s either side of an onset. */
+#define VAD_SND_RING 256
 #define VAD_FV_RING 512           /* from a segment's start (less the echo rule's delays) to the
                                      hop it closes at, held open up to settle_hops at most */
 /* Hops after which a hop's final F0 is surely known in a live run: the pitch path's lag
@@ -106,6 +108,15 @@ typedef struct tm_vad {
     int64_t past_a[VAD_PAST_SEGS], past_b[VAD_PAST_SEGS]; /* the last segments closed as speech */
     int past_n;                  /* segments closed so far (the ring holds the last of them) */
     int seg_echo;                /* the open (or last) segment was taken back as the peer's echo */
+    float dif_db, dif_frac;      /* speech_diffuse_spread_db, speech_diffuse_voiced_pct / 100 */
+    float dif_own_frac;          /* speech_diffuse_own_voiced_pct / 100 */
+    int dif_hops;                /* hops judged either side of a segment's start */
+    float snd_db[VAD_SND_RING];  /* each hop's level, dBFS, by hop index */
+    unsigned char snd_cand[VAD_SND_RING];   /* ... whether it was over the floor */
+    unsigned char snd_voiced[VAD_SND_RING]; /* ... and voiced */
+    long seg_spk_n0;             /* spk_n when the open segment started */
+    int seg_judged;              /* the open segment was found not diffuse */
+    int64_t seg_first;           /* its first anchor */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
