@@ -294,6 +294,7 @@ typedef struct {
                                     babble of distant talkers, not the near one, and is withdrawn, % */
     float speech_diffuse_own_voiced_pct; /* ... unless this share of the segment's own hops or
                                     more is voiced (a near word in steady noise), % */
+    float speech_diffuse_own_min_ms; /* ... and they last this long at least, ms */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

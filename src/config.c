@@ -95,6 +95,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_diffuse_spread_db = 12.0f; /* development corpora: babble's false segments 8.1 dB (median), the talkers' 19-23 */
     c.speech_diffuse_voiced_pct = 45.0f; /* ... their hops 0.3 voiced (median), the talkers' 0.6-0.7 */
     c.speech_diffuse_own_voiced_pct = 90.0f; /* an "uh-huh" under street noise: 96-100 % */
+    c.speech_diffuse_own_min_ms = 100.0f; /* such a word: 140 ms and more; a babble voice crossing the gate: 20-90 */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -199,6 +200,7 @@ static const tm_config_field fields[] = {
     F(speech_diffuse_spread_db, 0, 60, "a segment whose sound over backchannel_max_s either side of its start (the hops over the floor) spreads less than this from its 10th to its 90th percentile, dB (0: off) ..."),
     F(speech_diffuse_voiced_pct, 0, 100, "... and has fewer of those hops voiced than this, is babble of distant talkers and is withdrawn, %"),
     F(speech_diffuse_own_voiced_pct, 0, 101, "... unless this share of the segment's own hops or more is voiced (a near word in steady noise), % (101: no segment is exempt)"),
+    F(speech_diffuse_own_min_ms, 0, 1000, "... when those hops last this long at least, ms"),
 };
 #undef F
 #undef I

@@ -110,6 +110,7 @@ typedef struct tm_vad {
     int seg_echo;                /* the open (or last) segment was taken back as the peer's echo */
     float dif_db, dif_frac;      /* speech_diffuse_spread_db, speech_diffuse_voiced_pct / 100 */
     float dif_own_frac;          /* speech_diffuse_own_voiced_pct / 100 */
+    int dif_own_min;             /* speech_diffuse_own_min_ms in hops */
     int dif_hops;                /* hops judged either side of a segment's start */
     float snd_db[VAD_SND_RING];  /* each hop's level, dBFS, by hop index */
     unsigned char snd_cand[VAD_SND_RING];   /* ... whether it was over the floor */
