@@ -288,8 +288,8 @@ typedef struct {
                                     within this of their level (the babble and crosstalk heard
                                     before their first words are further under it), dB */
     float speech_diffuse_spread_db; /* a segment whose sound over backchannel_max_s either side of
-                                    its start spreads less than this (90th less 10th percentile of
-                                    the levels over the floor) ... dB (0: off) */
+                                    its start (1.27 s at most) spreads less than this (90th less
+                                    10th percentile of every hop's level) ... dB (0: off) */
     float speech_diffuse_voiced_pct; /* ... with fewer of those hops voiced than this is the
                                     babble of distant talkers, not the near one, and is withdrawn, % */
     float speech_diffuse_own_voiced_pct; /* ... unless this share of the segment's own hops or

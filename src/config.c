@@ -197,7 +197,7 @@ static const tm_config_field fields[] = {
     F(backchannel_alone_max_s, 0, 5, "a newcomer's words shorter than this, then a pause of backchannel_alone_quiet_s at their noise floor while the holder talked on past handover_max_s, are a backchannel, and what follows is a new attempt at the floor, s (0: off)"),
     F(backchannel_alone_quiet_s, 0, 5, "... that pause (over turn_pause_max_s the rule never holds), s"),
     F(speech_register_rel_db, 0, 60, "a talker's pitch register is set from the first voiced hops within this of their level, dB"),
-    F(speech_diffuse_spread_db, 0, 60, "a segment whose sound over backchannel_max_s either side of its start (the hops over the floor) spreads less than this from its 10th to its 90th percentile, dB (0: off) ..."),
+    F(speech_diffuse_spread_db, 0, 60, "a segment whose sound over backchannel_max_s either side of its start (1.27 s at most; every hop's level) spreads less than this from its 10th to its 90th percentile, dB (0: off) ..."),
     F(speech_diffuse_voiced_pct, 0, 100, "... and has fewer of those hops voiced than this, is babble of distant talkers and is withdrawn, %"),
     F(speech_diffuse_own_voiced_pct, 0, 101, "... unless this share of the segment's own hops or more is voiced (a near word in steady noise), % (101: no segment is exempt)"),
     F(speech_diffuse_own_min_ms, 0, 1000, "... when those hops last this long at least, ms"),

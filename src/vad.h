@@ -118,6 +118,8 @@ typedef struct tm_vad {
     long seg_spk_n0;             /* spk_n when the open segment started */
     int seg_judged;              /* the open segment was found not diffuse */
     int64_t seg_first;           /* its first anchor */
+    int64_t seg_warm_from;       /* warm_from, blk_n and blk_left when it started: restored */
+    int seg_blk_n, seg_blk_left; /* ... when it is withdrawn as diffuse in the warm-up */
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);

@@ -768,9 +768,10 @@ static int talker_first(int64_t n, int *cand, float *level_db, float *f0_hz)
 
 /* Babble alone on the channel, then the near talker over it from 8 s: syllables of 150 ms at
  * -25 dBFS and 120 Hz that dip to the babble for 60 ms between them, in phrases of 2 s, 0.6 s
- * apart. With the rule on (the default profile) or off: the first kept segment's start, and the
- * talker's phrases after the first whose onset a kept segment found within 0.1 s. */
-static void diffuse_run(int on, int64_t *first_kept, int *phrases_found)
+ * apart. With the rule on (the default profile) or off: the first kept segment's start, the
+ * talker's phrases after the first whose onset a kept segment found within 0.1 s, and whether a
+ * level was known when the talker began (learnt from the babble). */
+static void diffuse_run(int on, int64_t *first_kept, int *phrases_found, int *level_known)
 {
     tm_config c = tm_config_default(16000);
     if (!on) c.speech_diffuse_spread_db = 0.0f;
@@ -789,6 +790,7 @@ static void diffuse_run(int on, int64_t *first_kept, int *phrases_found)
         }
         tmi_span closed;
         int r = feed_sound(n, 1, level, f0, &closed);
+        if (n == talker_from - 1) *level_known = V.spk_n >= VAD_LEVEL_WARMUP_HOPS;
         if ((r & TMI_SEG_CONFIRMED) && V.seg_start >= talker_from + cycle / 2) {
             int64_t k = (V.seg_start - talker_from + H(0.1)) % cycle;
             *phrases_found += k <= H(0.2);
@@ -806,14 +808,17 @@ static void test_diffuse_babble_is_no_speech_the_talker_over_it_is(void **state)
 {
     (void)state;
     int64_t first, first_off;
-    int found, found_off;
-    diffuse_run(1, &first, &found);
-    diffuse_run(0, &first_off, &found_off);
+    int found, found_off, known, known_off;
+    diffuse_run(1, &first, &found, &known);
+    diffuse_run(0, &first_off, &found_off, &known_off);
     print_message("talker from 8.00 s: first speech from %.2f s (rule off: %.2f s); their next 4 phrases "
-                  "found: %d (rule off: %d)\n", (double)first / HPS, (double)first_off / HPS, found, found_off);
+                  "found: %d (rule off: %d); a level learnt from the babble: %d (rule off: %d)\n",
+                  (double)first / HPS, (double)first_off / HPS, found, found_off, known, known_off);
     assert_true(first >= H(8.0 - 1.0) && first <= H(8.0 + 0.3));
     assert_true(first_off < H(8.0 - 1.0));
     assert_int_equal(found, 4);
+    assert_int_equal(known, 0);
+    assert_int_equal(known_off, 1);
 }
 
 /* After talker_first, noise (babble_hop with spread_db and voiced) in which a voiced sound of
