@@ -657,11 +657,11 @@ static int diffuse(const tm_vad *v, int64_t n)
  * voice, and their own 18 dB over it raised in every turn (seed 30 c51). */
 static int withdraw_diffuse(tm_vad *v, tmi_span *closed)
 {
-    if (v->seg_spk_n0 < VAD_LEVEL_WARMUP_HOPS) {
-        v->spk_n = v->seg_spk_n0;
-        v->warm_from = v->seg_warm_from;
-        v->blk_n = v->seg_blk_n;
-        v->blk_left = v->seg_blk_left;
+    if (v->seg_warm.spk_n < VAD_LEVEL_WARMUP_HOPS) {
+        v->spk_n = v->seg_warm.spk_n;
+        v->warm_from = v->seg_warm.warm_from;
+        v->blk_n = v->seg_warm.blk_n;
+        v->blk_left = v->seg_warm.blk_left;
         level_reset(v);
     }
     close_seg(v, closed);
@@ -807,10 +807,10 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->on = 1;
         v->seg_echo = 0;
         v->seg_judged = 0;
-        v->seg_spk_n0 = v->spk_n;
-        v->seg_warm_from = v->warm_from;
-        v->seg_blk_n = v->blk_n;
-        v->seg_blk_left = v->blk_left;
+        v->seg_warm.spk_n = v->spk_n;
+        v->seg_warm.warm_from = v->warm_from;
+        v->seg_warm.blk_n = v->blk_n;
+        v->seg_warm.blk_left = v->blk_left;
         v->seg_first = v->run_first;
         v->seg_peak_db = v->run_peak_db;
         v->seg_voiced = v->run_voiced;

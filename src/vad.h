@@ -115,11 +115,14 @@ typedef struct tm_vad {
     float snd_db[VAD_SND_RING];  /* each hop's level, dBFS, by hop index */
     unsigned char snd_cand[VAD_SND_RING];   /* ... whether it was over the floor */
     unsigned char snd_voiced[VAD_SND_RING]; /* ... and voiced */
-    long seg_spk_n0;             /* spk_n when the open segment started */
     int seg_judged;              /* the open segment was found not diffuse */
     int64_t seg_first;           /* its first anchor */
-    int64_t seg_warm_from;       /* warm_from, blk_n and blk_left when it started: restored */
-    int seg_blk_n, seg_blk_left; /* ... when it is withdrawn as diffuse in the warm-up */
+    struct {                     /* the warm-up when it started, restored when it is withdrawn
+                                    as diffuse before the level was known */
+        long spk_n;
+        int64_t warm_from;
+        int blk_n, blk_left;
+    } seg_warm;
 } tm_vad;
 
 void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s);
