@@ -295,6 +295,13 @@ typedef struct {
     float speech_diffuse_own_voiced_pct; /* ... unless this share of the segment's own hops or
                                     more is voiced (a near word in steady noise), % */
     float speech_diffuse_own_min_ms; /* ... and they last this long at least, ms */
+    float speech_over_background_db; /* a segment whose voiced hops (its first backchannel_max_s)
+                                    lie, at their 80th percentile, less than this over the 80th
+                                    percentile of the sound outside this talker's segments in the
+                                    speech_background_s before it ... dB (0: off) */
+    float speech_background_voiced_pct; /* ... where this share of that sound or more is voiced
+                                    (the babble of other voices), is one of them and is withdrawn, % */
+    float speech_background_s;   /* ... that sound's span, s (at most 8.9 s at 100 hops/s) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -96,6 +96,9 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_diffuse_voiced_pct = 45.0f; /* ... their hops 0.3 voiced (median), the talkers' 0.6-0.7 */
     c.speech_diffuse_own_voiced_pct = 90.0f; /* an "uh-huh" under street noise: 96-100 % */
     c.speech_diffuse_own_min_ms = 100.0f; /* such a word: 140 ms and more; a babble voice crossing the gate: 20-90 */
+    c.speech_over_background_db = 6.0f;    /* development corpora: see src/vad.c */
+    c.speech_background_voiced_pct = 20.0f; /* street and AGC-pumped noise is mostly unvoiced */
+    c.speech_background_s = 4.0f;
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -201,6 +204,9 @@ static const tm_config_field fields[] = {
     F(speech_diffuse_voiced_pct, 0, 100, "... and has fewer of those hops voiced than this, is babble of distant talkers and is withdrawn, %"),
     F(speech_diffuse_own_voiced_pct, 0, 101, "... unless this share of the segment's own hops or more is voiced (a near word in steady noise), % (101: no segment is exempt)"),
     F(speech_diffuse_own_min_ms, 0, 1000, "... when those hops last this long at least, ms"),
+    F(speech_over_background_db, 0, 60, "a segment whose voiced hops (over its first backchannel_max_s) lie, at their 80th percentile, less than this over the 80th percentile of the sound outside this talker's segments (not leak, hold or tones) in the speech_background_s before it, dB (0: off) ..."),
+    F(speech_background_voiced_pct, 0, 100, "... where this share of that sound or more is voiced (other voices: babble), is one of those voices and is withdrawn, %"),
+    F(speech_background_s, 0, 8.9, "... that sound's span (half a second of it at least, or the rule does not judge), s"),
 };
 #undef F
 #undef I

@@ -10,7 +10,10 @@
 /* Hops of level history: a lead-in (20), the background before it (30), the onset after. */
 #define VAD_LVL_RING 128
 /* Hops of sound history for the diffuse rule: backchannel_max_s either side of an onset. */
-#define VAD_SND_RING 256
+#define VAD_SND_RING 1024
+/* the diffuse rule's reach either side of a segment's start, hops (its window fits the ring
+ * with the background rule's before it) */
+#define VAD_DIFFUSE_MAX_HOPS 127
 #define VAD_FV_RING 512           /* from a segment's start (less the echo rule's delays) to the
                                      hop it closes at, held open up to settle_hops at most */
 /* Hops after which a hop's final F0 is surely known in a live run: the pitch path's lag
@@ -79,6 +82,8 @@ typedef struct tm_vad {
                                 after warm-up that checks it */
     int blk_n, blk_left;     /* anchors in that block; blocks still to check */
     int64_t warm_from;       /* the first anchor of the warm-up */
+    int warm_sparse;         /* the level was set by a warm-up that took VAD_WARMUP_SPARSE_HOPS
+                                or more, and not set again since */
     int epoch;               /* times the level was set again from a louder voice */
     int on;                  /* inside a confirmed segment (hangover included) */
     int64_t seg_start;       /* first hop of the open segment */
@@ -115,6 +120,10 @@ typedef struct tm_vad {
     float snd_db[VAD_SND_RING];  /* each hop's level, dBFS, by hop index */
     unsigned char snd_cand[VAD_SND_RING];   /* ... whether it was over the floor */
     unsigned char snd_voiced[VAD_SND_RING]; /* ... and voiced */
+    unsigned char snd_bg[VAD_SND_RING];     /* ... and background: outside this talker's
+                                               segments, not leak, a lost packet, hold or tones */
+    float bg_db, bg_frac;        /* speech_over_background_db, speech_background_voiced_pct / 100 */
+    int bg_hops;                 /* speech_background_s in hops */
     int seg_judged;              /* the open segment was found not diffuse */
     int64_t seg_first;           /* its first anchor */
     struct {                     /* the warm-up when it started, restored when it is withdrawn

@@ -881,6 +881,31 @@ static void test_a_babble_voice_crossing_the_gate_is_no_word(void **state)
     assert_int_equal(kept_off, 1);
 }
 
+/* The talker's level is known (-25 dBFS, from a phrase in quiet); then babble within 6 dB of
+ * -40 dBFS, a third of it voiced, its 80th percentile near -38.2. At 6 s a neighbour's louder
+ * voice crosses the gate for half a second: voiced throughout at -35 dBFS, 10 dB under the
+ * talker, so an anchor, and long enough to be exempt from the diffuse rule. It lies 3 dB over
+ * the babble before it (speech_over_background_db 6): one of the babble's voices, withdrawn; kept
+ * with the rule off. The talker's own quiet word at -30 dBFS, 8 dB over the babble, is kept; so
+ * is the neighbour's voice over unvoiced street noise, which the rule does not judge
+ * (speech_background_voiced_pct). */
+static void test_a_voice_no_louder_than_the_babble_is_not_the_talker(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    int voice = word_in_noise(&c, 6.0f, 1, 0.5f, -35.0f, 125.0f);
+    int word = word_in_noise(&c, 6.0f, 1, 0.5f, -30.0f, 125.0f);
+    int street = word_in_noise(&c, 6.0f, 0, 0.5f, -35.0f, 125.0f);
+    c.speech_over_background_db = 0.0f;
+    int voice_off = word_in_noise(&c, 6.0f, 1, 0.5f, -35.0f, 125.0f);
+    print_message("babble voice 3 dB over the babble: %d (rule off: %d); the talker's word 8 dB over: %d; "
+                  "the voice over street noise: %d (1 kept, 0 withdrawn)\n", voice, voice_off, word, street);
+    assert_int_equal(voice, 0);
+    assert_int_equal(voice_off, 1);
+    assert_int_equal(word, 1);
+    assert_int_equal(street, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -902,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_diffuse_babble_is_no_speech_the_talker_over_it_is),
         cmocka_unit_test(test_a_voiced_word_in_steady_noise_is_not_diffuse),
         cmocka_unit_test(test_a_babble_voice_crossing_the_gate_is_no_word),
+        cmocka_unit_test(test_a_voice_no_louder_than_the_babble_is_not_the_talker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
