@@ -671,9 +671,9 @@ static int diffuse(const tm_vad *v, int64_t n)
  * were lost (on the development corpora at 6 dB: 87 true segments of 4240 in the street, 81 of
  * 2239 under an AGC). A segment at the talker's own level (within speech_far_loud_db) is theirs
  * whatever the background when that level came from a dense warm-up: otherwise a talker whose
- * own voice lies outside their segments (words shorter than a long onset_ms; a scripted voice the
- * hold stage cut short) is measured against themselves, and each phrase withdrawn makes the next
- * one's background. A level won by babble comes from a sparse warm-up (every one measured did),
+ * own voice lies outside their segments (words shorter than a long onset_ms; test_deesc's scripted
+ * flat voice, whose first phrase the segmenter closed a second early) is measured against
+ * themselves, and each phrase withdrawn makes the next one's background. A level won by babble comes from a sparse warm-up (every one measured did),
  * and vouches for nothing: guarding those too brought back 7 of the 13 false interruptions the
  * rule removes (seeds 41 c41, 44 c41: babble segments at the babble's level). On the development
  * corpora (seeds 29-38 and 41-44, 792 calls) at 6 dB, 20 % and 4 s: false interruptions 88 -> 75,
