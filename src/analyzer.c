@@ -393,6 +393,8 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
             h->seg_flags = 0;
         }
         copy_segment(h, &ch->vad);
+        h->seg_doubtful = h->seg_on && tmi_turns_may_reopen(&a->turns, c, h->seg_start) &&
+                          tmi_vad_doubtful(&ch->vad);
         h->speech = h->seg_on && h->seg_last == n;
         fill_frame(a, c, given);
         if (h->seg_flags & TMI_SEG_CONFIRMED) mark_speech(a, c, h->seg_start, n);

@@ -55,6 +55,9 @@ typedef struct {
     int64_t seg_start;      /* first hop of the open (or last) segment */
     int64_t seg_last;       /* its last active hop; -1 none yet */
     int     seg_weak;       /* the open segment may still be taken back as too weak (vad.h) */
+    int     seg_doubtful;   /* the open segment, not yet judged, would be withdrawn as another
+                               voice on what is heard of it so far (vad.h); asked only while it
+                               may reopen an attempt at the floor (turns.h) */
     int     seg_held;       /* it is past its hangover, open only until the hold stage rules on
                                the music that may have opened it (vad.h) */
     int     seg_flags;      /* TMI_SEG_CONFIRMED / TMI_SEG_CLOSED / TMI_SEG_WITHDRAWN at this hop */

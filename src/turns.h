@@ -50,6 +50,10 @@ typedef struct {
     turns_pending pend[2];
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];
+    int64_t iw_seg[2], iw_start[2];   /* an interruption whose attempt's newest segment may still
+                                         be withdrawn as another voice: the segment, the attempt's
+                                         start; its alert waits for the judgement; -1 none */
+    int iw_of[2];
     int merge_hops;                   /* overlaps this close are one */
     int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
     int alone_hops, alone_quiet_hops; /* backchannel_alone_max_s, backchannel_alone_quiet_s */
@@ -79,6 +83,9 @@ void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);
 /* The open segment of c starting at start was no speech (music, a laugh, a murmur): forget it
  * without an event. own: its pitch was c's own (tmi_vad_seg_own): c's voice was heard in it all
  * the same, which the other side's attempt keeps as c's turn going on. */
+/* 1 when c's open segment from seg_start may reopen c's paused attempt at the floor, or did and
+ * its interruption's alert waits: whether it is doubtful (tmi_vad_doubtful) matters then */
+int tmi_turns_may_reopen(const tm_turns *t, int c, int64_t seg_start);
 void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, int own, const tm_emitter *em);
 /* End of stream at hop hp[0].n, after a last update that closed the open segments. */
 void tmi_turns_finish(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);

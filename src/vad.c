@@ -621,9 +621,11 @@ static int64_t lead_start(const tm_vad *v, int64_t n)
  * those spread little. On the development corpora (seeds 29-38, every segment judged) the rule
  * takes 152 of 446 false babble segments against 2 of 16238 true ones. Judged once
  * backchannel_max_s of the segment is heard (at most VAD_DIFFUSE_MAX_HOPS), before the turn
- * stage lets an attempt that began with it interrupt, or when it closes sooner. Limit: an attempt
- * the turn stage reopened (the newcomer paused and went on) may already interrupt on the hop
- * the segment is confirmed; withdrawn later, that interruption stands. */
+ * stage lets an attempt that began with it interrupt, or when it closes sooner. An attempt the
+ * turn stage reopened (the newcomer paused and went on) may interrupt on the hop the segment is
+ * confirmed: its alert waits for the judgement when what is heard of the segment so far would be
+ * withdrawn (tmi_vad_doubtful); a segment that looks like the talker then and is withdrawn
+ * later leaves that interruption standing (the limit left). */
 #define VAD_DIFFUSE_MIN_HOPS 10
 
 static int diffuse(const tm_vad *v, int64_t n)
@@ -735,6 +737,7 @@ static int withdraw_diffuse(tm_vad *v, tmi_span *closed)
 int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
 {
     int64_t n = h->n;
+    v->hop_n = n;
     int active = h->active;
     float level_db = h->level_db;
     v->snd_db[n % VAD_SND_RING] = level_db;
@@ -904,6 +907,11 @@ static int stranger_so_far(const tm_vad *v)
     return v->strong_db > 0.0f && v->own_oct > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS &&
            v->last_active + 1 - v->seg_start <= tmi_vad_takeback_hops(v) &&
            !v->seg_strong && (float)v->seg_own < v->own_frac * (float)v->seg_voiced;
+}
+
+int tmi_vad_doubtful(const tm_vad *v)
+{
+    return v->on && !v->seg_judged && not_the_talker(v, v->hop_n);
 }
 
 int tmi_vad_weak(const tm_vad *v)

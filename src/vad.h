@@ -124,6 +124,7 @@ typedef struct tm_vad {
                                                segments, not leak, a lost packet, hold or tones */
     float bg_db, bg_frac;        /* speech_over_background_db, speech_background_voiced_pct / 100 */
     int bg_hops;                 /* speech_background_s in hops */
+    int64_t hop_n;               /* the last hop updated */
     int seg_judged;              /* the open segment was found not diffuse */
     int64_t seg_first;           /* its first anchor */
     struct {                     /* the warm-up when it started, restored when it is withdrawn
@@ -152,6 +153,10 @@ int  tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed);
 /* 1 while the open segment is short and has not come within weak_db of the talker's level, or
  * is a laugh so far, or may be hold music: it may still be taken back. */
 int  tmi_vad_weak(const tm_vad *v);
+/* 1 when the open segment is not judged yet (the diffuse and background rules judge it on its
+ * first backchannel_max_s, or when it closes sooner) and would be withdrawn as another voice if
+ * judged on what is heard of it so far */
+int  tmi_vad_doubtful(const tm_vad *v);
 /* The pitch path's final F0 of hop k, given in hop order (PITCH_PATH_LAG hops after the live
  * estimate, or with the hop in a replay): a segment that closes within a backchannel's length
  * of its start (hangover included) with fewer than speech_final_voiced_min_ms of final voiced

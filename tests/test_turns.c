@@ -47,6 +47,10 @@ static tm_turns T;
 static const tm_emitter EM = {collect, NULL};
 static int held[2];
 static int64_t held_from[2];
+static int doubtful[2];            /* the open segment would be withdrawn as another voice on
+                                      what is heard of it so far (run(): doubt_seg until doubt_to) */
+static int doubt_seg = -1;         /* the script segment that is doubtful ... */
+static double doubt_to;            /* ... until this second */
 static float seg_rel[2];           /* the open (or last) segment's loudest voiced hop against */
 static const float *script_rel;    /* the talker's own level, dB; per script segment (NULL: 0) */
 
@@ -87,6 +91,7 @@ static void to_hops(tmi_hop *hp, int64_t n, const tm_vad *vad, const int *speech
         hp[c].holding = held[c];
         hp[c].hold_from = held[c] ? held_from[c] : -1;
         hp[c].seg_peak_rel_db = seg_rel[c];
+        hp[c].seg_doubtful = vad[c].on && doubtful[c];
         hp[c].cand = n >= H(loud[c][0]) && n < H(loud[c][1]);
     }
 }
@@ -170,6 +175,7 @@ static void run(const seg *script, int nseg, double dur_s)
                 }
             }
             speech[c] = v->on && v->last_active == n;
+            doubtful[c] = v->on && next[c] == doubt_seg && n < H(doubt_to);
         }
         feed_hop(n, vad, speech, flags, closed);
     }
@@ -666,6 +672,30 @@ static void test_holder_going_on_in_a_withdrawn_segment_is_no_interruption(void 
         assert_int_not_equal(nth(TM_EV_INTERRUPTION, 1, i)->speaker, TM_CALLER);
 }
 
+/* The caller's 0.8 s of words at 1.7 s over the agent's turn (to 5.5 s), a pause, and more from
+ * 2.97 s: one attempt from 1.7 s, past a backchannel's length the hop the new segment is
+ * confirmed (2.99 s). That segment is babble the speech stage withdraws at 3.97 s, when it judges
+ * it; what was heard of it by 3.0 s already looked so (doubtful). The alert waits for the
+ * judgement and never goes out; with the segment standing, it goes out at the judgement; not
+ * doubtful, at 2.99 s as before (and withdrawn later, it stood: the limit this removes). */
+static void test_cut_in_whose_new_segment_is_doubtful_waits_for_its_judgement(void **state)
+{
+    (void)state;
+    const seg gone[] = {{TM_AGENT, 0.0, 5.5, 0}, {TM_CALLER, 1.7, 2.5, 0}, {TM_CALLER, 2.97, 5.0, -3.97}};
+    doubt_seg = 2;
+    doubt_to = 3.97;
+    run(gone, 3, 7.0);
+    assert_int_equal(count(TM_EV_INTERRUPTION, 0) + count(TM_EV_INTERRUPTION, 1), 0);
+    const seg stands[] = {{TM_AGENT, 0.0, 5.5, 0}, {TM_CALLER, 1.7, 2.5, 0}, {TM_CALLER, 2.97, 5.0, 0}};
+    run(stands, 3, 7.0);
+    const tm_event *live = only(TM_EV_INTERRUPTION, 0);
+    assert_int_equal(live->detected, H(3.97));
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.7, 5.0);
+    doubt_seg = -1;
+    run(gone, 3, 7.0);
+    assert_int_equal(only(TM_EV_INTERRUPTION, 0)->detected, H(2.97) + onset_hops - 1);
+}
+
 static void test_fragment_inside_a_turn_is_no_backchannel(void **state)
 {
     (void)state;
@@ -685,6 +715,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hold_end_is_not_reported_as_silence),
         cmocka_unit_test(test_burst_overlap_at_its_start),
+        cmocka_unit_test(test_cut_in_whose_new_segment_is_doubtful_waits_for_its_judgement),
         cmocka_unit_test(test_short_uh_huh_is_a_backchannel),
         cmocka_unit_test(test_caller_taking_the_floor_is_an_interruption),
         cmocka_unit_test(test_simultaneous_start_is_not_an_interruption),
