@@ -545,6 +545,9 @@ void tm_analyzer_finish(tm_analyzer *a)
         tmi_hop *h = &a->hp[c];
         h->n = a->hops_in;
         h->active = h->speech = 0;
+        /* (a segment still doubtful as it ends unjudged holds back the alert it waited for) */
+        h->seg_doubtful = a->ch[c].vad.on && tmi_turns_may_reopen(&a->turns, c, a->ch[c].vad.seg_start) &&
+                          tmi_vad_doubtful(&a->ch[c].vad);
         h->seg_flags = tmi_vad_finish(&a->ch[c].vad, &h->closed) ? TMI_SEG_CLOSED : 0;
         copy_segment(h, &a->ch[c].vad);
     }

@@ -81,6 +81,7 @@ void tmi_turns_reset(tm_turns *t)
         t->intr_detected[c] = 0;
         t->intr_of[c] = TM_NOBODY;
         t->iw_seg[c] = -1;
+        t->intr_seg[c] = t->intr_prev_end[c] = -1;
         t->ring_pos[c] = t->ring_n[c] = 0;
         memset(t->quiet[c], 0, sizeof t->quiet[c]);
     }
@@ -415,6 +416,7 @@ static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emi
         t->iw_seg[c] = p->merged;
         t->iw_start[c] = p->start;
         t->iw_of[c] = o;
+        t->iw_prev_end[c] = p->end;
     } else if (p->h.overlapped && p->h.holder_went_on && own_level && under_way) {
         tm_event ev = emit_make(TM_EV_INTERRUPTION, c, p->start, n + 1, n, 0);
         ev.other = o;
@@ -427,6 +429,8 @@ static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emi
             t->intr_start[c] = p->start;
             t->intr_detected[c] = n;
             t->intr_of[c] = o;
+            t->intr_seg[c] = hp[c].seg_on ? hp[c].seg_start : -1;
+            t->intr_prev_end[c] = p->merged >= 0 ? p->end : -1;
         }
     }
     take_floor(t, c, p->start, hp, em);
@@ -514,7 +518,11 @@ static void resolve_pending(tm_turns *t, int64_t n, int c, const tmi_hop *hp, co
 static void judged_interruption(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emitter *em)
 {
     int open = hp[c].seg_on && hp[c].seg_start == t->iw_seg[c];
-    if (open && hp[c].seg_doubtful) return;
+    if (hp[c].seg_doubtful) {
+        /* still doubtful as the stream ends (closed unjudged): no alert, too late to help */
+        if (!open) t->iw_seg[c] = -1;
+        return;
+    }
     tm_event ev = emit_make(TM_EV_INTERRUPTION, c, t->iw_start[c], n + 1, n, 0);
     ev.other = t->iw_of[c];
     emit_event(em, &ev);
@@ -522,6 +530,8 @@ static void judged_interruption(tm_turns *t, int64_t n, int c, const tmi_hop *hp
         t->intr_start[c] = t->iw_start[c];
         t->intr_detected[c] = n;
         t->intr_of[c] = t->iw_of[c];
+        t->intr_seg[c] = t->iw_seg[c];
+        t->intr_prev_end[c] = t->iw_prev_end[c];
     } else {
         int64_t end = (hp[c].seg_flags & TMI_SEG_CLOSED) ? hp[c].closed.end : n + 1;
         ev = emit_make(TM_EV_INTERRUPTION, c, t->iw_start[c], end, n, 1);
@@ -646,6 +656,15 @@ void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, int own, const tm_emi
         q->holder_seg = -1;
     }
     if (t->intr_start[c] == start) t->intr_start[c] = -1;
+    /* The segment that reopened an attempt whose interruption is out was none (judged another
+     * voice after it had looked like the talker): the interruption ends where the attempt did
+     * before it. */
+    if (t->intr_start[c] >= 0 && t->intr_seg[c] == start && t->intr_prev_end[c] > t->intr_start[c]) {
+        tm_event ev = emit_make(TM_EV_INTERRUPTION, c, t->intr_start[c], t->intr_prev_end[c], t->intr_detected[c], 1);
+        ev.other = t->intr_of[c];
+        emit_event(em, &ev);
+        t->intr_start[c] = -1;
+    }
     if (t->iw_seg[c] == start) t->iw_seg[c] = -1;   /* another voice: no interruption */
     if (t->holder == c && t->floor_start == start) end_floor(t, start, em);
 }

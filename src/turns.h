@@ -50,9 +50,13 @@ typedef struct {
     turns_pending pend[2];
     int64_t intr_start[2], intr_detected[2];  /* interruption awaiting its end; -1 none */
     int intr_of[2];
+    int64_t intr_seg[2], intr_prev_end[2];    /* ... the open segment it rests on, and the end
+                                                 of the attempt before that segment reopened it
+                                                 (-1: it began with that segment) */
     int64_t iw_seg[2], iw_start[2];   /* an interruption whose attempt's newest segment may still
                                          be withdrawn as another voice: the segment, the attempt's
                                          start; its alert waits for the judgement; -1 none */
+    int64_t iw_prev_end[2];           /* ... the attempt's end before that segment */
     int iw_of[2];
     int merge_hops;                   /* overlaps this close are one */
     int tail_gap_hops;                /* a split this short in a turn cut into is no new entry */
@@ -80,12 +84,12 @@ void tmi_turns_reset(tm_turns *t);
  * the same n) gives its segment (seg_on, seg_start, seg_last), what opened or closed at this hop
  * (seg_flags, closed), whether this hop is its speech, and whether music holds it (not silence). */
 void tmi_turns_update(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);
-/* The open segment of c starting at start was no speech (music, a laugh, a murmur): forget it
- * without an event. own: its pitch was c's own (tmi_vad_seg_own): c's voice was heard in it all
- * the same, which the other side's attempt keeps as c's turn going on. */
 /* 1 when c's open segment from seg_start may reopen c's paused attempt at the floor, or did and
  * its interruption's alert waits: whether it is doubtful (tmi_vad_doubtful) matters then */
 int tmi_turns_may_reopen(const tm_turns *t, int c, int64_t seg_start);
+/* The open segment of c starting at start was no speech (music, a laugh, a murmur): forget it
+ * without an event. own: its pitch was c's own (tmi_vad_seg_own): c's voice was heard in it all
+ * the same, which the other side's attempt keeps as c's turn going on. */
 void tmi_turns_withdraw(tm_turns *t, int c, int64_t start, int own, const tm_emitter *em);
 /* End of stream at hop hp[0].n, after a last update that closed the open segments. */
 void tmi_turns_finish(tm_turns *t, const tmi_hop *hp, const tm_emitter *em);

@@ -150,8 +150,10 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
      * its frames wait for that */
     if ((v->fv_min > 0 || v->echo_frac > 0.0f) && v->settle_hops < v->short_hops + VAD_FINAL_LAG_HOPS)
         v->settle_hops = v->short_hops + VAD_FINAL_LAG_HOPS;
-    /* a diffuse segment goes dif_hops after its start (and its lead-in) at the latest */
-    if (v->dif_db > 0.0f && v->settle_hops < v->dif_hops + tmi_vad_reach_hops(v))
+    /* a diffuse segment, or one under the background, goes dif_hops after its start (and its
+     * lead-in) at the latest */
+    if ((v->dif_db > 0.0f || (v->bg_db > 0.0f && v->bg_hops > 0)) &&
+        v->settle_hops < v->dif_hops + tmi_vad_reach_hops(v))
         v->settle_hops = v->dif_hops + tmi_vad_reach_hops(v);
     tmi_vad_reset(v);
 }
@@ -665,14 +667,16 @@ static int diffuse(const tm_vad *v, int64_t n)
  * talker comes 10-25 dB over it. Where the babble won the talker's level before they spoke the
  * gate passes such voices, and a few talkers modulate as one does (the diffuse rule); the sound
  * between the talker's own segments tells them. The background is every hop outside this
- * talker's segments in the speech_background_s before this one, but the other party's leak, lost
+ * talker's segments (lead-ins included; segments withdrawn since count as background, being the
+ * babble's voices) in the speech_background_s before this one, but the other party's leak, lost
  * packets, hold music and tones (a talker answering after hold music or DTMF would be measured
  * against them); its 80th percentile, as a voice must rise over the babble's louder moments.
  * Only where that sound is voiced (speech_background_voiced_pct): street and car noise and noise
  * an AGC pumped in pauses are mostly unvoiced, and measured against them a talker's quiet words
  * were lost (on the development corpora at 6 dB: 87 true segments of 4240 in the street, 81 of
  * 2239 under an AGC). A segment at the talker's own level (within speech_far_loud_db) is theirs
- * whatever the background when that level came from a dense warm-up: otherwise a talker whose
+ * whatever the background when that level came from a dense warm-up or was set again since from
+ * a louder voice (relearning, the block check): otherwise a talker whose
  * own voice lies outside their segments (words shorter than a long onset_ms; test_deesc's scripted
  * flat voice, whose first phrase the segmenter closed a second early) is measured against
  * themselves, and each phrase withdrawn makes the next one's background. A level won by babble comes from a sparse warm-up (every one measured did),
@@ -695,7 +699,7 @@ static int under_background(const tm_vad *v, int64_t n)
     if (n - from + 1 > VAD_SND_RING) from = n - VAD_SND_RING + 1;
     for (int64_t i = from; i < v->seg_start; i++) {
         float d = v->snd_db[i % VAD_SND_RING];
-        if (!v->snd_bg[i % VAD_SND_RING] || !isfinite(d)) continue;
+        if (!v->snd_bg[i % VAD_SND_RING] || v->snd_seg[i % VAD_SND_RING] || !isfinite(d)) continue;
         bg[nb++] = d;
         nbv += v->snd_voiced[i % VAD_SND_RING];
     }
@@ -720,8 +724,18 @@ static int not_the_talker(const tm_vad *v, int64_t n) { return diffuse(v, n) || 
  * (a new epoch) the raised-voice baselines, which learn from a segment's hops as they come. Left
  * in them, a caller's babble of 12 s, heard as a second of speech now and then, was their normal
  * voice, and their own 18 dB over it raised in every turn (seed 30 c51). */
+/* A segment withdrawn was another voice, or no voice: its hops are background again (the
+ * babble's voices that crossed the gate are its loud moments, which a voice must rise over). */
+static void unmark_seg(tm_vad *v)
+{
+    int64_t n = v->hop_n;
+    for (int64_t i = v->seg_start > n - VAD_SND_RING + 1 ? v->seg_start : n - VAD_SND_RING + 1; i <= n; i++)
+        v->snd_seg[i % VAD_SND_RING] = 0;
+}
+
 static int withdraw_diffuse(tm_vad *v, tmi_span *closed)
 {
+    unmark_seg(v);
     if (v->seg_warm.spk_n < VAD_LEVEL_WARMUP_HOPS) {
         v->spk_n = v->seg_warm.spk_n;
         v->warm_from = v->seg_warm.warm_from;
@@ -743,8 +757,9 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     v->snd_db[n % VAD_SND_RING] = level_db;
     v->snd_cand[n % VAD_SND_RING] = (unsigned char)(h->cand != 0);
     v->snd_voiced[n % VAD_SND_RING] = h->f0_hz > 0.0f;
-    v->snd_bg[n % VAD_SND_RING] = !v->on && !h->leak && !h->lost && !h->holding && h->music_from < 0 &&
+    v->snd_bg[n % VAD_SND_RING] = !h->leak && !h->lost && !h->holding && h->music_from < 0 &&
                                   h->tone_frac < VAD_BG_TONE_FRAC;
+    v->snd_seg[n % VAD_SND_RING] = (unsigned char)v->on;
     if (v->relearn_held && !v->on && v->peer && v->peer->on) v->relearn_quiet++;
     int anchor = tmi_vad_anchor(v, active, h->f0_hz, level_db);
     /* the other side's leak, a tone or music is not what a lead-in must rise out of */
@@ -827,6 +842,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
                 if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && len >= 2 * v->short_hops) v->held_floor = 1;
                 return TMI_SEG_CLOSED;
             }
+            unmark_seg(v);
             v->last_active = v->prev_last;
             return TMI_SEG_WITHDRAWN;
         }
@@ -891,6 +907,8 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->last_strong = n;
         v->prev_last = v->last_active;
         v->seg_start = lead_start(v, n);
+        for (int64_t i = v->seg_start > n - VAD_SND_RING + 1 ? v->seg_start : n - VAD_SND_RING + 1; i <= n; i++)
+            v->snd_seg[i % VAD_SND_RING] = 1;
         v->last_active = v->last_anchor = n;
         v->confirm = n;
         if (anchor) learn_level(v, level_db, h->f0_hz, n);
@@ -957,6 +975,7 @@ int tmi_vad_reach_hops(const tm_vad *v)
 int tmi_vad_withdraw(tm_vad *v, tmi_span *closed)
 {
     if (!v->on) return 0;
+    unmark_seg(v);
     close_seg(v, closed);
     /* it was not speech: the channel was last heard where it was before */
     v->last_active = v->prev_last;

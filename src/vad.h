@@ -120,8 +120,10 @@ typedef struct tm_vad {
     float snd_db[VAD_SND_RING];  /* each hop's level, dBFS, by hop index */
     unsigned char snd_cand[VAD_SND_RING];   /* ... whether it was over the floor */
     unsigned char snd_voiced[VAD_SND_RING]; /* ... and voiced */
-    unsigned char snd_bg[VAD_SND_RING];     /* ... and background: outside this talker's
-                                               segments, not leak, a lost packet, hold or tones */
+    unsigned char snd_bg[VAD_SND_RING];     /* ... and may be background: not leak, a lost
+                                               packet, hold or tones */
+    unsigned char snd_seg[VAD_SND_RING];    /* ... and lies in a segment of this talker's
+                                               (from its lead-in on; not one withdrawn) */
     float bg_db, bg_frac;        /* speech_over_background_db, speech_background_voiced_pct / 100 */
     int bg_hops;                 /* speech_background_s in hops */
     int64_t hop_n;               /* the last hop updated */

@@ -691,6 +691,17 @@ static void test_cut_in_whose_new_segment_is_doubtful_waits_for_its_judgement(vo
     const tm_event *live = only(TM_EV_INTERRUPTION, 0);
     assert_int_equal(live->detected, H(3.97));
     expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.7, 5.0);
+    /* doubtful only until 3.2 s (more of it heard looked like the talker), withdrawn all the
+     * same at 3.97 s: the alert went out at 3.2 s, and the interruption ends where the attempt
+     * did before the segment (2.5 s), not at the caller's next words (a review's case) */
+    doubt_to = 3.2;
+    run(gone, 3, 7.0);
+    assert_int_equal(only(TM_EV_INTERRUPTION, 0)->detected, H(3.2));
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.7, 2.5);
+    const seg later[] = {{TM_AGENT, 0.0, 5.5, 0}, {TM_CALLER, 1.7, 2.5, 0}, {TM_CALLER, 2.97, 5.0, -3.97},
+                         {TM_CALLER, 9.0, 11.0, 0}};
+    run(later, 4, 12.0);
+    expect(only(TM_EV_INTERRUPTION, 1), TM_CALLER, 1.7, 2.5);
     doubt_seg = -1;
     run(gone, 3, 7.0);
     assert_int_equal(only(TM_EV_INTERRUPTION, 0)->detected, H(2.97) + onset_hops - 1);
