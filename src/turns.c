@@ -407,10 +407,10 @@ static void enter(tm_turns *t, int64_t n, int c, const tmi_hop *hp, const tm_emi
      * segment is confirmed, long before the speech stage judges that segment the talker's voice
      * or another (src/vad.c: the babble's, withdrawn on its first backchannel_max_s); withdrawn
      * then, the interruption stood. When what is heard of it so far would be withdrawn, the
-     * alert waits for the judgement (the floor does not). Every such alert waiting would delay 153 of
-     * the 1379 on the development corpora (seeds 29-38, 41-44) by 0.16-0.98 s (0.72 s mean) for
-     * 4 false ones fewer; those doubtful so early: 2 false ones fewer (seed 35 c41), one alert
-     * 0.15 s later. */
+     * alert waits for the judgement (the floor does not). Every such alert waiting would delay
+     * 153 of the 1379 on the development corpora (seeds 29-38, 41-44) by 0.16-0.98 s (0.72 s
+     * mean) for 4 false ones fewer; those doubtful so early: 2 false ones fewer (seed 35 c41),
+     * one alert 0.15 s later. */
     if (p->h.overlapped && p->h.holder_went_on && own_level && under_way && !p->closed && p->merged >= 0 &&
         hp[c].seg_on && hp[c].seg_start == p->merged && hp[c].seg_doubtful) {
         t->iw_seg[c] = p->merged;

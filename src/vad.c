@@ -663,32 +663,32 @@ static int diffuse(const tm_vad *v, int64_t n)
 }
 
 /* A voice of the babble that crossed the gate is no louder than the babble was a moment before:
- * its voiced hops' 80th percentile lies within a few dB of the background's, where the near
- * talker comes 10-25 dB over it. Where the babble won the talker's level before they spoke the
- * gate passes such voices, and a few talkers modulate as one does (the diffuse rule); the sound
- * between the talker's own segments tells them. The background is every hop outside this
- * talker's segments (lead-ins included; segments withdrawn since count as background, being the
- * babble's voices) in the speech_background_s before this one, but the other party's leak, lost
- * packets, hold music and tones (a talker answering after hold music or DTMF would be measured
- * against them); its 80th percentile, as a voice must rise over the babble's louder moments.
- * Only where that sound is voiced (speech_background_voiced_pct): street and car noise and noise
- * an AGC pumped in pauses are mostly unvoiced, and measured against them a talker's quiet words
- * were lost (on the development corpora at 6 dB: 87 true segments of 4240 in the street, 81 of
- * 2239 under an AGC). A segment at the talker's own level (within speech_far_loud_db) is theirs
- * whatever the background when that level came from a dense warm-up or was set again since from
- * a louder voice (relearning, the block check): otherwise a talker whose
- * own voice lies outside their segments (words shorter than a long onset_ms; test_deesc's scripted
- * flat voice, whose first phrase the segmenter closed a second early) is measured against
- * themselves, and each phrase withdrawn makes the next one's background. A level won by babble comes from a sparse warm-up (every one measured did),
- * and vouches for nothing: guarding those too brought back 7 of the 13 false interruptions the
- * rule removes (seeds 41 c41, 44 c41: babble segments at the babble's level). On the development
- * corpora (seeds 29-38 and 41-44, 792 calls) at 6 dB, 20 % and 4 s, the session's starting code
- * against its final one (this rule and the turn stage's wait for a doubtful segment): false
- * interruptions 88 -> 67, missed 63 -> 62; false overlaps 250 -> 205, missed 284 -> 293; false
- * backchannels 136 -> 107, missed 100 -> 104; false dead airs 6 -> 11 (real words withdrawn in
- * a pause), missed 15 -> 11. Before a review, lead-ins counted as background and withdrawn
- * segments did not: 75 false interruptions and 8 false dead airs. Judged with the diffuse rule,
- * on the segment's first backchannel_max_s. */
+ * its voiced hops' 80th percentile lies within a few dB of the background's, where the near talker
+ * comes 10-25 dB over it. Where the babble won the talker's level before they spoke the gate
+ * passes such voices, and a few talkers modulate as one does (the diffuse rule); the sound between
+ * the talker's own segments tells them. The background is every hop outside this talker's segments
+ * (lead-ins included; segments withdrawn since count as background, being the babble's voices) in
+ * the speech_background_s before this one, but the other party's leak, lost packets, hold music
+ * and tones (a talker answering after hold music or DTMF would be measured against them); its 80th
+ * percentile, as a voice must rise over the babble's louder moments. Only where that sound is
+ * voiced (speech_background_voiced_pct): street and car noise and noise an AGC pumped in pauses
+ * are mostly unvoiced, and measured against them a talker's quiet words were lost (on the
+ * development corpora at 6 dB: 87 true segments of 4240 in the street, 81 of 2239 under an AGC). A
+ * segment at the talker's own level (within speech_far_loud_db) is theirs whatever the background
+ * when that level came from a dense warm-up or was set again since from a louder voice
+ * (relearning, the block check): otherwise a talker whose own voice lies outside their segments
+ * (words shorter than a long onset_ms; test_deesc's scripted flat voice, whose first phrase the
+ * segmenter closed a second early) is measured against themselves, and each phrase withdrawn makes
+ * the next one's background. A level won by babble comes from a sparse warm-up (every one measured
+ * did), and vouches for nothing: guarding those too brought back 7 of the 13 false interruptions
+ * the rule removes (seeds 41 c41, 44 c41: babble segments at the babble's level). On the
+ * development corpora (seeds 29-38 and 41-44, 792 calls) at 6 dB, 20 % and 4 s, the session's
+ * starting code against its final one (this rule and the turn stage's wait for a doubtful
+ * segment): false interruptions 88 -> 67, missed 63 -> 62; false overlaps 250 -> 205, missed 284
+ * -> 293; false backchannels 136 -> 107, missed 100 -> 104; false dead airs 6 -> 11 (real words
+ * withdrawn in a pause), missed 15 -> 11. Before a review, lead-ins counted as background and
+ * withdrawn segments did not: 75 false interruptions and 8 false dead airs. Judged with the
+ * diffuse rule, on the segment's first backchannel_max_s. */
 #define VAD_BG_TONE_FRAC 0.5f
 #define VAD_BG_MIN_HOPS 50
 
