@@ -667,7 +667,7 @@ static int diffuse(const tm_vad *v, int64_t n)
  * comes 10-25 dB over it. Where the babble won the talker's level before they spoke the gate
  * passes such voices, and a few talkers modulate as one does (the diffuse rule); the sound between
  * the talker's own segments tells them. The background is every hop outside this talker's segments
- * (lead-ins included; segments withdrawn since count as background, being the babble's voices) in
+ * (their lead-ins are theirs; segments withdrawn since are background: the babble's voices) in
  * the speech_background_s before this one, but the other party's leak, lost packets, hold music
  * and tones (a talker answering after hold music or DTMF would be measured against them); its 80th
  * percentile, as a voice must rise over the babble's louder moments. Only where that sound is
