@@ -684,8 +684,8 @@ static int diffuse(const tm_vad *v, int64_t n)
  * the rule removes (seeds 41 c41, 44 c41: babble segments at the babble's level). On the
  * development corpora (seeds 29-38 and 41-44, 792 calls) at 6 dB, 20 % and 4 s, the session's
  * starting code against its final one (this rule and the turn stage's wait for a doubtful
- * segment): false interruptions 88 -> 67, missed 63 -> 62; false overlaps 250 -> 205, missed 284
- * -> 293; false backchannels 136 -> 107, missed 100 -> 104; false dead airs 6 -> 11 (real words
+ * segment): false interruptions 88 -> 67, missed 63 -> 62; false overlaps 250 -> 205, missed
+ * 284 -> 293; false backchannels 136 -> 107, missed 100 -> 104; false dead airs 6 -> 11 (real words
  * withdrawn in a pause), missed 15 -> 11. Before a review, lead-ins counted as background and
  * withdrawn segments did not: 75 false interruptions and 8 false dead airs. Judged with the
  * diffuse rule, on the segment's first backchannel_max_s. */
@@ -695,7 +695,7 @@ static int diffuse(const tm_vad *v, int64_t n)
 static int under_background(const tm_vad *v, int64_t n)
 {
     if (v->bg_db <= 0.0f || v->bg_hops <= 0 || v->music) return 0;
-    float own[VAD_SND_RING], bg[VAD_SND_RING];
+    float own[VAD_DIFFUSE_MAX_HOPS + 1], bg[VAD_SND_RING];
     int no = 0, nb = 0, nbv = 0;
     int64_t from = v->seg_start - v->bg_hops;
     if (from < 0) from = 0;
@@ -723,22 +723,22 @@ static int under_background(const tm_vad *v, int64_t n)
  * backchannel_max_s or when it closes sooner. */
 static int not_the_talker(const tm_vad *v, int64_t n) { return diffuse(v, n) || under_background(v, n); }
 
+/* Flags the open segment's hops up to n, from its lead-in on, as this talker's (on) or not. A
+ * segment withdrawn was another voice, or no voice: its hops are background again (the babble's
+ * voices that crossed the gate are its loud moments, which a voice must rise over). */
+static void mark_seg(tm_vad *v, int64_t n, unsigned char on)
+{
+    for (int64_t i = v->seg_start > n - VAD_SND_RING + 1 ? v->seg_start : n - VAD_SND_RING + 1; i <= n; i++)
+        v->snd_seg[i % VAD_SND_RING] = on;
+}
+
 /* A diffuse segment is withdrawn, and what it taught the warm-up is forgotten: the level, and
  * (a new epoch) the raised-voice baselines, which learn from a segment's hops as they come. Left
  * in them, a caller's babble of 12 s, heard as a second of speech now and then, was their normal
  * voice, and their own 18 dB over it raised in every turn (seed 30 c51). */
-/* A segment withdrawn was another voice, or no voice: its hops are background again (the
- * babble's voices that crossed the gate are its loud moments, which a voice must rise over). */
-static void unmark_seg(tm_vad *v)
-{
-    int64_t n = v->hop_n;
-    for (int64_t i = v->seg_start > n - VAD_SND_RING + 1 ? v->seg_start : n - VAD_SND_RING + 1; i <= n; i++)
-        v->snd_seg[i % VAD_SND_RING] = 0;
-}
-
 static int withdraw_diffuse(tm_vad *v, tmi_span *closed)
 {
-    unmark_seg(v);
+    mark_seg(v, v->hop_n, 0);
     if (v->seg_warm.spk_n < VAD_LEVEL_WARMUP_HOPS) {
         v->spk_n = v->seg_warm.spk_n;
         v->warm_from = v->seg_warm.warm_from;
@@ -845,7 +845,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
                 if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && len >= 2 * v->short_hops) v->held_floor = 1;
                 return TMI_SEG_CLOSED;
             }
-            unmark_seg(v);
+            mark_seg(v, n, 0);
             v->last_active = v->prev_last;
             return TMI_SEG_WITHDRAWN;
         }
@@ -910,8 +910,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->last_strong = n;
         v->prev_last = v->last_active;
         v->seg_start = lead_start(v, n);
-        for (int64_t i = v->seg_start > n - VAD_SND_RING + 1 ? v->seg_start : n - VAD_SND_RING + 1; i <= n; i++)
-            v->snd_seg[i % VAD_SND_RING] = 1;
+        mark_seg(v, n, 1);
         v->last_active = v->last_anchor = n;
         v->confirm = n;
         if (anchor) learn_level(v, level_db, h->f0_hz, n);
@@ -978,7 +977,7 @@ int tmi_vad_reach_hops(const tm_vad *v)
 int tmi_vad_withdraw(tm_vad *v, tmi_span *closed)
 {
     if (!v->on) return 0;
-    unmark_seg(v);
+    mark_seg(v, v->hop_n, 0);
     close_seg(v, closed);
     /* it was not speech: the channel was last heard where it was before */
     v->last_active = v->prev_last;

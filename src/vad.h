@@ -9,7 +9,8 @@
 #define VAD_LEVEL_WARMUP_HOPS 100
 /* Hops of level history: a lead-in (20), the background before it (30), the onset after. */
 #define VAD_LVL_RING 128
-/* Hops of sound history for the diffuse rule: backchannel_max_s either side of an onset. */
+/* Hops of sound history: the background rule's span before an onset and the diffuse rule's
+ * backchannel_max_s either side of it. */
 #define VAD_SND_RING 1024
 /* the diffuse rule's reach either side of a segment's start, hops (its window fits the ring
  * with the background rule's before it) */
