@@ -411,7 +411,8 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
             ch->level_epoch = ch->vad.epoch;
             tmi_raised_rebase(&ch->raised, &a->hp[c], &a->emitter);
         }
-        tmi_raised_update(&ch->raised, &a->hp[c], &a->emitter);
+        tmi_raised_update(&ch->raised, &a->hp[c], a->nch == 2 ? &a->hp[1 - c] : NULL,
+                          &a->emitter);
     }
     prof_mark(a, TMI_ST_RAISED);
     if (!given) settle_pitch(a, 0);

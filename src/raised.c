@@ -14,7 +14,8 @@
  * with level (Lombard and anger studies, e.g. Scherer, "Vocal communication of emotion", Speech
  * Communication 2003), while a merely louder turn (+3..5 dB, or the phone held closer) does not.
  * The episode lasts while the excess stays over raised_exit_db (the hysteresis), bridging pauses
- * up to 2 s (a candidate run, 1.5 s), so one outburst is one event. */
+ * up to 2 s (a candidate run, 1.5 s), so one outburst is one event, but not a reply of the other
+ * party's longer than a backchannel: the speaker's next turn is judged on its own. */
 #include "raised.h"
 #include <math.h>
 
@@ -52,9 +53,11 @@ int tmi_raised_init(tm_raised *r, const tm_config *cfg, int hops_per_s)
     r->back_hops = (int)lrintf(RAISED_PHRASE_BACK_S * (float)hops_per_s);
     r->warmup_hops = (int)lrintf(cfg->baseline_warmup_s * hops_per_s);
     r->refresh_hops = (int)lrintf(RAISED_REFRESH_S * (float)hops_per_s);
+    r->turn_hops = (int)lrintf(cfg->backchannel_max_s * (float)hops_per_s);
     r->min_db = cfg->raised_min_db;
     r->exit_db = cfg->raised_exit_db;
     r->min_st = cfg->raised_min_st;
+    r->clear_db = cfg->raised_clear_db;
     r->prior_lufs = cfg->prior_loudness_lufs;
     int window = (int)lrintf(cfg->baseline_window_s * hops_per_s);
     if (tmi_median_init(&r->base_loud, -100.0f, 10.0f, 0.25f, window) ||
@@ -86,6 +89,7 @@ static void reset_baselines(tm_raised *r)
     r->base_p_ready = 0;
     r->cache_age = 0;
     r->in_run = r->in_ep = 0;
+    r->other_hops = 0;
 }
 
 void tmi_raised_reset(tm_raised *r)
@@ -115,7 +119,8 @@ void tmi_raised_rebase(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
     reset_baselines(r);
 }
 
-void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
+void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tmi_hop *other,
+                       const tm_emitter *em)
 {
     int speaker = h->ch;
     int64_t n = h->n;
@@ -123,6 +128,16 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
      * one held open past its hangover for the hold stage's ruling */
     int active = h->active && h->seg_on && !h->seg_held;
     float loudness_lufs = h->loud_lufs, f0_hz = h->f0_hz;
+    /* The other party took a turn (more than a backchannel) in this speaker's pause: their next
+     * words are a new turn and are judged on their own. An episode bridged over the reply
+     * carried a raised turn's level on into the next, merely louder, one (seeds 42 c09, 48
+     * c10: the agent +10 dB, the caller's angry reply, the agent +4.6 dB 1.5 s later). */
+    if (active) r->other_hops = 0;
+    else if (other && other->speech) r->other_hops++;
+    if (r->other_hops >= r->turn_hops) {
+        if (r->in_ep) end_episode(r, speaker, em);
+        r->in_run = 0;
+    }
     if (r->in_ep && n - r->ep_last > r->ep_gap_hops) end_episode(r, speaker, em);
     if (r->in_run && n - r->run_last > r->run_gap_hops) r->in_run = 0;
     if (!active) return;
@@ -179,9 +194,16 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em)
     if (n - r->run_start + 1 < r->min_hops) return;
     /* 60% of the run's hops over raised_min_db: a median would let a +4 dB turn with a loud
      * stretch through */
-    if (tmi_median_quantile(&r->run_excess, 0.4f, 0.0f) < r->min_db) return;
+    float level40 = tmi_median_quantile(&r->run_excess, 0.4f, 0.0f);
+    if (level40 < r->min_db) return;
+    /* A level that only just clears raised_min_db needs the pitch rise on 60% of the voiced
+     * hops too, not on the median: a turn's first second is its loudest and highest (F0
+     * declines over a phrase), so a +4.6 dB turn read +6.1 dB and +1.6 semitones there. A
+     * clearer level keeps the median: vocal effort raises F0 only 0.2-0.6 semitones per dB
+     * (Gramming et al., STL-QPSR 1987), and raised turns of +10 dB read +1.5 there. */
+    float pitch_q = level40 < r->min_db + r->clear_db ? 0.4f : 0.5f;
     int pitch_ok = r->run_st.count >= RAISED_RUN_MIN_VOICED_HOPS &&
-                   tmi_median_quantile(&r->run_st, 0.5f, 0.0f) >= r->min_st;
+                   tmi_median_quantile(&r->run_st, pitch_q, 0.0f) >= r->min_st;
     if (!pitch_ok) return;
 
     r->in_ep = 1;

@@ -7,7 +7,7 @@
 
 typedef struct {
     int   min_hops, run_gap_hops, ep_gap_hops, warmup_hops, refresh_hops;
-    float min_db, exit_db, min_st, prior_lufs;
+    float min_db, exit_db, min_st, clear_db, prior_lufs;
     tm_median base_loud, base_st;     /* running medians of own speech */
     tm_median run_excess, run_st;     /* the candidate run */
     tm_median ep_excess, ep_st;       /* the confirmed episode */
@@ -17,7 +17,9 @@ typedef struct {
     int64_t run_start, run_last, ep_start, ep_last, ep_detected;
     int64_t run_seg;                    /* the speech segment the run started in */
     int   run_seg_hops, frag_hops;      /* the run's hops in it; fewer is a fragment, no word */
-    int   back_hops;                    /* how far before the run its phrase may start */
+    int   back_hops;
+    int   turn_hops, other_hops;        /* a reply longer than a backchannel; the other party's
+                                           speech hops since this speaker's last */                    /* how far before the run its phrase may start */
     int64_t last_ep_end;                /* where the speaker's last episode ended (0: none) */
     double raised_hops;               /* total hops inside episodes */
     int   episodes;
@@ -30,7 +32,8 @@ void tmi_raised_reset(tm_raised *r);
 /* The speaker's baselines were learnt from another voice: they start again from the prior (an
  * episode under way ends first). Counts and totals are kept. */
 void tmi_raised_rebase(tm_raised *r, const tmi_hop *h, const tm_emitter *em);
-void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tm_emitter *em);
+void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tmi_hop *other,
+                       const tm_emitter *em);
 /* End of stream (h: the hop after the last): closes an open episode. */
 void tmi_raised_finish(tm_raised *r, const tmi_hop *h, const tm_emitter *em);
 

@@ -3,7 +3,8 @@
  * 120 Hz), a step of +12 dB with a pitch rise (150 Hz, +3.9 semitones) for 3 s is a raised voice
  * from the step's first hop, known raised_min_s later; +4 or +5 dB with the same pitch rise is
  * only a louder turn, and +12 dB at the same pitch only a closer microphone. A raised phrase
- * is raised from its first word. */
+ * is raised from its first word. A reply of the other party's ends an episode; a level just over
+ * the threshold needs the pitch rise on most of the voiced hops. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,7 +52,7 @@ static void feed_hop(int64_t n, int active, float loudness_lufs, float f0_hz)
     h.active = h.seg_on = active;
     h.loud_lufs = loudness_lufs;
     h.f0_hz = f0_hz;
-    tmi_raised_update(&R, &h, &EM);
+    tmi_raised_update(&R, &h, NULL, &EM);
 }
 /* the same, inside the speech segment that started at hop seg */
 static void feed_seg_hop(int64_t n, int64_t seg, float loudness_lufs, float f0_hz)
@@ -64,7 +65,22 @@ static void feed_seg_hop(int64_t n, int64_t seg, float loudness_lufs, float f0_h
     h.seg_start = seg;
     h.loud_lufs = loudness_lufs;
     h.f0_hz = f0_hz;
-    tmi_raised_update(&R, &h, &EM);
+    tmi_raised_update(&R, &h, NULL, &EM);
+}
+/* one hop of the caller's (active or not), the agent's speech heard or not in the same hop */
+static void feed_pair(int64_t n, int active, float loudness_lufs, float f0_hz, int agent_speech)
+{
+    tmi_hop h, o;
+    memset(&h, 0, sizeof h);
+    memset(&o, 0, sizeof o);
+    h.n = o.n = n;
+    h.ch = TM_CALLER;
+    o.ch = TM_AGENT;
+    h.active = h.seg_on = active;
+    h.loud_lufs = loudness_lufs;
+    h.f0_hz = f0_hz;
+    o.active = o.seg_on = o.speech = agent_speech;
+    tmi_raised_update(&R, &h, &o, &EM);
 }
 static void finish(int64_t n_end)
 {
@@ -161,6 +177,61 @@ static void test_pause_inside_episode_bridged(void **state)
     assert_int_equal(nev, 2);
     assert_int_equal(ev[1].start, H(20.0));
     assert_int_equal(ev[1].end, H(25.0));
+}
+
+/* Raised 20-22 s, a 1.5 s pause, then +5 dB at the talker's own pitch 23.5-25 s (over
+ * raised_exit_db, under raised_min_db): with the agent quiet in the pause, the episode bridges it
+ * and runs to 25 s; when the agent answered for reply_s there, a reply longer than a backchannel
+ * (backchannel_max_s, 1 s) ends the episode at 22 s and the louder turn is judged on its own. */
+static int64_t final_start(void);
+static int64_t episode_end_after_reply(double reply_s)
+{
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_pair(n, 1, BASE_LUFS, BASE_F0, 0);
+    for (; n < H(22.0); n++) feed_pair(n, 1, BASE_LUFS + 12.0f, 150.0f, 0);
+    for (; n < H(23.5); n++) feed_pair(n, 0, -70.0f, 0.0f, n >= H(22.1) && n < H(22.1 + reply_s));
+    for (; n < H(25.0); n++) feed_pair(n, 1, BASE_LUFS + 5.0f, BASE_F0, 0);
+    for (; n < H(30.0); n++) feed_pair(n, 1, BASE_LUFS, BASE_F0, 0);
+    finish(n);
+    return final_start() == H(20.0) ? ev[nev - 1].end : -1;
+}
+
+static void test_reply_of_the_other_party_ends_the_episode(void **state)
+{
+    (void)state;
+    assert_int_equal(episode_end_after_reply(0.0), H(25.0));
+    assert_int_equal(episode_end_after_reply(0.5), H(25.0));   /* a backchannel */
+    assert_int_equal(episode_end_after_reply(1.3), H(22.0));
+}
+
+/* 20 s of steady speech, then 3 s at +step_db whose voiced hops are 3 semitones up on 11 of
+ * every 20 and at the talker's own pitch on the rest: a pitch median of +3 semitones, but a
+ * 40th percentile of 0. */
+static void run_half_high(float step_db)
+{
+    setup();
+    int64_t n = 0;
+    float high = BASE_F0 * exp2f(3.0f / 12.0f);
+    for (; n < H(20.0); n++) feed_hop(n, 1, BASE_LUFS, BASE_F0);
+    for (; n < H(23.0); n++) feed_hop(n, 1, BASE_LUFS + step_db, n % 20 < 11 ? high : BASE_F0);
+    for (; n < H(28.0); n++) feed_hop(n, 1, BASE_LUFS, BASE_F0);
+    finish(n);
+}
+
+/* A level just over raised_min_db (6 dB; under it + raised_clear_db, 1 dB) needs the pitch rise
+ * on 60% of the voiced hops: a pitch median carried by half of them is a turn's high opening,
+ * not vocal effort. A clear level keeps the median. */
+static void test_marginal_level_needs_the_pitch_rise_on_most_hops(void **state)
+{
+    (void)state;
+    run_half_high(6.5f);
+    assert_int_equal(nev, 0);
+    run_half_high(12.0f);
+    assert_int_equal(nev, 2);
+    assert_int_equal(ev[1].start, H(20.0));
+    run(6.5f, 150.0f);
+    assert_int_equal(nev, 2);
 }
 
 /* A 50 ms blip as loud as the raised turn (an echo fragment the leak stage let through), a
@@ -276,6 +347,8 @@ int main(void)
         cmocka_unit_test(test_fragment_before_raised_turn_does_not_start_it),
         cmocka_unit_test(test_raised_phrase_starts_at_its_first_word),
         cmocka_unit_test(test_run_carried_over_a_pause_keeps_its_start),
+        cmocka_unit_test(test_reply_of_the_other_party_ends_the_episode),
+        cmocka_unit_test(test_marginal_level_needs_the_pitch_rise_on_most_hops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
