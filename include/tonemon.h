@@ -302,8 +302,8 @@ typedef struct {
     float speech_background_voiced_pct; /* ... where this share of that sound or more is voiced
                                     (the babble of other voices), is one of them and is withdrawn, % */
     float speech_background_s;   /* ... that sound's span, s (at most 8.9 s at 100 hops/s) */
-    float raised_clear_db;       /* a level under raised_min_db + this needs the pitch rise on
-                                    60% of the voiced hops, not only their median, dB */
+    float raised_joint_db_st;    /* the level's margin over raised_min_db (dB) and the pitch's
+                                    over raised_min_st (semitones) add up to this at least */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -99,7 +99,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_over_background_db = 6.0f;    /* development corpora: see src/vad.c */
     c.speech_background_voiced_pct = 20.0f; /* street and AGC-pumped noise is mostly unvoiced */
     c.speech_background_s = 4.0f;
-    c.raised_clear_db = 1.0f;              /* development corpora: see src/raised.c */
+    c.raised_joint_db_st = 1.0f;           /* development corpora: see src/raised.c */
     c.silence_break_rel_db = 6.0f; /* talk after 5 s of quiet peaks within 5 dB of the level */
     c.echo_dt_hold_ms = 200.0f;
     c.echo_dt_hold_db = 2.0f;
@@ -208,7 +208,7 @@ static const tm_config_field fields[] = {
     F(speech_over_background_db, 0, 60, "a segment whose voiced hops (over its first backchannel_max_s) lie, at their 80th percentile, less than this over the 80th percentile of the sound outside this talker's segments (not leak, hold or tones) in the speech_background_s before it, dB (0: off) ..."),
     F(speech_background_voiced_pct, 0, 100, "... where this share of that sound or more is voiced (other voices: babble), is one of those voices and is withdrawn, %"),
     F(speech_background_s, 0, 8.9, "... that sound's span (half a second of it at least, or the rule does not judge), s"),
-    F(raised_clear_db, 0, 30, "a raised level under raised_min_db + this needs the pitch over raised_min_st on 60% of the voiced hops, not only their median, dB (0: the median always)"),
+    F(raised_joint_db_st, 0, 30, "a raised voice's level margin over raised_min_db (dB) plus its pitch margin over raised_min_st (semitones) is at least this (0: off)"),
 };
 #undef F
 #undef I

@@ -7,7 +7,7 @@
 
 typedef struct {
     int   min_hops, run_gap_hops, ep_gap_hops, warmup_hops, refresh_hops;
-    float min_db, exit_db, min_st, clear_db, prior_lufs;
+    float min_db, exit_db, min_st, joint_db_st, prior_lufs;
     tm_median base_loud, base_st;     /* running medians of own speech */
     tm_median run_excess, run_st;     /* the candidate run */
     tm_median ep_excess, ep_st;       /* the confirmed episode */

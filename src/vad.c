@@ -62,7 +62,7 @@
 #define VAD_RELEARN_TURN_HOPS 2000
 /* A warm-up that took more than VAD_WARMUP_SPARSE_HOPS (3 s) is checked by the next
  * VAD_LEVEL_CHECK_BLOCKS blocks of as many anchors: a block whose 80th percentile lies rel_db or
- * more over the level sets the level again. Babble that crossed the gate now and then while the
+ * more over the level sets the level again, from its anchors that far over it. Babble that crossed the gate now and then while the
  * talker had not yet spoken is the voice the gate was meant to reject, and the relearning rule
  * below, made to ignore raised turns, needs a second of speech 3 dB further up within 5 s, which
  * a caller's short first phrases do not give (measured on the realistic corpora: every warm-up
@@ -353,17 +353,22 @@ static float warm_quantile(const float *x, int n, float q)
     return y[(int)(q * (float)(n - 1))];
 }
 
-/* The level and the register of VAD_LEVEL_WARMUP_HOPS anchors (levels db, log2 F0 oct). */
-static void set_level(tm_vad *v, const float *db, const float *oct)
+/* The level and the register of n anchors (levels db, log2 F0 oct). */
+static void set_level_of(tm_vad *v, const float *db, const float *oct, int n)
 {
-    v->spk_db = warm_quantile(db, VAD_LEVEL_WARMUP_HOPS, VAD_LEVEL_QUANTILE);
+    v->spk_db = warm_quantile(db, n, VAD_LEVEL_QUANTILE);
     float near[VAD_LEVEL_WARMUP_HOPS];
     int m = 0;
-    for (int i = 0; i < VAD_LEVEL_WARMUP_HOPS; i++)
+    for (int i = 0; i < n; i++)
         if (db[i] >= v->spk_db - v->reg_rel_db) near[m++] = oct[i];   /* the level's own hop at least */
     v->reg_oct = warm_quantile(near, m, 0.5f);
     v->loud_n = 0;
     v->loud_far_from = -1;
+}
+
+static void set_level(tm_vad *v, const float *db, const float *oct)
+{
+    set_level_of(v, db, oct, VAD_LEVEL_WARMUP_HOPS);
 }
 
 /* The register is set from the warm-up's anchors, and a warm-up can be the babble behind a
@@ -472,7 +477,18 @@ static void learn_level(tm_vad *v, float level_db, float f0_hz, int64_t n)
         v->blk_db[v->blk_n++] = level_db;
         if (v->blk_n == VAD_LEVEL_WARMUP_HOPS) {
             if (warm_quantile(v->blk_db, VAD_LEVEL_WARMUP_HOPS, VAD_LEVEL_QUANTILE) >= v->spk_db + v->rel_db) {
-                set_level(v, v->blk_db, v->blk_oct);
+                /* from the block's hops over that line only: the rest are the voice the level
+                 * was won by. A block where the talker began partway (their first words among
+                 * the babble's) set the level at their median, 5 dB under them, and babble
+                 * blips within rel_db of it joined their "uh-huh"s (seed 47 c51). */
+                float db[VAD_LEVEL_WARMUP_HOPS], oc[VAD_LEVEL_WARMUP_HOPS];
+                int m = 0;
+                for (int i = 0; i < VAD_LEVEL_WARMUP_HOPS; i++)
+                    if (v->blk_db[i] >= v->spk_db + v->rel_db) {
+                        db[m] = v->blk_db[i];
+                        oc[m++] = v->blk_oct[i];
+                    }
+                set_level_of(v, db, oc, m);
                 level_reset(v);
             }
             v->blk_n = 0;

@@ -917,6 +917,34 @@ static void test_a_voice_no_louder_than_the_babble_is_not_the_talker(void **stat
     assert_int_equal(street, 1);
 }
 
+/* A level won by babble (short voiced bursts at -46 dBFS over 5 s: a sparse warm-up) is checked
+ * by the next 100 anchors: some 40-50 more of the babble's, then the talker's first words, three
+ * hops in four at -32 dBFS and one at -26. The block's 80th percentile (-32) lies 12 dB
+ * (speech_rel_db) or more over the level, so the level is set again, from the block's anchors
+ * that far over the old level: their 80th percentile is -26, the talker's. The whole block's,
+ * babble included, would be -32: a level 6 dB under the talker, which lets babble within
+ * speech_rel_db of it through. */
+static void test_level_won_by_babble_is_set_again_from_the_talker(void **state)
+{
+    (void)state;
+    setup();
+    int64_t n = 0;
+    while (V.spk_n < 100 || V.blk_n < 40)
+        for (int i = 0; i < 50; i++, n++) feed_voice(n, i < 10 ? -46.0f : -70.0f, i < 10 ? 120.0f : 0.0f);
+    assert_true(V.warm_sparse);
+    assert_true(V.blk_n < 60);
+    assert_float_equal(V.spk_db, -46.0f, 0.1f);
+    int epoch = V.epoch;
+    float set_at = NAN;
+    for (int i = 0; i < 100 && isnan(set_at); i++, n++) {
+        feed_voice(n, i % 4 == 3 ? -26.0f : -32.0f, 120.0f);
+        if (V.epoch != epoch) set_at = V.spk_db;
+    }
+    print_message("level set again at %.2f dBFS\n", set_at);
+    assert_false(isnan(set_at));
+    assert_float_equal(set_at, -26.0f, 0.01f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -939,6 +967,7 @@ int main(void)
         cmocka_unit_test(test_a_voiced_word_in_steady_noise_is_not_diffuse),
         cmocka_unit_test(test_a_babble_voice_crossing_the_gate_is_no_word),
         cmocka_unit_test(test_a_voice_no_louder_than_the_babble_is_not_the_talker),
+        cmocka_unit_test(test_level_won_by_babble_is_set_again_from_the_talker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
