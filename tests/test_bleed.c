@@ -960,6 +960,28 @@ static void test_own_words_under_the_other_sides_first_words(void **state)
     assert_int_equal(babble, n4);
 }
 
+/* Two men in one register: this side (its register 100 Hz, its talker's level -30 dBFS) talks at
+ * 100 Hz under the other side's first words, also at 100 Hz, 8 dB louder (-20 dBFS). No leak is
+ * known, so the stage assumes the strongest plausible one (12 dB under the other side), and no
+ * pitch tells the two apart; but the hops reach this talker's own level (-28 dBFS, within
+ * speech_strong_rel_db of it) in their own register: they are the talker (seed 30 c40: the
+ * agent's last words, taken for the caller's leak, turned the caller's interruption into the
+ * agent's backchannel). 10 dB under the talker's level (-40), or in the other voice's register
+ * (160 Hz) at the talker's level, they are still leak. Syllables +-2 dB and pitches +-5 %, as
+ * in own_register_against (a steady level under the other voice at its pitch is its echo). */
+static void test_own_level_and_register_under_the_other_sides_first_words(void **state)
+{
+    (void)state;
+    int n, own = first_words_at(-28.0f, 100.0f, -30.0f, &n, 95.0f, 105.0f, 100.0f, 100.0f, 2.0f);
+    int n2, under = first_words_at(-40.0f, 100.0f, -30.0f, &n2, 95.0f, 105.0f, 100.0f, 100.0f, 2.0f);
+    int n3, other = first_words_at(-28.0f, 160.0f, -30.0f, &n3, 95.0f, 105.0f, 160.0f, 100.0f, 2.0f);
+    print_message("own level and register: %d of %d flagged; 10 dB under it: %d of %d; "
+                  "the other's register: %d of %d\n", own, n, under, n2, other, n3);
+    assert_int_equal(own, 0);
+    assert_int_equal(under, n2);
+    assert_int_equal(other, n3);
+}
+
 /* A line echo 190 ms late whose gain wanders (+-3 dB over 2 s) on a channel whose AGC moves
  * every hop (+-5 dB): the level difference at the true delay spreads by some 10 dB^2, and
  * delays 20-30 ms later, where the syllables' own level differences wash it out, read as
@@ -1029,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_double_talk_in_the_other_voices_register),
         cmocka_unit_test(test_own_register_an_octave_under_the_other_voice),
         cmocka_unit_test(test_own_words_under_the_other_sides_first_words),
+        cmocka_unit_test(test_own_level_and_register_under_the_other_sides_first_words),
         cmocka_unit_test(test_own_register_at_the_other_voices_harmonic),
         cmocka_unit_test(test_wandering_echo_delay_from_its_pitch),
     };
