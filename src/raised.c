@@ -9,10 +9,11 @@
  * not become the new normal.
  *
  * A candidate run starts when loudness exceeds the baseline by raised_exit_db. It becomes an
- * episode once it has lasted raised_min_s with a median excess of at least raised_min_db and a
- * median pitch at least raised_min_st over the pitch baseline: vocal effort raises F0 together
- * with level (Lombard and anger studies, e.g. Scherer, "Vocal communication of emotion", Speech
- * Communication 2003), while a merely louder turn (+3..5 dB, or the phone held closer) does not.
+ * episode once it has lasted raised_min_s with 60% of its hops at least raised_min_db over the
+ * loudness baseline and a median pitch at least raised_min_st over the pitch baseline, the two
+ * margins adding up to raised_joint_db_st: vocal effort raises F0 together with level (Lombard
+ * and anger studies, e.g. Scherer, "Vocal communication of emotion", Speech Communication 2003),
+ * while a merely louder turn (+3..5 dB, or the phone held closer) does not.
  * The episode lasts while the excess stays over raised_exit_db (the hysteresis), bridging pauses
  * up to 2 s (a candidate run, 1.5 s), so one outburst is one event, but not a reply of the other
  * party's longer than a backchannel: the speaker's next turn is judged on its own. */
@@ -89,7 +90,6 @@ static void reset_baselines(tm_raised *r)
     r->base_p_ready = 0;
     r->cache_age = 0;
     r->in_run = r->in_ep = 0;
-    r->other_hops = 0;
 }
 
 void tmi_raised_reset(tm_raised *r)
@@ -98,6 +98,7 @@ void tmi_raised_reset(tm_raised *r)
     r->raised_hops = 0.0;
     r->episodes = 0;
     r->last_ep_end = 0;
+    r->own_last = -1;
 }
 
 static void end_episode(tm_raised *r, int speaker, const tm_emitter *em)
@@ -128,15 +129,19 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tmi_hop *other,
      * one held open past its hangover for the hold stage's ruling */
     int active = h->active && h->seg_on && !h->seg_held;
     float loudness_lufs = h->loud_lufs, f0_hz = h->f0_hz;
-    /* The other party took a turn (more than a backchannel) in this speaker's pause: their next
-     * words are a new turn and are judged on their own. An episode bridged over the reply
-     * carried a raised turn's level on into the next, merely louder, one (seeds 42 c09, 48
-     * c10: the agent +10 dB, the caller's angry reply, the agent +4.6 dB 1.5 s later). */
-    if (active) r->other_hops = 0;
-    else if (other && other->speech) r->other_hops++;
-    if (r->other_hops >= r->turn_hops) {
-        if (r->in_ep) end_episode(r, speaker, em);
-        r->in_run = 0;
+    /* The other party took a turn in this speaker's pause, one segment of theirs heard for
+     * longer than a backchannel since this speaker's last word: this speaker's next words are a
+     * new turn and are judged on their own. An episode bridged over the reply carried a raised
+     * turn's level on into the next, merely louder, one (seeds 42 c09, 48 c10: the agent
+     * +10 dB, the caller's angry reply, the agent +4.6 dB 1.5 s later). "Uh-huh"s in the pause,
+     * however many, do not end it. */
+    if (active) r->own_last = n;
+    if (other && other->seg_on && other->seg_last >= 0) {
+        int64_t from = other->seg_start > r->own_last ? other->seg_start : r->own_last + 1;
+        if (other->seg_last + 1 - from >= r->turn_hops) {
+            if (r->in_ep) end_episode(r, speaker, em);
+            r->in_run = 0;
+        }
     }
     if (r->in_ep && n - r->ep_last > r->ep_gap_hops) end_episode(r, speaker, em);
     if (r->in_run && n - r->run_last > r->run_gap_hops) r->in_run = 0;

@@ -62,10 +62,10 @@
 #define VAD_RELEARN_TURN_HOPS 2000
 /* A warm-up that took more than VAD_WARMUP_SPARSE_HOPS (3 s) is checked by the next
  * VAD_LEVEL_CHECK_BLOCKS blocks of as many anchors: a block whose 80th percentile lies rel_db or
- * more over the level sets the level again, from its anchors that far over it. Babble that crossed the gate now and then while the
- * talker had not yet spoken is the voice the gate was meant to reject, and the relearning rule
- * below, made to ignore raised turns, needs a second of speech 3 dB further up within 5 s, which
- * a caller's short first phrases do not give (measured on the realistic corpora: every warm-up
+ * more over the level sets the level again, from its anchors that far over it. Babble that
+ * crossed the gate now and then while the talker had not yet spoken is the voice the gate was
+ * meant to reject, and the relearning rule below, made to ignore raised turns, needs a second of
+ * speech 3 dB further up within 5 s, which a caller's short first phrases do not give (measured on the realistic corpora: every warm-up
  * babble won took 4-12 s, while 80 % of the talkers' own took under 2 s; a raised turn of
  * +12 dB right after a dense warm-up must not move the level). */
 /* Unlike relearning it does not wait for a second turn: it looks only at the three seconds of

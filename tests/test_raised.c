@@ -67,7 +67,9 @@ static void feed_seg_hop(int64_t n, int64_t seg, float loudness_lufs, float f0_h
     h.f0_hz = f0_hz;
     tmi_raised_update(&R, &h, NULL, &EM);
 }
-/* one hop of the caller's (active or not), the agent's speech heard or not in the same hop */
+/* one hop of the caller's (active or not), the agent's speech heard or not in the same hop: the
+ * agent's speech segments are its runs of speech hops (no hangover) */
+static int64_t agent_seg_start;
 static void feed_pair(int64_t n, int active, float loudness_lufs, float f0_hz, int agent_speech)
 {
     tmi_hop h, o;
@@ -79,7 +81,11 @@ static void feed_pair(int64_t n, int active, float loudness_lufs, float f0_hz, i
     h.active = h.seg_on = active;
     h.loud_lufs = loudness_lufs;
     h.f0_hz = f0_hz;
+    if (agent_speech && (n == 0 || agent_seg_start < 0)) agent_seg_start = n;
+    if (!agent_speech) agent_seg_start = -1;
     o.active = o.seg_on = o.speech = agent_speech;
+    o.seg_start = agent_speech ? agent_seg_start : 0;
+    o.seg_last = agent_speech ? n : -1;
     tmi_raised_update(&R, &h, &o, &EM);
 }
 static void finish(int64_t n_end)
@@ -181,16 +187,20 @@ static void test_pause_inside_episode_bridged(void **state)
 
 /* Raised 20-22 s, a 1.5 s pause, then +5 dB at the talker's own pitch 23.5-25 s (over
  * raised_exit_db, under raised_min_db): with the agent quiet in the pause, the episode bridges it
- * and runs to 25 s; when the agent answered for reply_s there, a reply longer than a backchannel
- * (backchannel_max_s, 1 s) ends the episode at 22 s and the louder turn is judged on its own. */
+ * and runs to 25 s; when the agent answered there in one stretch longer than a backchannel
+ * (backchannel_max_s, 1 s), the episode ends at 22 s and the louder turn is judged on its own.
+ * Two "uh-huh"s of 0.55 s in the pause are no reply. The agent talks over [a1, b1) and
+ * [a2, b2), s. */
 static int64_t final_start(void);
-static int64_t episode_end_after_reply(double reply_s)
+static int64_t episode_end_after_reply(double a1, double b1, double a2, double b2)
 {
     setup();
+    agent_seg_start = -1;
     int64_t n = 0;
     for (; n < H(20.0); n++) feed_pair(n, 1, BASE_LUFS, BASE_F0, 0);
     for (; n < H(22.0); n++) feed_pair(n, 1, BASE_LUFS + 12.0f, 150.0f, 0);
-    for (; n < H(23.5); n++) feed_pair(n, 0, -70.0f, 0.0f, n >= H(22.1) && n < H(22.1 + reply_s));
+    for (; n < H(23.5); n++)
+        feed_pair(n, 0, -70.0f, 0.0f, (n >= H(a1) && n < H(b1)) || (n >= H(a2) && n < H(b2)));
     for (; n < H(25.0); n++) feed_pair(n, 1, BASE_LUFS + 5.0f, BASE_F0, 0);
     for (; n < H(30.0); n++) feed_pair(n, 1, BASE_LUFS, BASE_F0, 0);
     finish(n);
@@ -200,9 +210,10 @@ static int64_t episode_end_after_reply(double reply_s)
 static void test_reply_of_the_other_party_ends_the_episode(void **state)
 {
     (void)state;
-    assert_int_equal(episode_end_after_reply(0.0), H(25.0));
-    assert_int_equal(episode_end_after_reply(0.5), H(25.0));   /* a backchannel */
-    assert_int_equal(episode_end_after_reply(1.3), H(22.0));
+    assert_int_equal(episode_end_after_reply(0, 0, 0, 0), H(25.0));
+    assert_int_equal(episode_end_after_reply(22.1, 22.6, 0, 0), H(25.0));        /* an "uh-huh" */
+    assert_int_equal(episode_end_after_reply(22.1, 22.65, 22.8, 23.35), H(25.0)); /* two */
+    assert_int_equal(episode_end_after_reply(22.1, 23.4, 0, 0), H(22.0));        /* a reply */
 }
 
 /* A level and a pitch that both clear their thresholds (raised_min_db 6 dB, raised_min_st 1.5
