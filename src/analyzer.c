@@ -367,7 +367,8 @@ static void decide_hop(tm_analyzer *a, int64_t n, const tm_frame *given)
         h->echo_removed_db = cue_db[c];
         h->echo_known = cue_known[c];
         int warm = ch->vad.spk_n >= VAD_LEVEL_WARMUP_HOPS;
-        tmi_bleed_talker(&ch->bleed, warm ? ch->vad.spk_db : -200.0f, warm ? exp2f(ch->vad.reg_oct) : 0.0f);
+        tmi_bleed_talker(&ch->bleed, warm ? ch->vad.spk_db : -200.0f, warm ? exp2f(ch->vad.reg_oct) : 0.0f,
+                         warm && !ch->vad.warm_sparse);
         h->leak = a->nch == 2 && tmi_bleed_update(&ch->bleed, h, &a->hp[1 - c], prev_active[1 - c],
                                                      prev_leak[1 - c]);
         h->active = h->cand && !h->leak;

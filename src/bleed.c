@@ -719,9 +719,12 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
      * The exposure: a real echo of a voice in this talker's register that reaches their level
      * (a speakerphone's) is their voice for its first half second or so, until the early leak
      * (early_learn) has seen enough of it to be known; no more false events came of it on the
-     * speaker-echo and -6 dB speakerphone calls of those seeds. */
-    if (!known && b->near_db > 0.0f && b->own_st > 0.0f && level_db >= b->talker_db - b->near_db &&
-        f0_hz > 0.0f && b->talker_st > -900.0f && fabsf(to_st(f0_hz) - b->talker_st) <= b->own_st)
+     * speaker-echo and -6 dB speakerphone calls of those seeds. Not with a level set by a
+     * sparse warm-up: that may be the babble's own level and register, and the babble behind a
+     * caller who had not spoken yet was their voice under the agent's (sealed seed 49 c51: two
+     * false interruptions). */
+    if (!known && b->talker_sure && b->near_db > 0.0f && b->own_st > 0.0f &&
+        level_db >= b->talker_db - b->near_db && f0_hz > 0.0f && b->talker_st > -900.0f && fabsf(to_st(f0_hz) - b->talker_st) <= b->own_st)
         return 0;
     if (excess >= b->margin_db) return 0;
     if (other_voice) return 0;
@@ -774,8 +777,9 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
     return leak;
 }
 
-void tmi_bleed_talker(tm_bleed *b, float level_db, float register_hz)
+void tmi_bleed_talker(tm_bleed *b, float level_db, float register_hz, int sure)
 {
+    b->talker_sure = sure;
     b->talker_db = level_db;
     b->talker_st = to_st(register_hz);
 }

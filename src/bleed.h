@@ -12,6 +12,8 @@ typedef struct {
     float margin_db, pitch_match_st, min_coupling_db;
     float talker_db;                      /* this channel's talker's level (the speech stage's),
                                              or -200 dB while unknown */
+    int   talker_sure;                    /* that level was not set by a sparse warm-up (vad.h):
+                                             a babble-won level is not the talker's */
     float near_db;                        /* within this of it a hop is their voice's level */
     float talker_st;                      /* their register: median pitch, semitones (to_st),
                                              or -1000 while unknown */
@@ -73,8 +75,9 @@ void tmi_bleed_reset(tm_bleed *b);
  * the analyzer passes it only when tmi_bleed_known() holds for the other channel).
  * Learns the leak, then returns 1 when this hop is a speech candidate explained by the other's
  * leak. */
-/* The level of this channel's talker, as the speech stage learnt it (-200: not yet). */
-void tmi_bleed_talker(tm_bleed *b, float level_db, float register_hz);
+/* The level of this channel's talker, as the speech stage learnt it (-200: not yet), and their
+ * register; sure: that level was not set by a sparse warm-up (it may be the babble's). */
+void tmi_bleed_talker(tm_bleed *b, float level_db, float register_hz, int sure);
 int  tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talking, int o_leak);
 /* 1 when this channel's leak flags rest on a leak it found (measured, or the early leak), not on
  * the loss assumed before one is found: only such a flag tells the other channel that a hop here
