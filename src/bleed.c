@@ -715,7 +715,7 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
      * words under a caller's first ones (both men at 93 Hz, the caller 8 dB louder, crosstalk
      * -56 dB) were taken for the caller's leak: the caller's interruption became the agent's
      * backchannel (seed 30 c40). Babble under the talker stays under near_db. On seeds 29-38
-     * and 41-44: 12 more interruptions found, 1 false fewer; 29 more overlaps, 16 false fewer.
+     * and 41-44: 11 more interruptions found, 1 false fewer; 27 more overlaps, 16 false fewer.
      * The exposure: a real echo of a voice in this talker's register that reaches their level
      * (a speakerphone's) is their voice for its first half second or so, until the early leak
      * (early_learn) has seen enough of it to be known; no more false events came of it on the
@@ -724,7 +724,8 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
      * caller who had not spoken yet was their voice under the agent's (sealed seed 49 c51: two
      * false interruptions). */
     if (!known && b->talker_sure && b->near_db > 0.0f && b->own_st > 0.0f &&
-        level_db >= b->talker_db - b->near_db && f0_hz > 0.0f && b->talker_st > -900.0f && fabsf(to_st(f0_hz) - b->talker_st) <= b->own_st)
+        level_db >= b->talker_db - b->near_db && f0_hz > 0.0f && b->talker_st > -900.0f &&
+        fabsf(to_st(f0_hz) - b->talker_st) <= b->own_st)
         return 0;
     if (excess >= b->margin_db) return 0;
     if (other_voice) return 0;
