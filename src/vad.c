@@ -65,9 +65,9 @@
  * more over the level sets the level again, from its anchors that far over it. Babble that
  * crossed the gate now and then while the talker had not yet spoken is the voice the gate was
  * meant to reject, and the relearning rule below, made to ignore raised turns, needs a second of
- * speech 3 dB further up within 5 s, which a caller's short first phrases do not give (measured on the realistic corpora: every warm-up
- * babble won took 4-12 s, while 80 % of the talkers' own took under 2 s; a raised turn of
- * +12 dB right after a dense warm-up must not move the level). */
+ * speech 3 dB further up within 5 s, which a caller's short first phrases do not give (measured
+ * on the realistic corpora: every warm-up babble won took 4-12 s, while 80 % of the talkers' own
+ * took under 2 s; a raised turn of +12 dB right after a dense warm-up must not move the level). */
 /* Unlike relearning it does not wait for a second turn: it looks only at the three seconds of
  * anchors after a warm-up that babble's sparseness marked, and it fired on seeds 18-30 four
  * times, each on a babble-won level (seeds 18 c41, 24 c21, 25 c41, 30 c51). */

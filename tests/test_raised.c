@@ -81,7 +81,7 @@ static void feed_pair(int64_t n, int active, float loudness_lufs, float f0_hz, i
     h.active = h.seg_on = active;
     h.loud_lufs = loudness_lufs;
     h.f0_hz = f0_hz;
-    if (agent_speech && (n == 0 || agent_seg_start < 0)) agent_seg_start = n;
+    if (agent_speech && agent_seg_start < 0) agent_seg_start = n;
     if (!agent_speech) agent_seg_start = -1;
     o.active = o.seg_on = o.speech = agent_speech;
     o.seg_start = agent_speech ? agent_seg_start : 0;
