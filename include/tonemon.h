@@ -250,6 +250,7 @@ typedef struct {
                                     only while a voiced hop within this of the talker's level
                                     came in the last ... (0: off) */
     float speech_strong_gap_ms;  /* ... this long; after it weaker hops only bridge */
+    float hangover_strong_ms;    /* pause bridged when the talker resumes strong (0 = off) */
     float speech_own_oct;        /* a segment that never came within speech_strong_rel_db of the
                                     level is the talker's only if its voiced hops lie within this
                                     of their register ... (0: off) */

@@ -335,6 +335,7 @@ static void copy_segment(tmi_hop *h, const tm_vad *v)
 {
     h->seg_on = v->on;
     h->seg_start = v->seg_start;
+    h->phrase_start = v->on ? v->phrase_start : v->seg_start;
     h->seg_last = v->last_active;
     h->seg_weak = tmi_vad_weak(v);
     h->seg_held = v->on && v->deferred;

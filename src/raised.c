@@ -28,15 +28,17 @@
  * raised turn inside it (2 s, so one outburst is one event). */
 #define RAISED_RUN_GAP_S 1.5f
 #define RAISED_EPISODE_GAP_S 2.0f
-/* An episode starts where its phrase began when the run that proved it stayed in one speech
- * segment, begun at most RAISED_PHRASE_BACK_S before the run: a raised turn is said raised from
- * its first word, while its first syllables may be under the entry level (an unstressed lead-in;
- * the 400 ms loudness rises behind the voice), which dated two street calls' raised turns 1.1 s
- * late, past the onset tolerance of a match (seeds 36 c13, 37 c13). On the realistic seeds 29-37
- * the segment's start lay within 0.25 s of the labelled turn's start on all 692 raised turns
- * found, the run's start up to 1.14 s after it. Further back, the segment is a long phrase that
- * rose midway; a run carried over a pause began in an earlier phrase, whose normal words are not
- * the raised ones: the run's start stays. Never before the speaker's last episode ended (a
+/* An episode starts where its phrase began when the run that proved it stayed in one phrase
+ * (a speech segment, or its part after the last pause that hangover_strong_ms bridged: a normal
+ * phrase 0.3 s before the raised one is not raised, seed 43 s00), begun at most
+ * RAISED_PHRASE_BACK_S before the run: a raised turn is said raised from its first word, while
+ * its first syllables may be under the entry level (an unstressed lead-in; the 400 ms loudness
+ * rises behind the voice), which dated two street calls' raised turns 1.1 s late, past the
+ * onset tolerance of a match (seeds 36 c13, 37 c13). On the realistic seeds 29-37 the segment's
+ * start lay within 0.25 s of the labelled turn's start on all 692 raised turns found, the
+ * run's start up to 1.14 s after it. Further back, the segment is a long phrase that rose
+ * midway; a run carried over a pause began in an earlier phrase, whose normal words are not the
+ * raised ones: the run's start stays. Never before the speaker's last episode ended (a
  * rebase can end one within the span). */
 #define RAISED_PHRASE_BACK_S 1.5f
 /* The baselines' cached quantiles are refreshed ten times a second: they move slowly, and a
@@ -180,17 +182,17 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tmi_hop *other,
     /* A run that began on a fragment shorter than a word (an echo blip the leak stage let
      * through) starts again with the next segment: the fragment is not where the raised turn
      * began (it put an agent's raised turn a second early on a speakerphone call). */
-    if (r->in_run && h->seg_start != r->run_seg && r->run_seg_hops < r->frag_hops) r->in_run = 0;
+    if (r->in_run && h->phrase_start != r->run_seg && r->run_seg_hops < r->frag_hops) r->in_run = 0;
     if (!r->in_run) {
         if (excess < r->exit_db) return;
         r->in_run = 1;
         r->run_start = n;
-        r->run_seg = h->seg_start;
+        r->run_seg = h->phrase_start;
         r->run_seg_hops = 0;
         tmi_median_reset(&r->run_excess, 0.0f, 0);
         tmi_median_reset(&r->run_st, 0.0f, 0);
     }
-    if (h->seg_start == r->run_seg) r->run_seg_hops++;
+    if (h->phrase_start == r->run_seg) r->run_seg_hops++;
     /* Every hop of the run counts, not only the loud ones: a median of the hops picked for
      * being over the entry level would rate a +4 dB turn at +6. */
     tmi_median_add(&r->run_excess, excess);
@@ -215,7 +217,7 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tmi_hop *other,
     r->in_ep = 1;
     r->episodes++;
     r->ep_start = r->run_start;
-    if (h->seg_start == r->run_seg && r->run_start - r->run_seg <= r->back_hops)
+    if (h->phrase_start == r->run_seg && r->run_start - r->run_seg <= r->back_hops)
         r->ep_start = r->run_seg;
     if (r->ep_start < r->last_ep_end) r->ep_start = r->last_ep_end;
     r->ep_last = n;

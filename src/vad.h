@@ -31,6 +31,8 @@
 
 typedef struct tm_vad {
     int onset_hops, hangover_hops, bridge_hops;
+    int strong_hang_hops;    /* a longer hangover that only a strong hop ends (0: none) */
+    int keep_run;            /* closing keeps the onset run heard in that hangover */
     int onset_anchors;       /* anchors an onset run needs before it is speech */
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
     float far_oct, loud_db;  /* a hop more than loud_db under that level is no anchor when its
@@ -88,6 +90,7 @@ typedef struct tm_vad {
     int epoch;               /* times the level was set again from a louder voice */
     int on;                  /* inside a confirmed segment (hangover included) */
     int64_t seg_start;       /* first hop of the open segment */
+    int64_t phrase_start;    /* its first hop after a pause the longer hangover bridged */
     int64_t last_active;     /* last active hop of the open (or last) segment; -1 none yet */
     int64_t last_anchor;     /* last anchor hop of the open segment */
     int64_t prev_last;       /* last_active before the open segment */

@@ -54,8 +54,9 @@ static void feed_hop(int64_t n, int active, float loudness_lufs, float f0_hz)
     h.f0_hz = f0_hz;
     tmi_raised_update(&R, &h, NULL, &EM);
 }
-/* the same, inside the speech segment that started at hop seg */
-static void feed_seg_hop(int64_t n, int64_t seg, float loudness_lufs, float f0_hz)
+/* the same, inside the speech segment that started at hop seg, in its phrase from hop phrase
+ * (after a pause the segmenter's longer hangover bridged) */
+static void feed_phrase_hop(int64_t n, int64_t seg, int64_t phrase, float loudness_lufs, float f0_hz)
 {
     tmi_hop h;
     memset(&h, 0, sizeof h);
@@ -63,9 +64,14 @@ static void feed_seg_hop(int64_t n, int64_t seg, float loudness_lufs, float f0_h
     h.ch = TM_CALLER;
     h.active = h.seg_on = 1;
     h.seg_start = seg;
+    h.phrase_start = phrase;
     h.loud_lufs = loudness_lufs;
     h.f0_hz = f0_hz;
     tmi_raised_update(&R, &h, NULL, &EM);
+}
+static void feed_seg_hop(int64_t n, int64_t seg, float loudness_lufs, float f0_hz)
+{
+    feed_phrase_hop(n, seg, seg, loudness_lufs, f0_hz);
 }
 /* one hop of the caller's (active or not), the agent's speech heard or not in the same hop: the
  * agent's speech segments are its runs of speech hops (no hangover) */
@@ -287,6 +293,25 @@ static int64_t raised_start_after(double normal_s)
     return final_start();
 }
 
+/* A normal phrase, a pause of 0.25 s that the segmenter bridged (one segment), then the raised
+ * phrase: the raised voice starts with the raised phrase, not with the segment (seed 43 s00:
+ * 0.65 s early, out of the onset tolerance) */
+static void test_raised_starts_with_its_phrase_not_its_segment(void **state)
+{
+    (void)state;
+    setup();
+    int64_t n = 0;
+    for (; n < H(20.0); n++) feed_seg_hop(n, 0, BASE_LUFS, BASE_F0);
+    for (; n < H(20.5); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(20.9); n++) feed_seg_hop(n, H(20.5), BASE_LUFS, BASE_F0);
+    for (; n < H(21.15); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(24.15); n++) feed_phrase_hop(n, H(20.5), H(21.15), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(24.6); n++) feed_hop(n, 0, -80.0f, 0.0f);
+    for (; n < H(29.0); n++) feed_seg_hop(n, H(24.6), BASE_LUFS, BASE_F0);
+    finish(n);
+    assert_int_equal(final_start(), H(21.15));
+}
+
 static void test_raised_phrase_starts_at_its_first_word(void **state)
 {
     (void)state;
@@ -346,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_loud_talker_from_the_start_is_not_raised),
         cmocka_unit_test(test_fragment_before_raised_turn_does_not_start_it),
         cmocka_unit_test(test_raised_phrase_starts_at_its_first_word),
+        cmocka_unit_test(test_raised_starts_with_its_phrase_not_its_segment),
         cmocka_unit_test(test_run_carried_over_a_pause_keeps_its_start),
         cmocka_unit_test(test_reply_of_the_other_party_ends_the_episode),
         cmocka_unit_test(test_level_and_pitch_both_marginal_is_not_raised),

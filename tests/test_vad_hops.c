@@ -154,6 +154,75 @@ static void test_gap_bridged_up_to_hangover(void **state)
     assert_int_equal(r.end[1], 220);
 }
 
+/* Past the hangover, up to hangover_strong_ms (300 ms), a pause is still inside the phrase when
+ * the talker comes back at their own level and pitch: noise masks the weak syllables in the dips
+ * between words. A voice under their level by more than speech_strong_rel_db (6 dB) is no such
+ * return: it starts a segment of its own, from its own first hop, as it did after a close. */
+typedef struct { int nc, nx; int64_t start[4], end[4], phrase; } spans;
+static int feed_spans(int64_t n, float level_db, spans *r)
+{
+    tmi_hop h;
+    tmi_span closed = {0, 0, 0};
+    memset(&h, 0, sizeof h);
+    h.n = n;
+    h.active = level_db > -60.0f;
+    h.f0_hz = h.active ? 120.0f : 0.0f;
+    h.level_db = level_db;
+    h.music_from = -1;   /* no hold music heard */
+    int f = tmi_vad_update(&V, &h, &closed);
+    if (f & VAD_CONFIRMED) r->nc++;
+    if ((f & VAD_CLOSED) && r->nx < 4) {
+        r->start[r->nx] = closed.start;
+        r->end[r->nx++] = closed.end;
+    }
+    return f;
+}
+static spans pause_then(int pause_hops, float back_db)
+{
+    setup();
+    spans r;
+    memset(&r, 0, sizeof r);
+    int64_t n = 0;
+    float lv[4] = {-20.0f, -70.0f, back_db, -70.0f};
+    int64_t to[4] = {H(1.5), H(1.5) + pause_hops, H(1.5) + pause_hops + H(0.5), H(4.0)};
+    for (int k = 0; k < 4; k++)
+        for (; n < to[k]; n++) {
+            feed_spans(n, lv[k], &r);
+            if (k == 2 && n == to[1] + 5) r.phrase = V.phrase_start;
+        }
+    return r;
+}
+
+static void test_a_pause_the_talker_returns_from_at_their_level_is_bridged(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    int strong_hang = H(c.hangover_strong_ms / 1000.0);
+    assert_true(strong_hang > H(c.hangover_ms / 1000.0));
+    /* 250 ms, back at their level: one phrase, its second part from where they came back */
+    spans r = pause_then(H(0.25), -20.0f);
+    assert_int_equal(r.nc, 1);
+    assert_int_equal(r.nx, 1);
+    assert_int_equal(r.start[0], 0);
+    assert_int_equal(r.end[0], H(1.5) + H(0.25) + H(0.5));
+    assert_int_equal(r.phrase, H(1.5) + H(0.25));
+    /* the longest pause so bridged, and one hop longer */
+    r = pause_then(strong_hang, -20.0f);
+    assert_int_equal(r.nx, 1);
+    r = pause_then(strong_hang + 1, -20.0f);
+    assert_int_equal(r.nx, 2);
+    assert_int_equal(r.start[1], H(1.5) + strong_hang + 1);
+    /* 250 ms, back 9 dB under their level (within speech_rel_db, not strong): two segments, the
+     * second from its own first hop */
+    r = pause_then(H(0.25), -29.0f);
+    print_message("nc %d nx %d: %ld-%ld %ld-%ld\n", r.nc, r.nx, (long)r.start[0], (long)r.end[0], (long)r.start[1], (long)r.end[1]);
+    assert_int_equal(r.nc, 2);
+    assert_int_equal(r.nx, 2);
+    assert_int_equal(r.end[0], H(1.5));
+    assert_int_equal(r.start[1], H(1.5) + H(0.25));
+    assert_int_equal(r.end[1], H(1.5) + H(0.25) + H(0.5));
+}
+
 static void test_unvoiced_lead_in(void **state)
 {
     (void)state;
@@ -955,6 +1024,7 @@ int main(void)
         cmocka_unit_test(test_register_is_the_talkers_not_the_babbles),
         cmocka_unit_test(test_burst_shorter_than_onset),
         cmocka_unit_test(test_gap_bridged_up_to_hangover),
+        cmocka_unit_test(test_a_pause_the_talker_returns_from_at_their_level_is_bridged),
         cmocka_unit_test(test_unvoiced_lead_in),
         cmocka_unit_test(test_lead_in_rises_out_of_the_noise),
         cmocka_unit_test(test_onset_needs_its_voiced_hops),
