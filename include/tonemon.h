@@ -250,7 +250,6 @@ typedef struct {
                                     only while a voiced hop within this of the talker's level
                                     came in the last ... (0: off) */
     float speech_strong_gap_ms;  /* ... this long; after it weaker hops only bridge */
-    float hangover_strong_ms;    /* pause bridged when the talker resumes strong (0 = off) */
     float speech_own_oct;        /* a segment that never came within speech_strong_rel_db of the
                                     level is the talker's only if its voiced hops lie within this
                                     of their register ... (0: off) */
@@ -265,7 +264,7 @@ typedef struct {
                                     (an AGC and a wandering echo hide it from the level
                                     difference), semitones (0: off) */
     float speech_final_voiced_min_ms; /* a segment that closes within backchannel_max_s of
-                                    its start (hangover included) with fewer voiced hops than
+                                    its start (hangover_ms included) with fewer voiced hops than
                                     this on the pitch path's final reading is withdrawn: a click,
                                     a breath, a laugh's last pulse that the live reading took
                                     for voiced, ms (0: off) */
@@ -305,6 +304,10 @@ typedef struct {
     float speech_background_s;   /* ... that sound's span, s (at most 8.9 s at 100 hops/s) */
     float raised_joint_db_st;    /* the level's margin over raised_min_db (dB) and the pitch's
                                     over raised_min_st (semitones) add up to this at least */
+    float hangover_strong_ms;    /* a pause longer than hangover_ms, up to this, stays inside
+                                    the segment when the talker comes back with a strong hop
+                                    (speech_strong_rel_db of their level, at their pitch), ms
+                                    (at or under hangover_ms: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

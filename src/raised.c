@@ -180,7 +180,7 @@ void tmi_raised_update(tm_raised *r, const tmi_hop *h, const tmi_hop *other,
         return;
     }
     /* A run that began on a fragment shorter than a word (an echo blip the leak stage let
-     * through) starts again with the next segment: the fragment is not where the raised turn
+     * through) starts again with the next phrase: the fragment is not where the raised turn
      * began (it put an agent's raised turn a second early on a speakerphone call). */
     if (r->in_run && h->phrase_start != r->run_seg && r->run_seg_hops < r->frag_hops) r->in_run = 0;
     if (!r->in_run) {

@@ -15,7 +15,7 @@ typedef struct {
     int   base_p_ready, cache_age;
     int   in_run, in_ep;
     int64_t run_start, run_last, ep_start, ep_last, ep_detected;
-    int64_t run_seg;                    /* the speech segment the run started in */
+    int64_t run_seg;                    /* the phrase (its first hop) the run started in */
     int   run_seg_hops, frag_hops;      /* the run's hops in it; fewer is a fragment, no word */
     int   back_hops;                    /* how far before the run its phrase may start */
     int   turn_hops;                    /* a reply longer than a backchannel ends an episode */

@@ -53,7 +53,9 @@ typedef struct {
     /* speech segments */
     int     seg_on;         /* a confirmed segment is open (hangover included) */
     int64_t seg_start;      /* first hop of the open (or last) segment */
-    int64_t phrase_start;   /* first hop after its last pause longer than hangover_ms */
+    int64_t phrase_start;   /* first hop of its last phrase: after the last pause that only
+                               hangover_strong_ms bridged (where the sound heard in that pause
+                               began), else seg_start */
     int64_t seg_last;       /* its last active hop; -1 none yet */
     int     seg_weak;       /* the open segment may still be taken back as too weak (vad.h) */
     int     seg_doubtful;   /* the open segment, not yet judged, would be withdrawn as another

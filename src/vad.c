@@ -166,7 +166,8 @@ void tmi_vad_reset(tm_vad *v)
 {
     v->on = 0;
     v->music = v->deferred = 0;
-    v->seg_start = v->confirm = 0;
+    v->seg_start = v->confirm = v->phrase_start = v->phrase_max = 0;
+    v->keep_run = v->run_pending = 0;
     v->last_active = v->last_anchor = v->prev_last = -1;
     v->run_start = 0;
     v->run_len = v->run_anchor = 0;
@@ -230,8 +231,10 @@ static int64_t final_voiced(const tm_vad *v, int64_t a, int64_t b)
 }
 
 /* May the rules on the pitch path's final reading judge the segment closing at hop n? Only a
- * segment that closes before the turn stage could take it for a turn (its length and hangover
- * within a backchannel's), so that nothing was built on it; and only once its last hop is
+ * segment that closes before the turn stage could take it for a turn (its length and
+ * hangover_ms within a backchannel's), so that nothing was built on it (the turn stage takes a
+ * segment for a turn only from an active hop backchannel_max_s after its start, so one that the
+ * longer hangover_strong_ms closes later was not built on either); and only once its last hop is
  * VAD_FINAL_LAG_HOPS old, when the final F0 of every hop of it is known in a live run whatever
  * the analysis lookahead, so that a replay of the frames, which knows every final F0 at once,
  * takes back the same segments (a segment closed early by the strong gap, its last hop just
@@ -604,6 +607,7 @@ static int close_seg(tm_vad *v, tmi_span *closed)
     v->on = 0;
     v->music = v->deferred = 0;
     if (!v->keep_run) v->run_len = v->run_anchor = 0;
+    v->keep_run = 0;
     closed->start = v->seg_start;
     closed->end = v->last_active + 1;
     closed->confirm = v->confirm;
@@ -817,6 +821,36 @@ static int run_hop(tm_vad *v, int64_t n, int active, int anchor, float level_db,
     return v->run_len >= v->onset_hops && v->run_anchor >= v->onset_anchors;
 }
 
+/* The onset run is speech: a segment opens, confirmed at hop n, its last active hop `last`. */
+static int confirm_seg(tm_vad *v, int64_t n, int64_t last, int anchor, float level_db, float f0_hz)
+{
+    v->on = 1;
+    v->seg_echo = 0;
+    v->seg_judged = 0;
+    v->seg_warm.spk_n = v->spk_n;
+    v->seg_warm.warm_from = v->warm_from;
+    v->seg_warm.blk_n = v->blk_n;
+    v->seg_warm.blk_left = v->blk_left;
+    v->seg_first = v->run_first;
+    v->seg_peak_db = v->run_peak_db;
+    v->seg_voiced = v->run_voiced;
+    v->seg_high = v->run_high;
+    v->seg_own = v->run_own;
+    v->seg_strong = v->run_strong;
+    /* the onset is inside the first pulse */
+    v->pulse_len = v->run_len;
+    v->quiet_len = v->seg_pulses = v->seg_gaps = v->seg_long_pulse = 0;
+    v->last_strong = n;
+    v->prev_last = v->last_active;
+    v->seg_start = v->phrase_start = lead_start(v, n);
+    v->phrase_max = 0;
+    mark_seg(v, n, 1);
+    v->last_active = v->last_anchor = last;
+    v->confirm = n;
+    if (anchor) learn_level(v, level_db, f0_hz, n);
+    return TMI_SEG_CONFIRMED;
+}
+
 int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
 {
     int64_t n = h->n;
@@ -882,17 +916,23 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
          * tracked as it would be after a close, so that a quieter new phrase (or the other
          * voice's echo) starts its own segment at its own start. On seeds 29-38 and 41-44 (792
          * calls) at 300 ms: speech frame F1 0.9810/0.9784 -> 0.9840/0.9817 (street 0.9757/0.9604
-         * -> 0.9807/0.9674), and events about as before (interruptions found +4, false +2; false
-         * prompts 38 -> 39). */
+         * -> 0.9809/0.9678), and events about as before (interruptions found +4, false +3, all
+         * under babble; false prompts 38 -> 40). */
         int long_hang = v->strong_hang_hops > 0 && v->strong_db > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS;
-        int in_long = long_hang && n - v->last_active > v->hangover_hops;
+        /* (an anchor right after a pause of exactly hangover_ms carries it on, as before) */
+        int past_hang = long_hang && n - v->last_active > v->hangover_hops;
+        int in_long = long_hang && n - v->last_active > v->hangover_hops + 1;
         /* (What may be a hold's music carries its segment on, as any voice within rel_db did
          * before: so that it is still open, or deferred while a note rings, when the hold stage
          * rules.) */
         int music_on = v->music && tmi_vad_carries(v, active, h->f0_hz, level_db);
         if (fresh && (in_long ? strong || music_on : anchor || music_on)) {
             /* the phrase after the pause starts where the run heard in it did */
-            if (in_long) v->phrase_start = v->run_len > 0 && v->run_start < n ? v->run_start : n;
+            if (in_long) {
+                if (v->last_active + 1 - v->phrase_start > v->phrase_max)
+                    v->phrase_max = v->last_active + 1 - v->phrase_start;
+                v->phrase_start = v->run_len > 0 && v->run_start < n ? v->run_start : n;
+            }
             if (anchor) learn_level(v, level_db, h->f0_hz, n);
             if (level_db > v->seg_peak_db) v->seg_peak_db = level_db;
             v->last_active = v->last_anchor = n;
@@ -908,21 +948,22 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
          * theirs for the strong gap and a bridge after it; a hangover would let the babble
          * bring the segment back. */
         int run_ready = 0;
-        if (in_long) {
+        if (past_hang) {
             if (n - v->last_active == v->hangover_hops + 1) v->run_len = v->run_anchor = 0;
             run_ready = run_hop(v, n, active, anchor, level_db, h->f0_hz);
         }
         int stopped = n - v->last_active > (long_hang ? v->strong_hang_hops : v->hangover_hops) ||
                       (v->strong_db > 0.0f && n - v->last_strong > v->strong_gap_hops + v->bridge_hops) ||
                       run_ready;
-        /* (an onset run heard in the longer hangover goes on after the close, and starts the next
-         * segment at once when it is ready) */
-        v->keep_run = in_long;
+        /* (an onset run heard in the longer hangover goes on after the close; ready, it starts
+         * the next segment on the next hop, whatever that hop is) */
+        v->keep_run = past_hang;
         if (stopped && v->music && (v->deferred || h->music_rings)) {
             v->deferred = 1;
             return 0;
         }
         if (stopped) {
+            v->run_pending = run_ready;
             /* Short and never near the talker's level: a neighbour's voice in the babble that
              * crossed the gate, not the talker's own "uh-huh" (those peak within 8 dB of their
              * level on the realistic corpus). */
@@ -938,6 +979,7 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
                 /* a phrase held that long, not bursts a pause apart that hangover_strong_ms
                  * joined: babble's, at a level it won (test_noise_stages) */
                 int64_t len = closed->end - v->phrase_start;
+                if (v->phrase_max > len) len = v->phrase_max;
                 if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && len >= 2 * v->short_hops) v->held_floor = 1;
                 return TMI_SEG_CLOSED;
             }
@@ -947,32 +989,12 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         }
         return 0;
     }
-    if (run_hop(v, n, active, anchor, level_db, h->f0_hz)) {
-        v->on = 1;
-        v->seg_echo = 0;
-        v->seg_judged = 0;
-        v->seg_warm.spk_n = v->spk_n;
-        v->seg_warm.warm_from = v->warm_from;
-        v->seg_warm.blk_n = v->blk_n;
-        v->seg_warm.blk_left = v->blk_left;
-        v->seg_first = v->run_first;
-        v->seg_peak_db = v->run_peak_db;
-        v->seg_voiced = v->run_voiced;
-        v->seg_high = v->run_high;
-        v->seg_own = v->run_own;
-        v->seg_strong = v->run_strong;
-        /* the onset is inside the first pulse */
-        v->pulse_len = v->run_len;
-        v->quiet_len = v->seg_pulses = v->seg_gaps = v->seg_long_pulse = 0;
-        v->last_strong = n;
-        v->prev_last = v->last_active;
-        v->seg_start = v->phrase_start = lead_start(v, n);
-        mark_seg(v, n, 1);
-        v->last_active = v->last_anchor = n;
-        v->confirm = n;
-        if (anchor) learn_level(v, level_db, h->f0_hz, n);
-        return TMI_SEG_CONFIRMED;
+    /* a run that got ready in a longer hangover as the segment before it closed */
+    if (v->run_pending) {
+        v->run_pending = 0;
+        if (!active) return confirm_seg(v, n, n - 1, 0, level_db, h->f0_hz);
     }
+    if (run_hop(v, n, active, anchor, level_db, h->f0_hz)) return confirm_seg(v, n, n, anchor, level_db, h->f0_hz);
     return 0;
 }
 
@@ -1035,6 +1057,7 @@ int tmi_vad_withdraw(tm_vad *v, tmi_span *closed)
 {
     if (!v->on) return 0;
     mark_seg(v, v->hop_n, 0);
+    v->keep_run = v->run_pending = 0;
     close_seg(v, closed);
     /* it was not speech: the channel was last heard where it was before */
     v->last_active = v->prev_last;
@@ -1044,6 +1067,7 @@ int tmi_vad_withdraw(tm_vad *v, tmi_span *closed)
 int tmi_vad_finish(tm_vad *v, tmi_span *closed)
 {
     if (!v->on) return 0;
+    v->keep_run = v->run_pending = 0;
     close_seg(v, closed);
     return 1;
 }

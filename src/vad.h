@@ -33,6 +33,7 @@ typedef struct tm_vad {
     int onset_hops, hangover_hops, bridge_hops;
     int strong_hang_hops;    /* a longer hangover that only a strong hop ends (0: none) */
     int keep_run;            /* closing keeps the onset run heard in that hangover */
+    int run_pending;         /* ... which was ready: the next hop confirms it */
     int onset_anchors;       /* anchors an onset run needs before it is speech */
     float rel_db;            /* anchors lie within this of the speaker's own voiced level */
     float far_oct, loud_db;  /* a hop more than loud_db under that level is no anchor when its
@@ -77,7 +78,7 @@ typedef struct tm_vad {
     int relearn_quiet;       /* hops the other side talked, this one silent, while held */
     int64_t relearn_last;    /* the last hop far over the level */
     float relearn_ref_db;    /* the level the attempt began at */
-    int held_floor;          /* a segment of 2 * backchannel_max_s or more closed at this level */
+    int held_floor;          /* a phrase of 2 * backchannel_max_s or more closed at this level */
     float spk_db;            /* running 80th percentile of the anchors' levels, dBFS */
     long spk_n;              /* voiced speech hops behind spk_db */
     float warm_db[VAD_LEVEL_WARMUP_HOPS]; /* the first anchors' levels, until spk_db is set */
@@ -91,6 +92,7 @@ typedef struct tm_vad {
     int on;                  /* inside a confirmed segment (hangover included) */
     int64_t seg_start;       /* first hop of the open segment */
     int64_t phrase_start;    /* its first hop after a pause the longer hangover bridged */
+    int64_t phrase_max;      /* the longest of its phrases before that one, hops */
     int64_t last_active;     /* last active hop of the open (or last) segment; -1 none yet */
     int64_t last_anchor;     /* last anchor hop of the open segment */
     int64_t prev_last;       /* last_active before the open segment */

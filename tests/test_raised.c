@@ -294,8 +294,9 @@ static int64_t raised_start_after(double normal_s)
 }
 
 /* A normal phrase, a pause of 0.25 s that the segmenter bridged (one segment), then the raised
- * phrase: the raised voice starts with the raised phrase, not with the segment (seed 43 s00:
- * 0.65 s early, out of the onset tolerance) */
+ * phrase, its first 0.3 s not yet loud: the raised voice starts with the raised phrase, not with
+ * the segment (seed 43 s00: 0.65 s early, out of the onset tolerance) nor with its first loud
+ * hop */
 static void test_raised_starts_with_its_phrase_not_its_segment(void **state)
 {
     (void)state;
@@ -305,7 +306,8 @@ static void test_raised_starts_with_its_phrase_not_its_segment(void **state)
     for (; n < H(20.5); n++) feed_hop(n, 0, -80.0f, 0.0f);
     for (; n < H(20.9); n++) feed_seg_hop(n, H(20.5), BASE_LUFS, BASE_F0);
     for (; n < H(21.15); n++) feed_hop(n, 0, -80.0f, 0.0f);
-    for (; n < H(24.15); n++) feed_phrase_hop(n, H(20.5), H(21.15), BASE_LUFS + 12.0f, 150.0f);
+    for (; n < H(21.45); n++) feed_phrase_hop(n, H(20.5), H(21.15), BASE_LUFS, BASE_F0);
+    for (; n < H(24.45); n++) feed_phrase_hop(n, H(20.5), H(21.15), BASE_LUFS + 12.0f, 150.0f);
     for (; n < H(24.6); n++) feed_hop(n, 0, -80.0f, 0.0f);
     for (; n < H(29.0); n++) feed_seg_hop(n, H(24.6), BASE_LUFS, BASE_F0);
     finish(n);

@@ -199,6 +199,9 @@ static void test_a_pause_the_talker_returns_from_at_their_level_is_bridged(void 
     tm_config c = tm_config_default(16000);
     int strong_hang = H(c.hangover_strong_ms / 1000.0);
     assert_true(strong_hang > H(c.hangover_ms / 1000.0));
+    /* a hop's speech flag is final (its frame may go out) only once no later hop can bridge it */
+    setup();
+    assert_true(tmi_vad_settle_hops(&V) > strong_hang);
     /* 250 ms, back at their level: one phrase, its second part from where they came back */
     spans r = pause_then(H(0.25), -20.0f);
     assert_int_equal(r.nc, 1);
@@ -215,12 +218,67 @@ static void test_a_pause_the_talker_returns_from_at_their_level_is_bridged(void 
     /* 250 ms, back 9 dB under their level (within speech_rel_db, not strong): two segments, the
      * second from its own first hop */
     r = pause_then(H(0.25), -29.0f);
-    print_message("nc %d nx %d: %ld-%ld %ld-%ld\n", r.nc, r.nx, (long)r.start[0], (long)r.end[0], (long)r.start[1], (long)r.end[1]);
     assert_int_equal(r.nc, 2);
     assert_int_equal(r.nx, 2);
     assert_int_equal(r.end[0], H(1.5));
     assert_int_equal(r.start[1], H(1.5) + H(0.25));
     assert_int_equal(r.end[1], H(1.5) + H(0.25) + H(0.5));
+    /* ... but right after a pause of exactly hangover_ms, any anchor carries the segment on */
+    r = pause_then(H(c.hangover_ms / 1000.0), -29.0f);
+    assert_int_equal(r.nx, 1);
+    assert_int_equal(r.phrase, 0);
+}
+
+/* The phrase after a bridged pause starts where the talker's sound did, not at their first
+ * strong hop; a short burst under their level in such a pause is a segment of its own, as it was
+ * after a close; and the floor is held by the longest phrase, not the last one. */
+static void test_a_bridged_pause_keeps_the_sound_in_it(void **state)
+{
+    (void)state;
+    spans r;
+    /* 1.5 s, 250 ms quiet, 20 ms 9 dB under the level (shorter than an onset), then back at it */
+    setup();
+    memset(&r, 0, sizeof r);
+    int64_t n = 0;
+    for (; n < H(1.5); n++) feed_spans(n, -20.0f, &r);
+    for (; n < H(1.75); n++) feed_spans(n, -70.0f, &r);
+    for (; n < H(1.77); n++) feed_spans(n, -29.0f, &r);
+    for (; n < H(2.3); n++) feed_spans(n, -20.0f, &r);
+    assert_int_equal(V.phrase_start, H(1.75));
+    for (; n < H(3.5); n++) feed_spans(n, -70.0f, &r);
+    assert_int_equal(r.nx, 1);
+    assert_int_equal(r.end[0], H(2.3));
+    /* 1.5 s, 260 ms quiet, a 30 ms burst 9 dB under the level, quiet again */
+    setup();
+    memset(&r, 0, sizeof r);
+    for (n = 0; n < H(1.5); n++) feed_spans(n, -20.0f, &r);
+    for (; n < H(1.76); n++) feed_spans(n, -70.0f, &r);
+    for (; n < H(1.79); n++) feed_spans(n, -29.0f, &r);
+    for (; n < H(3.0); n++) feed_spans(n, -70.0f, &r);
+    assert_int_equal(r.nc, 2);
+    assert_true(r.nx >= 1);
+    assert_int_equal(r.end[0], H(1.5));
+    if (r.nx == 2) assert_int_equal(r.start[1], H(1.76));
+    /* 2.5 s (a held floor: 2 * backchannel_max_s is 2 s), a bridged pause, a last 0.3 s */
+    setup();
+    memset(&r, 0, sizeof r);
+    for (n = 0; n < H(2.5); n++) feed_spans(n, -20.0f, &r);
+    for (; n < H(2.75); n++) feed_spans(n, -70.0f, &r);
+    for (; n < H(3.05); n++) feed_spans(n, -20.0f, &r);
+    for (; n < H(4.0); n++) feed_spans(n, -70.0f, &r);
+    assert_int_equal(r.nx, 1);
+    assert_int_equal(V.held_floor, 1);
+    /* ... and bursts a bridged pause apart (after a first second that sets the level) are no
+     * held floor */
+    setup();
+    memset(&r, 0, sizeof r);
+    for (n = 0; n < H(1.0); n++) feed_spans(n, -20.0f, &r);
+    for (; n < H(1.5); n++) feed_spans(n, -70.0f, &r);
+    for (; n < H(4.5); n++) feed_spans(n, (n - H(1.5)) % 55 < 30 ? -20.0f : -70.0f, &r);
+    for (; n < H(5.5); n++) feed_spans(n, -70.0f, &r);
+    assert_int_equal(r.nx, 2);
+    assert_true(r.end[1] - r.start[1] > H(2.5));
+    assert_int_equal(V.held_floor, 0);
 }
 
 static void test_unvoiced_lead_in(void **state)
@@ -1025,6 +1083,7 @@ int main(void)
         cmocka_unit_test(test_burst_shorter_than_onset),
         cmocka_unit_test(test_gap_bridged_up_to_hangover),
         cmocka_unit_test(test_a_pause_the_talker_returns_from_at_their_level_is_bridged),
+        cmocka_unit_test(test_a_bridged_pause_keeps_the_sound_in_it),
         cmocka_unit_test(test_unvoiced_lead_in),
         cmocka_unit_test(test_lead_in_rises_out_of_the_noise),
         cmocka_unit_test(test_onset_needs_its_voiced_hops),
