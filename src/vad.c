@@ -16,9 +16,9 @@
  * many segments (each split a new turn for the turn stage). A segment ends hangover_ms after its
  * last active hop, which bridges stop closures and the dips between syllables, or up to
  * hangover_strong_ms after it when the talker comes back at their own level and pitch (noise
- * masks their weak syllables); its end is that last active hop, not the end of the hangover. Until the speaker's level is known (one second
- * of voiced speech) every active voiced hop is an anchor, but one far under the other talker's
- * level while they talk (under_peer). */
+ * masks their weak syllables); its end is that last active hop, not the end of the hangover.
+ * Until the speaker's level is known (one second of voiced speech) every active voiced hop is an
+ * anchor, but one far under the other talker's level while they talk (under_peer). */
 #include "vad.h"
 #include <math.h>
 #include <stdlib.h>
@@ -994,7 +994,8 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
         v->run_pending = 0;
         if (!active) return confirm_seg(v, n, n - 1, 0, level_db, h->f0_hz);
     }
-    if (run_hop(v, n, active, anchor, level_db, h->f0_hz)) return confirm_seg(v, n, n, anchor, level_db, h->f0_hz);
+    if (run_hop(v, n, active, anchor, level_db, h->f0_hz))
+        return confirm_seg(v, n, n, anchor, level_db, h->f0_hz);
     return 0;
 }
 
