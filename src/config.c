@@ -55,7 +55,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.hold_tuned_min = 0.6f;
     c.hold_tuned_keep_min = 0.4f;
     c.hold_gap_s = 0.3f;
-    c.hold_lead_max_s = 1.0f;
+    c.hold_lead_max_s = 2.0f;
     c.hold_end_voiced_s = 0.3f;
     c.hold_onsets_max_hz = 3.0f;
     c.alert_repeat_min_s = 20.0f;

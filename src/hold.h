@@ -7,6 +7,7 @@
 
 #define HOLD_TONES 14
 #define HOLD_MAX_WIN 1024   /* hops of the music window (10.24 s at most) */
+#define HOLD_PAST 512        /* hops before the window a lead-in may reach back (hold_lead_max_s <= 5.12 s) */
 #define HOLD_VOICE_RING 2048 /* hops back a hold that ended may be taken up again (2 windows) */
 /* The tone share is measured over 30 ms, so a tone burst's onset and end read as part tone for up
  * to 3 hops each side: voiced, loud, and no tone yet. Those hops are not speech either. */
@@ -32,6 +33,9 @@ typedef struct {
     int   win, exit_win;
     unsigned char flag[HOLD_MAX_WIN];   /* bit 0 sounding, 1 voiced, 2 pitch standing still, 3 voiced pair, 4 on the A440 grid,
                                            5 voiced after an unvoiced hop */
+    unsigned char past[HOLD_PAST];      /* the flags of the hops that left the window, for a lead-in
+                                           that began before it */
+    int   past_pos, n_past;             /* next to write; how many held */
     int   n_act, n_voiced, n_steady, n_pause, n_grid, n_onset, filled;   /* n_pause: voiced pairs */
     int   pos;
     float prev_st;

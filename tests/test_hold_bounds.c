@@ -243,44 +243,93 @@ static void lead(float *x, size_t n, const call_spec *s, uint64_t seed)
     }
 }
 
+/* Call k of the script as spec s: the words before, the music, the words after. */
+static run_res run_call(const call_spec *s, size_t k, double *words1, double *words2)
+{
+    size_t n = CALL_S * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
+    sig_noise(l, n, 0.0005f, 71 + 2 * k);
+    sig_noise(r, n, 0.0005f, 72 + 2 * k);
+    /* the voice near -26 dBFS, the music 5 dB under it */
+    *words1 = phrase(l, n, s->words1_at > 0.0 ? s->words1_at : WORDS1_AT, s->st0, 0.05f, 300 + 10 * k);
+    *words2 = phrase(l, n, WORDS2_AT, s->st0 + 0.5, 0.05f, 400 + 10 * k);
+    lead(l, n, s, 600 + k);
+    if (s->rest_s > 0.0) {
+        music(l, n, MUSIC_AT + s->lead_s, s->rest_at, s->root_hz, s->music_amp, 0.0, 0.0, 0.3, s->decay_per_s);
+        music(l, n, s->rest_at + s->rest_s, MUSIC_END, s->root_hz, s->music_amp, 0.0, 0.0, 0.3, s->decay_per_s);
+    } else {
+        music(l, n, MUSIC_AT + s->lead_s, MUSIC_END, s->root_hz, s->music_amp, s->off_at, s->off_s, 0.3,
+              s->decay_per_s);
+    }
+    if (s->loss) lose_packets(l, n, 500 + k);
+    if (s->leak_db > 0.0f) sig_add(r + RATE / 25, l, n - RATE / 25, powf(10.0f, -s->leak_db / 20.0f));
+    run_res res = run_analyzer(l, r, n);
+    print_message("%s: holds %d (agent) %d (caller), agent's %.2f-%.2f s (music %.1f-%.1f); "
+                  "speech %.2f of the %.2f s of words before, %.2f of %.2f after, %.2f s (%d frames) "
+                  "in the music\n",
+                  s->name, res.holds[0], res.holds[1], res.hold_start, res.hold_end, MUSIC_AT, MUSIC_END,
+                  res.speech_s[0], *words1, res.speech_s[1], *words2, res.speech_s[2], res.music_frames);
+    free(l);
+    free(r);
+    return res;
+}
+
 static void test_music_hold_is_bounded_by_the_music(void **state)
 {
     (void)state;
     int failed = 0;
     for (size_t k = 0; k < sizeof calls / sizeof calls[0]; k++) {
-        const call_spec *s = &calls[k];
-        size_t n = CALL_S * RATE;
-        float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
-        sig_noise(l, n, 0.0005f, 71 + 2 * k);
-        sig_noise(r, n, 0.0005f, 72 + 2 * k);
-        /* the voice near -26 dBFS, the music 5 dB under it */
-        double words1 = phrase(l, n, s->words1_at > 0.0 ? s->words1_at : WORDS1_AT, s->st0, 0.05f, 300 + 10 * k);
-        double words2 = phrase(l, n, WORDS2_AT, s->st0 + 0.5, 0.05f, 400 + 10 * k);
-        lead(l, n, s, 600 + k);
-        if (s->rest_s > 0.0) {
-            music(l, n, MUSIC_AT + s->lead_s, s->rest_at, s->root_hz, s->music_amp, 0.0, 0.0, 0.3, s->decay_per_s);
-            music(l, n, s->rest_at + s->rest_s, MUSIC_END, s->root_hz, s->music_amp, 0.0, 0.0, 0.3, s->decay_per_s);
-        } else {
-            music(l, n, MUSIC_AT + s->lead_s, MUSIC_END, s->root_hz, s->music_amp, s->off_at, s->off_s, 0.3,
-                  s->decay_per_s);
-        }
-        if (s->loss) lose_packets(l, n, 500 + k);
-        if (s->leak_db > 0.0f) sig_add(r + RATE / 25, l, n - RATE / 25, powf(10.0f, -s->leak_db / 20.0f));
-        run_res res = run_analyzer(l, r, n);
-        print_message("%s: holds %d (agent) %d (caller), agent's %.2f-%.2f s (music %.1f-%.1f); "
-                      "speech %.2f of the %.2f s of words before, %.2f of %.2f after, %.2f s (%d frames) "
-                      "in the music\n",
-                      s->name, res.holds[0], res.holds[1], res.hold_start, res.hold_end, MUSIC_AT, MUSIC_END,
-                      res.speech_s[0], words1, res.speech_s[1], words2, res.speech_s[2], res.music_frames);
+        double words1, words2;
+        run_res res = run_call(&calls[k], k, &words1, &words2);
         int ok = res.holds[0] == 1 && res.holds[1] == 0 && fabs(res.hold_start - MUSIC_AT) < 0.3 &&
                  fabs(res.hold_end - MUSIC_END) < 0.3 && res.speech_s[0] > 0.8 * words1 &&
                  res.speech_s[1] > 0.6 * words2 && res.speech_s[2] < 0.05 && res.music_frames <= 5;
         if (!ok) print_message("  FAILED\n");
         failed += !ok;
-        free(l);
-        free(r);
     }
     assert_int_equal(failed, 0);
+}
+
+/* The music's first 1.5 s are a drone off the grid (seed 51 c28 and 52 c48, through Opus: the
+ * first 0.7-1.5 s of the music were chords read off the grid, or unvoiced), so the music window
+ * rules only once the music's start has left it. The hold is dated from the music's start all
+ * the same, not from its first note, 1.5 s late. Limit (printed, not asserted): the drone is
+ * the agent's speech until the window rules, about 3 s of it. */
+static void test_a_hold_whose_lead_in_left_the_window_starts_with_it(void **state)
+{
+    (void)state;
+    const call_spec s = {"an off-grid drone for 1.5 s before the first chord", -14.2, 220.0, 0.0, 0.0, 0, 0.09f,
+                         2.5, 2, 1.5, 0.0, 0.0f, 0.0, 0.0};
+    double words1, words2;
+    run_res res = run_call(&s, 20, &words1, &words2);
+    assert_int_equal(res.holds[0], 1);
+    assert_int_equal(res.holds[1], 0);
+    assert_true(fabs(res.hold_start - MUSIC_AT) < 0.3);
+    assert_true(fabs(res.hold_end - MUSIC_END) < 0.6);
+    assert_true(res.speech_s[0] > 0.8 * words1 && res.speech_s[1] > 0.6 * words2);
+}
+
+/* A syllable of the other leg's crosstalk stood still on the grid for 0.1 s after the words
+ * and 0.4 s before the music, with a pause between (seed 52 c08: the hold began there, 1.05 s
+ * early). A stretch that short is no music, whatever its notes: the hold starts with the music. */
+static void test_a_blip_on_the_grid_before_the_music_is_not_its_start(void **state)
+{
+    (void)state;
+    size_t n = CALL_S * RATE;
+    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
+    sig_noise(l, n, 0.0005f, 95);
+    sig_noise(r, n, 0.0005f, 96);
+    double words = phrase(l, n, WORDS1_AT, -14.2, 0.05f, 950);
+    pluck(l, n, MUSIC_AT - 0.5, 0.1, 220.0, 0.0, 0.01f);
+    music(l, n, MUSIC_AT, MUSIC_END, 220.0, 0.09f, 0.0, 0.0, 0.3, 2.5);
+    phrase(l, n, WORDS2_AT, -13.7, 0.05f, 960);
+    run_res res = run_analyzer(l, r, n);
+    print_message("words to %.2f s, a blip at %.2f s, music from %.2f s: holds %d (agent), %.2f-%.2f s\n",
+                  WORDS1_AT + words, MUSIC_AT - 0.5, MUSIC_AT, res.holds[0], res.hold_start, res.hold_end);
+    assert_int_equal(res.holds[0], 1);
+    assert_true(fabs(res.hold_start - MUSIC_AT) < 0.3 && fabs(res.hold_end - MUSIC_END) < 0.3);
+    free(l);
+    free(r);
 }
 
 /* ... but the agent's words between two stretches of music part two holds ("thank you for
@@ -312,6 +361,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_music_hold_is_bounded_by_the_music),
         cmocka_unit_test(test_words_between_two_holds_part_them),
+        cmocka_unit_test(test_a_hold_whose_lead_in_left_the_window_starts_with_it),
+        cmocka_unit_test(test_a_blip_on_the_grid_before_the_music_is_not_its_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
