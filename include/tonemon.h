@@ -308,6 +308,10 @@ typedef struct {
                                     the segment when the talker comes back with a strong hop
                                     (speech_strong_rel_db of their level, at their pitch), ms
                                     (at or under hangover_ms: off) */
+    float bleed_continue_st;     /* before a leak is measured, a voiced hop whose pitch moved
+                                    no more than this from the hop before, which was this side's
+                                    voice, and is not the other voice's pitch (only a harmonic
+                                    of it), is this side's voice going on, semitones (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -15,6 +15,9 @@ typedef struct {
     int   talker_sure;                    /* that level was not set by a sparse warm-up (vad.h):
                                              a babble-won level is not the talker's */
     float near_db;                        /* within this of it a hop is their voice's level */
+    float continue_st;                    /* bleed_continue_st (0: off) */
+    int   prev_own;                       /* the hop before was this side's voice: voiced, not leak */
+    float prev_st;                        /* ... at this pitch, semitones (to_st) */
     float talker_st;                      /* their register: median pitch, semitones (to_st),
                                              or -1000 while unknown */
     float own_st;                         /* within this of it a pitch is theirs (speech_own_oct) */

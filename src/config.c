@@ -106,6 +106,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_strong_rel_db = 6.0f; /* within a talker's phrases a voiced hop this close comes every 0.25 s (99 %) */
     c.speech_strong_gap_ms = 500.0f;
     c.hangover_strong_ms = 300.0f;
+    c.bleed_continue_st = 0.5f;   /* a voice's pitch moves under 0.3 semitone from hop to hop (90 %) */
     c.speech_own_oct = 0.25f;     /* a talker's voiced hops: 90 % within 0.2 octave of their median */
     c.speech_own_min_pct = 50.0f;
     return c;
@@ -191,6 +192,7 @@ static const tm_config_field fields[] = {
     F(speech_strong_rel_db, 0, 60, "speech goes on only while a voiced hop within this of the talker's level came ..., dB (0: off)"),
     F(speech_strong_gap_ms, 0, 5000, "... within this long, ms"),
     F(hangover_strong_ms, 0, 1000, "a pause this long still bridged when the talker resumes at their level and pitch, ms"),
+    F(bleed_continue_st, 0, 12, "before a leak is measured, a voiced hop this close in pitch to this side's voice on the hop before, and not at the other voice's pitch, is that voice, semitones (0: off)"),
     F(speech_own_oct, 0, 4, "a short segment that never came that close is the talker's only with its voiced hops within this of their register ..., octaves (0: off)"),
     F(speech_own_min_pct, 0, 100, "... this share of them or more, %"),
     F(mains_hum_tol_hz, 0, 5, "a pitch within this of 50 or 60 Hz on two hops in a row is mains hum, not a voice, Hz (0: off)"),
