@@ -106,7 +106,7 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_strong_rel_db = 6.0f; /* within a talker's phrases a voiced hop this close comes every 0.25 s (99 %) */
     c.speech_strong_gap_ms = 500.0f;
     c.hangover_strong_ms = 300.0f;
-    c.bleed_continue_st = 0.5f;   /* a voice's pitch moves under 0.3 semitone from hop to hop (90 %) */
+    c.bleed_continue_st = 0.5f;   /* from hop to hop a voice moves under 0.5 semitone 97 % of the time */
     c.speech_own_oct = 0.25f;     /* a talker's voiced hops: 90 % within 0.2 octave of their median */
     c.speech_own_min_pct = 50.0f;
     return c;
