@@ -150,6 +150,7 @@ void tmi_bleed_init(tm_bleed *b, const tm_config *cfg, int hops_per_s)
     b->min_coupling_db = cfg->bleed_min_coupling_db;
     b->near_db = cfg->speech_strong_rel_db;
     b->continue_st = cfg->bleed_continue_st;
+    b->cont_max_hops = (int)lrintf(cfg->hangover_ms / 1000.0f * (float)hops_per_s);
     b->own_st = 12.0f * cfg->speech_own_oct;
     b->talker_db = -200.0f;
     b->talker_st = -1000.0f;
@@ -205,6 +206,7 @@ void tmi_bleed_reset(tm_bleed *b)
     b->clear_count = 0;
     b->prev_own = 0;
     b->prev_st = -1000.0f;
+    b->cont_run = 0;
     b->contra = 0.0f;
     b->chances = 0;
     b->clear_db = 0.0f;
@@ -570,8 +572,9 @@ static void early_learn(tm_bleed *b, float level_db, float f0_hz, float floor_db
 }
 
 static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz, int echo_known,
-                  float echo_removed_db, int *own_pitch, int *echo_pitch)
+                  float echo_removed_db, int *own_pitch, int *echo_pitch, int *by_track)
 {
+    *by_track = 0;
     float pred = -200.0f;
     /* Before a leak is measured, one is assumed at the delays of a headset or a hybrid (up to
      * 130 ms): assuming it over the whole search range (up to 500 ms for a speakerphone on a
@@ -664,15 +667,19 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
      * (seed 51 c26: their overlap lost). Not once a leak is measured: then the level model
      * knows the leak, and a speakerphone's echo captured by such a chain follows its own
      * smooth pitch track (on seeds 49-52 that way: 7 more false overlaps and 9 more false
-     * backchannels, under speaker echo and the speakerphone). */
+     * backchannels, under speaker echo and the speakerphone). For hangover_ms at most: the
+     * level does not vouch for such hops (her tail was 10-18 dB under her level), and a
+     * neighbour's voice in the babble that happened to take up her pitch would otherwise be
+     * carried on for as long as it kept a smooth track. */
     int continues = 0;
-    if (!known && b->continue_st > 0.0f && f0_hz > 0.0f && b->prev_own &&
+    if (!known && b->continue_st > 0.0f && b->cont_run < b->cont_max_hops && f0_hz > 0.0f && b->prev_own &&
         fabsf(to_st(f0_hz) - b->prev_st) <= b->continue_st) {
         continues = 1;
         for (int k = lo; k <= hi; k++)
             if (fabsf(to_st(f0_hz) - o_pitch(b, k)) <= b->pitch_match_st) continues = 0;
     }
-    int other_voice = (excess >= voice_from_db && another_pitch) || continues;
+    int plain_voice = excess >= voice_from_db && another_pitch;
+    int other_voice = plain_voice || continues;
     if (!b->echo_on) echo_known = 0;
     if (echo_known && echo_removed_db >= b->echo_removed_min_db &&
         (!other_voice || !b->measured || echo_removed_db >= b->echo_removed_sure_db)) {
@@ -748,7 +755,10 @@ static int decide(const tm_bleed *b, float level_db, float floor_db, float f0_hz
         fabsf(to_st(f0_hz) - b->talker_st) <= b->own_st)
         return 0;
     if (excess >= b->margin_db) return 0;
-    if (other_voice) return 0;
+    if (other_voice) {
+        *by_track = !plain_voice;
+        return 0;
+    }
     return 1;
 }
 
@@ -758,9 +768,9 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
     learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db, o_talking);
     early_learn(b, h->level_db, h->f0_hz, h->floor_db, o->floor_db);
     tail_learn(b, h->level_db, h->floor_db);
-    int own_pitch = 0, echo_pitch = 0;
+    int own_pitch = 0, echo_pitch = 0, by_track = 0;
     int leak = h->cand && decide(b, h->level_db, h->floor_db, h->f0_hz, h->echo_known,
-                                 h->echo_removed_db, &own_pitch, &echo_pitch);
+                                 h->echo_removed_db, &own_pitch, &echo_pitch, &by_track);
     if (b->dt_age < BLEED_DT_NEVER) b->dt_age++;
     /* Double-talk hangover. A voice of this side under a loud echo is told by its pitch, but in
      * the mixture the pitch tracker finds it on a few hops only: on the others it reads the
@@ -797,6 +807,7 @@ int tmi_bleed_update(tm_bleed *b, const tmi_hop *h, const tmi_hop *o, int o_talk
                                                                         : -BLEED_REM_STEP_DB;
     b->prev_own = h->cand && !leak && h->f0_hz > 0.0f;
     b->prev_st = to_st(h->f0_hz);
+    b->cont_run = b->prev_own && by_track ? b->cont_run + 1 : 0;
     return leak;
 }
 

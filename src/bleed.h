@@ -17,6 +17,8 @@ typedef struct {
     float near_db;                        /* within this of it a hop is their voice's level */
     float continue_st;                    /* bleed_continue_st (0: off) */
     int   prev_own;                       /* the hop before was this side's voice: voiced, not leak */
+    int   cont_run, cont_max_hops;        /* hops in a row this side's by their pitch track alone;
+                                             at most hangover_ms of them */
     float prev_st;                        /* ... at this pitch, semitones (to_st) */
     float talker_st;                      /* their register: median pitch, semitones (to_st),
                                              or -1000 while unknown */

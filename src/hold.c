@@ -185,6 +185,7 @@ void tmi_hold_reset(tm_hold *h)
     h->voice_seen = 0;
     memset(h->voice_at, 0, sizeof h->voice_at);
     h->held_hops = 0.0;
+    h->reported_end = 0;
 }
 
 float tmi_hold_tone(tm_hold *h, const float *x)
@@ -344,7 +345,8 @@ static int trill_hop(tm_hold *h, int64_t n, float level_db)
     return h->tr_chain >= HOLD_TRILL_MIN_PERIODS;
 }
 
-/* Where the music the window has just recognised begins, in hops from the window's oldest.
+/* Where the music the window has just recognised begins, in hops from the window's oldest
+ * (negative: a lead-in that began before the window).
  * The window may hold speech before the music (the agent's "let me put you on hold"), and
  * speech crosses the grid and stands still for a few hops now and then. So the window is cut
  * into stretches at every pause of hold_gap_s without sound, and the hold starts at the first
@@ -385,10 +387,12 @@ static int music_start(const tm_hold *h)
 /* The music's first sound need not be a note: a chord the pitch tracker reads as unvoiced, or
  * as a pitch standing still off the grid, may sound for most of a second before the first note
  * (seed 21 c58 and c48, seed 22 c08: holds dated 0.5-0.9 s late). What sounded right before the
- * note belongs to the hold when it rose out of quiet within the window, no longer than
- * lead_max_hops before, and its voiced hop pairs stood still as music's do (steady_min): a
- * voice glides, so the agent's "please hold" run on into the music without a pause stays
- * speech. */
+ * note belongs to the hold when it rose out of quiet (in the window, or in the hops kept from
+ * before it: past[]) no longer than lead_max_hops before, and its voiced hop pairs stood still
+ * as music's do (steady_min): a voice glides, so the agent's "please hold" run on into the
+ * music without a pause stays speech. (A ringer's notes are taken off the window's hops only,
+ * not off past[]: a ring that began over a window before a hold could lend its lead-in steady
+ * hops.) */
 static int lead_in(const tm_hold *h, int note)
 {
     int pairs = 0, steady = 0;
@@ -604,6 +608,7 @@ static void report_ended(tm_hold *h, int ch, const tm_emitter *em)
     tm_event ev = emit_make(TM_EV_HOLD, ch, h->ended_start, h->ended_last + 1, h->ended_detected, 1);
     emit_event(em, &ev);
     h->held_hops += (double)(h->ended_last + 1 - h->ended_start);
+    h->reported_end = h->ended_last + 1;
     h->ended = 0;
 }
 
@@ -640,14 +645,14 @@ static void close_hold(tm_hold *h, int ch, const tm_emitter *em)
     h->ended_detected = h->held_detected;
 }
 
-int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,
-                    int64_t *started)
+int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, int other_tone,
+                    const tm_emitter *em, int64_t *started)
 {
     /* Music leaking in from the other leg is that leg's hold, not this one's: leak hops are
      * neither sounding nor voiced here, and a hold is not started on a channel while the other
      * one holds (hold music is played into one leg). */
-    int on = music_hop(h, hp->n, hp->active, hp->level_db, hp->leak ? 0.0f : hp->f0_hz, hp->tone_frac,
-                       started);
+    int on = music_hop(h, hp->n, hp->active, hp->level_db, hp->leak ? 0.0f : hp->f0_hz,
+                       other_tone ? 0.0f : hp->tone_frac, started);
     unsigned char f = h->flag[(h->pos - 1 + h->win) % h->win];
     h->voice_seen += (f & 2) && !(f & 16);
     h->voice_at[hp->n % HOLD_VOICE_RING] = h->voice_seen;
@@ -660,6 +665,9 @@ int tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emit
         if (h->trun == HOLD_TONE_BURST_HOPS) h->tone_from = h->trun_start - HOLD_TONE_EDGE_HOPS;
     }
     int mute = tone || (h->last_run >= HOLD_TONE_BURST_HOPS && hp->n - h->last_tone <= HOLD_TONE_EDGE_HOPS);
+    /* A lead-in reaches back up to a window and hold_lead_max_s: past a hold already reported
+     * when the lead is longer than the window (a profile's choice). Holds do not overlap. */
+    if (*started >= 0 && *started < h->reported_end) *started = h->start = h->reported_end;
     if (*started >= 0 && other_held) {
         h->on = 0;
         on = 0;

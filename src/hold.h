@@ -93,6 +93,7 @@ typedef struct {
     int   voice_seen;                   /* voiced hops off the grid so far (a voice's) */
     int   voice_at[HOLD_VOICE_RING];    /* ... as of each of the last hops, by hop index */
     double held_hops;                   /* total hops on hold, for the summary */
+    int64_t reported_end;               /* the hop after the last hold reported */
 } tm_hold;
 
 void  tmi_hold_init(tm_hold *h, const tm_config *cfg, int hops_per_s);
@@ -104,11 +105,13 @@ float tmi_hold_tone(tm_hold *h, const float *x);
 void  tmi_hold_skip(tm_hold *h, const float *x);
 /* One decided hop: reads n, ch, active, leak, F0 and tone_frac. other_held: the other leg is on
  * hold (the agent's leg is decided first in a hop, so if both would start at once, the agent's
- * does). Emits the hold event when a hold ends. Returns 1 when this hop is not speech (a tone or
+ * does). other_tone: the other leg carries a tone at this hop far louder than this one's, whose
+ * tone is then its leak, not this leg's (neither a beep nor a hold's). Emits the hold event
+ * when a hold ends. Returns 1 when this hop is not speech (a tone or
  * within HOLD_TONE_EDGE_HOPS after a burst, or the leg is on hold); *started is the first hop of a hold that begins at this hop, else -1:
  * the speech segment the music had opened is then the caller's to withdraw. */
-int   tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, const tm_emitter *em,
-                      int64_t *started);
+int   tmi_hold_update(tm_hold *h, const tmi_hop *hp, int other_held, int other_tone,
+                      const tm_emitter *em, int64_t *started);
 /* Called after tmi_hold_update: the first hop of the leading ramp of a tone burst recognised at
  * this hop (HOLD_TONE_BURST_HOPS tone hops in a row), else -1. A speech segment that started there began on the ramp: the caller's to withdraw. */
 int64_t tmi_hold_tone_from(const tm_hold *h);

@@ -542,28 +542,40 @@ static void test_own_pitch_come_back_is_not_the_other_voice(void **state)
  * octave under her) comes in 14 dB louder, before any leak is measured: her trailing words lie
  * under the assumed leak, at a pitch a leak of his read an octave high would have. They go on
  * her own pitch track of the hop before, so they are her voice (seed 51 c26: her last 0.17 s
- * were his leak, and their overlap was lost). The same hops with nothing of hers before them
- * are his leak; so they are with the rule off (bleed_continue_st 0). Returns the hops flagged of
- * the 12 under the other voice. */
-static int trailing_words(int hers_before, float continue_st)
+ * were his leak, and their overlap was lost), for hangover_ms at most. The same hops with
+ * nothing of hers before them are his leak; so they are with the rule off (bleed_continue_st 0).
+ * Returns the hops flagged of the `hops` under the other voice; *late: of those after 0.2 s. */
+static int trailing_words(int hers_before, float continue_st, int hops, int *late)
 {
     setup();
     B.continue_st = continue_st;
     for (int i = 0; i < 30; i++) feed_hop(FLOOR_DB, 0.0f, 0, hers_before ? -20.0f : FLOOR_DB, hers_before ? 287.0f : 0.0f);
     int flagged = 0;
-    for (int i = 0; i < 12; i++) flagged += feed_hop(-18.0f, 143.0f, i > 0, -34.0f - (float)i * 0.5f, 286.5f - 0.1f * (float)i);
+    *late = 0;
+    for (int i = 0; i < hops; i++) {
+        int leak = feed_hop(-18.0f, 143.0f, i > 0, -34.0f - (float)(i % 12) * 0.5f, 286.5f - 0.1f * (float)(i % 12));
+        flagged += leak;
+        if (i >= H(0.2)) *late += leak;
+    }
     return flagged;
 }
 
 static void test_own_words_going_on_under_the_other_voice_at_its_octave(void **state)
 {
     (void)state;
-    int on = trailing_words(1, 0.5f), none_before = trailing_words(0, 0.5f), off = trailing_words(1, 0.0f);
+    int late;
+    int on = trailing_words(1, 0.5f, 12, &late), none_before = trailing_words(0, 0.5f, 12, &late);
+    int off = trailing_words(1, 0.0f, 12, &late);
+    /* ... and no longer than hangover_ms (200 ms): the level does not vouch for such hops */
+    int on_long = trailing_words(1, 0.5f, H(0.5), &late);
     print_message("her words going on under his, an octave under her: %d of 12 hops flagged as leak; "
-                  "with nothing of hers before %d; with the rule off %d\n", on, none_before, off);
+                  "with nothing of hers before %d; with the rule off %d; going on for 0.5 s: %d of the %d "
+                  "after 0.2 s (%d in all)\n", on, none_before, off, late, H(0.3), on_long);
     assert_int_equal(on, 0);
     assert_true(none_before >= 10);
     assert_true(off >= 10);
+    assert_int_equal(late, H(0.3));
+    assert_int_equal(on_long, H(0.3));
 }
 
 /* After learn_leak() (a 120 ms, 20 dB leak measured), 2 s of the other side holding one steady
@@ -909,9 +921,6 @@ static int first_words_at(float level, float f0, float talker_db, int *n, float 
     float lev[1000], f[1000];
     talker(lev, f, 1000, 77, own_lo, own_hi);
     for (int i = 0; i < 1000; i++) feed_hop(FLOOR_DB, 0.0f, 0, lev[i], f[i]);
-    /* a pause of this side's as the other comes in: the hops after it do not go on its voice of
-     * the hop before (bleed_continue_st; test_own_words_going_on_under_the_other_voice_at_its_octave) */
-    for (int i = 0; i < 10; i++) feed_hop(FLOOR_DB, 0.0f, 0, FLOOR_DB, 0.0f);
     int flagged = 0;
     *n = 0;
     for (int i = 0; i < 100; i++) {

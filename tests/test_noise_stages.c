@@ -984,7 +984,7 @@ static int hold_stage_run(const hold_part *parts, int nparts, double call_s)
                 if (parts[k].f0_alt < 0.0f) hp.tone_frac = 1.0f;
             }
         int64_t started;
-        tmi_hold_update(&h, &hp, 0, &em, &started);
+        tmi_hold_update(&h, &hp, 0, 0, &em, &started);
     }
     tmi_hold_finish(&h, 1, &em);
     return stage_holds;
