@@ -243,13 +243,21 @@ static void lead(float *x, size_t n, const call_spec *s, uint64_t seed)
     }
 }
 
+/* A quiet call of CALL_S: both legs' noise only, seeded seed and seed + 1. */
+static void quiet_legs(float **l, float **r, size_t n, unsigned seed)
+{
+    *l = calloc(n, sizeof **l);
+    *r = calloc(n, sizeof **r);
+    sig_noise(*l, n, 0.0005f, seed);
+    sig_noise(*r, n, 0.0005f, seed + 1);
+}
+
 /* Call k of the script as spec s: the words before, the music, the words after. */
 static run_res run_call(const call_spec *s, size_t k, double *words1, double *words2)
 {
     size_t n = CALL_S * RATE;
-    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
-    sig_noise(l, n, 0.0005f, 71 + 2 * k);
-    sig_noise(r, n, 0.0005f, 72 + 2 * k);
+    float *l, *r;
+    quiet_legs(&l, &r, n, (unsigned)(71 + 2 * k));
     /* the voice near -26 dBFS, the music 5 dB under it */
     *words1 = phrase(l, n, s->words1_at > 0.0 ? s->words1_at : WORDS1_AT, s->st0, 0.05f, 300 + 10 * k);
     *words2 = phrase(l, n, WORDS2_AT, s->st0 + 0.5, 0.05f, 400 + 10 * k);
@@ -316,9 +324,8 @@ static void test_a_blip_on_the_grid_before_the_music_is_not_its_start(void **sta
 {
     (void)state;
     size_t n = CALL_S * RATE;
-    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
-    sig_noise(l, n, 0.0005f, 95);
-    sig_noise(r, n, 0.0005f, 96);
+    float *l, *r;
+    quiet_legs(&l, &r, n, 95);
     double words = phrase(l, n, WORDS1_AT, -14.2, 0.05f, 950);
     pluck(l, n, MUSIC_AT - 0.5, 0.1, 220.0, 0.0, 0.01f);
     music(l, n, MUSIC_AT, MUSIC_END, 220.0, 0.09f, 0.0, 0.0, 0.3, 2.5);
@@ -339,9 +346,8 @@ static void test_words_between_two_holds_part_them(void **state)
 {
     (void)state;
     size_t n = CALL_S * RATE;
-    float *l = calloc(n, sizeof *l), *r = calloc(n, sizeof *r);
-    sig_noise(l, n, 0.0005f, 91);
-    sig_noise(r, n, 0.0005f, 92);
+    float *l, *r;
+    quiet_legs(&l, &r, n, 91);
     phrase(l, n, WORDS1_AT, -14.2, 0.05f, 900);
     music(l, n, MUSIC_AT, 12.0, 220.0, 0.09f, 0.0, 0.0, 0.3, 2.5);
     double words = phrase(l, n, 12.15, -13.7, 0.05f, 910);
