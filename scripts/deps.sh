@@ -11,7 +11,7 @@ pkgs=(build-essential cmake pkg-config libkissfft-dev libsndfile1-dev libsoxr-de
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(python3-numpy flite festival festvox-kallpc16k festvox-kdlpc16k opus-tools libwebrtc-audio-processing-dev)  # tests/realistic, scripts/vad_peer
   pkgs+=(praat)   # tests/espeak/pitch_codec_test.sh: Praat's track is the pitch truth of espeak's voices
-  pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind chromium jackd2
+  pkgs+=(libcmocka-dev libebur128-dev sox python3 espeak-ng clang valgrind chromium jackd2 curl
          slurm-wlm munge)   # slurm: the cluster test starts a private single-node Slurm
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)   # the report test drives chromium with playwright-core
 fi

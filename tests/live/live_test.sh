@@ -84,8 +84,19 @@ for i in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
 # pair.txt: the frames each device had heard when the file started, and the xruns after
 "$FEED" --pair part.wav agent-feed caller-feed pair.txt >feedp.log 2>&1 & fp=$!
 for i in $(seq 100); do [ "$(jack_lsp 2>/dev/null | grep -c -- '-feed:')" -ge 4 ] && break; sleep 0.1; done
-"$TM" live --agent-device agent-feed --caller-device caller-feed --duration 30 --quiet \
-    --events two.jsonl 2> two.err && echo 0 > two.rc || echo $? > two.rc
+# ... serving the agent's web view, read with curl meanwhile: the page, the state and 4 s of the
+# event stream (so the sanitizer build, which leaves the browser test live_web out, runs the
+# server under a live call too)
+"$TM" live --agent-device agent-feed --caller-device caller-feed --duration 30 --quiet --web 127.0.0.1:0 \
+    --events two.jsonl 2> two.err && echo 0 > two.rc || echo $? > two.rc &
+lpid=$!
+for i in $(seq 100); do grep -q 'http://127.0.0.1:[0-9]' two.err 2>/dev/null && break; sleep 0.1; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*' two.err | head -1)
+sleep 8
+curl -s -o page.html -w '%{http_code}' "$url/" > page.code || true
+curl -s -o state.json "$url/state" || true
+curl -s -N --max-time 4 "$url/events" > sse.txt || true
+wait $lpid
 kill $fp $jpid 2>/dev/null || true
 wait 2>/dev/null || true
 # two devices, the caller's feeder frozen 6 s into the call
@@ -174,6 +185,13 @@ check("device gone: summary of the call so far", json.load(open("gone.json"))["d
 check("two devices: exit 0", open("two.rc").read().strip() == "0",
       open("two.err").read() + "jackd: " + open("jackd2.log").read()[-600:])
 two = [json.loads(l) for l in open("two.jsonl")]
+check("two devices, web view: the page", open("page.code").read() == "200" and "<html" in open("page.html").read().lower())
+try: state = json.load(open("state.json"))
+except (OSError, ValueError): state = None
+check("two devices, web view: the state is JSON", isinstance(state, dict), open("state.json").read()[:300])
+sse = open("sse.txt").read()
+check("two devices, web view: the event stream says hello and goes on",
+      '"type":"hello"' in sse and sse.count("data:") >= 3, sse[:600])
 # tonemon's second 0 is the frame the device that listened last captured first (what the other
 # one heard before has no partner and is dropped), so what was said at the file's second s is at
 # tonemon's s + shift, and the frames tonemon drops at the start are those the first one heard
