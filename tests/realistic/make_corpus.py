@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/realistic/make_corpus.py OUT_DIR [--calls N] [--stress N] [--seed S] [--jobs J] [--only NAME,...]
+"""tests/realistic/make_corpus.py OUT_DIR [--calls N] [--stress N] [--room N] [--seed S] [--jobs J] [--only NAME,...]
                                    [--subset smoke] [--duration S] [--cache DIR] [--tonemon BIN]
 
 The realistic test corpus: two-party calls with exact truth under the conditions contact centres
@@ -868,6 +868,18 @@ def plan(seed, ncalls):
 STRESS = [("babble_15dB", "babble", {"babble_db": 15.0}), ("speakerphone_6dB", "speaker_echo", {"echo_db": -6.0})]
 
 
+# A talker on a speakerphone in a room: their own voice reaches their microphone through the
+# room (the other conditions put a room only on the babble, the office and the other party's
+# echo). Every other one with babble of other voices on that channel too, where the babble rules
+# must not take the talker's slow-falling voice for the babble. Planned apart (--room N, none by
+# default), so the corpora above do not change.
+def room_plan(seed, n):
+    return [{"index": 2000 + k, "name": "r%02d_near_room%s" % (k, "_babble" if k % 2 else ""), "primary": "clean",
+             "group": "near_room_babble" if k % 2 else "near_room", "fixed": {"near_room": True},
+             "secondary": ["babble"] if k % 2 else [], "rate": [8000, 16000][(k // 2) % 2], "engine": "script",
+             "codec": "mu-law", "seed": seed} for k in range(n)]
+
+
 def stress_plan(seed, n):
     return [{"index": 1000 + k, "name": "s%02d_%s" % (k, STRESS[k % 2][0]), "primary": STRESS[k % 2][1],
              "group": STRESS[k % 2][0], "fixed": STRESS[k % 2][2], "secondary": [], "rate": [8000, 16000][(k // 2) % 2],
@@ -928,6 +940,11 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
     cond["levels_dbfs"] = [round(levels[0], 1), round(levels[1], 1)]
     chans = [tracks[0].copy(), tracks[1].copy()]
     sp = [truth["speech"]["agent"], truth["speech"]["caller"]]
+    if fixed.get("near_room"):
+        c = 1 if rnd.random() < 0.8 else 0
+        t60, drr = rnd.uniform(0.3, 0.7), rnd.uniform(-3.0, 6.0)   # a small room, 0.5-1.5 m away
+        chans[c] = convolve(chans[c], room_ir(rng, fs, t60, drr))[: len(chans[c])]
+        cond["near_room"] = {"channel": NAMES[c], "t60_s": round(t60, 2), "drr_db": round(drr, 1)}
 
     def free_spot(c, dlen, allow_other):
         """A time where channel c's party is silent (0.3 s margin) and nothing else is placed."""
@@ -1003,6 +1020,8 @@ def make_call(spec, out_dir, cache, tonemon, duration=None):
         rel = rnd.uniform(10.0, 25.0)
         if "babble_db" in fixed:
             c, rel = 0, fixed["babble_db"]
+        if fixed.get("near_room"):
+            c = NAMES.index(cond["near_room"]["channel"])
         b = babble(rng, rnd, R.render, fs, n, k)
         chans[c] += norm_to(b, levels[c] - rel)
         cond["babble"] = {"channel": NAMES[c], "talkers": k, "below_speech_db": round(rel, 1)}
@@ -1118,6 +1137,7 @@ def main():
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--stress", type=int, default=12, help="calls at the acceptance's operating points (babble 15 dB, speakerphone -6 dB)")
+    ap.add_argument("--room", type=int, default=0, help="calls of a talker on a speakerphone in a room (their own voice reverberant)")
     ap.add_argument("--only", default="", help="comma-separated call names or indices")
     ap.add_argument("--subset", choices=["smoke"], help="smoke: one call per major condition")
     ap.add_argument("--duration", type=float, help="every call this long (s) instead of 60-120")
@@ -1126,7 +1146,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     cache = a.cache or os.path.join(a.out, ".cache")
-    specs = plan(a.seed, a.calls) + stress_plan(a.seed, a.stress)
+    specs = plan(a.seed, a.calls) + stress_plan(a.seed, a.stress) + room_plan(a.seed, a.room)
     if a.subset == "smoke":
         specs = [next(s for s in specs if s["primary"] == p and s["engine"] == "script") for p in SMOKE]
     if a.only:
