@@ -312,6 +312,15 @@ typedef struct {
                                     no more than this from the hop before, which was this side's
                                     voice, and is not the other voice's pitch (only a harmonic
                                     of it), is this side's voice going on, semitones (0: off) */
+    float speech_distant_spread_db; /* a segment whose sound over backchannel_max_s either side of
+                                    its start spreads less than this (10th to 90th percentile) ... dB
+                                    (0: off) */
+    float speech_distant_fall_db; /* ... and whose level never falls this much within 30 ms in its
+                                    first backchannel_max_s, dB ... */
+    float speech_distant_bg_voiced_pct; /* ... after sound outside this talker's segments voiced
+                                    this much (speech_background_s), is distant voices, withdrawn, % */
+    float speech_distant_over_bg_db; /* ... when its voiced hops lie less than this over that
+                                    sound (80th percentiles), dB (0: at any level) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

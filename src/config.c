@@ -107,6 +107,10 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_strong_gap_ms = 500.0f;
     c.hangover_strong_ms = 300.0f;
     c.bleed_continue_st = 0.5f;   /* from hop to hop a voice moves under 0.5 semitone 97 % of the time */
+    c.speech_distant_spread_db = 20.0f; /* development corpora: see src/vad.c */
+    c.speech_distant_fall_db = 10.0f;
+    c.speech_distant_bg_voiced_pct = 30.0f;
+    c.speech_distant_over_bg_db = 10.0f;
     c.speech_own_oct = 0.25f;     /* a talker's voiced hops: 90 % within 0.2 octave of their median */
     c.speech_own_min_pct = 50.0f;
     return c;
@@ -192,6 +196,10 @@ static const tm_config_field fields[] = {
     F(speech_strong_rel_db, 0, 60, "speech goes on only while a voiced hop within this of the talker's level came ..., dB (0: off)"),
     F(speech_strong_gap_ms, 0, 5000, "... within this long, ms"),
     F(hangover_strong_ms, 0, 1000, "a pause this long still bridged when the talker resumes at their level and pitch, ms"),
+    F(speech_distant_spread_db, 0, 60, "a segment whose sound over backchannel_max_s either side of its start spreads less than this from its 10th to its 90th percentile, dB (0: off) ..."),
+    F(speech_distant_fall_db, 0, 60, "... whose level never falls this much within 30 ms over its first backchannel_max_s (a near voice stops at once, voices in a room fade), dB ..."),
+    F(speech_distant_bg_voiced_pct, 0, 100, "... and where this share of the sound outside this talker's segments in the speech_background_s before it is voiced (other voices), is distant voices and is withdrawn, %"),
+    F(speech_distant_over_bg_db, 0, 60, "... when its voiced hops' 80th percentile lies less than this over that sound's, dB (0: at any level)"),
     F(bleed_continue_st, 0, 12, "before a leak is measured, a voiced hop this close in pitch to this side's voice on the hop before, and not at the other voice's pitch, is that voice, semitones (0: off)"),
     F(speech_own_oct, 0, 4, "a short segment that never came that close is the talker's only with its voiced hops within this of their register ..., octaves (0: off)"),
     F(speech_own_min_pct, 0, 100, "... this share of them or more, %"),

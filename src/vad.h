@@ -130,8 +130,11 @@ typedef struct tm_vad {
                                                packet, hold or tones */
     unsigned char snd_seg[VAD_SND_RING];    /* ... and lies in a segment of this talker's
                                                (from its lead-in on; not one withdrawn) */
+    unsigned char snd_own[VAD_SND_RING];    /* ... and was the talker's own voice: voiced at their
+                                               pitch, within speech_strong_rel_db of their level */
     float bg_db, bg_frac;        /* speech_over_background_db, speech_background_voiced_pct / 100 */
     int bg_hops;                 /* speech_background_s in hops */
+    float dst_spread_db, dst_fall_db, dst_bg_frac, dst_over_db; /* speech_distant_* (pct / 100) */
     int64_t hop_n;               /* the last hop updated */
     int seg_judged;              /* the open segment was found not diffuse */
     int64_t seg_first;           /* its first anchor */
