@@ -1044,6 +1044,79 @@ static void test_a_voice_no_louder_than_the_babble_is_not_the_talker(void **stat
     assert_int_equal(street, 1);
 }
 
+/* After talker_first (-25 dBFS, 120 Hz, in quiet: a dense warm-up), babble within 2 dB of
+ * babble_db, half voiced at other voices' pitches (160-250 Hz), under the floor (the floor has learnt it), and
+ * at 6 s a voiced sound of 0.6 s at word_db over the floor. kind 0: flat, its syllables 2 dB
+ * apart, back into the babble at its end (one voice of babble an AGC lifted); 1: the talker's
+ * own, 150 ms syllables that stop at once for 60 ms, down to the babble under them (17 dB down:
+ * the AGC lowered the gain as they spoke); 2: flat and fading 1 dB per hop after its end (a
+ * talker in a reverberant room). 1 kept, 0 withdrawn, -1 no segment. */
+static int sound_in_babble(const tm_config *c, float babble_db, float word_db, int kind)
+{
+    tmi_vad_init(&V, c, HPS);
+    lcg = 4242u;
+    int kept = -1;
+    for (int64_t n = 0; n < H(9.0); n++) {
+        float level, f0;
+        int cand = 0;
+        level = babble_db + 4.0f * unit_rand() - 2.0f;
+        f0 = unit_rand() < 0.5f ? 160.0f + 90.0f * unit_rand() : 0.0f;
+        if (!talker_first(n, &cand, &level, &f0) && n >= H(6.0)) {
+            int k = (int)(n - H(6.0)) % 21;
+            if (n < H(6.6) && kind == 1 && k >= 15) {
+                level = word_db - 17.0f;
+                f0 = 0.0f;
+            } else if (n < H(6.6)) {
+                level = word_db - (kind != 1 && k >= 10 ? 2.0f : 0.0f);
+                f0 = 125.0f;
+                cand = 1;
+            } else if (kind == 2 && word_db - (float)(n - H(6.6) + 1) > level) {
+                level = word_db - (float)(n - H(6.6) + 1);
+                f0 = 0.0f;
+                cand = 1;
+            }
+        }
+        tmi_span closed;
+        int r = feed_sound(n, cand, level, f0, &closed);
+        if ((r & (TMI_SEG_CLOSED | TMI_SEG_WITHDRAWN)) && closed.start >= H(5.8) && closed.start <= H(6.1))
+            kept = !(r & TMI_SEG_WITHDRAWN);
+    }
+    return kept;
+}
+
+/* Babble an AGC lifted to 4 dB under the talker's level (-29 dBFS), and one of its voices at
+ * -27: at the talker's level after a dense warm-up, so the background rule exempts it, and
+ * voiced throughout, so the diffuse rule does too. It never falls 10 dB within 30 ms, its
+ * second spreads under 20 dB and it lies under 10 dB over the voiced background: distant
+ * voices, withdrawn (kept with speech_distant_spread_db 0). The talker's own word at -25 in the
+ * same babble stops at once between syllables: kept (withdrawn when no fall counts). A talker on a speakerphone in a room
+ * (no stop either) 15 dB over babble at -40 is kept by the bound over the background, and
+ * withdrawn without it (speech_distant_over_bg_db 0). */
+static void test_distant_voices_at_the_talkers_level_are_not_the_talker(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    int voice = sound_in_babble(&c, -29.0f, -27.0f, 0);
+    int word = sound_in_babble(&c, -29.0f, -25.0f, 1);
+    int room = sound_in_babble(&c, -40.0f, -25.0f, 2);
+    c.speech_distant_fall_db = 60.0f;
+    int word_no_fall = sound_in_babble(&c, -29.0f, -25.0f, 1);
+    c.speech_distant_fall_db = tm_config_default(16000).speech_distant_fall_db;
+    c.speech_distant_over_bg_db = 0.0f;
+    int room_unbound = sound_in_babble(&c, -40.0f, -25.0f, 2);
+    c.speech_distant_spread_db = 0.0f;
+    int voice_off = sound_in_babble(&c, -29.0f, -27.0f, 0);
+    print_message("lifted babble's voice: %d (rule off: %d); the talker's word: %d (no fall counts: %d); a "
+                  "reverberant talker 15 dB over the babble: %d (unbound: %d) (1 kept, 0 withdrawn)\n",
+                  voice, voice_off, word, word_no_fall, room, room_unbound);
+    assert_int_equal(voice, 0);
+    assert_int_equal(voice_off, 1);
+    assert_int_equal(word, 1);
+    assert_int_equal(word_no_fall, 0);
+    assert_int_equal(room, 1);
+    assert_int_equal(room_unbound, 0);
+}
+
 /* A level won by babble (short voiced bursts at -46 dBFS over 5 s: a sparse warm-up) is checked
  * by the next 100 anchors: some 40-50 more of the babble's, then the talker's first words, three
  * hops in four at -32 dBFS and one at -26. The block's 80th percentile (-32) lies 12 dB
@@ -1097,6 +1170,7 @@ int main(void)
         cmocka_unit_test(test_a_babble_voice_crossing_the_gate_is_no_word),
         cmocka_unit_test(test_a_voice_no_louder_than_the_babble_is_not_the_talker),
         cmocka_unit_test(test_level_won_by_babble_is_set_again_from_the_talker),
+        cmocka_unit_test(test_distant_voices_at_the_talkers_level_are_not_the_talker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
