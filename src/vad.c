@@ -763,7 +763,8 @@ static int under_background(const tm_vad *v, int64_t n)
  * Measured on seeds 47-52 (432 calls), see tests/realistic/README.md, session 30. */
 #define VAD_FALL_HOPS 3
 
-/* The level's largest fall within 30 ms, over the segment's first dif_hops (up to hop n) */
+/* Whether the level falls fall_db within 30 ms anywhere in the segment's first dif_hops (up to
+ * hop n): the end of a near voice's syllable */
 static int falls(const tm_vad *v, int64_t n, float fall_db)
 {
     int64_t start = v->seg_start > n - VAD_SND_RING + 1 ? v->seg_start : n - VAD_SND_RING + 1;
