@@ -690,6 +690,48 @@ static int diffuse(const tm_vad *v, int64_t n)
     return spread < v->dif_db;
 }
 
+/* The open segment's background: the levels of the hops in the bg_hops before it (those the
+ * ring still holds at hop n) outside this talker's segments and not leak, a lost packet, hold or
+ * a tone, nor, with no_own, the talker's own voice. Their count; the voiced ones in *voiced. */
+static int background(const tm_vad *v, int64_t n, int no_own, float *bg, int *voiced)
+{
+    int64_t from = v->seg_start - v->bg_hops;
+    if (from < 0) from = 0;
+    if (n - from + 1 > VAD_SND_RING) from = n - VAD_SND_RING + 1;
+    int nb = 0;
+    *voiced = 0;
+    for (int64_t i = from; i < v->seg_start; i++) {
+        float d = v->snd_db[i % VAD_SND_RING];
+        if (!v->snd_bg[i % VAD_SND_RING] || v->snd_seg[i % VAD_SND_RING] ||
+            (no_own && v->snd_own[i % VAD_SND_RING]) || !isfinite(d))
+            continue;
+        bg[nb++] = d;
+        *voiced += v->snd_voiced[i % VAD_SND_RING];
+    }
+    return nb;
+}
+
+/* The 80th percentile of x[0..k-1] (k > 0; sorts x) */
+static float p80(float *x, int k)
+{
+    qsort(x, (size_t)k, sizeof x[0], cmp_float);
+    return x[(int)(0.8f * (float)(k - 1))];
+}
+
+/* The 80th percentile of the open segment's voiced hops over its first dif_hops, up to hop n
+ * (NAN: none voiced) */
+static float seg_voiced_p80(const tm_vad *v, int64_t n)
+{
+    float own[VAD_DIFFUSE_MAX_HOPS + 1];
+    int no = 0;
+    int64_t from = v->seg_start > n - VAD_SND_RING + 1 ? v->seg_start : n - VAD_SND_RING + 1;
+    for (int64_t i = from; i <= n && i - v->seg_start <= v->dif_hops; i++) {
+        float d = v->snd_db[i % VAD_SND_RING];
+        if (v->snd_voiced[i % VAD_SND_RING] && isfinite(d)) own[no++] = d;
+    }
+    return no ? p80(own, no) : NAN;
+}
+
 /* A voice of the babble that crossed the gate is no louder than the babble was a moment before:
  * its voiced hops' 80th percentile lies within a few dB of the background's, where the near talker
  * comes 10-25 dB over it. Where the babble won the talker's level before they spoke the gate
@@ -723,28 +765,13 @@ static int diffuse(const tm_vad *v, int64_t n)
 static int under_background(const tm_vad *v, int64_t n)
 {
     if (v->bg_db <= 0.0f || v->bg_hops <= 0 || v->music) return 0;
-    float own[VAD_DIFFUSE_MAX_HOPS + 1], bg[VAD_SND_RING];
-    int no = 0, nb = 0, nbv = 0;
-    int64_t from = v->seg_start - v->bg_hops;
-    if (from < 0) from = 0;
-    if (n - from + 1 > VAD_SND_RING) from = n - VAD_SND_RING + 1;
-    for (int64_t i = from; i < v->seg_start; i++) {
-        float d = v->snd_db[i % VAD_SND_RING];
-        if (!v->snd_bg[i % VAD_SND_RING] || v->snd_seg[i % VAD_SND_RING] || !isfinite(d)) continue;
-        bg[nb++] = d;
-        nbv += v->snd_voiced[i % VAD_SND_RING];
-    }
+    float bg[VAD_SND_RING];
+    int nbv, nb = background(v, n, 0, bg, &nbv);
     if (nb < VAD_BG_MIN_HOPS || (float)nbv < v->bg_frac * (float)nb) return 0;
-    for (int64_t i = v->seg_start > from ? v->seg_start : from; i <= n && i - v->seg_start <= v->dif_hops; i++) {
-        float d = v->snd_db[i % VAD_SND_RING];
-        if (v->snd_voiced[i % VAD_SND_RING] && isfinite(d)) own[no++] = d;
-    }
-    if (no == 0) return 0;
-    qsort(own, (size_t)no, sizeof own[0], cmp_float);
-    qsort(bg, (size_t)nb, sizeof bg[0], cmp_float);
-    float own_db = own[(int)(0.8f * (float)(no - 1))];
+    float own_db = seg_voiced_p80(v, n);
+    if (isnan(own_db)) return 0;
     if (v->spk_n >= VAD_LEVEL_WARMUP_HOPS && !v->warm_sparse && own_db >= v->spk_db - v->loud_db) return 0;
-    return own_db - bg[(int)(0.8f * (float)(nb - 1))] < v->bg_db;
+    return own_db - p80(bg, nb) < v->bg_db;
 }
 
 /* Voices of a room, not the near talker. A few distant talkers, or babble that an AGC lifted to
@@ -783,35 +810,19 @@ static int falls(const tm_vad *v, int64_t n, float fall_db)
 static int distant(const tm_vad *v, int64_t n)
 {
     if (v->dst_spread_db <= 0.0f || v->bg_hops <= 0 || v->dif_hops <= 0 || v->music) return 0;
-    int64_t from = v->seg_start - v->bg_hops;
-    if (from < 0) from = 0;
-    if (n - from + 1 > VAD_SND_RING) from = n - VAD_SND_RING + 1;
-    float bg[VAD_SND_RING], own[VAD_DIFFUSE_MAX_HOPS + 1], x[VAD_SND_RING];
-    int nb = 0, nbv = 0, no = 0, k = 0;
-    for (int64_t i = from; i < v->seg_start; i++) {
-        float d = v->snd_db[i % VAD_SND_RING];
-        if (!v->snd_bg[i % VAD_SND_RING] || v->snd_seg[i % VAD_SND_RING] || v->snd_own[i % VAD_SND_RING] ||
-            !isfinite(d))
-            continue;
-        bg[nb++] = d;
-        nbv += v->snd_voiced[i % VAD_SND_RING];
-    }
+    float bg[VAD_SND_RING], x[VAD_SND_RING];
+    int nbv, nb = background(v, n, 1, bg, &nbv);
     if (nb < VAD_BG_MIN_HOPS || (float)nbv < v->dst_bg_frac * (float)nb) return 0;
     /* cheapest first: most of the talker's segments end here */
     if (falls(v, n, v->dst_fall_db)) return 0;
     if (v->dst_over_db > 0.0f) {
-        for (int64_t i = v->seg_start > from ? v->seg_start : from; i <= n && i - v->seg_start <= v->dif_hops; i++) {
-            float d = v->snd_db[i % VAD_SND_RING];
-            if (v->snd_voiced[i % VAD_SND_RING] && isfinite(d)) own[no++] = d;
-        }
-        if (no == 0) return 0;
-        qsort(own, (size_t)no, sizeof own[0], cmp_float);
-        qsort(bg, (size_t)nb, sizeof bg[0], cmp_float);
-        if (own[(int)(0.8f * (float)(no - 1))] - bg[(int)(0.8f * (float)(nb - 1))] >= v->dst_over_db) return 0;
+        float own_db = seg_voiced_p80(v, n);
+        if (isnan(own_db) || own_db - p80(bg, nb) >= v->dst_over_db) return 0;
     }
-    from = v->seg_start - v->dif_hops;
+    int64_t from = v->seg_start - v->dif_hops;
     if (from < 0) from = 0;
     if (n - from + 1 > VAD_SND_RING) from = n - VAD_SND_RING + 1;
+    int k = 0;
     for (int64_t i = from; i <= n; i++) {
         float d = v->snd_db[i % VAD_SND_RING];
         if (isfinite(d)) x[k++] = d;
