@@ -316,7 +316,7 @@ typedef struct {
                                     its start spreads less than this (10th to 90th percentile) ... dB
                                     (0: off) */
     float speech_distant_fall_db; /* ... and whose level never falls this much within 30 ms in its
-                                    first backchannel_max_s, dB ... */
+                                    first backchannel_max_s, dB (1-60) ... */
     float speech_distant_bg_voiced_pct; /* ... after sound outside this talker's segments voiced
                                     this much (speech_background_s), is distant voices, withdrawn, % */
     float speech_distant_over_bg_db; /* ... when its voiced hops lie less than this over that

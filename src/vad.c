@@ -82,6 +82,8 @@
  * pause between words, not the word before it). */
 #define VAD_BG_HOPS 30
 #define VAD_BG_QUANTILE 0.2f
+/* A near voice's fall at a syllable's end (distant voices): within 30 ms */
+#define VAD_FALL_MS 30.0f
 
 static void relearn_clear(tm_vad *v)
 {
@@ -144,11 +146,13 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
     v->bg_db = cfg->speech_over_background_db;
     v->bg_frac = cfg->speech_background_voiced_pct / 100.0f;
     v->bg_hops = (int)lrintf(cfg->speech_background_s * (float)hops_per_s);
+    if (v->bg_hops > VAD_SND_RING - VAD_DIFFUSE_MAX_HOPS - 1) v->bg_hops = VAD_SND_RING - VAD_DIFFUSE_MAX_HOPS - 1;
     v->dst_spread_db = cfg->speech_distant_spread_db;
     v->dst_fall_db = cfg->speech_distant_fall_db;
     v->dst_bg_frac = cfg->speech_distant_bg_voiced_pct / 100.0f;
     v->dst_over_db = cfg->speech_distant_over_bg_db;
-    if (v->bg_hops > VAD_SND_RING - VAD_DIFFUSE_MAX_HOPS - 1) v->bg_hops = VAD_SND_RING - VAD_DIFFUSE_MAX_HOPS - 1;
+    v->fall_hops = (int)lrintf(VAD_FALL_MS / 1000.0f * (float)hops_per_s);
+    if (v->fall_hops < 1) v->fall_hops = 1;
     v->onset_anchors = (int)lrintf(cfg->onset_voiced_ms / 1000.0f * (float)hops_per_s);
     if (v->onset_anchors < 1) v->onset_anchors = 1;
     int hang = v->strong_hang_hops > v->hangover_hops ? v->strong_hang_hops : v->hangover_hops;
@@ -158,9 +162,9 @@ void tmi_vad_init(tm_vad *v, const tm_config *cfg, int hops_per_s)
      * its frames wait for that */
     if ((v->fv_min > 0 || v->echo_frac > 0.0f) && v->settle_hops < v->short_hops + VAD_FINAL_LAG_HOPS)
         v->settle_hops = v->short_hops + VAD_FINAL_LAG_HOPS;
-    /* a diffuse segment, or one under the background, goes dif_hops after its start (and its
-     * lead-in) at the latest */
-    if ((v->dif_db > 0.0f || v->dst_spread_db > 0.0f || (v->bg_db > 0.0f && v->bg_hops > 0)) &&
+    /* a diffuse segment, one under the background or one of distant voices goes dif_hops after
+     * its start (and its lead-in) at the latest */
+    if ((v->dif_db > 0.0f || ((v->bg_db > 0.0f || v->dst_spread_db > 0.0f) && v->bg_hops > 0)) &&
         v->settle_hops < v->dif_hops + tmi_vad_reach_hops(v))
         v->settle_hops = v->dif_hops + tmi_vad_reach_hops(v);
     tmi_vad_reset(v);
@@ -788,7 +792,9 @@ static int under_background(const tm_vad *v, int64_t n)
  * bound 12 of their phrases of seed 57 r01 were withdrawn). The talker's own voice is left out of
  * that background: a phrase closed early leaves it there (test_deesc's flat scripted voice).
  * Measured on seeds 47-52 (432 calls), see tests/realistic/README.md, session 30. */
-#define VAD_FALL_HOPS 3
+/* Whether the open segment is judged with these rules is asked on every hop it is open too
+ * (tmi_vad_doubtful, for the turn stage's wait): before its first syllable ends a near voice has
+ * not fallen yet, so a segment over a background of voices is doubtful until it has. */
 
 /* Whether the level falls fall_db within 30 ms anywhere in the segment's first dif_hops (up to
  * hop n): the end of a near voice's syllable */
@@ -799,7 +805,7 @@ static int falls(const tm_vad *v, int64_t n, float fall_db)
     for (int64_t i = start; i < end; i++) {
         float d = v->snd_db[i % VAD_SND_RING];
         if (!isfinite(d)) continue;
-        for (int64_t j = i + 1; j <= i + VAD_FALL_HOPS && j <= end; j++) {
+        for (int64_t j = i + 1; j <= i + v->fall_hops && j <= end; j++) {
             float e = v->snd_db[j % VAD_SND_RING];
             if (isfinite(e) && d - e >= fall_db) return 1;
         }
@@ -955,7 +961,9 @@ int tmi_vad_update(tm_vad *v, const tmi_hop *h, tmi_span *closed)
     v->snd_bg[n % VAD_SND_RING] = !h->leak && !h->lost && !h->holding && h->music_from < 0 &&
                                   h->tone_frac < VAD_BG_TONE_FRAC;
     v->snd_seg[n % VAD_SND_RING] = (unsigned char)v->on;
-    v->snd_own[n % VAD_SND_RING] = h->f0_hz > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS &&
+    /* (a level from a sparse warm-up may be the babble's own: its hops stay background) */
+    v->snd_own[n % VAD_SND_RING] = h->f0_hz > 0.0f && v->spk_n >= VAD_LEVEL_WARMUP_HOPS && !v->warm_sparse &&
+                                   v->own_oct > 0.0f && v->strong_db > 0.0f &&
                                    level_db >= v->spk_db - v->strong_db && is_own(v, h->f0_hz);
     if (v->relearn_held && !v->on && v->peer && v->peer->on) v->relearn_quiet++;
     int anchor = tmi_vad_anchor(v, active, h->f0_hz, level_db);

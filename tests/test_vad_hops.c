@@ -1045,10 +1045,12 @@ static void test_a_voice_no_louder_than_the_babble_is_not_the_talker(void **stat
 }
 
 /* After talker_first (-25 dBFS, 120 Hz, in quiet: a dense warm-up), babble within 2 dB of
- * babble_db, half voiced at other voices' pitches (160-250 Hz), under the floor (the floor has learnt it), and
- * at 6 s a voiced sound of 0.6 s at word_db over the floor. kind 0: flat, its syllables 2 dB
- * apart, back into the babble at its end (one voice of babble an AGC lifted); 1: the talker's
- * own, 150 ms syllables that stop at once for 60 ms, down to the babble under them (17 dB down:
+ * babble_db, half its hops voiced at other voices' pitches (160-250 Hz; with the second of
+ * quiet after the talker's phrase, the 4 s before 6 s are 35-40 % voiced), under the floor (the
+ * floor has learnt it), and at 6 s a voiced sound of 0.6 s at word_db and 125 Hz over the floor
+ * (in the talker's register: a voice off it is taken by the register rules already). kind 0:
+ * flat, its syllables 2 dB apart, back into the babble at its end (one voice of babble an AGC
+ * lifted); 1: the talker's own, 150 ms syllables that stop at once for 60 ms, down to the babble under them (17 dB down:
  * the AGC lowered the gain as they spoke); 2: flat and fading 1 dB per hop after its end (a
  * talker in a reverberant room). 1 kept, 0 withdrawn, -1 no segment. */
 static int sound_in_babble(const tm_config *c, float babble_db, float word_db, int kind)
