@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/realistic/segment_cues.py --tonemon BIN [--profile P] CORPUS_DIR...
+"""tests/realistic/segment_cues.py --tonemon BIN [--profile P] [--audio] CORPUS_DIR...
 
 A development tool for the realistic corpus (make_corpus.py): how well cues that the frame CSV
 carries tell the speech segments tonemon keeps that are false (no more than 20 % of their hops in
@@ -17,7 +17,20 @@ Cues (per segment):
   far     share of those whose pitch lies more than 0.6 octave from the talker's median pitch
           (an oracle: the median over the truth's speech of that channel)
   vstr    median voicing strength of the voiced hops
+  bgv     voiced share of the hops outside this channel's speech and leak in the 4 s before the
+          start (other voices behind the talker, or street noise; nan under 50 such hops)
 
+With --audio (numpy), cues read from the recording itself over the same first second, in 11 bands
+from 150 to 3400 Hz (32 ms windows, 10 ms hops):
+  flux    mean change of the band levels from one hop to the next, dB (one voice moves between
+          phones; a sum of voices less)
+  bdepth  median over the bands of each band's level spread (90th - 10th percentile), dB
+  svar    spread over time of the level-normalised spectrum of the loud hops, dB
+  sdist   distance of the segment's mean normalised spectrum from the talker's own (an oracle:
+          learnt from the truth's speech of that channel, its louder half), dB
+
+Then the joint rule of session 30 (spread, fall and bgv together, the distant-voices rule of
+src/vad.c) at a few thresholds.
 Prints each cue's 10th/50th/90th percentiles for false segments of the babble rows, false
 segments of every row, and true segments, then for each cue the true segments (0.3 s or longer)
 and false ones a threshold on it would take."""
@@ -30,8 +43,10 @@ import score_corpus as sc  # noqa: E402
 HOPS = 100          # hops per second of the frame CSV
 WIN = 100           # the judgement window, hops (backchannel_max_s)
 CUES = ["spread", "dip", "fall", "voiced", "far", "vstr"]
+AUDIO_CUES = ["flux", "bdepth", "svar", "sdist"]
 # the direction in which a cue says "not the talker": low (<) or high (>)
-LOW = {"spread": True, "dip": True, "fall": True, "voiced": True, "far": False, "vstr": True}
+LOW = {"spread": True, "dip": True, "fall": True, "voiced": True, "far": False, "vstr": True,
+       "flux": True, "bdepth": True, "svar": True, "sdist": False}
 
 
 def pct(x, q):
@@ -55,11 +70,11 @@ def segments(frames_csv, truth):
     for r in csv.DictReader(open(frames_csv)):
         if r["channel"] in ch:
             ch[r["channel"]].append((float(r["time"]), float(r["level_db"]), float(r["f0_hz"]),
-                                     float(r["voicing"]), int(r["speech"])))
+                                     float(r["voicing"]), int(r["speech"]), r["bleed"] == "1"))
     for name, d in ch.items():
         spans = truth["speech"].get(name, [])
         true = [any(a <= t < b for a, b in spans) for t, *_ in d]
-        tv = [math.log2(f0) for (t, _, f0, _, _), y in zip(d, true) if y and f0 > 0]
+        tv = [math.log2(f0) for (t, _, f0, _, _, _), y in zip(d, true) if y and f0 > 0]
         reg = pct(tv, 50) if len(tv) >= 100 else None
         lev = [x[1] for x in d]
         for a, b in runs([x[4] for x in d]):
@@ -82,7 +97,62 @@ def segments(frames_csv, truth):
             c["far"] = (sum(abs(math.log2(x) - reg) > 0.6 for x in voiced) / float(len(voiced))
                         if voiced and reg is not None else float("nan"))
             c["vstr"] = pct(vs, 50) if vs else float("nan")
+            bg = [x for x in d[max(0, a - 4 * HOPS):a] if not x[4] and not x[5]]
+            c["bgv"] = sum(1 for x in bg if x[2] > 0) / float(len(bg)) if len(bg) >= 50 else float("nan")
+            c["hops"] = (a, e)
             yield c
+
+
+EDGES = [150, 300, 450, 600, 800, 1000, 1250, 1550, 1900, 2300, 2800, 3400]
+
+
+def band_levels(np, x, fs):
+    """Per 10 ms hop, the level of each band of EDGES, dB."""
+    hop = int(round(0.01 * fs))
+    nfft = 1
+    while nfft < 0.032 * fs:
+        nfft *= 2
+    nh = len(x) // hop
+    pad = np.concatenate([np.zeros(nfft // 2), x, np.zeros(nfft)])
+    fr = pad[np.arange(nh)[:, None] * hop + np.arange(nfft)[None, :]] * np.hanning(nfft)
+    p = np.abs(np.fft.rfft(fr, axis=1)) ** 2
+    f = np.fft.rfftfreq(nfft, 1.0 / fs)
+    return 10 * np.log10(np.stack([p[:, (f >= lo) & (f < hi)].sum(axis=1)
+                                   for lo, hi in zip(EDGES[:-1], EDGES[1:])], axis=1) + 1e-10)
+
+
+def audio_cues(call, segs):
+    import numpy as np
+    import wave
+    w = wave.open(call["wav"])
+    fs, nc = w.getframerate(), w.getnchannels()
+    x = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float64).reshape(-1, nc) / 32768.0
+    bands = {"agent": band_levels(np, x[:, 0], fs), "caller": band_levels(np, x[:, min(1, nc - 1)], fs)}
+    model = {}
+    for name, b in bands.items():
+        m = np.zeros(len(b), bool)
+        for lo, hi in call["truth"]["speech"].get(name, []):
+            m[int(lo * HOPS):int(hi * HOPS)] = True
+        tot = b.max(axis=1)
+        sel = m & (tot > np.percentile(tot[m], 50)) if m.sum() > 100 else m
+        model[name] = (b - b.mean(axis=1, keepdims=True))[sel].mean(axis=0) if sel.sum() else None
+    for c in segs:
+        b = bands[c["channel"]]
+        a, e = c["hops"]
+        seg = b[a:min(e, len(b))]
+        for k in ("flux", "bdepth", "svar", "sdist"):
+            c[k] = float("nan")
+        if len(seg) < 5:
+            continue
+        tot = 10 * np.log10((10 ** (seg / 10)).sum(axis=1))
+        loud = tot > tot.max() - 10
+        norm = seg - seg.mean(axis=1, keepdims=True)
+        c["flux"] = float(np.abs(np.diff(seg, axis=0)).mean())
+        c["bdepth"] = float(np.median(np.percentile(seg, 90, axis=0) - np.percentile(seg, 10, axis=0)))
+        if loud.sum() > 3:
+            c["svar"] = float(norm[loud].std(axis=0).mean())
+        if model[c["channel"]] is not None:
+            c["sdist"] = float(np.sqrt(((norm[loud].mean(axis=0) - model[c["channel"]]) ** 2).mean()))
 
 
 def main():
@@ -90,6 +160,7 @@ def main():
     ap.add_argument("--tonemon", required=True)
     ap.add_argument("--profile")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--audio", action="store_true", help="cues from the recording too (numpy)")
     ap.add_argument("corpus", nargs="+")
     a = ap.parse_args()
     segs = []
@@ -102,7 +173,10 @@ def main():
             subprocess.run(cmd + [c["wav"] for c in calls], stdout=subprocess.DEVNULL, check=True)
             for c in calls:
                 primary = c["truth"].get("conditions", {}).get("primary", "?")
-                for s in segments(os.path.join(od, c["name"] + ".frames.csv"), c["truth"]):
+                found = list(segments(os.path.join(od, c["name"] + ".frames.csv"), c["truth"]))
+                if a.audio:
+                    audio_cues(c, found)
+                for s in found:
                     s["primary"] = primary
                     segs.append(s)
     groups = {
@@ -111,12 +185,13 @@ def main():
         "true": [s for s in segs if s["label"] == "true"],
     }
     print("segments: %s" % ", ".join("%s %d" % (k, len(v)) for k, v in groups.items()))
-    for cue in CUES:
+    cues = CUES + ["bgv"] + (AUDIO_CUES if a.audio else [])
+    for cue in cues:
         print("%-7s" % cue + "".join("  %s p10/50/90 %s" % (k, "/".join("%.2f" % pct([s[cue] for s in v if math.isfinite(s[cue])], q)
                                                                for q in (10, 50, 90)))
                                      for k, v in groups.items()))
     true_long = [s for s in groups["true"] if s["dur"] >= 0.3]
-    for cue in CUES:
+    for cue in [c for c in cues if c != "bgv"]:
         vals = sorted(s[cue] for s in groups["false, babble rows"] if math.isfinite(s[cue]))
         for q in (25, 50, 75):
             th = pct(vals, q)
@@ -129,6 +204,22 @@ def main():
                 sum(1 for s in groups["false, every row"] if math.isfinite(s[cue]) and hit(s[cue])),
                 len(groups["false, every row"]), len(taken), len(true_long),
                 ", ".join("%s %d" % kv for kv in Counter(s["primary"] for s in taken).most_common(4))))
+    joint(groups)
+
+
+def joint(groups):
+    """The distant-voices rule's cues together: spread < S, fall < F, background voiced >= B."""
+    rows = [("false, babble rows", groups["false, babble rows"]), ("false, every row", groups["false, every row"]),
+            ("true", groups["true"])]
+    for b in (0.0, 0.2, 0.3, 0.4):
+        for sp, fa in ((16, 8), (18, 10), (20, 10), (20, 12), (22, 12)):
+            def hit(s):
+                if not (math.isfinite(s["spread"]) and math.isfinite(s["fall"])):
+                    return False
+                return s["spread"] < sp and s["fall"] < fa and (b == 0.0 or (math.isfinite(s["bgv"]) and s["bgv"] >= b))
+            print("joint spread < %d, fall < %d, background voiced >= %.0f %%: %s; true >= 0.3 s %d" % (
+                sp, fa, 100 * b, ", ".join("%s %d of %d" % (k, sum(map(hit, v)), len(v)) for k, v in rows),
+                sum(1 for s in groups["true"] if s["dur"] >= 0.3 and hit(s))))
 
 
 if __name__ == "__main__":
