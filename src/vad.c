@@ -778,24 +778,6 @@ static int under_background(const tm_vad *v, int64_t n)
     return own_db - p80(bg, nb) < v->bg_db;
 }
 
-/* Voices of a room, not the near talker. A few distant talkers, or babble that an AGC lifted to
- * the talker's own level in their pauses (seed 52 c21: four talkers 17 dB under the agent, lifted
- * to 1-4 dB under them), are voiced, so the diffuse rule keeps them, and at the talker's level,
- * so the background rule's exemption does too. What still tells them is how their sound moves:
- * a near voice stops at once at a word's end (its level falls 20-40 dB within 30 ms) and swings
- * widely around its words, while the sum of distant voices, smeared by a room, fades slowly and
- * keeps to a narrow band. A talker's short word under street noise looks the same (the noise
- * fills the fall), and so does a talker on a speakerphone in a room: the rule judges only after
- * a background of other voices (voiced, not leak, tones or the talker's own voice outside a
- * segment), and only a segment that rises less than speech_distant_over_bg_db over it (a
- * reverberant caller with babble in their room stands 10-25 dB over that babble; without this
- * bound 12 of their phrases of seed 57 r01 were withdrawn). The talker's own voice is left out of
- * that background: a phrase closed early leaves it there (test_deesc's flat scripted voice).
- * Measured on seeds 47-52 (432 calls), see tests/realistic/README.md, session 30. */
-/* Whether the open segment is judged with these rules is asked on every hop it is open too
- * (tmi_vad_doubtful, for the turn stage's wait): before its first syllable ends a near voice has
- * not fallen yet, so a segment over a background of voices is doubtful until it has. */
-
 /* Whether the level falls fall_db within 30 ms anywhere in the segment's first dif_hops (up to
  * hop n): the end of a near voice's syllable */
 static int falls(const tm_vad *v, int64_t n, float fall_db)
@@ -813,6 +795,23 @@ static int falls(const tm_vad *v, int64_t n, float fall_db)
     return 0;
 }
 
+/* Voices of a room, not the near talker. A few distant talkers, or babble that an AGC lifted to
+ * the talker's own level in their pauses (seed 52 c21: four talkers 17 dB under the agent, lifted
+ * to 1-4 dB under them), are voiced, so the diffuse rule keeps them, and at the talker's level,
+ * so the background rule's exemption does too. What still tells them is how their sound moves:
+ * a near voice stops at once at a word's end (its level falls 20-40 dB within 30 ms) and swings
+ * widely around its words, while the sum of distant voices, smeared by a room, fades slowly and
+ * keeps to a narrow band. A talker's short word under street noise looks the same (the noise
+ * fills the fall), and so does a talker on a speakerphone in a room: the rule judges only after
+ * a background of other voices (voiced, not leak, tones or the talker's own voice outside a
+ * segment), and only a segment that rises less than speech_distant_over_bg_db over it (a
+ * reverberant caller with babble in their room stands 10-25 dB over that babble; without this
+ * bound 12 of their phrases of seed 57 r01 were withdrawn). The talker's own voice is left out of
+ * that background: a phrase closed early leaves it there (test_deesc's flat scripted voice).
+ * Measured on seeds 47-52 (432 calls), see tests/realistic/README.md, session 30.
+ * The rule is asked on every hop a segment is open too (tmi_vad_doubtful, for the turn stage's
+ * wait): before its first syllable ends a near voice has not fallen yet, so a segment over a
+ * background of voices is doubtful until it has. */
 static int distant(const tm_vad *v, int64_t n)
 {
     if (v->dst_spread_db <= 0.0f || v->bg_hops <= 0 || v->dif_hops <= 0 || v->music) return 0;
