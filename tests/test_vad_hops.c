@@ -588,14 +588,16 @@ static void pair_init(const tm_config *c)
 /* the agent's contour: a phrase's rise and fall, 2 semitones either way over 0.6 s */
 static float contour(int64_t n) { return 150.0f * powf(2.0f, 2.0f / 12.0f * sinf(6.2832f * (float)n / 60.0f)); }
 
-enum { ECHO, ANOTHER, FLAT, PEER_SILENT, FEW, SOURCE };
-/* The caller (V) has talked for 3 s; then the agent talks for 2 s, and 0.5 s into it a burst of
+enum { ECHO, ANOTHER, FLAT, PEER_SILENT, FEW, SOURCE, LONG_ECHO, TURN_ECHO };
+/* The caller (V) has talked for 3 s; then the agent talks for 2 s (2.5 s for TURN_ECHO), and 0.5 s into it a burst of
  * 300 ms at the caller's level comes on the caller's channel: the agent's contour 60 ms late
  * (ECHO); a voice 3 semitones over it (ANOTHER); both voices flat at 150 Hz (FLAT); the echo's
  * pitch while the agent is silent, its pitch there being the caller's own leak (PEER_SILENT); the
  * echo on 3 hops only, unvoiced on the rest (FEW); the agent silent, the caller's own slow rise,
  * and its leak on the agent's channel 2 hops late and loud enough to be a segment there (SOURCE:
- * the caller's words are no echo of their own leak; *leak gets the leak's outcome). pct:
+ * the caller's words are no echo of their own leak; *leak gets the leak's outcome); the echo
+ * burst 0.9 s long (LONG_ECHO: its hangover then closes it past backchannel_max_s) or 1.2 s
+ * (TURN_ECHO: past it, a turn the turn stage may have built on). pct:
  * speech_echo_contour_pct. Returns 1 kept, -1 taken back. */
 static int echo_burst(int kind, float pct, int *leak)
 {
@@ -623,11 +625,11 @@ static int echo_burst(int kind, float pct, int *leak)
         *leak = p_kept && !p_withdrawn ? 1 : p_withdrawn && !p_kept ? -1 : 0;
         return kept && !withdrawn ? 1 : withdrawn && !kept ? -1 : 0;
     }
-    for (int i = 0; i < H(2.0); i++, n++) {
+    for (int i = 0; i < H(kind == TURN_ECHO ? 2.5 : 2.0); i++, n++) {
         float agent_hz = kind == FLAT ? 150.0f : contour(n);
-        float echo_hz = kind == FLAT ? 150.0f : contour(n - 6);
+        float echo_hz = kind == FLAT ? 150.0f : contour(n - 6);   /* 60 ms late */
         if (kind == ANOTHER) echo_hz *= powf(2.0f, 3.0f / 12.0f);
-        int burst = i >= H(0.5) && i < H(0.8);
+        int burst = i >= H(0.5) && i < H(kind == LONG_ECHO ? 1.4 : kind == TURN_ECHO ? 1.7 : 0.8);
         if (kind == FEW && i >= H(0.5) + 3) echo_hz = 0.0f;
         int f = feed_pair(n, kind == PEER_SILENT ? -75.0f : -22.0f, agent_hz,
                           burst ? -20.0f : -75.0f, burst ? echo_hz : 0.0f);
@@ -643,7 +645,9 @@ static int echo_burst(int kind, float pct, int *leak)
  * echo (a speakerphone's, louder than any leak yet measured): taken back. Not another voice at its
  * own pitch, not two flat voices in one register (they match at every delay), not a copy of
  * what the other channel heard while its talker was silent (this side's own leak), not a
- * segment with too few voiced hops to tell, and not with the field at 0. A talker's words are
+ * segment with too few voiced hops to tell, and not with the field at 0. One of 0.9 s is taken
+ * back as well, though its hangover closes it past a backchannel's length; one of 1.2 s is a
+ * turn to the turn stage before it closes, and stays. A talker's words are
  * not the echo of their own leak, which the other channel carries a hop or two late: the leak,
  * which began later, is taken back, the words stay. */
 static void test_the_other_voices_echo_is_no_speech(void **state)
@@ -654,9 +658,11 @@ static void test_the_other_voices_echo_is_no_speech(void **state)
     int flat = echo_burst(FLAT, 80.0f, NULL), silent = echo_burst(PEER_SILENT, 80.0f, NULL);
     int few = echo_burst(FEW, 80.0f, NULL), off = echo_burst(ECHO, 0.0f, NULL);
     int source = echo_burst(SOURCE, 80.0f, &leak);
+    int long_echo = echo_burst(LONG_ECHO, 80.0f, NULL), turn_echo = echo_burst(TURN_ECHO, 80.0f, NULL);
     print_message("echo %d, another voice %d, flat voices %d, agent silent %d, 3 voiced hops %d, "
-                  "field at 0 %d, a talker's words under their own leak %d, that leak %d "
-                  "(1 kept, -1 taken back)\n", echo, another, flat, silent, few, off, source, leak);
+                  "field at 0 %d, a talker's words under their own leak %d, that leak %d, "
+                  "an echo of 0.9 s %d, of 1.2 s %d (1 kept, -1 taken back)\n", echo, another, flat, silent,
+                  few, off, source, leak, long_echo, turn_echo);
     assert_int_equal(echo, -1);
     assert_int_equal(another, 1);
     assert_int_equal(flat, 1);
@@ -665,6 +671,8 @@ static void test_the_other_voices_echo_is_no_speech(void **state)
     assert_int_equal(off, 1);
     assert_int_equal(source, 1);
     assert_int_equal(leak, -1);
+    assert_int_equal(long_echo, -1);
+    assert_int_equal(turn_echo, 1);
 }
 
 /* The agent (P) talks at -20 dB from the start; the caller (V) has not spoken. 4 s in, 300 ms of
