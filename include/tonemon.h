@@ -321,6 +321,10 @@ typedef struct {
                                     this much (speech_background_s), is distant voices, withdrawn, % */
     float speech_distant_over_bg_db; /* ... when its voiced hops lie less than this over that
                                     sound (80th percentiles), dB (0: at any level) */
+    float bleed_compress_max_db_per_db; /* a measured leak's loss may grow with the other voice's
+                                    level (a clipped speakerphone's echo is compressed): the
+                                    slope learnt, at most this, dB of loss per dB of level,
+                                    brings the leak of that voice's quieter syllables up (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -31,6 +31,10 @@ typedef struct {
                                              own voice leaking there (its leak flag) */
     int   pos;                            /* slot of the newest entry */
     double mean[BLEED_MAX_LAGS], var[BLEED_MAX_LAGS];
+    double lx[BLEED_MAX_LAGS], lxx[BLEED_MAX_LAGS], lxy[BLEED_MAX_LAGS]; /* per delay: the other
+                                             voice's level learnt from (mean), its variance, and its
+                                             covariance with the loss */
+    float compress_max;                   /* bleed_compress_max_db_per_db (0: off) */
     long  cnt[BLEED_MAX_LAGS];          /* learning hops per delay */
     long  both_voiced[BLEED_MAX_LAGS];  /* of the chances to learn, hops with both sides voiced */
     long  coincide[BLEED_MAX_LAGS];     /* ... of these, hops at the other voice's very pitch */
