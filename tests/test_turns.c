@@ -374,6 +374,21 @@ static void test_silence_exact_start_and_end(void **state)
     assert_int_equal(count(TM_EV_SILENCE, 0) + count(TM_EV_SILENCE, 1), 0);
 }
 
+/* A blip of 60 ms (a click, a tone's echo the leak stage let through) in 10 s of quiet is too
+ * short for a word: the dead air runs from the last words through it. 150 ms is a word: two dead
+ * airs, or none when the pieces are under silence_min_s. */
+static void test_blip_in_dead_air_is_no_speech(void **state)
+{
+    (void)state;
+    const seg s[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 4.0, 4.06, 0}, {TM_CALLER, 11.0, 12.0, 0}};
+    run(s, 3, 13.0);
+    expect(only(TM_EV_SILENCE, 1), TM_NOBODY, 1.0, 11.0);
+    const seg w[] = {{TM_AGENT, 0.0, 1.0, 0}, {TM_CALLER, 6.5, 6.65, 0}, {TM_CALLER, 12.5, 13.5, 0}};
+    run(w, 3, 14.0);
+    assert_int_equal(count(TM_EV_SILENCE, 1), 2);
+    expect(nth(TM_EV_SILENCE, 1, 0), TM_NOBODY, 1.0, 6.5);
+}
+
 static void test_long_single_speaker_stretch_is_a_monologue(void **state)
 {
     (void)state;
@@ -733,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_talk_over_far_under_the_talkers_level_is_no_interruption),
         cmocka_unit_test(test_turn_handover_is_not_an_interruption),
         cmocka_unit_test(test_silence_exact_start_and_end),
+        cmocka_unit_test(test_blip_in_dead_air_is_no_speech),
         cmocka_unit_test(test_long_single_speaker_stretch_is_a_monologue),
         cmocka_unit_test(test_close_overlaps_are_merged),
         cmocka_unit_test(test_pause_inside_a_turn_is_not_a_new_entry),
