@@ -514,15 +514,16 @@ static void learn(tm_bleed *b, float level_db, float f0_hz, float floor_db, floa
 
 /* A measured leak's loss is one figure, but a clipped speakerphone compresses its echo: the echo
  * of the other voice's quieter syllables comes back relatively louder, over the leak predicted
- * from the mean loss, and became this side's "uh-huh"s (seed 62 s11: the echo's level rose 0.49 dB
- * per dB of the voice's at the delay, with a spread of 3.9 dB around that line against 5.6 dB
- * around a constant loss; 52 c55 0.57 dB per dB, 3.9 against 5.1 dB; speakerphone calls whose
- * echo is barely clipped 0.83-0.87, a constant loss fitting as well). So the loss's slope on the voice's level is learnt at each delay from the hops the
- * loss is learnt from (read once the voice's level there has varied, BLEED_COMPRESS_MIN_VAR_DB2),
- * and for a voice quieter than its mean there the loss is that much smaller. Only that way:
- * applied to louder syllables too (a larger loss, less leak predicted), the slope, which the
- * loss's gate and double-talk bias up, added 3 false overlaps and 3 false "uh-huh"s on seeds
- * 47-52 for 3 found. Returns how much smaller the loss is for the voice at level o_db, dB. */
+ * from the mean loss, and became this side's "uh-huh"s (seed 62 s11: the echo's level rose
+ * 0.49 dB per dB of the voice's at the delay, with a spread of 3.9 dB around that line against
+ * 5.6 dB around a constant loss; 52 c55 0.57 dB per dB, 3.9 against 5.1 dB; speakerphone calls
+ * whose echo is barely clipped 0.83-0.87, a constant loss fitting as well). So the loss's slope
+ * on the voice's level is learnt at each delay from the hops the loss is learnt from (read once
+ * the voice's level there has varied, BLEED_COMPRESS_MIN_VAR_DB2), and for a voice quieter than
+ * its mean there the loss is that much smaller. Only that way: applied to louder syllables too
+ * (a larger loss, less leak predicted), the slope, which the loss's gate and double-talk bias
+ * up, added 3 false overlaps and 3 false "uh-huh"s on seeds 47-52 for 3 overlaps and 1 "uh-huh"
+ * found. Returns how much smaller the loss is for the voice at level o_db, dB. */
 #define BLEED_COMPRESS_MIN_VAR_DB2 4.0
 static float compress(const tm_bleed *b, float o_db)
 {
