@@ -47,6 +47,7 @@ void tmi_floor_reset(tm_floor *f)
     f->cur_min = FLOOR_UNKNOWN_DB;
     f->cur_count = 0;
     f->pos = 0;
+    f->sound = f->muted_start = 0;
     f->min_db = f->mean_db = f->floor_db = f->init_db;
 }
 
@@ -75,21 +76,35 @@ int tmi_floor_lost(const float *x, int n)
     return n > 0 && (float)longest >= FLOOR_LOST_FRAC * (float)n;
 }
 
+/* A leg that was digitally silent before its first sound (a muted leg, a recording started
+ * before the party was connected, a clean digital line) first sounds with the talker's voice as
+ * often as with noise, and a voice that starts on a loud syllable has no quieter hop in its first
+ * words: the minimum of the hops so far was that syllable, and the gate held the talker's first
+ * phrase under it. Missed, that phrase became the background the talker's next phrases were
+ * judged against, and those were withdrawn as another voice for 7 s (tonemon synth --seed 12
+ * started 5 ms later; which hop phase the start fell on decided it). So for the first sub-window
+ * of sound after such a start the floor is no higher than the quiet line's init_db; noise that
+ * starts there is measured from the second sub-window on, as from a call's first hop. */
 void tmi_floor_update(tm_floor *f, const tmi_hop *h)
 {
     float level_db = h->level_db;
-    if (level_db < f->digital_db || h->lost) return;   /* the estimates stay as they were */
+    if (level_db < f->digital_db || h->lost) {
+        if (!f->sound) f->muted_start = 1;
+        return;   /* the estimates stay as they were */
+    }
+    f->sound = 1;
     if (level_db < f->cur_min) f->cur_min = level_db;
     if (++f->cur_count >= f->sub_hops) {
         f->sub_min[f->pos] = f->cur_min;
         f->pos = (f->pos + 1) % FLOOR_SUBWINDOWS;
         f->cur_min = FLOOR_UNKNOWN_DB;
         f->cur_count = 0;
+        f->muted_start = 0;
     }
     float m = f->cur_min;
     for (int i = 0; i < FLOOR_SUBWINDOWS; i++)
         if (f->sub_min[i] < m) m = f->sub_min[i];
-    if (m >= FLOOR_UNKNOWN_DB) m = f->init_db;
+    if (m >= FLOOR_UNKNOWN_DB || (f->muted_start && m > f->init_db)) m = f->init_db;
     f->min_db = m;
     if (level_db < f->mean_db + f->margin_db) f->mean_db += FLOOR_MEAN_ALPHA * (level_db - f->mean_db);
     if (f->mean_db < m) f->mean_db = m;

@@ -11,6 +11,8 @@ typedef struct {
     float sub_min[FLOOR_SUBWINDOWS]; /* minimum of each finished sub-window, dB */
     float cur_min;                   /* minimum of the sub-window being filled */
     int   sub_hops, cur_count, pos;
+    int   sound;                     /* a hop over digital silence has been heard */
+    int   muted_start;               /* the leg was digitally silent before its first sound */
     float init_db;
     float digital_db;                /* hops under this are digital silence (lost packets) */
     float bias_max_db;               /* the mean may sit at most this far over the minimum */

@@ -1,7 +1,8 @@
 /* tests/test_floor.c -- the noise floor (src/floor.c) alone on hop levels of known noise, with
  * the profile's window (floor_window_s, 3 s in six sub-windows): steady noise of a known level
  * is read from its first tenth of a second and within 1 dB once its window has passed; the floor rises to a louder noise only after
- * the window, drops to a quieter one at once, and a muted leg does not move it. (Lost packets
+ * the window, drops to a quieter one at once, and a muted leg does not move it, nor does a voice
+ * that sounds first after a muted start. (Lost packets
  * and the bias of fluctuating noise: tests/test_noise_stages.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,6 +122,32 @@ static void test_muted_leg_leaves_floor(void **state)
     free(lev);
 }
 
+/* A leg digitally silent before its first sound, which is a voice on a loud syllable (-30 dBFS,
+ * no dip for half a second): the floor stays at the quiet line for that first sub-window, so the
+ * gate (8 dB over the floor) passes the voice; taken from the voice itself it sat at -31 dB and
+ * held the talker's first phrase. Noise that starts after such a start is measured from the
+ * second sub-window on. */
+static void test_muted_start(void **state)
+{
+    (void)state;
+    setup();
+    int sub = H(3.0) / FLOOR_SUBWINDOWS;
+    for (int i = 0; i < H(0.3); i++) assert_true(feed_hop(-120.0f) == init_db);
+    float *voice = noise_levels(sub, -30.0f, 10);
+    for (int i = 0; i < sub - 1; i++) assert_true(feed_hop(voice[i]) <= init_db);
+    assert_true(noise_mean() <= init_db);
+    setup();
+    float *lev = noise_levels(H(3.0), -40.0f, 11);
+    for (int i = 0; i < H(0.2); i++) feed_hop(-120.0f);
+    float fl = 0.0f;
+    for (int i = 0; i < sub + H(0.1); i++) fl = feed_hop(lev[i]);
+    print_message("noise -40 dBFS after a muted start: floor %.2f dB a tenth of a second into "
+                  "the second sub-window\n", fl);
+    assert_true(fl > -43.0f && fl < -39.0f);
+    free(voice);
+    free(lev);
+}
+
 /* Mains hum at -45 dBFS on a lossy line: one 20 ms packet in 12 zeroed, the packets 5 ms off the
  * hops, so that most hops a lost packet touches keep 5 ms of hum (-51 dBFS) or less. Such hops
  * are lost, not noise: the floor stays at the hum (seed 24 c17: dragged 15-30 dB under it, the
@@ -162,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_steady_noise_known_level),
         cmocka_unit_test(test_floor_rises_after_window_drops_at_once),
         cmocka_unit_test(test_muted_leg_leaves_floor),
+        cmocka_unit_test(test_muted_start),
         cmocka_unit_test(test_zeroed_packets_leave_floor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
