@@ -1094,6 +1094,55 @@ static int sound_in_babble(const tm_config *c, float babble_db, float word_db, i
     return kept;
 }
 
+/* Babble that won the talker's segments leaves no background outside them to judge by. After
+ * talker_first, one voice of babble an AGC lifted to 2 dB under the talker (-27 dBFS, within
+ * loud_db, at 220-260 Hz) holds a segment open from 3 s to 7.6 s, its consonants
+ * at -33; 0.4 s of near quiet; then at 8 s a sound of 0.6 s, flat at -27 and back into the babble
+ * at its end. The 4 s before it hold 40 hops outside a segment, under the 50 the rule needs: the
+ * babble's segment is then its background. kind 0: that sound at 200 Hz, another of the babble's
+ * voices: withdrawn (kept before the segments could count); 1: at the talker's 120 Hz, their
+ * flat "uh-huh" that a babble 15 dB down keeps from falling: kept. 1 kept, 0 withdrawn, -1 no
+ * segment. */
+static int sound_after_babble_segment(const tm_config *c, int kind)
+{
+    tmi_vad_init(&V, c, HPS);
+    lcg = 777u;
+    int kept = -1;
+    for (int64_t n = 0; n < H(10.0); n++) {
+        float level = -40.0f, f0 = 0.0f;
+        int cand = 0;
+        if (talker_first(n, &cand, &level, &f0)) {
+        } else if (n < H(7.6)) {
+            int voiced = unit_rand() < 0.7f;
+            level = voiced ? -27.0f + 2.0f * unit_rand() - 1.0f : -33.0f;
+            f0 = voiced ? 220.0f + 40.0f * unit_rand() : 0.0f;
+            cand = 1;
+        } else if (n >= H(8.0) && n < H(8.0) + (kind ? H(0.4) : H(0.6))) {
+            level = -27.0f + (n % 7 == 0 ? -1.0f : 0.0f);
+            f0 = kind ? 120.0f : 200.0f;
+            cand = 1;
+        } else if (n >= H(8.0)) {
+            level = -29.0f + 2.0f * unit_rand() - 1.0f;
+        }
+        tmi_span closed;
+        int r = feed_sound(n, cand, level, f0, &closed);
+        if ((r & (TMI_SEG_CLOSED | TMI_SEG_WITHDRAWN)) && closed.start >= H(7.8) && closed.start <= H(8.1))
+            kept = !(r & TMI_SEG_WITHDRAWN);
+    }
+    return kept;
+}
+
+static void test_babble_segments_are_background_when_nothing_else_is(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    int voice = sound_after_babble_segment(&c, 0), own = sound_after_babble_segment(&c, 1);
+    print_message("after the babble's segment: another of its voices %d, the talker's flat uh-huh %d "
+                  "(1 kept, 0 withdrawn)\n", voice, own);
+    assert_int_equal(voice, 0);
+    assert_int_equal(own, 1);
+}
+
 /* Babble an AGC lifted to 4 dB under the talker's level (-29 dBFS), and one of its voices at
  * -27: at the talker's level after a dense warm-up, so the background rule exempts it, and
  * voiced throughout, so the diffuse rule does too. It never falls 10 dB within 30 ms, its
@@ -1181,6 +1230,7 @@ int main(void)
         cmocka_unit_test(test_a_voice_no_louder_than_the_babble_is_not_the_talker),
         cmocka_unit_test(test_level_won_by_babble_is_set_again_from_the_talker),
         cmocka_unit_test(test_distant_voices_at_the_talkers_level_are_not_the_talker),
+        cmocka_unit_test(test_babble_segments_are_background_when_nothing_else_is),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
