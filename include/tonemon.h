@@ -325,6 +325,11 @@ typedef struct {
                                     level (a clipped speakerphone's echo is compressed): the
                                     slope learnt, at most this, dB of loss per dB of level,
                                     brings the leak of that voice's quieter syllables up (0: off) */
+    float speech_faint_over_bg_db; /* a segment that never came within speech_far_loud_db of the
+                                    talker's level nor near it at their pitch, and never fell
+                                    speech_distant_fall_db within 30 ms, stands at least this over
+                                    the sound before it (80th percentiles) or is not the talker's,
+                                    withdrawn, dB (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -1026,7 +1026,8 @@ static void test_a_babble_voice_crossing_the_gate_is_no_word(void **state)
  * the babble before it (speech_over_background_db 6): one of the babble's voices, withdrawn; kept
  * with the rule off. The talker's own quiet word at -30 dBFS, 8 dB over the babble, is kept; so
  * is the neighbour's voice over unvoiced street noise, which the rule does not judge
- * (speech_background_voiced_pct). The voice is doubtful (tmi_vad_doubtful) 0.2 s in already, the
+ * (speech_background_voiced_pct; the faint rule does, test_faint_flat_sound_is_not_the_talker,
+ * and is off for these two). The voice is doubtful (tmi_vad_doubtful) 0.2 s in already, the
  * word is not. */
 static void test_a_voice_no_louder_than_the_babble_is_not_the_talker(void **state)
 {
@@ -1036,6 +1037,8 @@ static void test_a_voice_no_louder_than_the_babble_is_not_the_talker(void **stat
     int voice_doubtful = doubtful_early;
     int word = word_in_noise(&c, 6.0f, 1, 0.5f, -30.0f, 125.0f);
     int word_doubtful = doubtful_early;
+    /* (the faint rule, which takes such a voice over any noise, off: this rule alone) */
+    c.speech_faint_over_bg_db = 0.0f;
     int street = word_in_noise(&c, 6.0f, 0, 0.5f, -35.0f, 125.0f);
     c.speech_over_background_db = 0.0f;
     int voice_off = word_in_noise(&c, 6.0f, 1, 0.5f, -35.0f, 125.0f);
@@ -1143,6 +1146,53 @@ static void test_babble_segments_are_background_when_nothing_else_is(void **stat
     assert_int_equal(own, 1);
 }
 
+/* After talker_first (-25 dBFS, 120 Hz), 4 s of unvoiced noise at noise_db (street, a fan); then
+ * 0.5 s of a flat voiced sound at sound_db and 120 Hz that sinks back into the noise at its end:
+ * never within loud_db of the talker, never stopping as a near voice does. 1 kept, 0 withdrawn,
+ * -1 no segment. */
+static int flat_sound_over_noise(const tm_config *c, float noise_db, float sound_db)
+{
+    tmi_vad_init(&V, c, HPS);
+    lcg = 99u;
+    int kept = -1;
+    for (int64_t n = 0; n < H(9.0); n++) {
+        float level = noise_db + 2.0f * unit_rand() - 1.0f, f0 = 0.0f;
+        int cand = 0;
+        if (talker_first(n, &cand, &level, &f0)) {
+        } else if (n >= H(7.0) && n < H(7.5)) {
+            level = sound_db + (n % 5 == 0 ? -1.0f : 0.0f);
+            f0 = 120.0f;
+            cand = 1;
+        }
+        tmi_span closed;
+        int r = feed_sound(n, cand, level, f0, &closed);
+        if ((r & (TMI_SEG_CLOSED | TMI_SEG_WITHDRAWN)) && closed.start >= H(6.8) && closed.start <= H(7.1))
+            kept = !(r & TMI_SEG_WITHDRAWN);
+    }
+    return kept;
+}
+
+/* A faint flat sound 4 dB over unvoiced noise, 7 dB under the talker: no background of voices for
+ * the other rules, and not the talker (the remnant of a speakerphone's echo, a voice of babble
+ * over street noise): withdrawn (kept with speech_faint_over_bg_db 0). The same 8 dB over the
+ * noise is kept, and so is a sound within loud_db of the talker's level. */
+static void test_faint_flat_sound_is_not_the_talker(void **state)
+{
+    (void)state;
+    tm_config c = tm_config_default(16000);
+    int faint = flat_sound_over_noise(&c, -36.0f, -32.0f);
+    int over = flat_sound_over_noise(&c, -40.0f, -32.0f);
+    int loud = flat_sound_over_noise(&c, -31.0f, -27.0f);
+    c.speech_faint_over_bg_db = 0.0f;
+    int off = flat_sound_over_noise(&c, -36.0f, -32.0f);
+    print_message("faint flat sound 4 dB over noise: %d (rule off: %d); 8 dB over: %d; within loud_db of "
+                  "the talker: %d (1 kept, 0 withdrawn)\n", faint, off, over, loud);
+    assert_int_equal(faint, 0);
+    assert_int_equal(off, 1);
+    assert_int_equal(over, 1);
+    assert_int_equal(loud, 1);
+}
+
 /* Babble an AGC lifted to 4 dB under the talker's level (-29 dBFS), and one of its voices at
  * -27: at the talker's level after a dense warm-up, so the background rule exempts it, and
  * voiced throughout, so the diffuse rule does too. It never falls 10 dB within 30 ms, its
@@ -1231,6 +1281,7 @@ int main(void)
         cmocka_unit_test(test_level_won_by_babble_is_set_again_from_the_talker),
         cmocka_unit_test(test_distant_voices_at_the_talkers_level_are_not_the_talker),
         cmocka_unit_test(test_babble_segments_are_background_when_nothing_else_is),
+        cmocka_unit_test(test_faint_flat_sound_is_not_the_talker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
