@@ -835,9 +835,9 @@ static int distant(const tm_vad *v, int64_t n)
      * and only for a segment that is not the talker's by its pitch (under own_frac of its voiced
      * hops in their register) or is still going after dif_hops: a short "uh-huh" at their pitch
      * under babble 15 dB down or a speakerphone's echo does not fall 10 dB (five true
-     * backchannels of seeds 54-62 lost without this), a phrase of theirs does. On the 1 396 calls of seeds 47-66 (and room 57):
-     * false interruptions 135 -> 124, false overlaps 339 -> 316, false prompts 83 -> 81, no true
-     * event lost; all of it under babble. */
+     * backchannels of seeds 54-62 lost without this), a phrase of theirs does. On the 1 396
+     * calls of seeds 47-66 (and room 57): false interruptions 135 -> 124, false overlaps
+     * 339 -> 316, false prompts 83 -> 81, no true event lost; all of it under babble. */
     if (nb < VAD_BG_MIN_HOPS &&
         ((float)v->seg_own < v->own_frac * (float)v->seg_voiced || n - v->seg_start >= v->dif_hops))
         nb = background(v, n, BG_NOT_OWN | BG_SEGS, bg, &nbv);
