@@ -724,6 +724,7 @@ static int background(const tm_vad *v, int64_t n, int flags, float *bg, int *voi
     return nb;
 }
 
+/* The 80th percentile of x[0..k-1] (k > 0; sorts x) */
 static float p80(float *x, int k)
 {
     qsort(x, (size_t)k, sizeof x[0], cmp_float);

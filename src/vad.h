@@ -135,7 +135,7 @@ typedef struct tm_vad {
     float bg_db, bg_frac;        /* speech_over_background_db, speech_background_voiced_pct / 100 */
     int bg_hops;                 /* speech_background_s in hops */
     float dst_spread_db, dst_fall_db, dst_bg_frac, dst_over_db; /* speech_distant_* (pct / 100) */
-    float faint_db;                  /* speech_faint_over_bg_db */
+    float faint_db;              /* speech_faint_over_bg_db */
     int fall_hops;               /* VAD_FALL_MS in hops */
     int64_t hop_n;               /* the last hop updated */
     int seg_judged;              /* the open segment was found not diffuse */
