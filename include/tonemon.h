@@ -330,6 +330,15 @@ typedef struct {
                                     speech_distant_fall_db within 30 ms, stands at least this over
                                     the sound before it (80th percentiles) or is not the talker's,
                                     withdrawn, dB (0: off) */
+    float speech_register_relevel_db; /* when the register moves to the pitch of a voice heard at
+                                    or over the talker's level (src/vad.c check_register), and
+                                    that voice's anchors lie this much over the level (median),
+                                    the level is set again from them, dB (0: off) */
+    float speech_warmup_overlap_db; /* a talker's level first learnt while the other side talked
+                                    on nearly all of it, before that side's own level was known
+                                    (a call's first seconds), is checked by the anchors after it:
+                                    a block of them whose 80th percentile lies this much over it
+                                    sets it again, dB (0: off) */
 } tm_config;
 
 typedef struct tm_analyzer tm_analyzer;

@@ -113,6 +113,8 @@ tm_config tm_config_default(int sample_rate_hz)
     c.speech_distant_over_bg_db = 10.0f;
     c.bleed_compress_max_db_per_db = 0.6f;   /* a 2.5:1 compressor at most */
     c.speech_faint_over_bg_db = 6.0f;
+    c.speech_register_relevel_db = 3.0f;  /* see src/vad.c check_register */
+    c.speech_warmup_overlap_db = 4.0f;    /* see src/vad.c learn_level */
     c.speech_own_oct = 0.25f;     /* a talker's voiced hops: 90 % within 0.2 octave of their median */
     c.speech_own_min_pct = 50.0f;
     return c;
@@ -205,6 +207,8 @@ static const tm_config_field fields[] = {
     F(bleed_continue_st, 0, 12, "before a leak is measured, a voiced hop this close in pitch to this side's voice on the hop before, and not at the other voice's pitch, is that voice, semitones (0: off)"),
     F(bleed_compress_max_db_per_db, 0, 1, "a measured leak's loss may grow with the other voice's level by up to this, dB per dB (0: off)"),
     F(speech_faint_over_bg_db, 0, 60, "a segment never near the talker's level that never falls speech_distant_fall_db in 30 ms stands this far over the sound before it, or is withdrawn, dB (0: off)"),
+    F(speech_register_relevel_db, 0, 60, "when the register moves to a voice heard at or over the talker's level whose anchors lie this far over it (median), the level is set again from them, dB (0: off)"),
+    F(speech_warmup_overlap_db, 0, 60, "a level first learnt under the other side's talk at a call's start is set again by a block of the anchors after it whose 80th percentile lies this far over it, dB (0: off)"),
     F(speech_own_oct, 0, 4, "a short segment that never came that close is the talker's only with its voiced hops within this of their register ..., octaves (0: off)"),
     F(speech_own_min_pct, 0, 100, "... this share of them or more, %"),
     F(mains_hum_tol_hz, 0, 5, "a pitch within this of 50 or 60 Hz on two hops in a row is mains hum, not a voice, Hz (0: off)"),

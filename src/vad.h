@@ -68,6 +68,8 @@ typedef struct tm_vad {
     float warm_oct[VAD_LEVEL_WARMUP_HOPS];  /* (both buffers serve relearning after warm-up) */
     float loud_oct[VAD_LEVEL_WARMUP_HOPS];  /* log2 F0 of the last anchors at the level or over
                                                it, a ring, since the register was set */
+    float loud_db_ring[VAD_LEVEL_WARMUP_HOPS]; /* ... and their levels, dBFS */
+    float relevel_db;        /* speech_register_relevel_db */
     int64_t loud_n;          /* such anchors since the register was set */
     int64_t loud_far_from;   /* loud_n at the first of the checks in a row that found their
                                 median far from the register; -1 none */
@@ -85,6 +87,11 @@ typedef struct tm_vad {
     float blk_db[VAD_LEVEL_WARMUP_HOPS], blk_oct[VAD_LEVEL_WARMUP_HOPS]; /* the block of anchors
                                 after warm-up that checks it */
     int blk_n, blk_left;     /* anchors in that block; blocks still to check */
+    float blk_over_db;       /* a block this far over the level sets it again: rel_db, or
+                                overlap_db after a warm-up under the other side's talk */
+    float overlap_db;        /* speech_warmup_overlap_db */
+    int warm_peer_on;        /* hops of the warm-up while the other side was in a segment */
+    int warm_peer_new;       /* ... whose own level was not known when it began */
     int64_t warm_from;       /* the first anchor of the warm-up */
     int warm_sparse;         /* the level was set by a warm-up that took VAD_WARMUP_SPARSE_HOPS
                                 or more, and not set again since */

@@ -1254,6 +1254,113 @@ static void test_level_won_by_babble_is_set_again_from_the_talker(void **state)
     assert_float_equal(set_at, -26.0f, 0.01f);
 }
 
+/* Dense babble at 100 Hz around babble_db wins the warm-up of a channel whose talker has not
+ * spoken; then the talker's phrases at 210 Hz, 9-12 dB over it, 6 s; then a second of babble
+ * voices at the talker's pitch, 13 dB under their voice. Returns the hops of that second taken
+ * for speech; the level after the phrases in *level_db and how often it was set again in
+ * *epochs. field: speech_register_relevel_db. */
+static int babble_voice_after_louder_talker(float field, float *level_db, int *epochs)
+{
+    tm_config c = tm_config_default(16000);
+    c.speech_register_relevel_db = field;
+    tmi_vad_init(&V, &c, HPS);
+    int64_t n = 0;
+    for (int i = 0; i < H(2.5); i++, n++) feed_voice(n, -36.0f - (float)(i % 4), i % 3 ? 100.0f : 0.0f);
+    for (int i = 0; i < H(0.5); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    int epoch = V.epoch;
+    for (int i = 0; i < H(6.0); i++, n++) {
+        int vowel = i % 250 < 200 && i % 20 < 16;
+        float hz = 210.0f * exp2f(0.25f * sinf(6.2832f * (float)i / 60.0f));
+        feed_voice(n, vowel ? -27.0f + (float)(i % 4) : -75.0f, vowel ? hz : 0.0f);
+    }
+    *level_db = V.spk_db;
+    *epochs = V.epoch - epoch;
+    for (int i = 0; i < H(1.0); i++, n++) feed_voice(n, -75.0f, 0.0f);
+    int spoken = 0;
+    for (int i = 0; i < H(1.0); i++, n++) {
+        feed_voice(n, i % 3 ? -37.0f : -39.0f, i % 3 ? 205.0f : 0.0f);
+        spoken += V.on;
+    }
+    return spoken;
+}
+
+/* When the register moves to a voice well over the level, the level moves to it too: the babble
+ * that won both is then 13 dB under the talker's level and no speech, even at their pitch. With
+ * the field off the level creeps up from the babble's and that babble is speech. (Whether a
+ * register move near the level leaves the level: test_register_set_again_from_the_talkers_loud_hops.) */
+static void test_a_louder_voice_at_another_pitch_sets_the_level_too(void **state)
+{
+    (void)state;
+    float on_db, off_db;
+    int on_epochs, off_epochs;
+    int on = babble_voice_after_louder_talker(3.0f, &on_db, &on_epochs);
+    int off = babble_voice_after_louder_talker(0.0f, &off_db, &off_epochs);
+    print_message("level after the talker's phrases (their 80th percentile -24 dBFS): %.1f dBFS "
+                  "(set again %d times), field off %.1f dBFS (%d); hops of babble at their pitch "
+                  "13 dB under them taken for speech: %d, field off %d, of 100\n",
+                  on_db, on_epochs, off_db, off_epochs, on, off);
+    assert_int_equal(on_epochs, 1);
+    assert_true(on_db > -25.5f && on_db < -23.0f);
+    assert_int_equal(off_epochs, 0);
+    assert_true(off_db < -28.0f);
+    assert_int_equal(on, 0);
+    assert_true(off > 50);
+}
+
+enum { AT_START, AGENT_SILENT, AGENT_KNOWN };
+/* A call's first seconds: the agent (P) greets for 3 s at -20 dBFS while babble at 120 Hz around
+ * -31 dBFS fills the caller's (V's) channel (AT_START); or the agent is silent then
+ * (AGENT_SILENT); or the agent had talked 3 s alone before, so that their level was known
+ * (AGENT_KNOWN). Then the agent stops and the caller answers at 115 Hz, -24..-21 dBFS, for 3 s
+ * over the babble. Returns V's level after the answer; *epochs: how often it was set again. */
+static float answer_after_greeting_over_babble(int kind, float field, int *epochs)
+{
+    tm_config c = tm_config_default(16000);
+    c.speech_warmup_overlap_db = field;
+    pair_init(&c);
+    int64_t n = 0;
+    if (kind == AGENT_KNOWN)
+        for (int i = 0; i < H(3.0); i++, n++)
+            feed_pair(n, i % 25 < 20 ? -20.0f : -75.0f, 150.0f, -75.0f, 0.0f);
+    for (int i = 0; i < H(3.0); i++, n++) {
+        int agent = kind != AGENT_SILENT && i % 25 < 20;
+        float b_db = -30.0f - (float)(i % 3), b_hz = i % 4 ? 120.0f + (float)(i % 7) : 0.0f;
+        feed_pair(n, agent ? -20.0f : -75.0f, agent ? 150.0f : 0.0f, b_db, b_hz);
+    }
+    int epoch = V.epoch;
+    for (int i = 0; i < H(3.0); i++, n++) {
+        int vowel = i % 20 < 16;
+        feed_pair(n, -75.0f, 0.0f, vowel ? -24.0f + (float)(i % 4) : -31.0f, vowel ? 115.0f : 120.0f);
+    }
+    *epochs = V.epoch - epoch;
+    return V.spk_db;
+}
+
+/* A level learnt at a call's start while the other side talked throughout, before that side's
+ * level was known, is checked by the anchors after it: the caller's answer 7-10 dB over the
+ * babble that won it sets it again. Not when the agent was silent during the warm-up (a dense
+ * warm-up alone is the talker's), nor when the agent's level was already known (later in a call,
+ * a caller cutting in), nor with the field at 0. */
+static void test_a_level_won_under_the_greeting_is_checked(void **state)
+{
+    (void)state;
+    int e_start, e_silent, e_known, e_off;
+    float start = answer_after_greeting_over_babble(AT_START, 4.0f, &e_start);
+    float silent = answer_after_greeting_over_babble(AGENT_SILENT, 4.0f, &e_silent);
+    float known = answer_after_greeting_over_babble(AGENT_KNOWN, 4.0f, &e_known);
+    float off = answer_after_greeting_over_babble(AT_START, 0.0f, &e_off);
+    print_message("caller's level after their answer (-21..-24 dBFS over babble at -30..-32): "
+                  "babble under the greeting %.1f dBFS (set again %d times), agent silent %.1f (%d), "
+                  "agent's level known %.1f (%d), field at 0 %.1f (%d)\n",
+                  start, e_start, silent, e_silent, known, e_known, off, e_off);
+    assert_true(e_start >= 1);
+    assert_true(start > -24.5f);
+    assert_int_equal(e_silent, 0);
+    assert_int_equal(e_known, 0);
+    assert_int_equal(e_off, 0);
+    assert_true(off < -27.0f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1282,6 +1389,8 @@ int main(void)
         cmocka_unit_test(test_distant_voices_at_the_talkers_level_are_not_the_talker),
         cmocka_unit_test(test_babble_segments_are_background_when_nothing_else_is),
         cmocka_unit_test(test_faint_flat_sound_is_not_the_talker),
+        cmocka_unit_test(test_a_louder_voice_at_another_pitch_sets_the_level_too),
+        cmocka_unit_test(test_a_level_won_under_the_greeting_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
