@@ -956,6 +956,7 @@ static int withdraw_diffuse(tm_vad *v, tmi_span *closed)
         v->warm_from = v->seg_warm.warm_from;
         v->blk_n = v->seg_warm.blk_n;
         v->blk_left = v->seg_warm.blk_left;
+        v->warm_peer_on = v->seg_warm.warm_peer_on;
         level_reset(v);
     }
     close_seg(v, closed);
@@ -1019,6 +1020,7 @@ static int confirm_seg(tm_vad *v, int64_t n, int64_t last, int anchor, float lev
     v->seg_warm.warm_from = v->warm_from;
     v->seg_warm.blk_n = v->blk_n;
     v->seg_warm.blk_left = v->blk_left;
+    v->seg_warm.warm_peer_on = v->warm_peer_on;
     v->seg_first = v->run_first;
     v->seg_peak_db = v->run_peak_db;
     v->seg_voiced = v->run_voiced;

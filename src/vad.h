@@ -152,6 +152,7 @@ typedef struct tm_vad {
         long spk_n;
         int64_t warm_from;
         int blk_n, blk_left;
+        int warm_peer_on;
     } seg_warm;
 } tm_vad;
 
